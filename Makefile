@@ -1,0 +1,69 @@
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+BIN := .venv/bin
+PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
+# mypy covers the core package plus every app's service and selector modules that exist.
+MYPY_TARGETS := $(wildcard shouhu/core shouhu/*/services.py shouhu/*/selectors.py)
+
+.PHONY: help venv system-deps demo test test-sqlite test-postgres test-browser lint bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: .venv/.installed ## Create .venv (Python 3.11) and install the project with its dev extra
+
+.venv/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+		|| { echo "Shouhu needs Python 3.11; $(PYTHON) is $$($(PYTHON) --version)" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv .venv
+	$(BIN)/pip install -e '.[dev]'
+	touch $@
+
+system-deps: ## As root on Debian, apt-get install Chromium, Noto CJK fonts and poppler-utils if missing
+	@if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
+		if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
+				|| ! command -v pdftotext >/dev/null; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk poppler-utils; \
+		fi; \
+	else \
+		echo "system-deps: not root on Debian, skipping; browser and PDF tests need chromium, fonts-noto-cjk, poppler-utils"; \
+	fi
+
+demo: venv ## Migrate, seed demo data if the database is empty, print logins, serve on 127.0.0.1:PORT (default 8000)
+	mkdir -p var
+	$(BIN)/shouhu migrate --noinput
+	$(BIN)/shouhu seed-demo --if-empty
+	$(BIN)/shouhu demo-logins
+	$(BIN)/shouhu runserver 127.0.0.1:$(PORT)
+
+test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL and browser tests
+	$(MAKE) --no-print-directory lint
+	$(BIN)/shouhu check
+	$(BIN)/shouhu makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-browser
+
+test-sqlite: venv ## Run the test suite on SQLite (without browser tests)
+	$(BIN)/pytest -q
+
+test-postgres: venv ## Run the test suite on a throwaway PostgreSQL 15 cluster
+	bash scripts/with-postgres.sh $(BIN)/pytest -q
+
+test-browser: venv system-deps ## Run the browser tests (Playwright driving Chromium)
+	$(BIN)/pytest -q -m browser
+
+lint: venv ## ruff check, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(MYPY_TARGETS)
+
+bench: venv ## Run the benchmarks
+	$(BIN)/python bench/run.py
+
+clean: ## Remove SQLite databases and caches (keeps .venv)
+	rm -f var/*.sqlite3*
+	rm -rf .pytest_cache .mypy_cache .ruff_cache test-results
+	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -1,0 +1,59 @@
+"""Field encryption at rest (Fernet, from `cryptography`) and keyed hashes for lookup.
+
+The key comes from SHOUHU_FIELD_KEY (or SHOUHU_FIELD_KEY_FILE), never from the Django secret
+key. Several comma-separated keys may be given during a rotation: the first encrypts, all decrypt.
+"""
+
+import base64
+import functools
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import models
+
+
+def _keys() -> list[bytes]:
+    return [k.strip().encode() for k in settings.FIELD_KEY.split(",") if k.strip()]
+
+
+@functools.cache
+def _fernet() -> MultiFernet:
+    return MultiFernet([Fernet(k) for k in _keys()])
+
+
+@functools.cache
+def _index_key() -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"shouhu-blind-index")
+    return hkdf.derive(base64.urlsafe_b64decode(_keys()[0]))
+
+
+def encrypt(plain: str) -> str:
+    return _fernet().encrypt(plain.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return _fernet().decrypt(token.encode()).decode()
+
+
+def blind_index(value: str) -> str:
+    """A keyed hash: equal values give equal indexes, and the value cannot be read back."""
+    return hmac.new(_index_key(), value.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text field stored as a Fernet token. Empty values stay empty (nothing to hide)."""
+
+    def from_db_value(self, value, expression, connection):
+        if not value:
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if not value:
+            return value
+        return encrypt(value)

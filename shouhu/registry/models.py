@@ -1,0 +1,207 @@
+"""The register: each child's file (一人一档), parents, guardian, flags and term snapshots."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.scoping import child_scope_q
+from shouhu.registry.classification import Category, ParentStatus
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")
+
+
+class HukouType(models.TextChoices):
+    RURAL = "rural", _("农业户口")
+    URBAN = "urban", _("非农业户口")
+    NONE = "none", _("无户籍")
+
+
+class Flag(models.TextChoices):
+    """Key intervention targets (重点对象, 篇十四)."""
+
+    UNSUPERVISED = "unsupervised", _("无人监护")
+    DROPOUT = "dropout", _("失学辍学")
+    UNREGISTERED = "unregistered", _("无户籍")
+    POVERTY = "poverty", _("贫困")
+    LOW_INCOME = "low_income", _("低保")
+    SINGLE_PARENT = "single_parent", _("单亲")
+    DISABLED = "disabled", _("残疾")
+    PSYCH_CONCERN = "psych_concern", _("心理问题")
+
+
+class CensusSource(models.TextChoices):
+    """Where the census learnt about the child (摸底排查, 篇一, 篇九, 篇十三)."""
+
+    REGISTER = "register", _("学籍登记")
+    SELF_REPORT = "self_report", _("学生自述")
+    PHONE = "phone", _("电话询问")
+    SPOT_CHECK = "spot_check", _("突击检查")
+    HOME_VISIT = "home_visit", _("家访")
+
+
+class ChildQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ChildQuerySet":
+        return self.filter(child_scope_q(user))
+
+    def on_register(self) -> "ChildQuerySet":
+        return self.filter(left_on__isnull=True)
+
+
+class Child(models.Model):
+    """A child's file (一人一档). ID number encrypted; its keyed hash serves uniqueness."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=30)
+    name_pinyin = models.CharField(max_length=120, db_index=True, editable=False)
+    name_initials = models.CharField(max_length=30, db_index=True, editable=False)
+    sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    id_number = EncryptedTextField(_("身份证号"), blank=True, default="")
+    id_number_index = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hukou_type = models.CharField(
+        _("户籍类型"), max_length=6, choices=HukouType.choices, default=HukouType.RURAL
+    )
+    address = EncryptedTextField(_("家庭住址"), blank=True, default="")
+    home_region = models.ForeignKey(
+        "org.Region", verbose_name=_("户籍所在村（社区）"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    boarding = models.BooleanField(_("是否寄宿"), default=False)
+    school_class = models.ForeignKey(
+        "org.SchoolClass", verbose_name=_("班级"), on_delete=models.PROTECT,
+        related_name="children",
+    )
+    personality = models.TextField(_("性格、兴趣与特长"), blank=True, default="")
+    study_notes = models.TextField(_("学习情况"), blank=True, default="")
+    health_notes = EncryptedTextField(_("健康状况"), blank=True, default="")
+    registered_on = models.DateField(_("登记日期"))
+    left_on = models.DateField(_("离开名册日期"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("儿童")
+        verbose_name_plural = _("儿童")
+        ordering = ["name_pinyin", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=~Q(id_number_index=""),
+                name="unique_id_number",
+            ),
+        ]
+        indexes = [models.Index(fields=["school_class", "name_pinyin"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def school(self):
+        return self.school_class.school
+
+
+class ParentRole(models.TextChoices):
+    FATHER = "father", _("父亲")
+    MOTHER = "mother", _("母亲")
+
+
+class Parent(models.Model):
+    """One parent of a child, with where they work and how often they call home."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parents")
+    role = models.CharField(_("关系"), max_length=6, choices=ParentRole.choices)
+    name = models.CharField(_("姓名"), max_length=30, blank=True, default="")
+    status = models.CharField(_("状况"), max_length=10, choices=ParentStatus.choices)
+    destination = models.CharField(_("务工地"), max_length=60, blank=True, default="")
+    employer = EncryptedTextField(_("工作单位"), blank=True, default="")
+    phone = EncryptedTextField(_("电话"), blank=True, default="")
+    calls_per_month = models.PositiveSmallIntegerField(_("每月通话次数"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("父母")
+        verbose_name_plural = _("父母")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "role"], name="one_parent_per_role"),
+        ]
+
+
+class Guardian(models.Model):
+    """The entrusted guardian (委托监护人) who cares for the child at home."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="guardian")
+    name = models.CharField(_("监护人姓名"), max_length=30)
+    relation = models.CharField(_("与儿童关系"), max_length=20)
+    age = models.PositiveSmallIntegerField(_("监护人年龄"), null=True, blank=True)
+    phone = EncryptedTextField(_("监护人电话"), blank=True, default="")
+    address = EncryptedTextField(_("监护人住址"), blank=True, default="")
+    health = models.CharField(_("监护人健康状况"), max_length=30, blank=True, default="")
+    able_to_care = models.BooleanField(_("有监护能力"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("监护人")
+        verbose_name_plural = _("监护人")
+
+
+class ChildFlag(models.Model):
+    """A key-intervention flag, kept with the date it was set and the date it was cleared."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="flags")
+    flag = models.CharField(_("重点对象"), max_length=20, choices=Flag.choices)
+    since = models.DateField(_("标记日期"))
+    until = models.DateField(_("解除日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("重点对象标记")
+        verbose_name_plural = _("重点对象标记")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "flag"], condition=Q(until__isnull=True),
+                name="one_open_flag_per_kind",
+            ),
+        ]
+
+
+class CensusSnapshot(models.Model):
+    """A child's category and flags frozen for one term (摸底排查): what the term's census counts."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="snapshots")
+    term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(
+        "org.SchoolClass", on_delete=models.PROTECT, related_name="snapshots"
+    )
+    category = models.CharField(_("类别"), max_length=30, choices=Category.choices)
+    education = models.BooleanField(_("教育部门口径留守"))
+    civil = models.BooleanField(_("民政部门口径留守"))
+    source = models.CharField(
+        _("信息来源"), max_length=12, choices=CensusSource.choices, default=CensusSource.REGISTER
+    )
+    surveyed_on = models.DateField(_("排查日期"))
+    unsupervised = models.BooleanField(Flag.UNSUPERVISED.label, default=False)
+    dropout = models.BooleanField(Flag.DROPOUT.label, default=False)
+    unregistered = models.BooleanField(Flag.UNREGISTERED.label, default=False)
+    poverty = models.BooleanField(Flag.POVERTY.label, default=False)
+    low_income = models.BooleanField(Flag.LOW_INCOME.label, default=False)
+    single_parent = models.BooleanField(Flag.SINGLE_PARENT.label, default=False)
+    disabled = models.BooleanField(Flag.DISABLED.label, default=False)
+    psych_concern = models.BooleanField(Flag.PSYCH_CONCERN.label, default=False)
+
+    class Meta:
+        verbose_name = _("学期摸底快照")
+        verbose_name_plural = _("学期摸底快照")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "term"], name="one_snapshot_per_term"),
+        ]
+        indexes = [models.Index(fields=["term", "school_class"])]

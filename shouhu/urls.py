@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from shouhu.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("shouhu.accounts.urls")),
+    path("children/", include("shouhu.registry.urls")),
+    path("census/", include("shouhu.reports.urls")),
+    path("org/", include("shouhu.org.urls")),
+]
