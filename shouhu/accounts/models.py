@@ -26,7 +26,10 @@ class User(AbstractUser):
         "org.School", verbose_name=_("所在学校"), null=True, blank=True, on_delete=models.PROTECT
     )
     scope_class = models.ForeignKey(
-        "org.SchoolClass", verbose_name=_("所带班级"), null=True, blank=True,
+        "org.SchoolClass",
+        verbose_name=_("所带班级"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
     )
 

@@ -21,8 +21,12 @@ class AccessLog(models.Model):
     )
     action = models.CharField(_("操作"), max_length=10, choices=AccessAction.choices)
     child = models.ForeignKey(
-        "registry.Child", verbose_name=_("儿童"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "registry.Child",
+        verbose_name=_("儿童"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     query = models.CharField(_("查询条件"), max_length=500, blank=True, default="")
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

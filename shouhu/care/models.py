@@ -28,7 +28,9 @@ class Pairing(models.Model):
         "registry.Child", verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="pairings"
     )
     carer = models.ForeignKey(
-        "accounts.User", verbose_name=_("帮扶人"), on_delete=models.PROTECT,
+        "accounts.User",
+        verbose_name=_("帮扶人"),
+        on_delete=models.PROTECT,
         related_name="pairings",
     )
     kind = models.CharField(

@@ -36,4 +36,6 @@ def validate_phone(raw: str) -> str:
         return phone
     if phone.startswith("0") and 10 <= len(phone) <= 12:
         return phone
-    raise ValidationError(_("请输入11位手机号，或带区号的固定电话（如0818-8621234）。"), code="phone")
+    raise ValidationError(
+        _("请输入11位手机号，或带区号的固定电话（如0818-8621234）。"), code="phone"
+    )

@@ -28,8 +28,7 @@ def child_scope_q(user, path: str = "") -> Q:
         return Q(**{f"{path}school_class__school_id": user.scope_school_id})
     if user.scope_region_id:
         low_high = subtree_range(user.scope_region.prefix)
-        return Q(**{f"{path}school_class__school__region_id__range": low_high}) | Q(
-            **{f"{path}home_region_id__range": low_high}
+        return Q(**{f"{path}school_class__school__region__code__range": low_high}) | Q(
+            **{f"{path}home_region__code__range": low_high}
         )
     return NOTHING
-

@@ -54,7 +54,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     level = models.CharField(_("级别"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -126,8 +130,12 @@ class SchoolClass(models.Model):
     grade = models.PositiveSmallIntegerField(_("年级"), choices=Grade.choices)
     name = models.CharField(_("班级名称"), max_length=30)
     head_teacher = models.ForeignKey(
-        "accounts.User", verbose_name=_("班主任"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="head_of_classes",
+        "accounts.User",
+        verbose_name=_("班主任"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="head_of_classes",
     )
 
     class Meta:

@@ -2,12 +2,16 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.idnumber import IdNumberError, validate_id_number
+from shouhu.core.phones import validate_phone
 from shouhu.core.scoping import child_scope_q
 from shouhu.registry.classification import Category, ParentStatus
 
@@ -71,12 +75,18 @@ class Child(models.Model):
     )
     address = EncryptedTextField(_("家庭住址"), blank=True, default="")
     home_region = models.ForeignKey(
-        "org.Region", verbose_name=_("户籍所在村（社区）"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.Region",
+        verbose_name=_("户籍所在村（社区）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     boarding = models.BooleanField(_("是否寄宿"), default=False)
     school_class = models.ForeignKey(
-        "org.SchoolClass", verbose_name=_("班级"), on_delete=models.PROTECT,
+        "org.SchoolClass",
+        verbose_name=_("班级"),
+        on_delete=models.PROTECT,
         related_name="children",
     )
     personality = models.TextField(_("性格、兴趣与特长"), blank=True, default="")
@@ -108,6 +118,28 @@ class Child(models.Model):
     def school(self):
         return self.school_class.school
 
+    def clean(self) -> None:
+        errors = {}
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("出生日期不能晚于今天。")
+        if self.id_number:
+            try:
+                self.id_number = validate_id_number(self.id_number, birth_date=self.birth_date)
+            except IdNumberError as exc:
+                errors["id_number"] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+
+def clean_phone(instance: models.Model, field: str) -> None:
+    """Normalise a phone field in place; a bad number is an error on that field."""
+    value = getattr(instance, field)
+    if value:
+        try:
+            setattr(instance, field, validate_phone(value))
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
+
 
 class ParentRole(models.TextChoices):
     FATHER = "father", _("父亲")
@@ -135,6 +167,9 @@ class Parent(models.Model):
             models.UniqueConstraint(fields=["child", "role"], name="one_parent_per_role"),
         ]
 
+    def clean(self) -> None:
+        clean_phone(self, "phone")
+
 
 class Guardian(models.Model):
     """The entrusted guardian (委托监护人) who cares for the child at home."""
@@ -154,6 +189,9 @@ class Guardian(models.Model):
         verbose_name = _("监护人")
         verbose_name_plural = _("监护人")
 
+    def clean(self) -> None:
+        clean_phone(self, "phone")
+
 
 class ChildFlag(models.Model):
     """A key-intervention flag, kept with the date it was set and the date it was cleared."""
@@ -168,14 +206,15 @@ class ChildFlag(models.Model):
         verbose_name_plural = _("重点对象标记")
         constraints = [
             models.UniqueConstraint(
-                fields=["child", "flag"], condition=Q(until__isnull=True),
+                fields=["child", "flag"],
+                condition=Q(until__isnull=True),
                 name="one_open_flag_per_kind",
             ),
         ]
 
 
 class CensusSnapshot(models.Model):
-    """A child's category and flags frozen for one term (摸底排查): what the term's census counts."""
+    """A child's category and flags frozen for one term (摸底排查): what that census counts."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="snapshots")
     term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="+")

@@ -1,0 +1,128 @@
+"""Reads of the register for a user. Every read starts from `Child.objects.visible_to(user)`."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.masking import mask_id_number
+from shouhu.core.pinyin import name_keys
+from shouhu.org.models import Term
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Parent
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    term: Term | None = None
+    school_class_id: int | None = None
+    category: str = ""
+    flag: str = ""
+    q: str = ""
+    include_left: bool = False
+
+
+def _search_q(text: str) -> Q:
+    """A name, or its pinyin initials (ljc) or full pinyin (lijiacheng), finds the child."""
+    text = text.strip()
+    if not text:
+        return Q()
+    if text.isascii():
+        key = "".join(text.lower().split())
+        return Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key)
+    pinyin, _initials = name_keys(text)
+    return Q(name__contains=text) | Q(name_pinyin__startswith=pinyin)
+
+
+def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
+    children = Child.objects.visible_to(user)
+    if not filters.include_left:
+        children = children.on_register()
+    if filters.school_class_id:
+        children = children.filter(school_class_id=filters.school_class_id)
+    if filters.q:
+        children = children.filter(_search_q(filters.q))
+    if filters.term is not None:
+        snapshots = CensusSnapshot.objects.filter(term=filters.term)
+        if filters.category:
+            snapshots = snapshots.filter(category=filters.category)
+        if filters.flag:
+            snapshots = snapshots.filter(**{filters.flag: True})
+        if filters.category or filters.flag:
+            children = children.filter(pk__in=snapshots.values("child_id"))
+        children = children.prefetch_related(
+            Prefetch(
+                "snapshots",
+                queryset=CensusSnapshot.objects.filter(term=filters.term),
+                to_attr="term_snapshots",
+            )
+        )
+    elif filters.flag:
+        children = children.filter(flags__flag=filters.flag, flags__until__isnull=True)
+    return children.select_related("school_class__school").order_by("name_pinyin", "id")
+
+
+def child_get_for(user, public_id) -> Child:
+    """One child's file, or 404 when it is outside the user's scope (or does not exist)."""
+    child = (
+        Child.objects.visible_to(user)
+        .select_related("school_class__school__region", "guardian", "home_region")
+        .prefetch_related(
+            Prefetch("parents", queryset=Parent.objects.order_by("role")),
+            Prefetch("flags", queryset=ChildFlag.objects.order_by("-since")),
+            Prefetch("snapshots", queryset=CensusSnapshot.objects.select_related("term")),
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if child is None:
+        raise Http404
+    return child
+
+
+def _shown(field, value) -> str:
+    """How a past value appears in the history: labels for choices, sensitive fields masked."""
+    if value in (None, ""):
+        return "—"
+    if field.name == "id_number":
+        return mask_id_number(value)
+    if isinstance(field, EncryptedTextField):
+        return _("（敏感信息，不显示）")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return str(field.related_model.objects.filter(pk=value).first() or value)
+    return str(value)
+
+
+def child_history_for(user, child: Child) -> list[dict]:
+    """The file's changes, newest first: when, who, and which fields went from what to what."""
+    records = list(
+        Child.history.filter(id=child.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = Child._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _shown(field, change.old),
+                        "new": _shown(field, change.new),
+                    }
+                )
+        entries.append(
+            {
+                "at": newer.history_date,
+                "user": newer.history_user,
+                "kind": newer.get_history_type_display(),
+                "changes": changes,
+            }
+        )
+    return entries

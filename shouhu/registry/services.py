@@ -1,0 +1,219 @@
+"""Everything that writes to the register. Each service checks the actor, validates, saves and
+writes the audit entry; change history is kept by django-simple-history on every save."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhu.accounts.roles import Perm, Role
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
+from shouhu.core.crypto import blind_index
+from shouhu.core.idnumber import normalise_id_number
+from shouhu.core.pinyin import name_keys
+from shouhu.org.models import SchoolClass, Term
+from shouhu.org.selectors import node_within_user_scope, term_current
+from shouhu.registry.classification import classify
+from shouhu.registry.models import (
+    CensusSnapshot,
+    CensusSource,
+    Child,
+    ChildFlag,
+    Flag,
+    Guardian,
+    HukouType,
+    Parent,
+    ParentRole,
+)
+
+# Only a counsellor may set or clear the psychological-concern flag (domain README).
+COUNSELLOR_ONLY_FLAGS = {Flag.PSYCH_CONCERN}
+
+
+def _check_may_edit(actor, school_class: SchoolClass) -> None:
+    if not actor.has_perm_to(Perm.CHILD_EDIT):
+        raise PermissionDenied(_("您没有登记或修改儿童档案的权限。"))
+    if not node_within_user_scope(actor, school_class):
+        raise PermissionDenied(_("该班级不在您的管辖范围内。"))
+
+
+def _check_id_number_free(*, actor, child: Child) -> None:
+    """A duplicate ID number is refused; the existing child is named only inside the scope."""
+    if not child.id_number_index:
+        return
+    existing = Child.objects.filter(id_number_index=child.id_number_index).exclude(pk=child.pk)
+    if not existing.exists():
+        return
+    visible = existing.visible_to(actor).select_related("school_class__school").first()
+    if visible is not None:
+        message = _("该身份证号已登记：%(name)s（%(cls)s）。") % {
+            "name": visible.name,
+            "cls": visible.school_class,
+        }
+    else:
+        message = _("该身份证号已在系统中登记，请联系上级部门核实。")
+    raise ValidationError({"id_number": message})
+
+
+def _prepare_child(child: Child) -> None:
+    child.name = child.name.strip()
+    child.name_pinyin, child.name_initials = name_keys(child.name)
+    child.id_number = normalise_id_number(child.id_number) if child.id_number else ""
+
+
+def _finish_child(child: Child) -> None:
+    """After full_clean has normalised the ID number: its keyed hash for lookup."""
+    child.id_number_index = blind_index(child.id_number) if child.id_number else ""
+
+
+def _save_parents(*, child: Child, parents: dict[str, dict[str, Any]]) -> None:
+    errors: dict[str, Any] = {}
+    for role in ParentRole:
+        data = parents.get(role.value)
+        if data is None:
+            continue
+        parent = Parent.objects.filter(child=child, role=role).first() or Parent(
+            child=child, role=role
+        )
+        for field, value in data.items():
+            setattr(parent, field, value)
+        try:
+            parent.full_clean(exclude=["child"])
+        except ValidationError as exc:
+            errors.update({f"{role.value}_{k}": v for k, v in exc.message_dict.items()})
+            continue
+        parent.save()
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_guardian(*, child: Child, guardian: dict[str, Any] | None) -> None:
+    if not guardian or not guardian.get("name"):
+        return
+    record = Guardian.objects.filter(child=child).first() or Guardian(child=child)
+    for field, value in guardian.items():
+        setattr(record, field, value)
+    try:
+        record.full_clean(exclude=["child"])
+    except ValidationError as exc:
+        raise ValidationError({f"guardian_{k}": v for k, v in exc.message_dict.items()}) from None
+    record.save()
+
+
+def _sync_flags(*, actor, child: Child, flags: set[str], day: datetime.date) -> None:
+    """Open the flags newly set and close those removed; each keeps its dates."""
+    open_flags = {f.flag: f for f in ChildFlag.objects.filter(child=child, until__isnull=True)}
+    if actor.role != Role.COUNSELLOR:
+        flags = (flags - COUNSELLOR_ONLY_FLAGS) | (set(open_flags) & COUNSELLOR_ONLY_FLAGS)
+    for flag in flags - set(open_flags):
+        ChildFlag.objects.create(child=child, flag=flag, since=day)
+    for flag in set(open_flags) - flags:
+        record = open_flags[flag]
+        record.until = day
+        record.save(update_fields=["until"])
+
+
+def census_snapshot_take(
+    *, child: Child, term: Term, source: str = CensusSource.REGISTER, day: datetime.date
+) -> CensusSnapshot:
+    """Freeze the child's category and flags for the term (摸底排查)."""
+    statuses = {p.role: p.status for p in Parent.objects.filter(child=child)}
+    result = classify(
+        father=statuses.get(ParentRole.FATHER),
+        mother=statuses.get(ParentRole.MOTHER),
+        birth_date=child.birth_date,
+        rural=child.hukou_type == HukouType.RURAL,
+        on=max(day, term.starts_on),
+    )
+    open_flags = set(
+        ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
+    )
+    values = {
+        "school_class": child.school_class,
+        "category": result.category,
+        "education": result.education,
+        "civil": result.civil,
+        "source": source,
+        "surveyed_on": day,
+        **{flag.value: flag.value in open_flags for flag in Flag},
+    }
+    snapshot, _created = CensusSnapshot.objects.update_or_create(
+        child=child, term=term, defaults=values
+    )
+    return snapshot
+
+
+@transaction.atomic
+def child_register(
+    *,
+    actor,
+    school_class: SchoolClass,
+    child: dict[str, Any],
+    parents: dict[str, dict[str, Any]],
+    guardian: dict[str, Any] | None = None,
+    flags: set[str] | frozenset[str] = frozenset(),
+    source: str = CensusSource.REGISTER,
+    request: HttpRequest | None = None,
+) -> Child:
+    """Register a child in a class: file, parents, guardian, flags, and this term's snapshot."""
+    _check_may_edit(actor, school_class)
+    day = timezone.localdate()
+    record = Child(school_class=school_class, registered_on=day, **child)
+    _prepare_child(record)
+    record.full_clean()
+    _finish_child(record)
+    _check_id_number_free(actor=actor, child=record)
+    record._history_user = actor
+    record.save()
+    _save_parents(child=record, parents=parents)
+    _save_guardian(child=record, guardian=guardian)
+    _sync_flags(actor=actor, child=record, flags=set(flags), day=day)
+    term = term_current(day)
+    if term is not None:
+        census_snapshot_take(child=record, term=term, source=source, day=day)
+    access_record(user=actor, action=AccessAction.CREATE, child=record, request=request)
+    return record
+
+
+@transaction.atomic
+def child_update(
+    *,
+    actor,
+    child: Child,
+    data: dict[str, Any],
+    parents: dict[str, dict[str, Any]] | None = None,
+    guardian: dict[str, Any] | None = None,
+    flags: set[str] | frozenset[str] | None = None,
+    request: HttpRequest | None = None,
+) -> Child:
+    """Change a child's file. The old values stay in the history; this term's snapshot follows."""
+    _check_may_edit(actor, child.school_class)
+    if "school_class" in data:
+        _check_may_edit(actor, data["school_class"])
+    for field, value in data.items():
+        setattr(child, field, value)
+    _prepare_child(child)
+    child.full_clean()
+    _finish_child(child)
+    _check_id_number_free(actor=actor, child=child)
+    child._history_user = actor
+    child.save()
+    day = timezone.localdate()
+    if parents is not None:
+        _save_parents(child=child, parents=parents)
+    if guardian is not None:
+        _save_guardian(child=child, guardian=guardian)
+    if flags is not None:
+        _sync_flags(actor=actor, child=child, flags=set(flags), day=day)
+    term = term_current(day)
+    if term is not None and term.contains(day):
+        existing = CensusSnapshot.objects.filter(child=child, term=term).first()
+        source = existing.source if existing else CensusSource.REGISTER
+        census_snapshot_take(child=child, term=term, source=source, day=day)
+    access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
+    return child
