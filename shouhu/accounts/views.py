@@ -1,1 +1,36 @@
-def home(request): ...
+"""Login, logout and each user's home page."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from shouhu.accounts.forms import LoginForm
+from shouhu.accounts.roles import Perm
+from shouhu.org.selectors import term_current, user_scope_node
+from shouhu.registry.selectors import child_count_for
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    """我的首页: who I am, what I look after, and where to go next."""
+    user = request.user
+    may_view = user.has_perm_to(Perm.CHILD_VIEW)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "scope": user_scope_node(user),
+            "term": term_current(),
+            "children_count": child_count_for(user) if may_view else None,
+            "may_view": may_view,
+            "may_register": user.has_perm_to(Perm.CHILD_EDIT),
+            "may_census": user.has_perm_to(Perm.CENSUS_VIEW),
+            "may_manage_org": user.has_perm_to(Perm.ORG_MANAGE),
+        },
+    )

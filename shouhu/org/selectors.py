@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from shouhu.org.models import (
     LEVEL_OF_LENGTH,
+    ClassEnrolment,
     Region,
     School,
     SchoolClass,
@@ -88,3 +89,44 @@ def node_within_user_scope(user, node) -> bool:
     else:
         code = node.school.region_id
     return code.startswith(scope.prefix)
+
+
+def classes_for(user):
+    """The classes inside the user's scope node (a volunteer has none)."""
+    classes = SchoolClass.objects.select_related("school").order_by("school__code", "grade", "name")
+    if user.scope_class_id:
+        return classes.filter(pk=user.scope_class_id)
+    if user.scope_school_id:
+        return classes.filter(school_id=user.scope_school_id)
+    if user.scope_region_id:
+        return classes.filter(school__region__code__range=subtree_range(user.scope_region.prefix))
+    return classes.none()
+
+
+def terms_all():
+    return Term.objects.order_by("-starts_on")
+
+
+def class_in_scope(user, class_id) -> SchoolClass:
+    """A class by id, or 404 when it does not exist or lies outside the user's scope."""
+    school_class = (
+        classes_for(user).filter(pk=str(class_id)).first() if str(class_id).isdigit() else None
+    )
+    if school_class is None:
+        raise Http404
+    return school_class
+
+
+def org_records(kind: str):
+    """The records an administrator keeps, by kind ("region", "school", …)."""
+    return {
+        "region": lambda: Region.objects.order_by("code"),
+        "school": lambda: School.objects.select_related("region").order_by("code"),
+        "class": lambda: SchoolClass.objects.select_related("school", "head_teacher").order_by(
+            "school__code", "grade", "name"
+        ),
+        "term": lambda: Term.objects.order_by("-starts_on"),
+        "enrolment": lambda: ClassEnrolment.objects.select_related(
+            "school_class__school", "term"
+        ).order_by("-term__starts_on", "school_class__school__code", "school_class__grade"),
+    }[kind]()

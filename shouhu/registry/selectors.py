@@ -126,3 +126,23 @@ def child_history_for(user, child: Child) -> list[dict]:
             }
         )
     return entries
+
+
+def child_count_for(user) -> int:
+    """Children on the register within the user's scope."""
+    return Child.objects.visible_to(user).on_register().count()
+
+
+def contact_card_children_for(user, *, public_id=None, school_class=None) -> list[Child]:
+    """The children whose contact cards the user may print: one child, or a class on register."""
+    children = Child.objects.visible_to(user).select_related(
+        "school_class__school", "school_class__head_teacher", "guardian"
+    )
+    if public_id is not None:
+        children = children.filter(public_id=public_id)
+    else:
+        children = children.on_register().filter(school_class=school_class)
+    result = list(children.prefetch_related("parents", "pairings__carer").order_by("name_pinyin"))
+    if not result:
+        raise Http404
+    return result

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from shouhu.reports import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.census, name="census"),
+]
