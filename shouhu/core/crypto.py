@@ -17,7 +17,7 @@ from django.db import models
 
 
 def _keys() -> list[bytes]:
-    return [k.strip().encode() for k in settings.FIELD_KEY.split(",") if k.strip()]
+    return [k.strip().encode() for k in (settings.FIELD_KEY or "").split(",") if k.strip()]
 
 
 @functools.cache

@@ -1,6 +1,7 @@
 """Reads of the register for a user. Every read starts from `Child.objects.visible_to(user)`."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -109,7 +110,7 @@ def child_history_for(user, child: Child) -> list[dict]:
         if older is not None:
             delta = newer.diff_against(older)
             for change in delta.changes:
-                field = Child._meta.get_field(change.field)
+                field: Any = Child._meta.get_field(change.field)
                 changes.append(
                     {
                         "field": field.verbose_name,

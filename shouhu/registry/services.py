@@ -168,7 +168,7 @@ def child_register(
     record.full_clean()
     _finish_child(record)
     _check_id_number_free(actor=actor, child=record)
-    record._history_user = actor
+    record._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
     record.save()
     _save_parents(child=record, parents=parents)
     _save_guardian(child=record, guardian=guardian)
@@ -201,7 +201,7 @@ def child_update(
     child.full_clean()
     _finish_child(child)
     _check_id_number_free(actor=actor, child=child)
-    child._history_user = actor
+    child._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
     child.save()
     day = timezone.localdate()
     if parents is not None:

@@ -6,6 +6,7 @@ pupils enrolled (ClassEnrolment) in the same units.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
@@ -188,7 +189,7 @@ def _units(snapshots, enrolments, node, term: Term) -> list[Unit]:
         return []
     if isinstance(node, School):
         nodes: dict = {c.pk: c for c in classes_of_school(node)}
-        key = F("school_class_id")
+        key: Any = F("school_class_id")
     elif node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
         nodes = {s.pk: s for s in schools_under(node)}
         key = F("school_class__school_id")

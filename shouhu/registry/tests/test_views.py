@@ -1,0 +1,171 @@
+"""The child pages as a user meets them: the form's Chinese errors, escaping, masking, the log."""
+
+import datetime
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from shouhu.audit.models import AccessAction, AccessLog
+from shouhu.core.idnumber import make_id_number
+from shouhu.registry.models import Child
+
+pytestmark = pytest.mark.django_db
+
+BIRTH = datetime.date(2016, 5, 20)
+
+
+def _form_data(world, **overrides) -> dict:
+    data = {
+        "name": "王小明",
+        "sex": "male",
+        "birth_date": BIRTH.isoformat(),
+        "ethnicity": "汉族",
+        "id_number": make_id_number(county="511781", birth_date=BIRTH, serial=451),
+        "hukou_type": "rural",
+        "school_class": world.class_a.pk,
+        "father-status": "migrant",
+        "father-name": "王大山",
+        "father-phone": "138 1234 5678",
+        "mother-status": "migrant",
+        "mother-name": "李秀英",
+        "guardian-name": "王爷爷",
+        "guardian-relation": "祖父",
+        "guardian-age": "67",
+        "source": "register",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_head_teacher_registers_a_child_and_lands_on_the_file(client, head_teacher, world):
+    client.force_login(head_teacher)
+    response = client.post(reverse("registry:child-create"), _form_data(world))
+    child = Child.objects.get(name="王小明")
+    assert response.status_code == 302
+    assert response.url == reverse("registry:child-detail", kwargs={"public_id": child.public_id})
+    assert child.parents.get(role="father").phone == "13812345678"
+    assert AccessLog.objects.filter(child=child, action=AccessAction.CREATE).exists()
+
+
+def test_wrong_check_digit_shows_the_chinese_error_and_writes_nothing(client, head_teacher, world):
+    client.force_login(head_teacher)
+    good = make_id_number(county="511781", birth_date=BIRTH, serial=452)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = client.post(reverse("registry:child-create"), _form_data(world, id_number=bad))
+    assert response.status_code == 200
+    assert "身份证号：身份证号校验位不正确" in response.content.decode()
+    assert not Child.objects.filter(name="王小明").exists()
+
+
+def test_bad_parent_phone_is_an_error_on_that_field(client, head_teacher, world):
+    client.force_login(head_teacher)
+    response = client.post(
+        reverse("registry:child-create"), _form_data(world, **{"father-phone": "1381234"})
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_father-phone-error"' in page
+    assert "手机号应为11位" in page
+
+
+def test_future_birth_date_is_refused(client, head_teacher, world):
+    client.force_login(head_teacher)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("registry:child-create"),
+        _form_data(world, birth_date=tomorrow.isoformat()),
+    )
+    assert "出生日期不能晚于今天" in response.content.decode()
+
+
+def test_html_in_a_name_is_shown_as_text(client, head_teacher, world):
+    client.force_login(head_teacher)
+    client.post(
+        reverse("registry:child-create"),
+        _form_data(world, name="<script>alert(1)</script>"),
+    )
+    child = Child.objects.get(name="<script>alert(1)</script>")
+    page = client.get(
+        reverse("registry:child-detail", kwargs={"public_id": child.public_id})
+    ).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_opening_a_file_writes_an_access_log_row(client, teacher, world):
+    client.force_login(teacher)
+    url = reverse("registry:child-detail", kwargs={"public_id": world.child_a.public_id})
+    client.get(url, REMOTE_ADDR="10.1.2.3")
+    row = AccessLog.objects.get(child=world.child_a, action=AccessAction.VIEW)
+    assert row.user == teacher
+    assert row.ip == "10.1.2.3"
+
+
+def test_teacher_sees_a_masked_id_number_and_head_teacher_the_full_one(
+    client, teacher, head_teacher, world
+):
+    url = reverse("registry:child-detail", kwargs={"public_id": world.child_a.public_id})
+    number = world.child_a.id_number
+    client.force_login(teacher)
+    page = client.get(url).content.decode()
+    assert number not in page
+    assert number[:4] + "*" * 10 + number[-4:] in page
+    client.force_login(head_teacher)
+    assert number in client.get(url).content.decode()
+
+
+def test_edit_keeps_history_visible_on_the_file(client, head_teacher, world):
+    client.force_login(head_teacher)
+    child = world.child_a
+    edit = reverse("registry:child-edit", kwargs={"public_id": child.public_id})
+    form = client.get(edit).context["forms"]
+    data = {}
+    for prefix_form in form.values():
+        for bound in prefix_form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = value if not isinstance(value, list) else value
+    data["ethnicity"] = "土家族"
+    data["birth_date"] = child.birth_date.isoformat()
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    history = client.get(
+        reverse("registry:child-detail", kwargs={"public_id": child.public_id}) + "?tab=history"
+    ).content.decode()
+    assert "民族：汉族 → 土家族" in history
+
+
+def test_search_by_pinyin_initials_finds_the_child(client, head_teacher, world):
+    client.force_login(head_teacher)
+    initials = world.child_a.name_initials
+    page = client.get(reverse("registry:child-list"), {"q": initials}).content.decode()
+    assert world.child_a.name in page
+
+
+def test_child_list_query_count_is_bounded(
+    client, head_teacher, world, django_assert_max_num_queries
+):
+    from shouhu.factories import register_child
+
+    for _ in range(25):
+        register_child(head_teacher, world.class_a)
+    client.force_login(head_teacher)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("registry:child-list"))
+    assert response.status_code == 200
+
+
+def test_contact_card_is_a_pdf_naming_the_child(client, head_teacher, world):
+    client.force_login(head_teacher)
+    response = client.get(
+        reverse("registry:contact-card", kwargs={"public_id": world.child_a.public_id})
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert world.child_a.name in text
+    assert "留守儿童联系卡" in text
+    assert AccessLog.objects.filter(child=world.child_a, action=AccessAction.PRINT).exists()
