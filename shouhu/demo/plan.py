@@ -41,8 +41,8 @@ MOVED_AWAY_RATE = 0.025  # children who left with their parents over the summer 
 # Flags with their base rates; `_draw_flags` raises some of them where the family situation makes
 # them likelier (a deceased parent and single_parent, a frail guardian and unsupervised).
 FLAG_RATES = {
-    Flag.POVERTY.value: 0.09,
-    Flag.LOW_INCOME.value: 0.05,
+    Flag.POVERTY.value: 0.11,
+    Flag.LOW_INCOME.value: 0.06,
     Flag.SINGLE_PARENT.value: 0.045,
     Flag.DISABLED.value: 0.01,
     Flag.DROPOUT.value: 0.005,  # by grade in `_draw_flags`: mostly junior pupils

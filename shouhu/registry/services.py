@@ -60,15 +60,27 @@ def _check_id_number_free(*, actor, child: Child) -> None:
     raise ValidationError({"id_number": message})
 
 
-def _prepare_child(child: Child) -> None:
+def _child_save(*, actor, child: Child) -> None:
+    """Derive the search keys, validate, refuse a duplicate ID number, save with history."""
     child.name = child.name.strip()
     child.name_pinyin, child.name_initials = name_keys(child.name)
     child.id_number = normalise_id_number(child.id_number) if child.id_number else ""
-
-
-def _finish_child(child: Child) -> None:
-    """After full_clean has normalised the ID number: its keyed hash for lookup."""
+    child.full_clean()
     child.id_number_index = blind_index(child.id_number) if child.id_number else ""
+    _check_id_number_free(actor=actor, child=child)
+    child._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
+    child.save()
+
+
+def _snapshot_current_term(*, child: Child, day: datetime.date, source: str | None = None) -> None:
+    """While a term runs, its snapshot follows the file; between terms nothing is frozen anew."""
+    term = term_current(day)
+    if term is None or not term.contains(day):
+        return
+    if source is None:
+        existing = CensusSnapshot.objects.filter(child=child, term=term).first()
+        source = existing.source if existing else CensusSource.REGISTER
+    census_snapshot_take(child=child, term=term, source=source, day=day)
 
 
 def _save_parents(*, child: Child, parents: dict[str, dict[str, Any]]) -> None:
@@ -164,18 +176,11 @@ def child_register(
     _check_may_edit(actor, school_class)
     day = timezone.localdate()
     record = Child(school_class=school_class, registered_on=day, **child)
-    _prepare_child(record)
-    record.full_clean()
-    _finish_child(record)
-    _check_id_number_free(actor=actor, child=record)
-    record._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
-    record.save()
+    _child_save(actor=actor, child=record)
     _save_parents(child=record, parents=parents)
     _save_guardian(child=record, guardian=guardian)
     _sync_flags(actor=actor, child=record, flags=set(flags), day=day)
-    term = term_current(day)
-    if term is not None:
-        census_snapshot_take(child=record, term=term, source=source, day=day)
+    _snapshot_current_term(child=record, day=day, source=source)
     access_record(user=actor, action=AccessAction.CREATE, child=record, request=request)
     return record
 
@@ -197,12 +202,7 @@ def child_update(
         _check_may_edit(actor, data["school_class"])
     for field, value in data.items():
         setattr(child, field, value)
-    _prepare_child(child)
-    child.full_clean()
-    _finish_child(child)
-    _check_id_number_free(actor=actor, child=child)
-    child._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
-    child.save()
+    _child_save(actor=actor, child=child)
     day = timezone.localdate()
     if parents is not None:
         _save_parents(child=child, parents=parents)
@@ -210,10 +210,6 @@ def child_update(
         _save_guardian(child=child, guardian=guardian)
     if flags is not None:
         _sync_flags(actor=actor, child=child, flags=set(flags), day=day)
-    term = term_current(day)
-    if term is not None and term.contains(day):
-        existing = CensusSnapshot.objects.filter(child=child, term=term).first()
-        source = existing.source if existing else CensusSource.REGISTER
-        census_snapshot_take(child=child, term=term, source=source, day=day)
+    _snapshot_current_term(child=child, day=day)
     access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
     return child

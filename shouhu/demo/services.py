@@ -1,0 +1,377 @@
+"""Writing the demo county (`shouhu seed-demo`) into an empty database.
+
+The plan (`shouhu.demo.plan`) decides everything; this module writes it. Children go through the
+registry's own services (`child_register`, `census_snapshot_take`, `child_update`), so their
+files, history, audit entries and census snapshots look exactly like those a head teacher makes.
+What the registry has no service for yet (regions, schools, accounts, pairings, the psychological
+flag a counsellor sets) is created here directly.
+"""
+
+import datetime
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from shouhu.accounts.models import User
+from shouhu.accounts.roles import Role
+from shouhu.care.models import Pairing, PairingKind
+from shouhu.demo import data
+from shouhu.demo.plan import ChildPlan, CountyPlan, county_plan
+from shouhu.org.models import (
+    ClassEnrolment,
+    Region,
+    RegionLevel,
+    School,
+    SchoolClass,
+    Term,
+    subtree_range,
+)
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
+from shouhu.registry.services import census_snapshot_take, child_register, child_update
+
+
+@dataclass(frozen=True)
+class TownshipCount:
+    name: str
+    schools: int
+    classes: int
+    children: int  # on the register
+    left_behind: int  # education definition, this term's census
+    pupils: int  # all pupils enrolled this term
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """What `demo_seed` wrote, for the command's report."""
+
+    children: int
+    left: int
+    townships: list[TownshipCount]
+    head_class: str
+    head_left_behind: int
+    seconds: float
+
+
+def demo_database_empty() -> bool:
+    """No child and none of the demo county's regions, schools or accounts exist yet."""
+    usernames = [a.username for a in data.DEMO_ACCOUNTS]
+    return not (
+        Child.objects.exists()
+        or Region.objects.filter(code=data.COUNTY[0]).exists()
+        or School.objects.filter(code__in=[s.code for s in data.SCHOOLS]).exists()
+        or User.objects.filter(username__in=usernames).exists()
+    )
+
+
+@transaction.atomic
+def demo_seed(
+    *, children: int = data.DEFAULT_CHILDREN, seed: int = data.DEFAULT_SEED
+) -> SeedSummary:
+    """Write the demo county of about `children` children into an empty database.
+
+    1. Regions, terms, schools and classes.
+    2. Accounts: one per role, and a head teacher for every class.
+    3. Each class's enrolment in both terms.
+    4. Children, each registered by the class's head teacher, with last spring's snapshot.
+    5. Children who left over the summer leave the register.
+    6. Proxy-parent pairings, then census and registration dates moved to the census days.
+    """
+    started = time.perf_counter()
+    plan = county_plan(children=children, seed=seed)
+    regions = _regions()
+    previous_term, current_term = _terms()
+    schools = _schools(regions)
+    classes = _classes(plan, schools)
+    users = _accounts(plan, regions=regions, schools=schools, classes=classes)
+    _enrolments(plan, classes=classes, terms=(previous_term, current_term))
+    records = _children(
+        plan, regions=regions, classes=classes, users=users, terms=(previous_term, current_term)
+    )
+    _pairings(plan, records=records, users=users)
+    _dates(plan, records=records, terms=(previous_term, current_term))
+    return _summary(plan, classes=classes, term=current_term, started=started)
+
+
+def _regions() -> dict[str, Region]:
+    """The county's tree; the province and city are kept if they are there already."""
+    province, _created = Region.objects.get_or_create(
+        code=data.PROVINCE[0], defaults={"name": data.PROVINCE[1], "level": RegionLevel.PROVINCE}
+    )
+    city, _created = Region.objects.get_or_create(
+        code=data.CITY[0],
+        defaults={"name": data.CITY[1], "level": RegionLevel.CITY, "parent": province},
+    )
+    county = Region(
+        code=data.COUNTY[0], name=data.COUNTY[1], level=RegionLevel.COUNTY, parent=city
+    )
+    rows = [county]
+    for township in data.TOWNSHIPS:
+        node = Region(
+            code=township.code + "000",
+            name=township.name,
+            level=RegionLevel.TOWNSHIP,
+            parent=county,
+        )
+        rows.append(node)
+        rows.extend(
+            Region(code=township.code + suffix, name=name, level=RegionLevel.VILLAGE, parent=node)
+            for suffix, name in township.villages
+        )
+    for row in rows:  # parents first, so that each full_clean finds its parent
+        row.full_clean()
+        row.save()
+    return {r.code: r for r in [province, city, *rows]}
+
+
+def _terms() -> tuple[Term, Term]:
+    terms = []
+    for code, start_year, semester, starts_on, ends_on in (data.PREVIOUS_TERM, data.CURRENT_TERM):
+        term, _created = Term.objects.get_or_create(
+            code=code,
+            defaults={
+                "start_year": start_year,
+                "semester": semester,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+            },
+        )
+        terms.append(term)
+    return terms[0], terms[1]
+
+
+def _schools(regions: dict[str, Region]) -> dict[str, School]:
+    rows = [
+        School(code=s.code, name=s.name, kind=s.kind, region=regions[s.region])
+        for s in data.SCHOOLS
+    ]
+    School.objects.bulk_create(rows)
+    return {s.code: s for s in School.objects.filter(code__in=[r.code for r in rows])}
+
+
+def _classes(plan: CountyPlan, schools: dict[str, School]) -> dict[str, SchoolClass]:
+    SchoolClass.objects.bulk_create(
+        SchoolClass(school=schools[c.school], grade=c.grade, name=c.name) for c in plan.classes
+    )
+    stored = {
+        (c.school.code, c.name): c
+        for c in SchoolClass.objects.filter(school__in=schools.values()).select_related("school")
+    }
+    return {c.key: stored[(c.school, c.name)] for c in plan.classes}
+
+
+def _accounts(
+    plan: CountyPlan,
+    *,
+    regions: dict[str, Region],
+    schools: dict[str, School],
+    classes: dict[str, SchoolClass],
+) -> dict[str, User]:
+    """The ten demo accounts and a head teacher per class, all with the demo password.
+
+    Argon2 is slow on purpose, so the password is hashed once and the hash shared.
+    """
+    password = make_password(data.DEMO_PASSWORD)
+    scopes = {
+        "county": {"scope_region": regions[data.COUNTY[0]]},
+        "township": {"scope_region": regions[data.DEMO_TOWNSHIP + "000"]},
+        "village": {"scope_region": regions[data.DEMO_VILLAGE]},
+        "school": {"scope_school": schools[data.DEMO_SCHOOL]},
+        "class": {"scope_class": classes[plan.head_class_key]},
+        "pairs": {},
+    }
+    rows = []
+    for account in data.DEMO_ACCOUNTS:
+        user = User(
+            username=account.username,
+            role=account.role,
+            display_name=account.display_name,
+            password=password,
+            **scopes[account.scope],
+        )
+        user.full_clean()
+        rows.append(user)
+    rows.extend(
+        User(
+            username=c.teacher_username,
+            role=Role.HEAD_TEACHER,
+            display_name=c.teacher_name,
+            password=password,
+            scope_class=classes[c.key],
+        )
+        for c in plan.classes
+        if c.key != plan.head_class_key
+    )
+    User.objects.bulk_create(rows)
+    users = {u.username: u for u in User.objects.filter(username__in=[r.username for r in rows])}
+    for school_class in plan.classes:
+        classes[school_class.key].head_teacher = users[school_class.teacher_username]
+    SchoolClass.objects.bulk_update(classes.values(), ["head_teacher"])
+    return users
+
+
+def _enrolments(plan: CountyPlan, *, classes: dict[str, SchoolClass], terms: tuple[Term, Term]):
+    ClassEnrolment.objects.bulk_create(
+        ClassEnrolment(school_class=classes[c.key], term=term, pupils=c.pupils[term.code])
+        for c in plan.classes
+        for term in terms
+    )
+
+
+def _children(
+    plan: CountyPlan,
+    *,
+    regions: dict[str, Region],
+    classes: dict[str, SchoolClass],
+    users: dict[str, User],
+    terms: tuple[Term, Term],
+) -> list[Child]:
+    """Register every planned child as its head teacher would, in the plan's order.
+
+    A child whose family's situation changed over the summer is registered as it was last spring,
+    surveyed for that term, then updated, so the change is kept in the file's history. The
+    psychological flag is set directly: only a counsellor may set it, and counsellors do not
+    register children.
+    """
+    previous_term, current_term = terms
+    today = timezone.localdate()
+    by_key = plan.class_by_key()
+    records = []
+    for child in plan.children:
+        school_class = classes[child.class_key]
+        actor = users[by_key[child.class_key].teacher_username]
+        first_parents = child.previous_parents or child.parents
+        record = child_register(
+            actor=actor,
+            school_class=school_class,
+            child={**child.child_data(), "home_region": regions[child.home_region]},
+            parents={role: p.as_data() for role, p in first_parents.items()},
+            guardian=child.guardian.as_data() if child.guardian else None,
+            flags=child.flags - {Flag.PSYCH_CONCERN.value},
+            source=child.source,
+        )
+        if Flag.PSYCH_CONCERN in child.flags:
+            ChildFlag.objects.create(child=record, flag=Flag.PSYCH_CONCERN, since=today)
+        if child.previous_class_key:
+            _snapshot_previous(child, record=record, classes=classes, term=previous_term)
+        if child.previous_parents:
+            child_update(
+                actor=actor,
+                child=record,
+                data={},
+                parents={role: p.as_data() for role, p in child.parents.items()},
+            )
+        elif Flag.PSYCH_CONCERN in child.flags:
+            census_snapshot_take(child=record, term=current_term, source=child.source, day=today)
+        if child.left_on:
+            child_update(actor=actor, child=record, data={"left_on": child.left_on})
+        records.append(record)
+    # A child who left before this term is not in its census (child_update snapshots anyone).
+    left = [r.pk for r, c in zip(records, plan.children, strict=True) if c.left_on]
+    CensusSnapshot.objects.filter(child_id__in=left, term=current_term).delete()
+    return records
+
+
+def _snapshot_previous(
+    child: ChildPlan, *, record: Child, classes: dict[str, SchoolClass], term: Term
+) -> None:
+    """Last spring's snapshot, in the class the child sat in then (a grade lower, or elsewhere)."""
+    current_class = record.school_class
+    record.school_class = classes[child.previous_class_key or child.class_key]
+    try:
+        census_snapshot_take(
+            child=record, term=term, source=child.previous_source, day=term.starts_on
+        )
+    finally:
+        record.school_class = current_class
+
+
+def _pairings(plan: CountyPlan, *, records: list[Child], users: dict[str, User]) -> None:
+    rows = [
+        Pairing(
+            child=records[p.child],
+            carer=users[p.carer],
+            kind=PairingKind.PROXY_PARENT,
+            starts_on=data.PAIRINGS_START,
+        )
+        for p in plan.pairings
+    ]
+    for row in rows:
+        row.full_clean()
+    Pairing.objects.bulk_create(rows)
+
+
+def _dates(plan: CountyPlan, *, records: list[Child], terms: tuple[Term, Term]) -> None:
+    """Move the dates the services stamp with today to the days the census really happened.
+
+    A child surveyed last spring was registered on that census day, one new this autumn on this
+    term's; flags date from registration; each snapshot carries its school's survey day.
+    """
+    by_key = plan.class_by_key()
+    registered: dict[datetime.date, list[int]] = defaultdict(list)
+    for record, child in zip(records, plan.children, strict=True):
+        if child.previous_class_key:
+            school = by_key[child.previous_class_key].school
+            day = plan.census_days[(school, terms[0].code)]
+        else:
+            day = plan.census_days[(by_key[child.class_key].school, terms[1].code)]
+        registered[day].append(record.pk)
+    for day, pks in registered.items():
+        Child.objects.filter(pk__in=pks).update(registered_on=day)
+    ChildFlag.objects.filter(child__in=records).update(
+        since=Subquery(Child.objects.filter(pk=OuterRef("child_id")).values("registered_on")[:1])
+    )
+    for (school, term_code), day in plan.census_days.items():
+        CensusSnapshot.objects.filter(
+            term__code=term_code, school_class__school__code=school
+        ).update(surveyed_on=day)
+
+
+def _summary(
+    plan: CountyPlan, *, classes: dict[str, SchoolClass], term: Term, started: float
+) -> SeedSummary:
+    snapshots = CensusSnapshot.objects.filter(term=term, education=True)
+    left_behind = Counter(
+        snapshots.values_list("school_class__school__region_id", flat=True).iterator()
+    )
+    on_register = Counter(
+        Child.objects.on_register()
+        .values_list("school_class__school__region_id", flat=True)
+        .iterator()
+    )
+    pupils: Counter[str] = Counter()
+    for enrolment in ClassEnrolment.objects.filter(term=term).select_related(
+        "school_class__school"
+    ):
+        pupils[enrolment.school_class.school.region_id] += enrolment.pupils
+    townships = []
+    for township in data.TOWNSHIPS:
+        low, high = subtree_range(township.code)
+
+        def within(counter: Counter, low: str = low, high: str = high) -> int:
+            return sum(n for code, n in counter.items() if low <= code <= high)
+
+        schools = [s for s in data.SCHOOLS if s.region.startswith(township.code)]
+        townships.append(
+            TownshipCount(
+                name=township.name,
+                schools=len(schools),
+                classes=sum(1 for c in plan.classes if c.school in {s.code for s in schools}),
+                children=within(on_register),
+                left_behind=within(left_behind),
+                pupils=within(pupils),
+            )
+        )
+    head_class = classes[plan.head_class_key]
+    return SeedSummary(
+        children=Child.objects.on_register().count(),
+        left=Child.objects.filter(left_on__isnull=False).count(),
+        townships=townships,
+        head_class=str(head_class),
+        head_left_behind=snapshots.filter(school_class=head_class).count(),
+        seconds=time.perf_counter() - started,
+    )
