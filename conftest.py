@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import settings as hypothesis_settings
 
 from shouhu.factories import (
     CURRENT_TERM,
@@ -45,6 +46,11 @@ from shouhu.factories import (
 from shouhu.org.models import Grade
 from shouhu.registry.classification import ParentStatus
 from shouhu.registry.models import Sex
+
+# No deadline: the first call of a rule may load a table (python-stdnum's county codes take
+# half a second), and a slow CI machine is not a bug.
+hypothesis_settings.register_profile("shouhu", deadline=None)
+hypothesis_settings.load_profile("shouhu")
 
 TODAY = datetime.date(2026, 11, 29)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

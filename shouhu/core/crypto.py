@@ -27,8 +27,10 @@ def _fernet() -> MultiFernet:
 
 @functools.cache
 def _index_key() -> bytes:
+    """Derived from the oldest key, which a rotation lists last, so stored indexes keep matching
+    while new keys are put in front of it."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"shouhu-blind-index")
-    return hkdf.derive(base64.urlsafe_b64decode(_keys()[0]))
+    return hkdf.derive(base64.urlsafe_b64decode(_keys()[-1]))
 
 
 def encrypt(plain: str) -> str:

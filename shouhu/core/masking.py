@@ -14,4 +14,7 @@ def mask_phone(phone: str | None) -> str:
         return ""
     if len(phone) <= 7:
         return "*" * (len(phone) - 2) + phone[-2:]
+    if phone.startswith("0"):
+        area = 3 if phone[1] in "12" else 4  # 010 and 02x are the only 3-digit area codes
+        return phone[:area] + "*" * (len(phone) - area - 4) + phone[-4:]
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -11,7 +11,7 @@ from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
 from shouhu.org.models import Term
-from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Parent
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian, Parent
 
 
 @dataclass(frozen=True)
@@ -98,35 +98,43 @@ def _shown(field, value) -> str:
 
 
 def child_history_for(user, child: Child) -> list[dict]:
-    """The file's changes, newest first: when, who, and which fields went from what to what."""
-    records = list(
-        Child.history.filter(id=child.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
+    """The file's changes, newest first: when, who, which record (the child, a parent, the
+    guardian) and which fields went from what to what."""
+    chains = [(Child, "", Child.history.filter(id=child.pk))]
+    for parent in Parent.objects.filter(child=child):
+        chains.append((Parent, parent.get_role_display(), Parent.history.filter(id=parent.pk)))
+    guardian = Guardian.objects.filter(child=child).first()
+    if guardian is not None:
+        chains.append((Guardian, _("监护人"), Guardian.history.filter(id=guardian.pk)))
     entries = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
-                field: Any = Child._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": _shown(field, change.old),
-                        "new": _shown(field, change.new),
-                    }
-                )
-        entries.append(
+    for model, label, history in chains:
+        records = list(history.select_related("history_user").order_by("-history_id"))
+        for newer, older in zip(records, records[1:] + [None], strict=True):
+            entries.append(
+                {
+                    "at": newer.history_date,
+                    "user": newer.history_user,
+                    "record": label,
+                    "kind": newer.get_history_type_display(),
+                    "changes": [] if older is None else _changes(model, newer, older),
+                }
+            )
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries
+
+
+def _changes(model, newer, older) -> list[dict]:
+    changes = []
+    for change in newer.diff_against(older).changes:
+        field: Any = model._meta.get_field(change.field)
+        changes.append(
             {
-                "at": newer.history_date,
-                "user": newer.history_user,
-                "kind": newer.get_history_type_display(),
-                "changes": changes,
+                "field": field.verbose_name,
+                "old": _shown(field, change.old),
+                "new": _shown(field, change.new),
             }
         )
-    return entries
+    return changes
 
 
 def child_count_for(user) -> int:

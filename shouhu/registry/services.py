@@ -83,7 +83,7 @@ def _snapshot_current_term(*, child: Child, day: datetime.date, source: str | No
     census_snapshot_take(child=child, term=term, source=source, day=day)
 
 
-def _save_parents(*, child: Child, parents: dict[str, dict[str, Any]]) -> None:
+def _save_parents(*, actor, child: Child, parents: dict[str, dict[str, Any]]) -> None:
     errors: dict[str, Any] = {}
     for role in ParentRole:
         data = parents.get(role.value)
@@ -99,12 +99,13 @@ def _save_parents(*, child: Child, parents: dict[str, dict[str, Any]]) -> None:
         except ValidationError as exc:
             errors.update({f"{role.value}_{k}": v for k, v in exc.message_dict.items()})
             continue
+        parent._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
         parent.save()
     if errors:
         raise ValidationError(errors)
 
 
-def _save_guardian(*, child: Child, guardian: dict[str, Any] | None) -> None:
+def _save_guardian(*, actor, child: Child, guardian: dict[str, Any] | None) -> None:
     if not guardian or not guardian.get("name"):
         return
     record = Guardian.objects.filter(child=child).first() or Guardian(child=child)
@@ -114,6 +115,7 @@ def _save_guardian(*, child: Child, guardian: dict[str, Any] | None) -> None:
         record.full_clean(exclude=["child"])
     except ValidationError as exc:
         raise ValidationError({f"guardian_{k}": v for k, v in exc.message_dict.items()}) from None
+    record._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
     record.save()
 
 
@@ -177,8 +179,8 @@ def child_register(
     day = timezone.localdate()
     record = Child(school_class=school_class, registered_on=day, **child)
     _child_save(actor=actor, child=record)
-    _save_parents(child=record, parents=parents)
-    _save_guardian(child=record, guardian=guardian)
+    _save_parents(actor=actor, child=record, parents=parents)
+    _save_guardian(actor=actor, child=record, guardian=guardian)
     _sync_flags(actor=actor, child=record, flags=set(flags), day=day)
     _snapshot_current_term(child=record, day=day, source=source)
     access_record(user=actor, action=AccessAction.CREATE, child=record, request=request)
@@ -205,9 +207,9 @@ def child_update(
     _child_save(actor=actor, child=child)
     day = timezone.localdate()
     if parents is not None:
-        _save_parents(child=child, parents=parents)
+        _save_parents(actor=actor, child=child, parents=parents)
     if guardian is not None:
-        _save_guardian(child=child, guardian=guardian)
+        _save_guardian(actor=actor, child=child, guardian=guardian)
     if flags is not None:
         _sync_flags(actor=actor, child=child, flags=set(flags), day=day)
     _snapshot_current_term(child=child, day=day)

@@ -6,12 +6,15 @@ pupils enrolled (ClassEnrolment) in the same units.
 """
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from shouhu.accounts.roles import Perm
 from shouhu.core.scoping import child_scope_q
 from shouhu.org.models import (
     PREFIX_LENGTH,
@@ -120,7 +123,11 @@ class Census:
 
 
 def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    """One decimal, rounded half up (四舍五入) as in the reports and in Excel."""
+    if not whole:
+        return None
+    share = Decimal(100 * part) / Decimal(whole)
+    return float(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _aggregates() -> dict:
@@ -162,6 +169,8 @@ def _child_level(node: Region) -> RegionLevel:
 
 def census_for(user, *, node, term: Term, with_units: bool = True) -> Census:
     """The census of a node for a term: figures, change from the previous term, next level down."""
+    if not user.has_perm_to(Perm.CENSUS_VIEW):
+        raise PermissionDenied
     if not node_within_user_scope(user, node):
         raise Http404
     snapshots = CensusSnapshot.objects.filter(child_scope_q(user, "child__"))

@@ -170,9 +170,7 @@ def test_filter_by_category_uses_the_terms_snapshot(world, head_teacher):
     )
     by_category = {
         category: names(
-            child_list_for(
-                head_teacher, filters=ChildFilters(term=world.term, category=category)
-            )
+            child_list_for(head_teacher, filters=ChildFilters(term=world.term, category=category))
         )
         for category in Category
     }

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from shouhu.audit.models import AccessAction, AccessLog
@@ -113,7 +114,7 @@ def test_bad_parent_phone_is_an_error_on_that_parent_and_nothing_is_saved(tree, 
 
 def test_wrong_check_digit_is_an_error_on_id_number_in_chinese(tree, head_teacher):
     good = id_number_for(birth_date=BORN, sex=Sex.MALE, n=1)
-    bad = good[:17] + str((int(good[17]) + 1) % 10) if good[17] != "X" else good[:17] + "0"
+    bad = good[:17] + ("1" if good[17] == "0" else "0")
     with pytest.raises(ValidationError) as excinfo:
         register_child(head_teacher, tree.class_a, birth_date=BORN, sex=Sex.MALE, id_number=bad)
     assert "校验位" in excinfo.value.message_dict["id_number"][0]
@@ -347,3 +348,45 @@ def test_update_to_an_id_number_already_registered_is_refused(world, head_teache
         )
     assert "李家成" in excinfo.value.message_dict["id_number"][0]
     assert Child.objects.get(pk=other.pk).id_number == own_number
+
+
+def test_registering_in_the_winter_holiday_does_not_change_the_ended_terms_census(
+    world, head_teacher
+):
+    frozen = CensusSnapshot.objects.filter(term=world.term).count()
+    with time_machine.travel(datetime.datetime(2027, 2, 10, 10, 0, tzinfo=datetime.UTC)):
+        child = register_child(head_teacher, world.class_a)
+    assert Child.objects.filter(pk=child.pk).exists()
+    assert not CensusSnapshot.objects.filter(child=child).exists()
+    assert CensusSnapshot.objects.filter(term=world.term).count() == frozen
+
+
+def test_updating_in_the_summer_holiday_leaves_the_ended_terms_snapshot_alone(tree, head_teacher):
+    with time_machine.travel(datetime.datetime(2026, 5, 10, 10, 0, tzinfo=datetime.UTC)):
+        child = register_child(head_teacher, tree.class_a)
+    with time_machine.travel(datetime.datetime(2026, 8, 1, 10, 0, tzinfo=datetime.UTC)):
+        child_update(
+            actor=head_teacher,
+            child=child,
+            data={},
+            parents={"father": {"status": ParentStatus.AT_HOME, "destination": ""}},
+        )
+    (snapshot,) = CensusSnapshot.objects.filter(child=child)
+    assert snapshot.term == tree.previous_term
+    assert snapshot.category == Category.BOTH_AWAY
+    assert snapshot.surveyed_on == datetime.date(2026, 5, 10)
+
+
+def test_parent_changes_are_kept_in_the_history_with_who_made_them(world, head_teacher):
+    child_update(
+        actor=head_teacher,
+        child=world.child_a,
+        data={},
+        parents={"father": {"status": ParentStatus.AT_HOME, "destination": ""}},
+    )
+    father = Parent.objects.get(child=world.child_a, role="father")
+    history = list(father.history.order_by("history_id").values_list("status", "history_user"))
+    assert history == [
+        (ParentStatus.MIGRANT, head_teacher.pk),
+        (ParentStatus.AT_HOME, head_teacher.pk),
+    ]
