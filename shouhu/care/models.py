@@ -1,10 +1,14 @@
-"""The care network (结对帮扶): who looks after which child."""
+"""The care network (结对帮扶) and the work it owes: pairings, care actions, quotas (三个一),
+exemptions, the signals that force a home visit (五必访) and their tasks."""
 
 import datetime
+import uuid
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from shouhu.core.crypto import EncryptedTextField
 
 
 class PairingKind(models.TextChoices):
@@ -38,6 +42,14 @@ class Pairing(models.Model):
     )
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("安排人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = PairingQuerySet.as_manager()
 
@@ -49,4 +61,212 @@ class Pairing(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="pairing_ends_after_start",
             ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(ends_on__isnull=True, kind="proxy_parent"),
+                name="one_open_proxy_parent_per_child",
+            ),
         ]
+
+
+class Buddy(models.Model):
+    """A student buddy (一帮一, 篇八, 篇十二): a non-left-behind classmate, by name only."""
+
+    child = models.ForeignKey(
+        "registry.Child", verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="buddies"
+    )
+    name = models.CharField(_("伙伴姓名"), max_length=30)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("一帮一伙伴")
+        verbose_name_plural = _("一帮一伙伴")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="buddy_ends_after_start",
+            ),
+        ]
+
+
+class ActionKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("家访")
+    PARENT_CALL = "parent_call", _("与家长通话")
+    PARENT_LETTER = "parent_letter", _("致家长的一封信")
+    TALK = "talk", _("谈心")
+    COUNSELLING = "counselling", _("心理辅导")
+    SYMPOSIUM = "symposium", _("座谈会")
+    FAMILY_CALL = "family_call", _("亲情电话")
+    GUARDIAN_TRAINING = "guardian_training", _("隔代家长培训")
+    HEALTH_CHECK = "health_check", _("体检")
+
+
+# Kinds that gather many children at once (a symposium, a training session).
+GROUP_KINDS = {ActionKind.SYMPOSIUM, ActionKind.GUARDIAN_TRAINING, ActionKind.HEALTH_CHECK}
+
+
+class CareAction(models.Model):
+    """A dated piece of care work: who, with which children, what kind, a summary, a follow-up.
+
+    Counselling summaries are confidential: only counsellors read them (篇七, 篇十, 篇十一).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=20, choices=ActionKind.choices)
+    done_on = models.DateField(_("日期"), db_index=True)
+    author = models.ForeignKey(
+        "accounts.User", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    children = models.ManyToManyField(
+        "registry.Child",
+        verbose_name=_("儿童"),
+        through="CareActionChild",
+        related_name="care_actions",
+    )
+    summary = EncryptedTextField(_("情况摘要"), blank=True, default="")
+    follow_up_on = models.DateField(_("跟进日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("关爱记录")
+        verbose_name_plural = _("关爱记录")
+        ordering = ["-done_on", "-id"]
+
+
+class CareActionChild(models.Model):
+    """One child of a care action; the kind and date are copied so quota counts need no join."""
+
+    action = models.ForeignKey(CareAction, on_delete=models.CASCADE, related_name="links")
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ActionKind.choices)
+    done_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "child"], name="one_link_per_action_child"),
+        ]
+        indexes = [models.Index(fields=["child", "kind", "done_on"])]
+
+
+class QuotaPeriod(models.TextChoices):
+    MONTH = "month", _("每月")
+    TERM = "term", _("每学期")
+
+
+class Quota(models.Model):
+    """At least N actions of a kind per period per child, owed by the proxy parent (三个一, 篇十).
+
+    Set for a region or a school; a lower level may tighten a quota but not loosen it.
+    A quota with neither region nor school is the system default.
+    """
+
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("区划"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    school = models.ForeignKey(
+        "org.School", verbose_name=_("学校"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("关爱类型"), max_length=20, choices=ActionKind.choices)
+    period = models.CharField(_("周期"), max_length=10, choices=QuotaPeriod.choices)
+    minimum = models.PositiveSmallIntegerField(_("每周期至少次数"))
+
+    class Meta:
+        verbose_name = _("关爱要求")
+        verbose_name_plural = _("关爱要求")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(region__isnull=False, school__isnull=False),
+                name="quota_region_or_school",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "school", "kind"], name="one_quota_per_node_kind"
+            ),
+            models.CheckConstraint(condition=Q(minimum__gte=1), name="quota_minimum_positive"),
+        ]
+
+
+class Exemption(models.Model):
+    """A child excused from a quota (or from all, when kind is blank) for a while, with a reason."""
+
+    child = models.ForeignKey(
+        "registry.Child",
+        verbose_name=_("儿童"),
+        on_delete=models.CASCADE,
+        related_name="exemptions",
+    )
+    kind = models.CharField(
+        _("关爱类型"), max_length=20, choices=ActionKind.choices, blank=True, default=""
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    reason = models.CharField(_("原因"), max_length=200)
+    granted_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("免除")
+        verbose_name_plural = _("免除")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="exemption_ends_after_start"
+            ),
+        ]
+
+
+class SignalKind(models.TextChoices):
+    """The five signals that force a home visit (五必访, 篇十)."""
+
+    BAD_MOOD = "bad_mood", _("情绪不好")
+    UNWELL = "unwell", _("身体不佳")
+    GRADES_DROPPED = "grades_dropped", _("成绩下降")
+    LATE_OR_EARLY = "late_or_early", _("迟到早退")
+    QUARREL = "quarrel", _("与同学争吵")
+
+
+class Observation(models.Model):
+    """A teacher noticed a warning sign about a child; it creates a home-visit task."""
+
+    child = models.ForeignKey(
+        "registry.Child", verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("信号"), max_length=20, choices=SignalKind.choices)
+    noted_on = models.DateField(_("发现日期"))
+    note = models.CharField(_("说明"), max_length=300, blank=True, default="")
+    author = models.ForeignKey(
+        "accounts.User", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("必访信号")
+        verbose_name_plural = _("必访信号")
+
+
+class VisitTask(models.Model):
+    """A home visit owed after an observation, due in N days. It is done when a home visit linked
+    to it is recorded; overdue, it escalates to the head teacher, then to the school leader."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    observation = models.OneToOneField(Observation, on_delete=models.CASCADE, related_name="task")
+    child = models.ForeignKey(
+        "registry.Child", verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        "accounts.User", verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("截止日期"), db_index=True)
+    done_by = models.ForeignKey(
+        CareAction,
+        verbose_name=_("完成记录"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("家访任务")
+        verbose_name_plural = _("家访任务")
+        indexes = [models.Index(fields=["assignee", "done_on", "due_on"])]

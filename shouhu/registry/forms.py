@@ -72,13 +72,17 @@ class GuardianForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("relation",):
+        # An unsupervised child (无人监护) has no guardian yet: the section may stay empty.
+        for name in ("name", "relation"):
             self.fields[name].required = False
 
     def clean(self):
         data = super().clean()
+        others = [v for k, v in data.items() if k not in ("name", "able_to_care") and v]
         if data.get("name") and not data.get("relation"):
             self.add_error("relation", _("填写了监护人时，请填写与儿童关系。"))
+        if others and not data.get("name"):
+            self.add_error("name", _("填写了监护人信息时，请填写监护人姓名。"))
         return data
 
 

@@ -71,6 +71,7 @@ def child_list(request):
             "term": term,
             "query": query.urlencode(),
             "may_register": request.user.has_perm_to(Perm.CHILD_EDIT),
+            "filtered": any(data.get(k) for k in ("school_class", "category", "flag")),
         },
     )
 

@@ -12,11 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread, and Django then refuses ORM calls
-# from that thread ("You cannot call this from an async context"). The fixtures below only touch
-# the database between browser steps, never from inside the loop, so the check is switched off.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,19 +33,40 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (as root on Debian)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API runs an event loop in the test thread, and Django then refuses ORM
+    # calls from that thread ("You cannot call this from an async context"). The tests call the
+    # ORM from plain test code, never from a coroutine, so the check guards nothing here; it is
+    # switched off only while the browser runs, and tests run before it keep Django's guard.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.browser_call_failed = report.failed
+    return report
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh phone (360 × 740, Chinese) for each test: no cookies carried between tests."""
+def page(request, browser, live_server, tmp_path):
+    """A fresh phone (360 × 740, Chinese) for each test: no cookies carried between tests.
+
+    When the test fails, the page as it was is saved next to the test's tmp_path."""
     context = browser.new_context(viewport=PHONE, locale="zh-CN", accept_downloads=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
+    if getattr(request.node, "browser_call_failed", False):
+        shot = Path(SHOTS_DIR or tmp_path) / f"FAILED-{request.node.name}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"\nbrowser at {page.url}; screenshot {shot}")
     context.close()
 
 

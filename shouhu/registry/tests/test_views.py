@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.idnumber import make_id_number
-from shouhu.registry.models import Child
+from shouhu.registry.models import Child, Guardian
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,34 @@ def test_contact_card_is_a_pdf_naming_the_child(client, head_teacher, world):
     assert world.child_a.name in text
     assert "留守儿童联系卡" in text
     assert AccessLog.objects.filter(child=world.child_a, action=AccessAction.PRINT).exists()
+
+
+def test_an_unsupervised_child_can_be_registered_without_a_guardian(client, head_teacher, world):
+    client.force_login(head_teacher)
+    data = _form_data(world, flags=["unsupervised"])
+    for key in ("guardian-name", "guardian-relation", "guardian-age"):
+        data.pop(key)
+    response = client.post(reverse("registry:child-create"), data)
+    child = Child.objects.get(name="王小明")
+    assert response.status_code == 302
+    assert not Guardian.objects.filter(child=child).exists()
+    assert child.flags.filter(flag="unsupervised", until__isnull=True).exists()
+
+
+def test_guardian_details_without_a_name_are_refused(client, head_teacher, world):
+    client.force_login(head_teacher)
+    data = _form_data(world)
+    data.pop("guardian-name")
+    response = client.post(reverse("registry:child-create"), data)
+    assert "请填写监护人姓名" in response.content.decode()
+    assert not Child.objects.filter(name="王小明").exists()
+
+
+def test_an_out_of_scope_file_is_a_chinese_404_page(client, head_teacher, world):
+    client.force_login(head_teacher)
+    url = reverse("registry:child-detail", kwargs={"public_id": world.child_b.public_id})
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "找不到页面" in page
+    assert world.child_b.name not in page
