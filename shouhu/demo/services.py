@@ -1,27 +1,24 @@
 """Writing the demo county (`shouhu seed-demo`) into an empty database.
 
-The plan (`shouhu.demo.plan`) decides everything; this module writes it. Children go through the
-registry's own services (`child_register`, `census_snapshot_take`, `child_update`), so their
-files, history, audit entries and census snapshots look exactly like those a head teacher makes.
-What the registry has no service for yet (regions, schools, accounts, pairings, the psychological
-flag a counsellor sets) is created here directly.
+The plan (`shouhu.demo.plan`) decides everything; this module writes it. The children are
+written by `shouhu.demo.register`, in bulk but the way the registry's services would write them.
+What has no service yet (regions, schools, classes, accounts, pairings) is created here directly,
+each row validated with `full_clean()` where that costs no more than a query or two.
 """
 
-import datetime
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
 from shouhu.care.models import Pairing, PairingKind
 from shouhu.demo import data
-from shouhu.demo.plan import ChildPlan, CountyPlan, county_plan
+from shouhu.demo.plan import CountyPlan, county_plan
+from shouhu.demo.register import children_register_bulk
 from shouhu.org.models import (
     ClassEnrolment,
     Region,
@@ -31,8 +28,7 @@ from shouhu.org.models import (
     Term,
     subtree_range,
 )
-from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
-from shouhu.registry.services import census_snapshot_take, child_register, child_update
+from shouhu.registry.models import CensusSnapshot, Child
 
 
 @dataclass(frozen=True)
@@ -77,9 +73,8 @@ def demo_seed(
     1. Regions, terms, schools and classes.
     2. Accounts: one per role, and a head teacher for every class.
     3. Each class's enrolment in both terms.
-    4. Children, each registered by the class's head teacher, with last spring's snapshot.
-    5. Children who left over the summer leave the register.
-    6. Proxy-parent pairings, then census and registration dates moved to the census days.
+    4. Children with parents, guardians, flags and both terms' snapshots (`demo.register`).
+    5. Proxy-parent pairings; snapshots re-taken today dated back to their census day.
     """
     started = time.perf_counter()
     plan = county_plan(children=children, seed=seed)
@@ -89,11 +84,15 @@ def demo_seed(
     classes = _classes(plan, schools)
     users = _accounts(plan, regions=regions, schools=schools, classes=classes)
     _enrolments(plan, classes=classes, terms=(previous_term, current_term))
-    records = _children(
-        plan, regions=regions, classes=classes, users=users, terms=(previous_term, current_term)
+    records = children_register_bulk(
+        plan=plan,
+        regions=regions,
+        classes=classes,
+        users=users,
+        terms=(previous_term, current_term),
     )
     _pairings(plan, records=records, users=users)
-    _dates(plan, records=records, terms=(previous_term, current_term))
+    _census_days(plan)
     return _summary(plan, classes=classes, term=current_term, started=started)
 
 
@@ -106,9 +105,7 @@ def _regions() -> dict[str, Region]:
         code=data.CITY[0],
         defaults={"name": data.CITY[1], "level": RegionLevel.CITY, "parent": province},
     )
-    county = Region(
-        code=data.COUNTY[0], name=data.COUNTY[1], level=RegionLevel.COUNTY, parent=city
-    )
+    county = Region(code=data.COUNTY[0], name=data.COUNTY[1], level=RegionLevel.COUNTY, parent=city)
     rows = [county]
     for township in data.TOWNSHIPS:
         node = Region(
@@ -176,7 +173,7 @@ def _accounts(
     Argon2 is slow on purpose, so the password is hashed once and the hash shared.
     """
     password = make_password(data.DEMO_PASSWORD)
-    scopes = {
+    scopes: dict[str, dict[str, Region | School | SchoolClass]] = {
         "county": {"scope_region": regions[data.COUNTY[0]]},
         "township": {"scope_region": regions[data.DEMO_TOWNSHIP + "000"]},
         "village": {"scope_region": regions[data.DEMO_VILLAGE]},
@@ -214,80 +211,14 @@ def _accounts(
     return users
 
 
-def _enrolments(plan: CountyPlan, *, classes: dict[str, SchoolClass], terms: tuple[Term, Term]):
+def _enrolments(
+    plan: CountyPlan, *, classes: dict[str, SchoolClass], terms: tuple[Term, Term]
+) -> None:
     ClassEnrolment.objects.bulk_create(
         ClassEnrolment(school_class=classes[c.key], term=term, pupils=c.pupils[term.code])
         for c in plan.classes
         for term in terms
     )
-
-
-def _children(
-    plan: CountyPlan,
-    *,
-    regions: dict[str, Region],
-    classes: dict[str, SchoolClass],
-    users: dict[str, User],
-    terms: tuple[Term, Term],
-) -> list[Child]:
-    """Register every planned child as its head teacher would, in the plan's order.
-
-    A child whose family's situation changed over the summer is registered as it was last spring,
-    surveyed for that term, then updated, so the change is kept in the file's history. The
-    psychological flag is set directly: only a counsellor may set it, and counsellors do not
-    register children.
-    """
-    previous_term, current_term = terms
-    today = timezone.localdate()
-    by_key = plan.class_by_key()
-    records = []
-    for child in plan.children:
-        school_class = classes[child.class_key]
-        actor = users[by_key[child.class_key].teacher_username]
-        first_parents = child.previous_parents or child.parents
-        record = child_register(
-            actor=actor,
-            school_class=school_class,
-            child={**child.child_data(), "home_region": regions[child.home_region]},
-            parents={role: p.as_data() for role, p in first_parents.items()},
-            guardian=child.guardian.as_data() if child.guardian else None,
-            flags=child.flags - {Flag.PSYCH_CONCERN.value},
-            source=child.source,
-        )
-        if Flag.PSYCH_CONCERN in child.flags:
-            ChildFlag.objects.create(child=record, flag=Flag.PSYCH_CONCERN, since=today)
-        if child.previous_class_key:
-            _snapshot_previous(child, record=record, classes=classes, term=previous_term)
-        if child.previous_parents:
-            child_update(
-                actor=actor,
-                child=record,
-                data={},
-                parents={role: p.as_data() for role, p in child.parents.items()},
-            )
-        elif Flag.PSYCH_CONCERN in child.flags:
-            census_snapshot_take(child=record, term=current_term, source=child.source, day=today)
-        if child.left_on:
-            child_update(actor=actor, child=record, data={"left_on": child.left_on})
-        records.append(record)
-    # A child who left before this term is not in its census (child_update snapshots anyone).
-    left = [r.pk for r, c in zip(records, plan.children, strict=True) if c.left_on]
-    CensusSnapshot.objects.filter(child_id__in=left, term=current_term).delete()
-    return records
-
-
-def _snapshot_previous(
-    child: ChildPlan, *, record: Child, classes: dict[str, SchoolClass], term: Term
-) -> None:
-    """Last spring's snapshot, in the class the child sat in then (a grade lower, or elsewhere)."""
-    current_class = record.school_class
-    record.school_class = classes[child.previous_class_key or child.class_key]
-    try:
-        census_snapshot_take(
-            child=record, term=term, source=child.previous_source, day=term.starts_on
-        )
-    finally:
-        record.school_class = current_class
 
 
 def _pairings(plan: CountyPlan, *, records: list[Child], users: dict[str, User]) -> None:
@@ -305,30 +236,12 @@ def _pairings(plan: CountyPlan, *, records: list[Child], users: dict[str, User])
     Pairing.objects.bulk_create(rows)
 
 
-def _dates(plan: CountyPlan, *, records: list[Child], terms: tuple[Term, Term]) -> None:
-    """Move the dates the services stamp with today to the days the census really happened.
-
-    A child surveyed last spring was registered on that census day, one new this autumn on this
-    term's; flags date from registration; each snapshot carries its school's survey day.
-    """
-    by_key = plan.class_by_key()
-    registered: dict[datetime.date, list[int]] = defaultdict(list)
-    for record, child in zip(records, plan.children, strict=True):
-        if child.previous_class_key:
-            school = by_key[child.previous_class_key].school
-            day = plan.census_days[(school, terms[0].code)]
-        else:
-            day = plan.census_days[(by_key[child.class_key].school, terms[1].code)]
-        registered[day].append(record.pk)
-    for day, pks in registered.items():
-        Child.objects.filter(pk__in=pks).update(registered_on=day)
-    ChildFlag.objects.filter(child__in=records).update(
-        since=Subquery(Child.objects.filter(pk=OuterRef("child_id")).values("registered_on")[:1])
-    )
+def _census_days(plan: CountyPlan) -> None:
+    """Each snapshot carries its school's survey day, also those `child_update` re-took today."""
     for (school, term_code), day in plan.census_days.items():
         CensusSnapshot.objects.filter(
             term__code=term_code, school_class__school__code=school
-        ).update(surveyed_on=day)
+        ).exclude(surveyed_on=day).update(surveyed_on=day)
 
 
 def _summary(

@@ -75,7 +75,7 @@ def _child_save(*, actor, child: Child) -> None:
 def _snapshot_current_term(*, child: Child, day: datetime.date, source: str | None = None) -> None:
     """While a term runs, its snapshot follows the file; between terms nothing is frozen anew."""
     term = term_current(day)
-    if term is None or not term.contains(day):
+    if term is None or not term.contains(day) or child.left_on is not None:
         return
     if source is None:
         existing = CensusSnapshot.objects.filter(child=child, term=term).first()

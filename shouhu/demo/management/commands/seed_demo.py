@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shouhu.demo import data
-from shouhu.demo.services import demo_database_empty, demo_seed
+from shouhu.demo.services import SeedSummary, demo_database_empty, demo_seed
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="数据库已有儿童档案时不做任何事。Do nothing if the database already holds children.",
+            help="数据库已有数据时什么也不做。Do nothing if the database already holds data.",
         )
         parser.add_argument(
             "--children",
@@ -27,41 +27,45 @@ class Command(BaseCommand):
             raise CommandError("--children 至少为 1。--children must be at least 1.")
         if not demo_database_empty():
             if if_empty:
-                self.stdout.write("数据库中已有数据，未载入演示数据。Database not empty: demo not loaded.")
+                self.stdout.write("数据库中已有数据，未载入演示数据。")
+                self.stdout.write("The database already holds data: the demo was not loaded.")
                 return
             raise CommandError(
-                "数据库中已有数据，拒绝重复载入演示数据。请先清空数据库（如 make clean）再执行。\n"
+                "数据库中已有数据，拒绝重复载入演示数据。请从空数据库开始（如 make clean）。\n"
                 "The database is not empty; refusing to load the demo again. "
                 "Start from an empty database (e.g. make clean)."
             )
         summary = demo_seed(children=children)
-        self.stdout.write(self.style.SUCCESS(
-            f"已载入演示数据：在册儿童 {summary.children} 人，已离开名册 {summary.left} 人，"
-            f"用时 {summary.seconds:.1f} 秒。"
-        ))
-        self.stdout.write(
+        self._report(summary)
+
+    def _report(self, summary: SeedSummary) -> None:
+        out = self.stdout.write
+        out(
+            self.style.SUCCESS(
+                f"已载入演示数据：在册儿童 {summary.children} 人，已离开名册 {summary.left} 人，"
+                f"用时 {summary.seconds:.1f} 秒。"
+            )
+        )
+        out(
             f"Demo loaded: {summary.children} children on the register, {summary.left} left, "
             f"in {summary.seconds:.1f} s."
         )
-        self.stdout.write("")
-        header = f"{'乡镇':<6}{'学校':>6}{'班级':>6}{'在册儿童':>8}{'留守儿童':>8}{'在校学生':>8}{'占比':>8}"
-        self.stdout.write(header)
-        for township in summary.townships:
-            share = (
-                f"{100 * township.left_behind / township.pupils:.1f}%" if township.pupils else "—"
+        out("")
+        out("乡镇      学校  班级  在册儿童  留守儿童  在校学生   占比")
+        out("township schools classes children left-behind pupils share (this term)")
+        for t in summary.townships:
+            share = f"{100 * t.left_behind / t.pupils:.1f}%" if t.pupils else "—"
+            out(
+                f"{t.name:<6}{t.schools:>6}{t.classes:>6}{t.children:>10}"
+                f"{t.left_behind:>10}{t.pupils:>10}{share:>8}"
             )
-            self.stdout.write(
-                f"{township.name:<6}{township.schools:>8}{township.classes:>8}"
-                f"{township.children:>12}{township.left_behind:>12}{township.pupils:>12}"
-                f"{share:>10}"
-            )
-        self.stdout.write("")
-        self.stdout.write(
-            f"班主任演示账号 head 的班级：{summary.head_class}，本学期留守儿童 "
+        out("")
+        out(
+            f"班主任账号 head 的班级：{summary.head_class}，本学期留守儿童 "
             f"{summary.head_left_behind} 人。"
         )
-        self.stdout.write(
-            f"The head teacher account 'head' runs {summary.head_class}: "
+        out(
+            f"The head teacher 'head' runs {summary.head_class}: "
             f"{summary.head_left_behind} left-behind children this term."
         )
-        self.stdout.write("登录账号见 shouhu demo-logins。Logins: shouhu demo-logins.")
+        out("登录账号：shouhu demo-logins。Logins: shouhu demo-logins.")

@@ -1,0 +1,262 @@
+"""The demo county as `shouhu seed-demo --children 200` writes it, and `shouhu demo-logins`.
+
+Seeding takes a few seconds, so the module seeds once and every test reads the same county. The
+seed runs inside a transaction that is rolled back when the module ends; each test's own
+transaction nests inside it, so nothing a test writes reaches the next one.
+"""
+
+import datetime
+import io
+import re
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
+
+from shouhu.accounts.models import User
+from shouhu.accounts.roles import Role
+from shouhu.audit.models import AccessLog
+from shouhu.care.models import Pairing
+from shouhu.core.crypto import blind_index
+from shouhu.core.idnumber import validate_id_number
+from shouhu.core.pinyin import name_keys
+from shouhu.demo import data
+from shouhu.org.models import ClassEnrolment, Region, School, SchoolClass, Term
+from shouhu.registry.models import (
+    CensusSnapshot,
+    Child,
+    ChildFlag,
+    Flag,
+    Guardian,
+    HukouType,
+    Parent,
+)
+from shouhu.registry.services import census_snapshot_take
+
+SMALL = 200
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as conftest.py sets per test
+CURRENT, PREVIOUS = data.CURRENT_TERM[0], data.PREVIOUS_TERM[0]
+DEMO_ROLES = {
+    "admin": Role.ADMIN,
+    "county": Role.REGION_OFFICER,
+    "township": Role.TOWNSHIP_OFFICER,
+    "village": Role.VILLAGE_SUPERVISOR,
+    "leader": Role.SCHOOL_LEADER,
+    "head": Role.HEAD_TEACHER,
+    "teacher": Role.TEACHER,
+    "counsellor": Role.COUNSELLOR,
+    "volunteer": Role.VOLUNTEER,
+    "privacy": Role.PRIVACY_OFFICER,
+}
+SNAPSHOT_FIELDS = ["school_class_id", "category", "education", "civil", *[f.value for f in Flag]]
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The small county, seeded once for the module on 2026-11-29 and rolled back after it."""
+    moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with (
+        django_db_blocker.unblock(),
+        time_machine.travel(moment, tick=True),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+    ):
+        with transaction.atomic():
+            seed("--children", str(SMALL))
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def small_county(seeded, db, frozen_today):
+    """Each test reads the module's county inside a transaction of its own."""
+
+
+def row_counts() -> dict[str, int]:
+    models = [Region, School, SchoolClass, ClassEnrolment, Term, User, Child, Parent, Guardian]
+    models += [ChildFlag, CensusSnapshot, Pairing, AccessLog]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def snapshot_values(snapshot: CensusSnapshot) -> tuple:
+    return tuple(getattr(snapshot, name) for name in SNAPSHOT_FIELDS)
+
+
+def test_seed_puts_the_asked_number_of_children_on_the_register(small_county):
+    assert Child.objects.on_register().count() == SMALL
+    assert Child.objects.filter(left_on__isnull=False).exists()
+
+
+def test_seed_creates_one_demo_account_per_role_with_the_demo_password(small_county):
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_ROLES)}
+
+    assert {name: u.role for name, u in users.items()} == DEMO_ROLES
+    assert all(u.check_password(data.DEMO_PASSWORD) and u.display_name for u in users.values())
+    assert users["county"].scope_region.code == "511781000000"
+    assert users["privacy"].scope_region.code == "511781000000"
+    assert users["township"].scope_region.name == "太平镇"
+    assert users["village"].scope_region.parent.name == "太平镇"
+    assert School.objects.filter(region=users["village"].scope_region).exists()
+    assert users["leader"].scope_school.region.code.startswith("511781100")
+    assert users["teacher"].scope_school == users["leader"].scope_school
+    assert users["counsellor"].scope_school == users["leader"].scope_school
+    assert users["head"].scope_class.school == users["leader"].scope_school
+    assert users["head"].scope_class.head_teacher == users["head"]
+    assert users["volunteer"].scope_region is None and users["volunteer"].scope_school is None
+
+
+def test_every_class_has_a_head_teacher_account_of_its_own(small_county):
+    for school_class in SchoolClass.objects.select_related("head_teacher", "school"):
+        teacher = school_class.head_teacher
+        assert teacher.role == Role.HEAD_TEACHER
+        assert teacher.scope_class == school_class
+        section = re.search(r"\((\d+)\)班$", school_class.name).group(1)
+        if teacher.username != "head":
+            assert teacher.username == f"t{school_class.school.code}-{school_class.grade}-{section}"
+
+
+def test_teacher_and_volunteer_are_proxy_parents_from_the_start_of_term(small_county):
+    head = User.objects.get(username="head")
+    teacher_pairs = Pairing.objects.filter(carer__username="teacher")
+    volunteer_pairs = Pairing.objects.filter(carer__username="volunteer")
+
+    assert teacher_pairs.count() == 3
+    assert all(p.child.school_class == head.scope_class for p in teacher_pairs)
+    assert volunteer_pairs.count() == 2
+    assert {p.starts_on for p in Pairing.objects.all()} == {data.PAIRINGS_START}
+    assert Child.objects.visible_to(User.objects.get(username="volunteer")).count() == 2
+
+
+def test_every_unsupervised_child_has_a_proxy_parent(small_county):
+    unsupervised = ChildFlag.objects.filter(
+        flag=Flag.UNSUPERVISED, child__left_on__isnull=True
+    ).values_list("child_id", flat=True)
+
+    assert unsupervised
+    assert set(unsupervised) <= set(Pairing.objects.values_list("child_id", flat=True))
+
+
+def test_every_id_number_is_valid_belongs_to_the_county_and_matches_the_birth_date(small_county):
+    for child in Child.objects.all():
+        if child.hukou_type == HukouType.NONE:
+            assert child.id_number == ""
+            assert child.flags.filter(flag=Flag.UNREGISTERED).exists()
+            continue
+        assert validate_id_number(child.id_number, birth_date=child.birth_date)
+        assert child.id_number.startswith("511781")
+        assert child.id_number_index == blind_index(child.id_number)
+        assert (child.name_pinyin, child.name_initials) == name_keys(child.name)
+
+
+def test_children_are_of_the_age_of_their_grade(small_county):
+    for child in Child.objects.on_register().select_related("school_class"):
+        age = 2026 - child.birth_date.year - (child.birth_date.month >= 9)
+        assert age - 5 - child.school_class.grade in (0, 1), (child.birth_date, child.school_class)
+
+
+def test_both_terms_have_enrolments_for_every_class_and_snapshots(small_county):
+    classes = SchoolClass.objects.count()
+    for term in (CURRENT, PREVIOUS):
+        assert ClassEnrolment.objects.filter(term__code=term).count() == classes
+        assert CensusSnapshot.objects.filter(term__code=term).exists()
+    current = CensusSnapshot.objects.filter(term__code=CURRENT)
+    assert set(current.values_list("child_id", flat=True)) == set(
+        Child.objects.on_register().values_list("pk", flat=True)
+    )
+    assert not current.filter(child__left_on__isnull=False).exists()
+
+
+def test_last_spring_snapshot_is_in_the_class_a_grade_below(small_county):
+    pairs = 0
+    for child in Child.objects.on_register().select_related("school_class"):
+        before = child.snapshots.filter(term__code=PREVIOUS).select_related("school_class").first()
+        if before is not None:
+            assert before.school_class.grade == child.school_class.grade - 1
+            pairs += 1
+        else:
+            assert child.registered_on >= Term.objects.get(code=CURRENT).starts_on
+    assert pairs > SMALL * 0.7
+
+
+def test_left_behind_share_of_all_pupils_is_as_in_the_reports(small_county):
+    for term in (CURRENT, PREVIOUS):
+        pupils = sum(
+            ClassEnrolment.objects.filter(term__code=term).values_list("pupils", flat=True)
+        )
+        left_behind = CensusSnapshot.objects.filter(term__code=term, education=True).count()
+        assert 0.40 <= left_behind / pupils <= 0.70
+
+
+def test_snapshots_written_in_bulk_are_those_census_snapshot_take_freezes(small_county):
+    """The demo writes snapshots in bulk; re-taking each with the service changes nothing."""
+    changed = {
+        child_id
+        for child_id, n in Counter(
+            Parent.history.filter(history_type="~").values_list("child_id", flat=True)
+        ).items()
+        if n
+    }
+    assert changed, "some families' situation changed over the summer"
+    snapshots = CensusSnapshot.objects.select_related("child__school_class", "term", "school_class")
+    for snapshot in snapshots:
+        if snapshot.term.code == PREVIOUS and snapshot.child_id in changed:
+            continue  # frozen with last spring's parents, which the file no longer holds
+        child = snapshot.child
+        child.school_class = snapshot.school_class
+        retaken = census_snapshot_take(
+            child=child, term=snapshot.term, source=snapshot.source, day=snapshot.surveyed_on
+        )
+        assert snapshot_values(retaken) == snapshot_values(snapshot)
+
+
+def test_a_change_over_the_summer_shows_in_the_two_censuses(small_county):
+    changed = Parent.history.filter(history_type="~").values_list("child_id", flat=True)
+    differ = 0
+    for child_id in set(changed):
+        spring, autumn = CensusSnapshot.objects.filter(child_id=child_id).order_by(
+            "term__starts_on"
+        )
+        differ += spring.category != autumn.category
+    assert differ > 0
+
+
+def test_seeding_again_is_refused(small_county):
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="拒绝重复载入"):
+        seed()
+
+    assert row_counts() == before
+
+
+def test_seeding_if_empty_on_a_seeded_database_changes_nothing(small_county):
+    before = row_counts()
+
+    output = seed("--if-empty")
+
+    assert "未载入演示数据" in output
+    assert row_counts() == before
+
+
+def test_demo_logins_lists_every_demo_account_with_role_scope_and_password(small_county):
+    out = io.StringIO()
+
+    call_command("demo_logins", stdout=out)
+
+    text = out.getvalue()
+    assert data.DEMO_URL in text
+    for username, role in DEMO_ROLES.items():
+        line = next(line for line in text.splitlines() if line.startswith(username + " "))
+        assert data.DEMO_PASSWORD in line
+        assert str(role.label) in line
+    assert "万源市太平镇中心小学" in text
