@@ -35,7 +35,7 @@ demo: venv ## Migrate, seed demo data if the database is empty, print logins, se
 	mkdir -p var
 	$(BIN)/shouhu migrate --noinput
 	$(BIN)/shouhu seed-demo --if-empty
-	$(BIN)/shouhu demo-logins
+	$(BIN)/shouhu demo-logins --port $(PORT)
 	$(BIN)/shouhu runserver 127.0.0.1:$(PORT)
 
 test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL and browser tests

@@ -12,7 +12,7 @@ from shouhu.accounts.roles import Role
 DEFAULT_SEED = 511781
 DEFAULT_CHILDREN = 1800
 DEMO_PASSWORD = "shouhu-demo"
-DEMO_URL = "http://127.0.0.1:8000/"
+
 
 COUNTY_CODE = "511781"
 PROVINCE = ("510000000000", "四川省")

@@ -254,7 +254,7 @@ def test_demo_logins_lists_every_demo_account_with_role_scope_and_password(small
     call_command("demo_logins", stdout=out)
 
     text = out.getvalue()
-    assert data.DEMO_URL in text
+    assert "http://127.0.0.1:8000/" in text
     for username, role in DEMO_ROLES.items():
         line = next(line for line in text.splitlines() if line.startswith(username + " "))
         assert data.DEMO_PASSWORD in line

@@ -24,7 +24,11 @@ def scope_label(user: User) -> str:
 class Command(BaseCommand):
     help = "列出演示账号（每个角色一个）。List the demo logins, one per role."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="演示服务器端口 / demo port")
+
+    def handle(self, *args, port: int, **options) -> None:
+        url = f"http://127.0.0.1:{port}/"
         usernames = [a.username for a in data.DEMO_ACCOUNTS]
         users = {
             u.username: u
@@ -37,8 +41,8 @@ class Command(BaseCommand):
             out("尚无演示账号，请先运行 shouhu seed-demo。")
             out("No demo accounts yet: run shouhu seed-demo first.")
             return
-        out(f"演示账号（登录地址 {data.DEMO_URL}）")
-        out(f"Demo logins: sign in at {data.DEMO_URL} with a username and password below.")
+        out(f"演示账号（登录地址 {url}）")
+        out(f"Demo logins: sign in at {url} with a username and password below.")
         out("")
         rows = [("用户名", "密码", "角色", "姓名", "管辖范围")]
         for account in data.DEMO_ACCOUNTS:
