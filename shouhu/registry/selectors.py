@@ -100,7 +100,7 @@ def _shown(field, value) -> str:
 def child_history_for(user, child: Child) -> list[dict]:
     """The file's changes, newest first: when, who, which record (the child, a parent, the
     guardian) and which fields went from what to what."""
-    chains = [(Child, "", Child.history.filter(id=child.pk))]
+    chains: list[tuple[Any, str, Any]] = [(Child, "", Child.history.filter(id=child.pk))]
     for parent in Parent.objects.filter(child=child):
         chains.append((Parent, parent.get_role_display(), Parent.history.filter(id=parent.pk)))
     guardian = Guardian.objects.filter(child=child).first()
