@@ -39,6 +39,7 @@ demo: venv ## Migrate, seed demo data if the database is empty, print logins, se
 	$(BIN)/shouhu runserver 127.0.0.1:$(PORT)
 
 test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL and browser tests
+	mkdir -p var
 	$(MAKE) --no-print-directory lint
 	$(BIN)/shouhu check
 	$(BIN)/shouhu makemigrations --check --dry-run

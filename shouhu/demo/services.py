@@ -238,9 +238,15 @@ def _pairings(plan: CountyPlan, *, records: list[Child], users: dict[str, User])
 
 def _census_days(plan: CountyPlan) -> None:
     """Each snapshot carries its school's survey day, also those `child_update` re-took today."""
+    terms = dict(Term.objects.values_list("code", "id"))
+    classes: dict[str, list[int]] = {}
+    for class_id, school in SchoolClass.objects.values_list("id", "school__code"):
+        classes.setdefault(school, []).append(class_id)
+    # Plain ids, not a joined subquery: PostgreSQL plans a join over rows inserted in this very
+    # transaction (no statistics yet) as a nested loop that takes minutes.
     for (school, term_code), day in plan.census_days.items():
         CensusSnapshot.objects.filter(
-            term__code=term_code, school_class__school__code=school
+            term_id=terms[term_code], school_class_id__in=classes.get(school, [])
         ).exclude(surveyed_on=day).update(surveyed_on=day)
 
 
