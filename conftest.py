@@ -209,3 +209,28 @@ def volunteer(world):
     user = VolunteerFactory(username="volunteer", display_name="志愿者何阿姨")
     PairingFactory(child=world.child_a, carer=user, starts_on=CURRENT_TERM["starts_on"])
     return user
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a finished login: password and, for the roles that
+    must use two factors (admin, region_officer, privacy_officer), a verified authenticator.
+    Tests of the second factor itself call `client.force_login(user, second_factor=False)`."""
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        original(self, user, backend)
+        if second_factor and user.role in settings.SHOUHU_TWO_FACTOR_ROLES:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -19,7 +19,20 @@ from factory.django import DjangoModelFactory
 
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
-from shouhu.care.models import Pairing, PairingKind
+from shouhu.care.models import (
+    ActionKind,
+    Buddy,
+    CareAction,
+    CareActionChild,
+    Exemption,
+    Observation,
+    Pairing,
+    PairingKind,
+    Quota,
+    QuotaPeriod,
+    SignalKind,
+    VisitTask,
+)
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import make_id_number
 from shouhu.core.pinyin import name_keys
@@ -474,4 +487,147 @@ def register_child(
         guardian=guardian,
         flags=flags,
         source=source,
+    )
+
+
+# --- the care work ----------------------------------------------------------------------------
+
+
+class BuddyFactory(DjangoModelFactory):
+    class Meta:
+        model = Buddy
+
+    child = factory.SubFactory(ChildFactory)
+    name = "王小明"
+    starts_on = factory.LazyFunction(timezone.localdate)
+
+
+class CareActionFactory(DjangoModelFactory):
+    """A care action written directly, with its child links (kind and date copied to them).
+
+    `CareActionFactory(children=[child_a, child_b], author=teacher)`; by default the author is a
+    new teacher and the action is about one new child of the teacher's school.
+    """
+
+    class Meta:
+        model = CareAction
+        skip_postgeneration_save = True
+
+    kind = ActionKind.HOME_VISIT
+    done_on = factory.LazyFunction(timezone.localdate)
+    author = factory.SubFactory(TeacherFactory)
+    summary = "到家中了解学习和生活情况。"
+
+    @factory.post_generation
+    def children(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        if not extracted:
+            extracted = [ChildFactory(school_class__school=obj.author.scope_school)]
+        for child in extracted:
+            CareActionChild.objects.create(
+                action=obj, child=child, kind=obj.kind, done_on=obj.done_on
+            )
+
+
+class QuotaFactory(DjangoModelFactory):
+    class Meta:
+        model = Quota
+
+    region = None
+    school = None
+    kind = ActionKind.TALK
+    period = QuotaPeriod.MONTH
+    minimum = 1
+
+
+class ExemptionFactory(DjangoModelFactory):
+    class Meta:
+        model = Exemption
+
+    child = factory.SubFactory(ChildFactory)
+    kind = ""
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=30))
+    reason = "住院治疗"
+    granted_by = factory.SubFactory(
+        HeadTeacherFactory, scope_class=factory.SelfAttribute("..child.school_class")
+    )
+
+
+class ObservationFactory(DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    child = factory.SubFactory(ChildFactory)
+    kind = SignalKind.GRADES_DROPPED
+    noted_on = factory.LazyFunction(timezone.localdate)
+    author = factory.SubFactory(
+        TeacherFactory, scope_school=factory.SelfAttribute("..child.school_class.school")
+    )
+
+
+class VisitTaskFactory(DjangoModelFactory):
+    """An open home-visit task, due three days after its observation, for the child's teacher."""
+
+    class Meta:
+        model = VisitTask
+
+    observation = factory.SubFactory(ObservationFactory)
+    child = factory.SelfAttribute("observation.child")
+    assignee = factory.SubFactory(
+        TeacherFactory, scope_school=factory.SelfAttribute("..child.school_class.school")
+    )
+    due_on = factory.LazyAttribute(lambda o: o.observation.noted_on + datetime.timedelta(days=3))
+
+
+# --- privacy: guardians' requests ---------------------------------------------------------------
+
+
+class GuardianRequestFactory(DjangoModelFactory):
+    """A guardian's open request about a child, received today, due in 15 days, recorded by a
+    privacy officer of the child's county."""
+
+    class Meta:
+        model = "audit.GuardianRequest"
+
+    child = factory.SubFactory(ChildFactory)
+    kind = "correction"
+    requester_name = "王秀英"
+    requester_relation = "祖母"
+    requester_phone = "13700001111"
+    details = "出生日期登记有误"
+    received_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.received_on + datetime.timedelta(days=15))
+    recorded_by = factory.SubFactory(
+        PrivacyOfficerFactory,
+        scope_region=factory.SelfAttribute("..child.school_class.school.region.parent"),
+    )
+
+
+# --- the census in and out, transfers (issue 3) --------------------------------------------------
+
+
+class ChildTransferFactory(DjangoModelFactory):
+    """A child moved from their class to a class of another school, on the term's first day."""
+
+    class Meta:
+        model = "registry.ChildTransfer"
+
+    child = factory.SubFactory(ChildFactory)
+    from_class = factory.SelfAttribute("child.school_class")
+    to_class = factory.SubFactory(SchoolClassFactory)
+    on = factory.LazyFunction(timezone.localdate)
+    by = factory.SubFactory(
+        SchoolLeaderFactory, scope_school=factory.SelfAttribute("..from_class.school")
+    )
+
+
+def census_upload(user: User, term: Term, *, content: bytes | None = None):
+    """A previewed census upload of one good row for class A (or the given workbook)."""
+    from shouhu.registry.census_io.importing import census_upload_store
+    from shouhu.registry.tests.census_sheets import row, sheet_bytes
+
+    return census_upload_store(
+        actor=user, term=term, filename="摸底名册.xlsx", content=content or sheet_bytes([row(0)])
     )

@@ -3,6 +3,7 @@
 Every variable has a safe development default. With SHOUHU_DEBUG=0 the secrets must be given.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -70,6 +71,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "shouhu.core",
     "shouhu.org",
     "shouhu.accounts",
@@ -87,11 +93,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shouhu.accounts.sessions.SessionLimitMiddleware",
+    "shouhu.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouhu.core.middleware.NoStoreMiddleware",
+    "shouhu.audit.middleware.DeniedAccessLogMiddleware",
+    # Last, so that its lock-out page replaces the login page's response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shouhu.urls"
@@ -107,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shouhu.core.context_processors.permissions",
             ],
         },
     },
@@ -154,11 +168,54 @@ LOCALE_PATHS = [BASE_DIR / "shouhu" / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-SESSION_COOKIE_AGE = env_int("SHOUHU_SESSION_SECONDS", 12 * 60 * 60)
+# Sessions end after 30 minutes without a request (the expiry moves with every request) and
+# 12 hours after the login whatever happens (shouhu.accounts.sessions).
+SESSION_COOKIE_AGE = env_int("SHOUHU_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SHOUHU_SESSION_ABSOLUTE_SECONDS = env_int("SHOUHU_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4.0): every asset is local, no inline script or style,
+# and no page may be framed. htmx's own indicator style is switched off in base.html.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes): after 5 failed logins a username is locked for 15 minutes, and
+# so is one browser at one address that sprays many usernames. Not the address alone: a whole
+# school often shares one address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SHOUHU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SHOUHU_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Two factors (django-otp): TOTP is required of these roles and optional for the others.
+SHOUHU_TWO_FACTOR_ROLES = ("admin", "region_officer", "privacy_officer")
+SHOUHU_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "守护 Shouhu"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -170,6 +227,27 @@ if not DEBUG:
 # Domain settings (where the reports disagree, the rule is a setting).
 SHOUHU_CHILDREN_PER_PAGE = env_int("SHOUHU_CHILDREN_PER_PAGE", 50)
 SHOUHU_CIVIL_AGE_LIMIT = 16  # 农村留守儿童: under 16 (civil-affairs definition)
+
+# Privacy (docs/privacy.md). Unusual access: more than N files opened by one user within M
+# minutes, or any access outside school hours (local time, weekdays only count as school days).
+SHOUHU_UNUSUAL_FILES = env_int("SHOUHU_UNUSUAL_FILES", 30)
+SHOUHU_UNUSUAL_WINDOW_MINUTES = env_int("SHOUHU_UNUSUAL_WINDOW_MINUTES", 10)
+SHOUHU_SCHOOL_HOURS = (
+    env_int("SHOUHU_SCHOOL_HOURS_START", 7),
+    env_int("SHOUHU_SCHOOL_HOURS_END", 19),
+)
+SHOUHU_SCHOOL_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
+# Files of children who left the register this many years ago, and of adults, are anonymised.
+SHOUHU_RETENTION_YEARS = env_int("SHOUHU_RETENTION_YEARS", 3)
+SHOUHU_ADULT_AGE = 18
+# A guardian's request to see, correct or delete data is due within this many days.
+SHOUHU_REQUEST_DAYS = env_int("SHOUHU_REQUEST_DAYS", 15)
+# Care (篇十): a signal's home visit is due in N days; overdue, it escalates to the head teacher,
+# then to the school leader; a proxy parent takes 2–3 children (篇六).
+SHOUHU_TASK_DUE_DAYS = env_int("SHOUHU_TASK_DUE_DAYS", 3)
+SHOUHU_ESCALATE_HEAD_DAYS = env_int("SHOUHU_ESCALATE_HEAD_DAYS", 2)
+SHOUHU_ESCALATE_LEADER_DAYS = env_int("SHOUHU_ESCALATE_LEADER_DAYS", 5)
+SHOUHU_PROXY_LOAD_LIMIT = env_int("SHOUHU_PROXY_LOAD_LIMIT", 3)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("shouhu.accounts.urls")),
     path("children/", include("shouhu.registry.urls")),
-    path("census/", include("shouhu.reports.urls")),
+    path("", include("shouhu.reports.urls")),  # /census/, /dashboard/, /reports/…
     path("org/", include("shouhu.org.urls")),
+    path("privacy/", include("shouhu.audit.urls")),
+    path("care/", include("shouhu.care.urls")),
 ]

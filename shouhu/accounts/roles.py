@@ -28,6 +28,20 @@ class Perm(models.TextChoices):
     CONTACT_CARD = "contact_card", _("打印联系卡")
     CENSUS_VIEW = "census_view", _("查看摸底统计")
     ORG_MANAGE = "org_manage", _("管理区划、学校、班级和学期")
+    CENSUS_IMPORT = "census_import", _("导入摸底名册")
+    CENSUS_EXPORT = "census_export", _("导出名册和汇总表")
+    EXPORT_GRANT = "export_grant", _("批准完整导出（不脱敏）")
+    HANDOVER = "handover", _("学年交接和转学")
+    CARE_RECORD = "care_record", _("记录关爱活动")
+    OBSERVATION_RECORD = "observation_record", _("记录必访信号")
+    PAIRING_MANAGE = "pairing_manage", _("安排结对帮扶")
+    CARE_OVERSEE = "care_oversee", _("查看结对覆盖和关爱完成率")
+    QUOTA_MANAGE = "quota_manage", _("设置关爱要求")
+    EXEMPTION_GRANT = "exemption_grant", _("批准关爱要求免除")
+    PRIVACY_OFFICE = "privacy_office", _("个人信息保护：访问记录、权利请求、年度审计")
+    ACCOUNT_MANAGE = "account_manage", _("管理账号（停用、重置两步验证）")
+    DASHBOARD_VIEW = "dashboard_view", _("查看统计看板")
+    REPORT_LEAD = "report_lead", _("统计报表、工作总结和检查考核")
 
 
 _ALL_READERS = {Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}
@@ -35,16 +49,61 @@ _ALL_READERS = {Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}
 ROLE_PERMS: dict[str, frozenset[str]] = {
     # The administrator runs accounts and the tree; least privilege keeps children's files out.
     Role.ADMIN: frozenset({Perm.ORG_MANAGE}),
-    Role.REGION_OFFICER: frozenset(_ALL_READERS),
-    Role.TOWNSHIP_OFFICER: frozenset(_ALL_READERS),
+    Role.REGION_OFFICER: frozenset(_ALL_READERS | {Perm.CENSUS_EXPORT}),
+    Role.TOWNSHIP_OFFICER: frozenset(_ALL_READERS | {Perm.CENSUS_EXPORT}),
     Role.VILLAGE_SUPERVISOR: frozenset(_ALL_READERS),
-    Role.SCHOOL_LEADER: frozenset(_ALL_READERS | {Perm.CHILD_EDIT, Perm.CHILD_FULL_ID}),
-    Role.HEAD_TEACHER: frozenset(_ALL_READERS | {Perm.CHILD_EDIT, Perm.CHILD_FULL_ID}),
+    Role.SCHOOL_LEADER: frozenset(
+        _ALL_READERS
+        | {Perm.CHILD_EDIT, Perm.CHILD_FULL_ID, Perm.CENSUS_IMPORT, Perm.CENSUS_EXPORT}
+        | {Perm.HANDOVER}
+    ),
+    Role.HEAD_TEACHER: frozenset(
+        _ALL_READERS | {Perm.CHILD_EDIT, Perm.CHILD_FULL_ID, Perm.CENSUS_IMPORT, Perm.CENSUS_EXPORT}
+    ),
     Role.TEACHER: frozenset({Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}),
     Role.COUNSELLOR: frozenset({Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}),
     Role.VOLUNTEER: frozenset({Perm.CHILD_VIEW, Perm.CONTACT_CARD}),
-    Role.PRIVACY_OFFICER: frozenset({Perm.CHILD_VIEW, Perm.CENSUS_VIEW, Perm.CHILD_FULL_ID}),
+    # The privacy officer approves full exports but does not export: the grant goes to another.
+    Role.PRIVACY_OFFICER: frozenset(
+        {Perm.CHILD_VIEW, Perm.CENSUS_VIEW, Perm.CHILD_FULL_ID, Perm.EXPORT_GRANT}
+    ),
 }
+
+# The care work (issue 4): who records it, who arranges it and who checks it. Who may read
+# counselling notes is the privacy matrix's business (core.visibility.may_read_counselling).
+_CARE_STAFF = {Perm.CARE_RECORD, Perm.OBSERVATION_RECORD}
+_CARE_LEADS = _CARE_STAFF | {Perm.PAIRING_MANAGE, Perm.CARE_OVERSEE, Perm.EXEMPTION_GRANT}
+_CARE_GRANTS: dict[str, set[str]] = {
+    Role.ADMIN: {Perm.QUOTA_MANAGE},
+    Role.REGION_OFFICER: {Perm.CARE_OVERSEE, Perm.QUOTA_MANAGE},
+    Role.TOWNSHIP_OFFICER: {Perm.CARE_OVERSEE, Perm.QUOTA_MANAGE},
+    Role.VILLAGE_SUPERVISOR: {Perm.CARE_RECORD, Perm.CARE_OVERSEE},
+    Role.SCHOOL_LEADER: _CARE_LEADS | {Perm.QUOTA_MANAGE},
+    Role.HEAD_TEACHER: _CARE_LEADS,
+    Role.TEACHER: _CARE_STAFF,
+    Role.COUNSELLOR: _CARE_STAFF,
+    Role.VOLUNTEER: {Perm.CARE_RECORD},
+}
+ROLE_PERMS = {role: perms | _CARE_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
+
+# Privacy and accounts (issue 5): the privacy officer's own pages; the administrator's accounts.
+_PRIVACY_GRANTS: dict[str, set[str]] = {
+    Role.PRIVACY_OFFICER: {Perm.PRIVACY_OFFICE},
+    Role.ADMIN: {Perm.ACCOUNT_MANAGE},
+}
+ROLE_PERMS = {role: perms | _PRIVACY_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
+
+# Reports (issue 6): the dashboard for whoever oversees the care work; the statistical tables,
+# the semester work summary and the assessment for those who answer for a school or a region.
+_REPORT_LEADS = {Perm.DASHBOARD_VIEW, Perm.REPORT_LEAD}
+_REPORT_GRANTS: dict[str, set[str]] = {
+    Role.REGION_OFFICER: _REPORT_LEADS,
+    Role.TOWNSHIP_OFFICER: _REPORT_LEADS,
+    Role.VILLAGE_SUPERVISOR: {Perm.DASHBOARD_VIEW},
+    Role.SCHOOL_LEADER: _REPORT_LEADS,
+    Role.HEAD_TEACHER: {Perm.DASHBOARD_VIEW},
+}
+ROLE_PERMS = {role: perms | _REPORT_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
 
 
 def role_has(role: str, perm: str) -> bool:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from shouhu.accounts.forms import LoginForm
 from shouhu.accounts.roles import Perm
+from shouhu.care.selectors import worklist_for
 from shouhu.org.selectors import term_current, user_scope_node
 from shouhu.registry.selectors import child_count_for
 
@@ -18,7 +19,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    """我的首页: who I am, what I look after, and where to go next."""
+    """我的待办: who I am, what I owe now (the care worklist of my role), and where to go next."""
     user = request.user
     may_view = user.has_perm_to(Perm.CHILD_VIEW)
     return render(
@@ -32,5 +33,10 @@ def home(request):
             "may_register": user.has_perm_to(Perm.CHILD_EDIT),
             "may_census": user.has_perm_to(Perm.CENSUS_VIEW),
             "may_manage_org": user.has_perm_to(Perm.ORG_MANAGE),
+            "worklist": worklist_for(user),
+            "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
+            "may_oversee": user.has_perm_to(Perm.CARE_OVERSEE),
+            "may_record": user.has_perm_to(Perm.CARE_RECORD),
+            "may_set_quotas": user.has_perm_to(Perm.QUOTA_MANAGE),
         },
     )

@@ -1,8 +1,28 @@
-"""Writing the record of access. Nothing here is ever updated or deleted."""
+"""Writing the record of access, and the privacy officer's own writes: full-export grants and
+guardians' requests. Log rows are only ever added, never updated or deleted."""
 
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from shouhu.audit.models import AccessAction, AccessLog
+from shouhu.accounts.roles import Perm
+from shouhu.audit.models import (
+    AccessAction,
+    AccessLog,
+    ErasureReason,
+    ExportGrant,
+    GuardianRequest,
+    RequestKind,
+    RequestStatus,
+)
+from shouhu.core.visibility import TARGET_FIELD, Visibility, target_value, visibility
+
+REASON_MIN_LENGTH = 4
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -18,11 +38,144 @@ def access_record(
     child=None,
     query: str = "",
     request: HttpRequest | None = None,
+    field: str = "",
+    reason: str = "",
 ) -> AccessLog:
     return AccessLog.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
         child=child,
         query=query[:500],
+        field=field[:30],
+        reason=reason[:200],
         ip=client_ip(request),
     )
+
+
+def field_reveal(*, actor, child, target: str, reason: str, request=None) -> str:
+    """Show one masked value of a child's file in full, for a reason the user typed; logged.
+
+    The child must already be inside the actor's scope (the view fetched it with the selector).
+    A hidden field is refused (403); a field the actor sees in full needs no reveal but is
+    logged the same way, so the log never misses a full value that was asked for."""
+    if target not in TARGET_FIELD:
+        raise ValidationError({"target": _("没有这个字段。")})
+    if visibility(actor, TARGET_FIELD[target]) == Visibility.HIDDEN:
+        raise PermissionDenied(_("您的角色不能查看该信息。"))
+    reason = " ".join(reason.split())
+    if len(reason) < REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": _("请填写查看理由（至少%(n)d个字）。") % {"n": REASON_MIN_LENGTH}}
+        )
+    if len(reason) > 200:
+        raise ValidationError({"reason": _("理由最多200个字。")})
+    access_record(
+        user=actor,
+        action=AccessAction.REVEAL,
+        child=child,
+        field=target,
+        reason=reason,
+        request=request,
+    )
+    return target_value(child, target)
+
+
+def access_denied_record(*, user, path: str, child=None, request=None) -> AccessLog:
+    """A page of child data refused (403) or outside the user's scope (404)."""
+    return access_record(
+        user=user, action=AccessAction.DENIED, child=child, query=path, request=request
+    )
+
+
+def _check_privacy_officer(actor, perm: str = Perm.PRIVACY_OFFICE) -> None:
+    if not actor.has_perm_to(perm):
+        raise PermissionDenied(_("只有个人信息保护负责人可以办理。"))
+
+
+@transaction.atomic
+def export_grant_approve(*, actor, grantee, scope_code: str, reason: str) -> ExportGrant:
+    """The privacy officer allows one full (unmasked) export of a node to one user.
+
+    The grantee must be able to export that node; the export uses the grant up (census_io)."""
+    from shouhu.org.selectors import node_by_code, node_within_user_scope
+
+    _check_privacy_officer(actor, Perm.EXPORT_GRANT)
+    if grantee.pk == actor.pk:
+        raise ValidationError({"grantee": _("不能给自己授权。")})
+    if not grantee.has_perm_to(Perm.CENSUS_EXPORT):
+        raise ValidationError({"grantee": _("该用户没有导出名册的权限。")})
+    node = node_by_code(scope_code)
+    if not node_within_user_scope(actor, node):
+        raise ValidationError({"scope_code": _("该范围不在您的管辖范围内。")})
+    if not node_within_user_scope(grantee, node):
+        raise ValidationError({"scope_code": _("该范围不在被授权人的管辖范围内。")})
+    from shouhu.registry.census_io.exporting import node_code
+
+    grant = ExportGrant(
+        grantee=grantee, granted_by=actor, scope_code=node_code(node), reason=reason.strip()
+    )
+    grant.full_clean()
+    grant.save()
+    return grant
+
+
+@transaction.atomic
+def guardian_request_record(
+    *,
+    actor,
+    child,
+    kind: str,
+    requester_name: str,
+    requester_relation: str,
+    requester_phone: str = "",
+    details: str = "",
+    received_on: datetime.date,
+) -> GuardianRequest:
+    """Record a guardian's request; it is due SHOUHU_REQUEST_DAYS after it was received."""
+    _check_privacy_officer(actor)
+    request = GuardianRequest(
+        child=child,
+        kind=kind,
+        requester_name=requester_name.strip(),
+        requester_relation=requester_relation.strip(),
+        requester_phone=requester_phone.strip(),
+        details=details.strip(),
+        received_on=received_on,
+        due_on=received_on + datetime.timedelta(days=settings.SHOUHU_REQUEST_DAYS),
+        recorded_by=actor,
+    )
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("收到日期不能晚于今天。")})
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def guardian_request_close(
+    *, actor, request: GuardianRequest, status: str, resolution: str
+) -> GuardianRequest:
+    """Close a request as done or refused, with what was done (or why not).
+
+    A deletion that is done anonymises the child's file through the shredder."""
+    from shouhu.audit.shredder import child_anonymise
+
+    _check_privacy_officer(actor)
+    if request.status != RequestStatus.OPEN:
+        raise ValidationError(_("该请求已办结。"))
+    if status not in (RequestStatus.DONE, RequestStatus.REFUSED):
+        raise ValidationError({"status": _("请选择办理结果。")})
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("请填写办理结果或不予办理的理由。")})
+    request.status = status
+    request.resolution = resolution
+    request.resolved_on = timezone.localdate()
+    request.resolved_by = actor
+    request.full_clean()
+    request.save()
+    if status == RequestStatus.DONE and request.kind == RequestKind.DELETION:
+        child_anonymise(
+            child=request.child, reason=ErasureReason.REQUEST, actor=actor, request=request
+        )
+    return request

@@ -61,12 +61,14 @@ class Pairing(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="pairing_ends_after_start",
             ),
+            # One open proxy parent and one open mentor per child: a reassignment ends the old.
             models.UniqueConstraint(
-                fields=["child"],
-                condition=Q(ends_on__isnull=True, kind="proxy_parent"),
-                name="one_open_proxy_parent_per_child",
+                fields=["child", "kind"],
+                condition=Q(ends_on__isnull=True),
+                name="one_open_pairing_per_child_kind",
             ),
         ]
+        indexes = [models.Index(fields=["carer", "kind", "ends_on"])]
 
 
 class Buddy(models.Model):
@@ -79,6 +81,8 @@ class Buddy(models.Model):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
 
+    objects = PairingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("一帮一伙伴")
         verbose_name_plural = _("一帮一伙伴")
@@ -86,6 +90,9 @@ class Buddy(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="buddy_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ends_on__isnull=True), name="one_open_buddy_per_child"
             ),
         ]
 
@@ -157,8 +164,8 @@ class QuotaPeriod(models.TextChoices):
 class Quota(models.Model):
     """At least N actions of a kind per period per child, owed by the proxy parent (三个一, 篇十).
 
-    Set for a region or a school; a lower level may tighten a quota but not loosen it.
-    A quota with neither region nor school is the system default.
+    Set for a region or a school; a lower level may tighten a quota but not loosen it. The
+    system default (三个一) lives in code (`rules.DEFAULT_QUOTAS`), above every region.
     """
 
     region = models.ForeignKey(
@@ -176,11 +183,20 @@ class Quota(models.Model):
         verbose_name_plural = _("关爱要求")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(region__isnull=False, school__isnull=False),
+                condition=Q(region__isnull=False, school__isnull=True)
+                | Q(region__isnull=True, school__isnull=False),
                 name="quota_region_or_school",
             ),
+            # NULLs are distinct in a unique index, so each node kind has its own constraint.
             models.UniqueConstraint(
-                fields=["region", "school", "kind"], name="one_quota_per_node_kind"
+                fields=["region", "kind"],
+                condition=Q(region__isnull=False),
+                name="one_quota_per_region_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "kind"],
+                condition=Q(school__isnull=False),
+                name="one_quota_per_school_kind",
             ),
             models.CheckConstraint(condition=Q(minimum__gte=1), name="quota_minimum_positive"),
         ]
@@ -229,7 +245,10 @@ class Observation(models.Model):
     """A teacher noticed a warning sign about a child; it creates a home-visit task."""
 
     child = models.ForeignKey(
-        "registry.Child", verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="+"
+        "registry.Child",
+        verbose_name=_("儿童"),
+        on_delete=models.CASCADE,
+        related_name="observations",
     )
     kind = models.CharField(_("信号"), max_length=20, choices=SignalKind.choices)
     noted_on = models.DateField(_("发现日期"))
@@ -250,7 +269,10 @@ class VisitTask(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     observation = models.OneToOneField(Observation, on_delete=models.CASCADE, related_name="task")
     child = models.ForeignKey(
-        "registry.Child", verbose_name=_("儿童"), on_delete=models.CASCADE, related_name="+"
+        "registry.Child",
+        verbose_name=_("儿童"),
+        on_delete=models.CASCADE,
+        related_name="visit_tasks",
     )
     assignee = models.ForeignKey(
         "accounts.User", verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="+"
@@ -269,4 +291,7 @@ class VisitTask(models.Model):
     class Meta:
         verbose_name = _("家访任务")
         verbose_name_plural = _("家访任务")
-        indexes = [models.Index(fields=["assignee", "done_on", "due_on"])]
+        indexes = [
+            models.Index(fields=["assignee", "done_on", "due_on"]),
+            models.Index(fields=["child", "done_on"]),
+        ]

@@ -6,6 +6,7 @@ same seed always gives the same county.
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from shouhu.accounts.roles import Role
 
@@ -24,6 +25,10 @@ PREVIOUS_TERM = ("2025-2026-2", 2025, 2, datetime.date(2026, 3, 1), datetime.dat
 CURRENT_TERM = ("2026-2027-1", 2026, 1, datetime.date(2026, 9, 1), datetime.date(2027, 1, 20))
 PAIRINGS_START = datetime.date(2026, 9, 1)
 GRADUATION_DAY = datetime.date(2026, 7, 10)
+# The day the demo's care work is written up to: the worklists and compliance views read as of it.
+DEMO_TODAY = datetime.date(2026, 11, 29)
+# Months of care work in the demo: March 2026 (last spring's term) to November 2026.
+DEMO_CARE_MONTHS = 9
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,45 @@ GRADE_NAMES = {
 DEMO_SCHOOL = "2151178101"
 DEMO_TOWNSHIP = "511781100"
 DEMO_VILLAGE = "511781100201"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A county to plan: its townships and schools, and where the demo accounts work.
+
+    The demo county is `DEMO_LAYOUT`; `shouhu.demo.synth` draws larger ones of the same shape.
+    """
+
+    county: tuple[str, str]  # 12-digit code and name
+    townships: tuple[TownshipData, ...]
+    schools: tuple[SchoolData, ...]
+    demo_school: str  # school code of leader, head, teacher and counsellor
+    demo_township: str  # 9-digit prefix of the township officer's township
+    demo_village: str  # 12-digit code of the village supervisor's village
+
+    @cached_property
+    def _schools_by_code(self) -> dict[str, SchoolData]:
+        return {s.code: s for s in self.schools}
+
+    def school(self, code: str) -> SchoolData:
+        return self._schools_by_code[code]
+
+    def township_of(self, region: str) -> TownshipData:
+        return self._townships_by_prefix[region[:9]]
+
+    @cached_property
+    def _townships_by_prefix(self) -> dict[str, TownshipData]:
+        return {t.code: t for t in self.townships}
+
+
+DEMO_LAYOUT = Layout(
+    county=COUNTY,
+    townships=TOWNSHIPS,
+    schools=SCHOOLS,
+    demo_school=DEMO_SCHOOL,
+    demo_township=DEMO_TOWNSHIP,
+    demo_village=DEMO_VILLAGE,
+)
 
 # Surnames with weights roughly by national frequency, plus names common in north-east Sichuan.
 SURNAMES: tuple[tuple[str, int], ...] = (
@@ -340,3 +384,76 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("volunteer", Role.VOLUNTEER, "赵阿姨", "pairs"),
     DemoAccount("privacy", Role.PRIVACY_OFFICER, "周主任", "county"),
 )
+
+# --- the vocabulary of the care work (篇六, 篇七, 篇十, 篇十一) ------------------------------
+
+HOME_VISIT_NOTES = (
+    "到家中走访，奶奶身体尚可，孩子作业能按时完成，叮嘱注意用电用火安全。",
+    "家访时孩子正在做作业，与爷爷交流了孩子近期在校表现，建议多鼓励。",
+    "走访了解到孩子周末常独自在家看电视，与监护人商定每天限时。",
+    "与监护人交流孩子近期学习情况，数学有进步，语文需加强背诵。",
+    "家访送去学习用品，孩子很高兴，表示会好好学习。",
+    "了解孩子饮食起居情况，外婆腿脚不便，已请邻居帮忙照看。",
+    "查看孩子家庭作业完成情况，指导监护人每天签字检查。",
+    "家访时宣传防溺水安全知识，监护人签收安全告知书。",
+    "孩子身体已康复，正常到校，叮嘱监护人注意天气变化添减衣物。",
+    "与监护人商量孩子周末的作息安排，孩子答应按时睡觉。",
+)
+TASK_VISIT_NOTES = (
+    "接到必访任务后到家中走访，与监护人一起了解原因，孩子情绪已好转。",
+    "家访了解情况：孩子近期因想念父母心情低落，已与家长通话，约定每周视频一次。",
+    "家访核实：孩子因身体不适耽误学习，已安排同学帮助补课。",
+    "走访后与监护人商定早上按时叫孩子起床，孩子保证不再迟到。",
+    "家访调解：与对方家长一起沟通，两个孩子已和好。",
+)
+PARENT_CALL_NOTES = (
+    "与孩子父亲电话沟通，介绍孩子本月在校表现，父亲表示每周给孩子打电话。",
+    "与孩子母亲视频通话，母亲询问孩子成绩，建议多关心孩子情绪。",
+    "电话告知家长孩子近期作业完成较好，家长很欣慰。",
+    "与家长沟通孩子考试情况，商定假期的学习安排。",
+    "家长反映工作忙，通话时间较短，已提醒家长多与孩子交流。",
+    "电话联系孩子父亲，告知孩子感冒已好转。",
+    "与家长沟通学校安全教育情况，家长支持学校工作。",
+)
+LETTER_NOTES = (
+    "致家长的一封信：通报本学期关爱留守儿童工作安排、安全注意事项和学校联系电话。",
+    "致家长的一封信：反馈孩子本学期学习和生活情况，请家长常与孩子联系。",
+)
+TALK_NOTES = (
+    "课间与孩子谈心，孩子说想念妈妈，鼓励孩子给妈妈写信。",
+    "与孩子交流近期学习，孩子表示英语单词记不住，约定每天听写。",
+    "午休时与孩子聊天，孩子说和同桌关系很好，情绪稳定。",
+    "孩子因与同学发生小矛盾心情不好，经谈心后已和好。",
+    "了解到孩子周末帮爷爷干农活，表扬孩子懂事，提醒注意安全。",
+)
+FAMILY_CALL_NOTES = (
+    "孩子在留守儿童之家用亲情电话与父亲通话约十分钟。",
+    "组织孩子与外出务工的母亲视频通话，孩子很开心。",
+    "孩子用亲情电话向父母报告考试成绩。",
+)
+COUNSELLING_NOTES = (
+    "孩子因长期见不到父母，情绪低落、夜间失眠。进行绘画辅导，约定两周后复谈。",
+    "孩子在校常与同学冲突，易怒。沙盘游戏中了解到家中管教严厉，已与监护人沟通。",
+    "孩子自述学习压力大、担心父母关系，进行认知调整，建议班主任多给予鼓励。",
+    "复谈：孩子情绪较上次平稳，能主动表达想法，继续跟踪。",
+)
+SYMPOSIUM_NOTES = (
+    "召开留守儿童、代理家长和监护人座谈会，交流孩子学习生活情况，解答监护人疑问。",
+    "留守儿童座谈会：孩子们讲述自己的心愿，代理家长逐一回应。",
+)
+TRAINING_NOTES = (
+    "隔代家长培训：如何与孩子沟通、如何督促孩子完成作业，防溺水和交通安全。",
+    "组织祖辈监护人学习科学育儿知识，发放隔代教育手册。",
+)
+HEALTH_CHECK_NOTES = (
+    "镇卫生院为留守儿童免费体检，更新健康档案，视力异常的已通知监护人。",
+    "学期体检：测量身高体重、检查视力和口腔，结果已告知监护人。",
+)
+SIGNAL_NOTES = {
+    "bad_mood": ("上课时经常发呆，一个人偷偷哭。", "这几天不爱说话，午饭吃得很少。"),
+    "unwell": ("上课时说头疼，脸色不好。", "连续两天咳嗽，精神不振。"),
+    "grades_dropped": ("单元测验数学比上次下降二十多分。", "最近作业错误较多，听写不及格。"),
+    "late_or_early": ("本周三次迟到，说早上没人叫起床。", "下午提前离校，监护人不知情。"),
+    "quarrel": ("课间与同学发生争吵并推搡。", "与同桌闹矛盾，不肯和好。"),
+}
+EXEMPTION_REASONS = ("住院治疗", "随父母外出就医", "因病在家休养")

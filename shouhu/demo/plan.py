@@ -1,10 +1,11 @@
 """The demo county drawn as plain data, before anything touches the database.
 
-`county_plan(children=…, seed=…)` is a pure function: the same arguments always give the same
-classes, children, parents, guardians, flags and pairings (a child's family is drawn by
-`shouhu.demo.families`). `shouhu.demo.services` then writes the plan. Keeping the two apart lets
-tests check the full-size county (for example that the demo head teacher's class has enough
-left-behind children) without seeding it.
+`county_plan(children=…, seed=…, layout=…)` is a pure function: the same arguments always give
+the same classes, children, parents, guardians and flags (a child's family is drawn by
+`shouhu.demo.families`; the care work by `shouhu.demo.care_plan`). `shouhu.demo.services` then
+writes the plan. Keeping the two apart lets tests check the full-size county (for example that
+the demo head teacher's class has enough left-behind children) without seeding it. The layout
+(townships and schools) is the demo county's unless `shouhu.demo.synth` draws a larger one.
 
 How the two terms relate: a class (三年级(2)班) is a slot that each year's cohort passes through.
 A child in 三年级(2)班 this autumn sat in 二年级(2)班 last spring; a 七年级 pupil came from a
@@ -35,7 +36,7 @@ from shouhu.demo.families import (
     statuses_for,
 )
 from shouhu.registry.classification import classify
-from shouhu.registry.models import Flag, HukouType, Sex
+from shouhu.registry.models import HukouType, Sex
 
 # Share of the register in each situation this autumn (教育部门口径 counts the first three).
 CURRENT_SITUATIONS = (("both_away", 75), ("other_cannot", 14), ("one_away", 7), ("returned", 4))
@@ -118,21 +119,29 @@ class ChildPlan:
 
 
 @dataclass
-class PairingPlan:
-    carer: str  # username
-    child: int  # index into CountyPlan.children
-
-
-@dataclass
 class CountyPlan:
+    layout: data.Layout
     classes: list[ClassPlan]
     children: list[ChildPlan]
-    pairings: list[PairingPlan]
     head_class_key: str
     census_days: dict[tuple[str, str], datetime.date]  # (school code, term code) → survey day
+    _by_key: dict[str, ClassPlan] = field(default_factory=dict, repr=False)
 
     def class_by_key(self) -> dict[str, ClassPlan]:
-        return {c.key: c for c in self.classes}
+        if len(self._by_key) != len(self.classes):
+            self._by_key.update((c.key, c) for c in self.classes)
+        return self._by_key
+
+    def registered_on(
+        self, child: ChildPlan, *, register_began: datetime.date | None = None
+    ) -> datetime.date:
+        """A child surveyed last spring entered the register on that census day (or when the
+        register began, if earlier); a child new this autumn on this term's census day."""
+        by_key = self.class_by_key()
+        if child.previous_class_key:
+            day = self.census_days[(by_key[child.previous_class_key].school, data.PREVIOUS_TERM[0])]
+            return min(day, register_began) if register_began is not None else day
+        return self.census_days[(by_key[child.class_key].school, data.CURRENT_TERM[0])]
 
     def left_behind_in(self, class_key: str) -> int:
         """Left-behind children (education definition) of a class this autumn."""
@@ -144,9 +153,12 @@ class CountyPlan:
 
 
 def county_plan(
-    *, children: int = data.DEFAULT_CHILDREN, seed: int = data.DEFAULT_SEED
+    *,
+    children: int = data.DEFAULT_CHILDREN,
+    seed: int = data.DEFAULT_SEED,
+    layout: data.Layout = data.DEMO_LAYOUT,
 ) -> CountyPlan:
-    """Plan the demo county with about `children` children on this autumn's register.
+    """Plan the county with `children` children on this autumn's register.
 
     1. Classes of every school, each with its planned pupils and left-behind share.
     2. The register spread over the classes in proportion to their left-behind pupils.
@@ -154,23 +166,24 @@ def county_plan(
     4. Last spring's pupils who have left since (graduates, families who moved away).
     5. Flags in the county's proportions, among the register and among those who left.
     6. Each class's pupils in both terms, from its left-behind count and share.
-    7. The demo head teacher's class and the proxy-parent pairings.
+    7. The demo head teacher's class.
     """
     draw = Draw(seed)
-    classes = _plan_classes(draw)
-    by_key = {c.key: c for c in classes}
-    census_days = _census_days(draw)
+    classes = _plan_classes(draw, layout)
+    feeders = _Feeders(classes, layout)
+    census_days = _census_days(draw, layout)
     planned = {c.key: c.pupils[data.CURRENT_TERM[0]] * c.share for c in classes}
     sizes = _apportion(total=children, weights=planned)
     plans: list[ChildPlan] = []
     for school_class in classes:
         for _ in range(sizes[school_class.key]):
-            plans.append(_child_on_register(draw, school_class=school_class, by_key=by_key))
+            plans.append(_child_on_register(draw, school_class=school_class, feeders=feeders))
     came_up = Counter(c.previous_class_key for c in plans if c.previous_class_key)
     for school_class in classes:
         plans.extend(
             _children_who_left(
                 draw,
+                layout,
                 school_class=school_class,
                 stayed=sizes[school_class.key],
                 came_up=came_up[school_class.key],
@@ -180,24 +193,23 @@ def county_plan(
     for group in ([c for c in plans if c.left_on is None], [c for c in plans if c.left_on]):
         assign_flags(draw, children=group, grade_of=grade_of)
     _set_pupils(draw, classes=classes, children=plans)
-    head_class = _head_class(classes=classes, children=plans)
+    head_class = _head_class(layout, classes=classes, children=plans)
     head_class.teacher_username = "head"
     head_class.teacher_name = next(
         a for a in data.DEMO_ACCOUNTS if a.username == "head"
     ).display_name
-    pairings = _pairings(draw, children=plans, head_class=head_class, by_key=by_key)
     return CountyPlan(
+        layout=layout,
         classes=classes,
         children=plans,
-        pairings=pairings,
         head_class_key=head_class.key,
         census_days=census_days,
     )
 
 
-def _plan_classes(draw: Draw) -> list[ClassPlan]:
+def _plan_classes(draw: Draw, layout: data.Layout) -> list[ClassPlan]:
     classes = []
-    for school in data.SCHOOLS:
+    for school in layout.schools:
         for grade in data.GRADES_OF_KIND[school.kind]:
             for section in range(1, school.sections + 1):
                 teacher_sex = Sex.FEMALE if draw.rng.random() < 0.6 else Sex.MALE
@@ -216,10 +228,10 @@ def _plan_classes(draw: Draw) -> list[ClassPlan]:
     return classes
 
 
-def _census_days(draw: Draw) -> dict[tuple[str, str], datetime.date]:
+def _census_days(draw: Draw, layout: data.Layout) -> dict[tuple[str, str], datetime.date]:
     """Each school surveys its classes in the first fortnight of the term (摸底排查)."""
     days = {}
-    for school in data.SCHOOLS:
+    for school in layout.schools:
         for term in (data.PREVIOUS_TERM, data.CURRENT_TERM):
             days[(school.code, term[0])] = term[3] + datetime.timedelta(draw.rng.randrange(1, 14))
     return days
@@ -236,42 +248,43 @@ def _apportion(*, total: int, weights: dict[str, float]) -> dict[str, int]:
     return parts
 
 
-def _school(code: str) -> data.SchoolData:
-    return next(s for s in data.SCHOOLS if s.code == code)
+class _Feeders:
+    """The classes of the county by key, and by township and grade (where pupils come from)."""
+
+    def __init__(self, classes: list[ClassPlan], layout: data.Layout) -> None:
+        self.layout = layout
+        self.by_key = {c.key: c for c in classes}
+        self.by_township_grade: dict[tuple[str, int], list[ClassPlan]] = {}
+        for c in classes:
+            township = layout.township_of(layout.school(c.school).region).code
+            self.by_township_grade.setdefault((township, c.grade), []).append(c)
 
 
-def _township_of(region: str) -> data.TownshipData:
-    return next(t for t in data.TOWNSHIPS if region.startswith(t.code))
-
-
-def _previous_class(draw: Draw, *, school_class: ClassPlan, by_key: dict) -> str | None:
+def _previous_class(draw: Draw, *, school_class: ClassPlan, feeders: _Feeders) -> str | None:
     """Last spring's class of a pupil of this class (see the module docstring)."""
     if school_class.grade == 1 or draw.rng.random() < TRANSFER_IN_RATE:
         return None
-    school = _school(school_class.school)
+    school = feeders.layout.school(school_class.school)
     grade = school_class.grade - 1
     same_school = f"{school.code}-{grade}-{school_class.section}"
-    if same_school in by_key and (
+    if same_school in feeders.by_key and (
         school.kind != "nine_year" or grade != 6 or draw.rng.random() < 0.8
     ):
         return same_school
-    township = _township_of(school.region)
-    feeders = [
-        c
-        for c in by_key.values()
-        if c.grade == grade and _school(c.school).region.startswith(township.code)
-    ]
-    return draw.rng.choice(feeders).key if feeders else None
+    township = feeders.layout.township_of(school.region)
+    candidates = feeders.by_township_grade.get((township.code, grade), [])
+    return draw.rng.choice(candidates).key if candidates else None
 
 
-def _child_on_register(draw: Draw, *, school_class: ClassPlan, by_key: dict) -> ChildPlan:
-    previous = _previous_class(draw, school_class=school_class, by_key=by_key)
+def _child_on_register(draw: Draw, *, school_class: ClassPlan, feeders: _Feeders) -> ChildPlan:
+    previous = _previous_class(draw, school_class=school_class, feeders=feeders)
     situations = CURRENT_SITUATIONS if previous else CURRENT_SITUATIONS[:-1]
     situation = draw.weighted(situations)
     statuses = statuses_for(draw, situation)
     before = previous_statuses(draw, situation=situation, now=statuses) if previous else None
     child = _child(
         draw,
+        feeders.layout,
         school_class=school_class,
         school_year=data.CURRENT_TERM[1],
         statuses=statuses,
@@ -287,7 +300,7 @@ def _child_on_register(draw: Draw, *, school_class: ClassPlan, by_key: dict) -> 
 
 
 def _children_who_left(
-    draw: Draw, *, school_class: ClassPlan, stayed: int, came_up: int
+    draw: Draw, layout: data.Layout, *, school_class: ClassPlan, stayed: int, came_up: int
 ) -> list[ChildPlan]:
     """Last spring's pupils of this class who are gone by the autumn.
 
@@ -296,7 +309,7 @@ def _children_who_left(
     moved away with their parents (随迁).
     """
     final = school_class.grade == 9 or (
-        school_class.grade == 6 and _school(school_class.school).kind == "primary"
+        school_class.grade == 6 and layout.school(school_class.school).kind == "primary"
     )
     if final:
         count = max(0, round(stayed * draw.rng.uniform(0.85, 1.1)) - came_up)
@@ -312,6 +325,7 @@ def _children_who_left(
         gone.append(
             _child(
                 draw,
+                layout,
                 school_class=school_class,
                 school_year=data.PREVIOUS_TERM[1],
                 statuses=statuses,
@@ -324,6 +338,7 @@ def _children_who_left(
 
 def _child(
     draw: Draw,
+    layout: data.Layout,
     *,
     school_class: ClassPlan,
     school_year: int,
@@ -332,8 +347,8 @@ def _child(
     left_on: datetime.date | None,
 ) -> ChildPlan:
     rng = draw.rng
-    school = _school(school_class.school)
-    township = _township_of(school.region)
+    school = layout.school(school_class.school)
+    township = layout.township_of(school.region)
     sex = Sex.MALE.value if rng.random() < 0.515 else Sex.FEMALE.value
     birth_date = draw.birth_date(school_year=school_year, grade=school_class.grade)
     surname = draw.surname()
@@ -394,43 +409,12 @@ def _set_pupils(draw: Draw, *, classes: list[ClassPlan], children: list[ChildPla
         school_class.pupils[data.PREVIOUS_TERM[0]] = max(then, 1)
 
 
-def _head_class(*, classes: list[ClassPlan], children: list[ChildPlan]) -> ClassPlan:
+def _head_class(
+    layout: data.Layout, *, classes: list[ClassPlan], children: list[ChildPlan]
+) -> ClassPlan:
     """The demo head teacher's class: the demo school's class with most left-behind children."""
     counts: Counter[str] = Counter(
         c.class_key for c in children if c.left_on is None and c.left_behind(previous=False)
     )
-    candidates = [c for c in classes if c.school == data.DEMO_SCHOOL]
+    candidates = [c for c in classes if c.school == layout.demo_school]
     return max(candidates, key=lambda c: (counts[c.key], -c.grade, -c.section))
-
-
-def _pairings(
-    draw: Draw, *, children: list[ChildPlan], head_class: ClassPlan, by_key: dict
-) -> list[PairingPlan]:
-    """Proxy parents (代理家长): unsupervised children first (篇十一), then the demo accounts'."""
-    on_register = [
-        (i, c)
-        for i, c in enumerate(children)
-        if c.left_on is None and c.left_behind(previous=False)
-    ]
-    pairings = [
-        PairingPlan(carer=by_key[c.class_key].teacher_username, child=i)
-        for i, c in on_register
-        if Flag.UNSUPERVISED in c.flags
-    ]
-    taken = {p.child for p in pairings}
-    own_class = [i for i, c in on_register if c.class_key == head_class.key and i not in taken]
-    for carer, count in (("teacher", 3), ("head", 2)):
-        for index in own_class[:count]:
-            pairings.append(PairingPlan(carer=carer, child=index))
-            taken.add(index)
-        own_class = own_class[count:]
-    elsewhere = [
-        i
-        for i, c in on_register
-        if i not in taken
-        and c.class_key != head_class.key
-        and by_key[c.class_key].school == data.DEMO_SCHOOL
-    ]
-    for index in draw.rng.sample(elsewhere, k=min(2, len(elsewhere))):
-        pairings.append(PairingPlan(carer="volunteer", child=index))
-    return pairings

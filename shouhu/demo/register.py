@@ -4,44 +4,35 @@
 county on a quiet machine, and double that on a busy one. So the demo writes the same rows in
 bulk. Each row is derived and validated the way the registry's services do it:
 
-- the child: name trimmed, pinyin keys from `name_keys`, ID number through `validate_id_number`
-  (check digit and birth date) and its keyed hash from `blind_index`, then the model's own
-  `clean_fields()` and `clean()`;
+- the child through `child_prepare`, the registry's one validation of a file: name trimmed,
+  pinyin keys, ID number checked (check digit and birth date) and its keyed hash, the model's
+  field rules and `clean()`;
 - parents and guardian: `clean_fields()` and `clean()` (which normalise the phone numbers);
 - history rows through django-simple-history, one audit entry per child (登记);
-- each term's snapshot from `classify`, with the same values `census_snapshot_take` freezes.
+- each term's snapshot from `census_snapshot_values`, what `census_snapshot_take` freezes.
 
-The demo's tests re-take every snapshot with `census_snapshot_take` and compare, so the two
-paths cannot drift apart unnoticed. A family whose situation changed over the summer goes
-through the real `child_update`, which keeps the change in the file's history.
+A family whose situation changed over the summer is written as `child_update` leaves it: the
+parents first as they were, then changed at the autumn census, each change a history row ("~")
+of the parent and of the file, with an audit entry (修改).
+
+The demo's tests re-take every snapshot with `census_snapshot_take` and compare, and check the
+changed families' history, so the two paths cannot drift apart unnoticed.
 """
 
 import datetime
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction, AccessLog
-from shouhu.core.crypto import blind_index
-from shouhu.core.idnumber import validate_id_number
-from shouhu.core.pinyin import name_keys
-from shouhu.demo.plan import ChildPlan, ClassPlan, CountyPlan
+from shouhu.demo.plan import ChildPlan, CountyPlan
 from shouhu.org.models import Region, SchoolClass, Term
-from shouhu.registry.classification import classify
-from shouhu.registry.models import (
-    CensusSnapshot,
-    Child,
-    ChildFlag,
-    Flag,
-    Guardian,
-    HukouType,
-    Parent,
-    ParentRole,
-)
-from shouhu.registry.services import child_update
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian, Parent, ParentRole
+from shouhu.registry.services import census_snapshot_values, child_prepare
 
 BATCH = 500
+PARENT_FIELDS = ["name", "status", "destination", "employer", "phone", "calls_per_month"]
 
 
 def children_register_bulk(
@@ -51,30 +42,33 @@ def children_register_bulk(
     classes: dict[str, SchoolClass],
     users: dict[str, User],
     terms: tuple[Term, Term],
+    register_began: datetime.date | None = None,
 ) -> list[Child]:
     """Write every planned child with parents, guardian, flags, snapshots, history and audit.
 
-    1. Files, each registered on its school's census day by the class's head teacher.
+    1. Files, each registered on its school's census day by the class's head teacher (or on
+       `register_began`, when given and earlier, for children who were here last spring).
     2. Parents as they were when first registered, the guardian, the open flags.
     3. Last spring's snapshot in last spring's class; this autumn's for children still here.
     4. One audit entry per registration.
-    5. Families whose situation changed: `child_update` with this autumn's parents.
+    5. Families whose situation changed: this autumn's parents, as `child_update` saves them.
     """
     by_key = plan.class_by_key()
     actors = {key: users[c.teacher_username] for key, c in by_key.items()}
     records = []
     for child in plan.children:
+        registered_on = plan.registered_on(child, register_began=register_began)
         record = _child_record(
             child,
             school_class=classes[child.class_key],
             home_region=regions[child.home_region],
-            registered_on=_registered_on(plan, child=child, by_key=by_key, terms=terms),
+            registered_on=registered_on,
         )
         record._history_user = actors[child.class_key]  # type: ignore[attr-defined]
         record._history_date = _at(record.registered_on)  # type: ignore[attr-defined]
         records.append(record)
     bulk_create_with_history(records, Child, batch_size=BATCH)
-    _parents_and_guardians(plan, records=records, actors=actors)
+    parents = _parents_and_guardians(plan, records=records, actors=actors)
     ChildFlag.objects.bulk_create(
         (
             ChildFlag(child=record, flag=flag, since=record.registered_on)
@@ -93,24 +87,8 @@ def children_register_bulk(
         ),
         batch_size=BATCH,
     )
-    for record, child in zip(records, plan.children, strict=True):
-        if child.previous_parents:
-            child_update(
-                actor=actors[child.class_key],
-                child=record,
-                data={},
-                parents={role: p.as_data() for role, p in child.parents.items()},
-            )
+    _families_changed(plan, records=records, parents=parents, actors=actors, terms=terms)
     return records
-
-
-def _registered_on(
-    plan: CountyPlan, *, child: ChildPlan, by_key: dict[str, ClassPlan], terms: tuple[Term, Term]
-) -> datetime.date:
-    """A child surveyed last spring entered the register on that census day, else this term's."""
-    if child.previous_class_key:
-        return plan.census_days[(by_key[child.previous_class_key].school, terms[0].code)]
-    return plan.census_days[(by_key[child.class_key].school, terms[1].code)]
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -124,7 +102,7 @@ def _child_record(
     home_region: Region,
     registered_on: datetime.date,
 ) -> Child:
-    """The file as `child_register` would save it (see `registry.services._child_save`)."""
+    """The file as `child_register` would save it; uniqueness is the database's constraint."""
     record = Child(
         school_class=school_class,
         home_region=home_region,
@@ -132,19 +110,13 @@ def _child_record(
         left_on=child.left_on,
         **child.child_data(),
     )
-    record.name = record.name.strip()
-    record.name_pinyin, record.name_initials = name_keys(record.name)
-    if record.id_number:
-        record.id_number = validate_id_number(record.id_number, birth_date=record.birth_date)
-    record.clean_fields(exclude=["school_class", "home_region"])
-    record.clean()
-    record.id_number_index = blind_index(record.id_number) if record.id_number else ""
+    child_prepare(record, validate_unique=False, exclude=["school_class", "home_region"])
     return record
 
 
 def _parents_and_guardians(
     plan: CountyPlan, *, records: list[Child], actors: dict[str, User]
-) -> None:
+) -> list[Parent]:
     """Parents as first registered (last spring's, where the family changed since) and guardian."""
     parents: list[Parent] = []
     guardians: list[Guardian] = []
@@ -165,6 +137,52 @@ def _parents_and_guardians(
             row._history_date = _at(record.registered_on)  # type: ignore[union-attr]
     bulk_create_with_history(parents, Parent, batch_size=BATCH)
     bulk_create_with_history(guardians, Guardian, batch_size=BATCH)
+    return parents
+
+
+def _families_changed(
+    plan: CountyPlan,
+    *,
+    records: list[Child],
+    parents: list[Parent],
+    actors: dict[str, User],
+    terms: tuple[Term, Term],
+) -> None:
+    """This autumn's parents where the family's situation changed over the summer.
+
+    As `child_update` (`_save_parents`) leaves it, dated the school's autumn census day: each
+    parent whose data changed is validated and saved with a history row ("~"), the file gets a
+    history row of its own, and the head teacher's change is in the access log (修改).
+    """
+    by_key = plan.class_by_key()
+    by_child_role = {(p.child_id, p.role): p for p in parents}
+    changed_parents: list[Parent] = []
+    changed_children: list[Child] = []
+    updates: list[AccessLog] = []
+    for record, child in zip(records, plan.children, strict=True):
+        if not child.previous_parents:
+            continue
+        actor = actors[child.class_key]
+        day = plan.census_days[(by_key[child.class_key].school, terms[1].code)]
+        for role, now in child.parents.items():
+            parent = by_child_role[(record.pk, role)]
+            data = now.as_data()
+            if all(getattr(parent, field) == value for field, value in data.items()):
+                continue
+            for field, value in data.items():
+                setattr(parent, field, value)
+            parent.clean_fields(exclude=["child"])
+            parent.clean()
+            parent._history_user = actor  # type: ignore[attr-defined]
+            parent._history_date = _at(day)  # type: ignore[attr-defined]
+            changed_parents.append(parent)
+        record._history_user = actor  # type: ignore[attr-defined]
+        record._history_date = _at(day)  # type: ignore[attr-defined]
+        changed_children.append(record)
+        updates.append(AccessLog(user=actor, action=AccessAction.UPDATE, child=record))
+    bulk_update_with_history(changed_parents, Parent, PARENT_FIELDS, batch_size=BATCH)
+    Child.history.bulk_history_create(changed_children, update=True, batch_size=BATCH)
+    AccessLog.objects.bulk_create(updates, batch_size=BATCH)
 
 
 def snapshot_of(
@@ -177,25 +195,12 @@ def snapshot_of(
     source: str,
     day: datetime.date,
 ) -> CensusSnapshot:
-    """The snapshot `census_snapshot_take` freezes for these parents' statuses and open flags."""
-    result = classify(
-        father=statuses.get(ParentRole.FATHER),
-        mother=statuses.get(ParentRole.MOTHER),
-        birth_date=child.birth_date,
-        rural=child.hukou_type == HukouType.RURAL,
-        on=max(day, term.starts_on),
+    """The snapshot `census_snapshot_take` freezes for these parents' statuses and open flags,
+    in the class the child sat in that term."""
+    values = census_snapshot_values(
+        child=child, statuses=statuses, open_flags=set(flags), term=term, source=source, day=day
     )
-    return CensusSnapshot(
-        child=child,
-        term=term,
-        school_class=school_class,
-        category=result.category,
-        education=result.education,
-        civil=result.civil,
-        source=source,
-        surveyed_on=day,
-        **{flag.value: flag.value in flags for flag in Flag},
-    )
+    return CensusSnapshot(child=child, term=term, **{**values, "school_class": school_class})
 
 
 def _snapshots(

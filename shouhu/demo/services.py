@@ -1,24 +1,30 @@
-"""Writing the demo county (`shouhu seed-demo`) into an empty database.
+"""Writing the demo county (`shouhu seed-demo`) or a synthetic one (`shouhu synth`) into an
+empty database.
 
-The plan (`shouhu.demo.plan`) decides everything; this module writes it. The children are
-written by `shouhu.demo.register`, in bulk but the way the registry's services would write them.
-What has no service yet (regions, schools, classes, accounts, pairings) is created here directly,
+The plans decide everything (`shouhu.demo.plan` the county, `shouhu.demo.care_plan` its care
+work); this module writes them. The children are written by `shouhu.demo.register` and the care
+work by `shouhu.demo.care_record`, in bulk but the way the registry's and the care services would
+write them. What has no service (regions, schools, classes, accounts) is created here directly,
 each row validated with `full_clean()` where that costs no more than a query or two.
 """
 
+import datetime
 import time
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
-from shouhu.care.models import Pairing, PairingKind
 from shouhu.demo import data
+from shouhu.demo.care_plan import TermData, Window, care_plan, care_window
+from shouhu.demo.care_record import CareCounts, care_write
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import children_register_bulk
+from shouhu.demo.synth import synthetic_layout
 from shouhu.org.models import (
     ClassEnrolment,
     Region,
@@ -43,14 +49,30 @@ class TownshipCount:
 
 @dataclass(frozen=True)
 class SeedSummary:
-    """What `demo_seed` wrote, for the command's report."""
+    """What `demo_seed` or `synth_seed` wrote, for the command's report."""
 
     children: int
     left: int
     townships: list[TownshipCount]
     head_class: str
     head_left_behind: int
+    care: CareCounts
+    care_from: datetime.date
+    care_to: datetime.date
     seconds: float
+
+
+@dataclass
+class County:
+    """The rows of a written county that the care work refers to."""
+
+    regions: dict[str, Region]
+    terms: dict[str, Term]
+    schools: dict[str, School]
+    classes: dict[str, SchoolClass]
+    users: dict[str, User]
+    records: list[Child]
+    password: str
 
 
 def demo_database_empty() -> bool:
@@ -68,21 +90,67 @@ def demo_database_empty() -> bool:
 def demo_seed(
     *, children: int = data.DEFAULT_CHILDREN, seed: int = data.DEFAULT_SEED
 ) -> SeedSummary:
-    """Write the demo county of about `children` children into an empty database.
+    """Write the demo county of `children` children into an empty database.
 
     1. Regions, terms, schools and classes.
     2. Accounts: one per role, and a head teacher for every class.
     3. Each class's enrolment in both terms.
     4. Children with parents, guardians, flags and both terms' snapshots (`demo.register`).
-    5. Proxy-parent pairings; snapshots re-taken today dated back to their census day.
+    5. Care work from last March to 2026-11-29 (`demo.care_plan`): proxy parents, buddies,
+       care actions with gaps, signals and tasks.
     """
     started = time.perf_counter()
     plan = county_plan(children=children, seed=seed)
-    regions = _regions()
-    previous_term, current_term = _terms()
-    schools = _schools(regions)
+    window = care_window(today=data.DEMO_TODAY, months=data.DEMO_CARE_MONTHS)
+    county = county_write(plan, terms=window.terms)
+    counts = _care(plan, county=county, seed=seed, months=data.DEMO_CARE_MONTHS)
+    return _summary(plan, county=county, care=counts, window=window, started=started)
+
+
+def synth_database_empty() -> bool:
+    """Nothing of a county is there yet: no region, school, account or child."""
+    return not (
+        Region.objects.exists()
+        or School.objects.exists()
+        or User.objects.exists()
+        or Child.objects.exists()
+    )
+
+
+@transaction.atomic
+def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> SeedSummary:
+    """Write a synthetic county of `children` children with `months` months of care work up to
+    2026-11-29 into an empty database: the demo's steps over a larger layout (`demo.synth`).
+
+    When the months reach back before last spring's census, the children then on the register
+    were registered when the care work began, and the terms of those months are added."""
+    started = time.perf_counter()
+    layout = synthetic_layout(children=children, seed=seed)
+    plan = county_plan(children=children, seed=seed, layout=layout)
+    window = care_window(today=data.DEMO_TODAY, months=months)
+    began = window.start if window.start < data.PREVIOUS_TERM[3] else None
+    county = county_write(plan, terms=window.terms, register_began=began)
+    counts = _care(plan, county=county, seed=seed, months=months, register_began=began)
+    return _summary(plan, county=county, care=counts, window=window, started=started)
+
+
+def county_write(
+    plan: CountyPlan,
+    *,
+    terms: tuple[TermData, ...] = (),
+    register_began: datetime.date | None = None,
+) -> County:
+    """Regions, terms, schools, classes, accounts, enrolments and children of a county plan."""
+    regions = _regions(plan.layout)
+    stored_terms = _terms([data.PREVIOUS_TERM, data.CURRENT_TERM, *terms])
+    previous_term, current_term = (
+        stored_terms[data.PREVIOUS_TERM[0]],
+        stored_terms[data.CURRENT_TERM[0]],
+    )
+    schools = _schools(plan.layout, regions)
     classes = _classes(plan, schools)
-    users = _accounts(plan, regions=regions, schools=schools, classes=classes)
+    password = make_password(data.DEMO_PASSWORD)  # Argon2 is slow on purpose: hashed once
+    users = _accounts(plan, regions=regions, schools=schools, classes=classes, password=password)
     _enrolments(plan, classes=classes, terms=(previous_term, current_term))
     records = children_register_bulk(
         plan=plan,
@@ -90,13 +158,47 @@ def demo_seed(
         classes=classes,
         users=users,
         terms=(previous_term, current_term),
+        register_began=register_began,
     )
-    _pairings(plan, records=records, users=users)
-    _census_days(plan)
-    return _summary(plan, classes=classes, term=current_term, started=started)
+    return County(
+        regions=regions,
+        terms=stored_terms,
+        schools=schools,
+        classes=classes,
+        users=users,
+        records=records,
+        password=password,
+    )
 
 
-def _regions() -> dict[str, Region]:
+def _care(
+    plan: CountyPlan,
+    *,
+    county: County,
+    seed: int,
+    months: int,
+    register_began: datetime.date | None = None,
+) -> CareCounts:
+    care = care_plan(
+        plan,
+        seed=seed,
+        today=data.DEMO_TODAY,
+        months=months,
+        due_days=settings.SHOUHU_TASK_DUE_DAYS,
+        register_began=register_began,
+    )
+    return care_write(
+        care,
+        plan=plan,
+        records=county.records,
+        users=county.users,
+        schools=county.schools,
+        classes=county.classes,
+        password=county.password,
+    )
+
+
+def _regions(layout: data.Layout) -> dict[str, Region]:
     """The county's tree; the province and city are kept if they are there already."""
     province, _created = Region.objects.get_or_create(
         code=data.PROVINCE[0], defaults={"name": data.PROVINCE[1], "level": RegionLevel.PROVINCE}
@@ -105,9 +207,10 @@ def _regions() -> dict[str, Region]:
         code=data.CITY[0],
         defaults={"name": data.CITY[1], "level": RegionLevel.CITY, "parent": province},
     )
-    county = Region(code=data.COUNTY[0], name=data.COUNTY[1], level=RegionLevel.COUNTY, parent=city)
+    code, name = layout.county
+    county = Region(code=code, name=name, level=RegionLevel.COUNTY, parent=city)
     rows = [county]
-    for township in data.TOWNSHIPS:
+    for township in layout.townships:
         node = Region(
             code=township.code + "000",
             name=township.name,
@@ -125,9 +228,10 @@ def _regions() -> dict[str, Region]:
     return {r.code: r for r in [province, city, *rows]}
 
 
-def _terms() -> tuple[Term, Term]:
-    terms = []
-    for code, start_year, semester, starts_on, ends_on in (data.PREVIOUS_TERM, data.CURRENT_TERM):
+def _terms(terms: list[TermData]) -> dict[str, Term]:
+    """The terms by code; those already there are kept."""
+    stored = {}
+    for code, start_year, semester, starts_on, ends_on in terms:
         term, _created = Term.objects.get_or_create(
             code=code,
             defaults={
@@ -137,14 +241,14 @@ def _terms() -> tuple[Term, Term]:
                 "ends_on": ends_on,
             },
         )
-        terms.append(term)
-    return terms[0], terms[1]
+        stored[code] = term
+    return stored
 
 
-def _schools(regions: dict[str, Region]) -> dict[str, School]:
+def _schools(layout: data.Layout, regions: dict[str, Region]) -> dict[str, School]:
     rows = [
         School(code=s.code, name=s.name, kind=s.kind, region=regions[s.region])
-        for s in data.SCHOOLS
+        for s in layout.schools
     ]
     School.objects.bulk_create(rows)
     return {s.code: s for s in School.objects.filter(code__in=[r.code for r in rows])}
@@ -167,17 +271,15 @@ def _accounts(
     regions: dict[str, Region],
     schools: dict[str, School],
     classes: dict[str, SchoolClass],
+    password: str,
 ) -> dict[str, User]:
-    """The ten demo accounts and a head teacher per class, all with the demo password.
-
-    Argon2 is slow on purpose, so the password is hashed once and the hash shared.
-    """
-    password = make_password(data.DEMO_PASSWORD)
+    """The ten demo accounts and a head teacher per class, all with the demo password's hash."""
+    layout = plan.layout
     scopes: dict[str, dict[str, Region | School | SchoolClass]] = {
-        "county": {"scope_region": regions[data.COUNTY[0]]},
-        "township": {"scope_region": regions[data.DEMO_TOWNSHIP + "000"]},
-        "village": {"scope_region": regions[data.DEMO_VILLAGE]},
-        "school": {"scope_school": schools[data.DEMO_SCHOOL]},
+        "county": {"scope_region": regions[layout.county[0]]},
+        "township": {"scope_region": regions[layout.demo_township + "000"]},
+        "village": {"scope_region": regions[layout.demo_village]},
+        "school": {"scope_school": schools[layout.demo_school]},
         "class": {"scope_class": classes[plan.head_class_key]},
         "pairs": {},
     }
@@ -192,18 +294,20 @@ def _accounts(
         )
         user.full_clean()
         rows.append(user)
-    rows.extend(
-        User(
+    for c in plan.classes:
+        if c.key == plan.head_class_key:
+            continue
+        user = User(
             username=c.teacher_username,
             role=Role.HEAD_TEACHER,
             display_name=c.teacher_name,
             password=password,
             scope_class=classes[c.key],
         )
-        for c in plan.classes
-        if c.key != plan.head_class_key
-    )
-    User.objects.bulk_create(rows)
+        user.clean_fields(exclude=["scope_class", "password"])
+        user.clean()
+        rows.append(user)
+    User.objects.bulk_create(rows, batch_size=500)
     users = {u.username: u for u in User.objects.filter(username__in=[r.username for r in rows])}
     for school_class in plan.classes:
         classes[school_class.key].head_teacher = users[school_class.teacher_username]
@@ -221,38 +325,15 @@ def _enrolments(
     )
 
 
-def _pairings(plan: CountyPlan, *, records: list[Child], users: dict[str, User]) -> None:
-    rows = [
-        Pairing(
-            child=records[p.child],
-            carer=users[p.carer],
-            kind=PairingKind.PROXY_PARENT,
-            starts_on=data.PAIRINGS_START,
-        )
-        for p in plan.pairings
-    ]
-    for row in rows:
-        row.full_clean()
-    Pairing.objects.bulk_create(rows)
-
-
-def _census_days(plan: CountyPlan) -> None:
-    """Each snapshot carries its school's survey day, also those `child_update` re-took today."""
-    terms = dict(Term.objects.values_list("code", "id"))
-    classes: dict[str, list[int]] = {}
-    for class_id, school in SchoolClass.objects.values_list("id", "school__code"):
-        classes.setdefault(school, []).append(class_id)
-    # Plain ids, not a joined subquery: PostgreSQL plans a join over rows inserted in this very
-    # transaction (no statistics yet) as a nested loop that takes minutes.
-    for (school, term_code), day in plan.census_days.items():
-        CensusSnapshot.objects.filter(
-            term_id=terms[term_code], school_class_id__in=classes.get(school, [])
-        ).exclude(surveyed_on=day).update(surveyed_on=day)
-
-
 def _summary(
-    plan: CountyPlan, *, classes: dict[str, SchoolClass], term: Term, started: float
+    plan: CountyPlan,
+    *,
+    county: County,
+    care: CareCounts,
+    window: Window,
+    started: float,
 ) -> SeedSummary:
+    term = county.terms[data.CURRENT_TERM[0]]
     snapshots = CensusSnapshot.objects.filter(term=term, education=True)
     left_behind = Counter(
         snapshots.values_list("school_class__school__region_id", flat=True).iterator()
@@ -263,34 +344,38 @@ def _summary(
         .iterator()
     )
     pupils: Counter[str] = Counter()
-    for enrolment in ClassEnrolment.objects.filter(term=term).select_related(
-        "school_class__school"
+    for region_id, count in ClassEnrolment.objects.filter(term=term).values_list(
+        "school_class__school__region_id", "pupils"
     ):
-        pupils[enrolment.school_class.school.region_id] += enrolment.pupils
+        pupils[region_id] += count
+    class_count = Counter(c.school for c in plan.classes)
     townships = []
-    for township in data.TOWNSHIPS:
+    for township in plan.layout.townships:
         low, high = subtree_range(township.code)
 
         def within(counter: Counter, low: str = low, high: str = high) -> int:
             return sum(n for code, n in counter.items() if low <= code <= high)
 
-        schools = [s for s in data.SCHOOLS if s.region.startswith(township.code)]
+        schools = [s for s in plan.layout.schools if s.region.startswith(township.code)]
         townships.append(
             TownshipCount(
                 name=township.name,
                 schools=len(schools),
-                classes=sum(1 for c in plan.classes if c.school in {s.code for s in schools}),
+                classes=sum(class_count[s.code] for s in schools),
                 children=within(on_register),
                 left_behind=within(left_behind),
                 pupils=within(pupils),
             )
         )
-    head_class = classes[plan.head_class_key]
+    head_class = county.classes[plan.head_class_key]
     return SeedSummary(
         children=Child.objects.on_register().count(),
         left=Child.objects.filter(left_on__isnull=False).count(),
         townships=townships,
         head_class=str(head_class),
         head_left_behind=snapshots.filter(school_class=head_class).count(),
+        care=care,
+        care_from=window.start,
+        care_to=window.today,
         seconds=time.perf_counter() - started,
     )

@@ -50,6 +50,16 @@ class CensusSource(models.TextChoices):
     HOME_VISIT = "home_visit", _("家访")
 
 
+class LeaveReason(models.TextChoices):
+    """Why a child left the register (学年交接, 篇十); the file is kept either way."""
+
+    PARENTS_HOME = "parents_home", _("父母返乡")
+    AGED_OUT = "aged_out", _("年满16周岁")
+    MOVED_AWAY = "moved_away", _("迁出本地")
+    GRADUATED = "graduated", _("毕业")
+    OTHER = "other", _("其他")
+
+
 class ChildQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ChildQuerySet":
         return self.filter(child_scope_q(user))
@@ -94,6 +104,10 @@ class Child(models.Model):
     health_notes = EncryptedTextField(_("健康状况"), blank=True, default="")
     registered_on = models.DateField(_("登记日期"))
     left_on = models.DateField(_("离开名册日期"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("离开原因"), max_length=20, choices=LeaveReason.choices, blank=True, default=""
+    )
+    left_note = models.CharField(_("离开说明"), max_length=200, blank=True, default="")
 
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
     objects = ChildQuerySet.as_manager()
@@ -228,6 +242,8 @@ class CensusSnapshot(models.Model):
         _("信息来源"), max_length=12, choices=CensusSource.choices, default=CensusSource.REGISTER
     )
     surveyed_on = models.DateField(_("排查日期"))
+    # Opened by the year-end handover from last term's snapshot; cleared once surveyed again.
+    prefilled = models.BooleanField(_("沿用上学期，待核实"), default=False)
     unsupervised = models.BooleanField(Flag.UNSUPERVISED.label, default=False)
     dropout = models.BooleanField(Flag.DROPOUT.label, default=False)
     unregistered = models.BooleanField(Flag.UNREGISTERED.label, default=False)
@@ -244,3 +260,89 @@ class CensusSnapshot(models.Model):
             models.UniqueConstraint(fields=["child", "term"], name="one_snapshot_per_term"),
         ]
         indexes = [models.Index(fields=["term", "school_class"])]
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("待确认")
+    IMPORTED = "imported", _("已导入")
+
+
+class CensusImport(models.Model):
+    """An uploaded census sheet (登记造册) between its preview and its confirmation.
+
+    The sheet holds ID numbers and phones, so it is kept encrypted, and only until it is
+    imported: the record of the import (who, when, counts) stays, the content goes.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    term = models.ForeignKey("org.Term", verbose_name=_("学期"), on_delete=models.PROTECT)
+    filename = models.CharField(_("文件名"), max_length=200)
+    content = EncryptedTextField(_("文件内容"), blank=True, default="")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    counts = models.JSONField(_("结果统计"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("名册导入")
+        verbose_name_plural = _("名册导入")
+        ordering = ["-uploaded_at"]
+
+
+class ChildTransfer(models.Model):
+    """A child moved to a school in the same county (转学). The file follows the child; the old
+    school keeps a read-only view of the history up to `on`."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="transfers")
+    from_class = models.ForeignKey(
+        "org.SchoolClass", verbose_name=_("原班级"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_class = models.ForeignKey(
+        "org.SchoolClass", verbose_name=_("转入班级"), on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField(_("转学日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    by = models.ForeignKey(
+        "accounts.User", verbose_name=_("办理人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("转学记录")
+        verbose_name_plural = _("转学记录")
+        ordering = ["-on", "-id"]
+
+
+class SchoolHandover(models.Model):
+    """A school's year-end handover (学年交接, 篇十) from one term to the next, done once."""
+
+    school = models.ForeignKey("org.School", verbose_name=_("学校"), on_delete=models.PROTECT)
+    from_term = models.ForeignKey(
+        "org.Term", verbose_name=_("原学期"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_term = models.ForeignKey(
+        "org.Term", verbose_name=_("新学期"), on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(_("变更清单"), default=list)
+
+    class Meta:
+        verbose_name = _("学年交接")
+        verbose_name_plural = _("学年交接")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "to_term"], name="one_handover_per_term"),
+        ]

@@ -36,6 +36,8 @@ COUNSELLOR_ONLY_FLAGS = {Flag.PSYCH_CONCERN}
 
 
 def _check_may_edit(actor, school_class: SchoolClass) -> None:
+    if getattr(actor, "server_operator", False):
+        return  # the command line's operator (census_io.operator) acts for the whole server
     if not actor.has_perm_to(Perm.CHILD_EDIT):
         raise PermissionDenied(_("您没有登记或修改儿童档案的权限。"))
     if not node_within_user_scope(actor, school_class):
@@ -60,13 +62,26 @@ def _check_id_number_free(*, actor, child: Child) -> None:
     raise ValidationError({"id_number": message})
 
 
-def _child_save(*, actor, child: Child) -> None:
-    """Derive the search keys, validate, refuse a duplicate ID number, save with history."""
+def child_prepare(
+    child: Child, *, validate_unique: bool = True, exclude: list[str] | None = None
+) -> None:
+    """Derive the search keys and the ID number's keyed hash, and run the model's field rules.
+
+    The one validation of a file: the form's save and the census import both come through here
+    (the import checks uniqueness for the whole sheet at once, hence `validate_unique`, and has
+    looked its classes up already, hence `exclude`)."""
     child.name = child.name.strip()
     child.name_pinyin, child.name_initials = name_keys(child.name)
     child.id_number = normalise_id_number(child.id_number) if child.id_number else ""
-    child.full_clean()
+    child.full_clean(
+        exclude=exclude, validate_unique=validate_unique, validate_constraints=validate_unique
+    )
     child.id_number_index = blind_index(child.id_number) if child.id_number else ""
+
+
+def _child_save(*, actor, child: Child) -> None:
+    """Derive the search keys, validate, refuse a duplicate ID number, save with history."""
+    child_prepare(child)
     _check_id_number_free(actor=actor, child=child)
     child._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
     child.save()
@@ -137,6 +152,28 @@ def census_snapshot_take(
 ) -> CensusSnapshot:
     """Freeze the child's category and flags for the term (摸底排查)."""
     statuses = {p.role: p.status for p in Parent.objects.filter(child=child)}
+    open_flags = set(
+        ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
+    )
+    values = census_snapshot_values(
+        child=child, statuses=statuses, open_flags=open_flags, term=term, source=source, day=day
+    )
+    snapshot, _created = CensusSnapshot.objects.update_or_create(
+        child=child, term=term, defaults=values
+    )
+    return snapshot
+
+
+def census_snapshot_values(
+    *,
+    child: Child,
+    statuses: dict[str, str],
+    open_flags: set[str],
+    term: Term,
+    source: str,
+    day: datetime.date,
+) -> dict[str, Any]:
+    """The fields of a term's snapshot: the classification on the survey day and the flags."""
     result = classify(
         father=statuses.get(ParentRole.FATHER),
         mother=statuses.get(ParentRole.MOTHER),
@@ -144,22 +181,16 @@ def census_snapshot_take(
         rural=child.hukou_type == HukouType.RURAL,
         on=max(day, term.starts_on),
     )
-    open_flags = set(
-        ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
-    )
-    values = {
+    return {
         "school_class": child.school_class,
         "category": result.category,
         "education": result.education,
         "civil": result.civil,
         "source": source,
         "surveyed_on": day,
+        "prefilled": False,
         **{flag.value: flag.value in open_flags for flag in Flag},
     }
-    snapshot, _created = CensusSnapshot.objects.update_or_create(
-        child=child, term=term, defaults=values
-    )
-    return snapshot
 
 
 @transaction.atomic
@@ -200,6 +231,8 @@ def child_update(
 ) -> Child:
     """Change a child's file. The old values stay in the history; this term's snapshot follows."""
     _check_may_edit(actor, child.school_class)
+    if child.left_on is not None:
+        raise ValidationError(_("该儿童已离开名册，档案只读，不能修改。"))
     if "school_class" in data:
         _check_may_edit(actor, data["school_class"])
     for field, value in data.items():

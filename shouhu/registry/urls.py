@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shouhu.registry import views
+from shouhu.registry import views, views_census_io
 
 app_name = "registry"
 urlpatterns = [
@@ -14,4 +14,33 @@ urlpatterns = [
         views.class_contact_cards,
         name="class-contact-cards",
     ),
+    # The census in and out, the handover, transfers and leaving (issue 3).
+    path("census/template.xlsx", views_census_io.census_template, name="census-template"),
+    path("census/import/", views_census_io.census_import, name="census-import"),
+    path(
+        "census/import/<uuid:public_id>/",
+        views_census_io.census_import_preview,
+        name="census-import-preview",
+    ),
+    path(
+        "census/import/<uuid:public_id>/confirm/",
+        views_census_io.census_import_confirm,
+        name="census-import-confirm",
+    ),
+    path(
+        "census/import/<uuid:public_id>/errors.xlsx",
+        views_census_io.census_import_errors,
+        name="census-import-errors",
+    ),
+    path("census/export/", views_census_io.census_export_view, name="census-export"),
+    path("census/summary/", views_census_io.census_summary, name="census-summary"),
+    path("handover/", views_census_io.handover, name="handover"),
+    path("transfers/", views_census_io.transfers_out, name="transfers-out"),
+    path(
+        "transfers/<uuid:public_id>/",
+        views_census_io.transfer_history,
+        name="transfer-history",
+    ),
+    path("<uuid:public_id>/leave/", views_census_io.child_leave_view, name="child-leave"),
+    path("<uuid:public_id>/transfer/", views_census_io.child_transfer_view, name="child-transfer"),
 ]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
-from shouhu.core.masking import mask_id_number, mask_phone
 from shouhu.core.views import permission_required
+from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
 from shouhu.org.selectors import class_in_scope, classes_for, term_current, terms_all
 from shouhu.registry.contact_card import contact_cards_pdf
 from shouhu.registry.forms import ChildFilterForm, ChildForm, FlagsForm, GuardianForm, ParentForm
@@ -61,6 +61,12 @@ def child_list(request):
         child.snapshot = snapshots[0] if snapshots else None
     query = request.GET.copy()
     query.pop("page", None)
+    access_record(
+        user=request.user,
+        action=AccessAction.SEARCH,
+        query=_list_query_text(request.GET, count=page.paginator.count),
+        request=request,
+    )
     template = "registry/_child_rows.html" if request.htmx else "registry/child_list.html"
     return render(
         request,
@@ -76,6 +82,12 @@ def child_list(request):
     )
 
 
+def _list_query_text(params, *, count: int) -> str:
+    """The list's filters as the access log keeps them, with the number of children listed."""
+    parts = [f"{key}={value}" for key, value in params.items() if value]
+    return f"{' '.join(parts) or '（全部）'} → {count}"
+
+
 @permission_required(Perm.CHILD_VIEW)
 def child_detail(request, public_id):
     child = child_get_for(request.user, public_id)
@@ -83,21 +95,21 @@ def child_detail(request, public_id):
     tab = request.GET.get("tab", "basic")
     if tab not in dict(TABS):
         tab = "basic"
-    full = request.user.has_perm_to(Perm.CHILD_FULL_ID)
+    # What each field shows to this user is decided in one place (shouhu.core.visibility).
+    fields = shown_all(request.user, child)
     parents = list(child.parents.all())
     for parent in parents:
-        parent.shown_phone = parent.phone if full else mask_phone(parent.phone)
+        parent.shown_phone = fields[f"{parent.role}_phone"]
+        parent.shown_employer = fields[f"{parent.role}_employer"]
     guardian = Guardian.objects.filter(child=child).first()
     context = {
         "child": child,
         "tab": tab,
         "tabs": TABS,
-        "id_number": child.id_number if full else mask_id_number(child.id_number),
+        "fields": fields,
         "parents": parents,
         "guardian": guardian,
-        "guardian_phone": (
-            "" if guardian is None else guardian.phone if full else mask_phone(guardian.phone)
-        ),
+        "show_history": visibility(request.user, ChildField.HISTORY) != Visibility.HIDDEN,
         "open_flags": [f for f in child.flags.all() if f.until is None],
         "snapshots": sorted(child.snapshots.all(), key=lambda s: s.term.starts_on, reverse=True),
         "may_edit": request.user.has_perm_to(Perm.CHILD_EDIT),

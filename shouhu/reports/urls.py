@@ -4,5 +4,11 @@ from shouhu.reports import views
 
 app_name = "reports"
 urlpatterns = [
-    path("", views.census, name="census"),
+    path("census/", views.census, name="census"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/tables/", views.workbook, name="workbook"),
+    path("reports/summary/", views.summary, name="summary"),
+    path("reports/summary/docx/", views.summary_docx, name="summary-docx"),
+    path("reports/summary/pdf/", views.summary_pdf, name="summary-pdf"),
+    path("reports/assessment/", views.assessment, name="assessment"),
 ]

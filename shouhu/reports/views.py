@@ -1,20 +1,51 @@
-"""The term census page (/census/): figures for any node of the tree, with drill-down."""
+"""The reports' pages: the census (/census/), the dashboard (/dashboard/), the statistical
+tables (Excel), the semester work summary (draft, DOCX, PDF) and the assessment.
 
-from django.shortcuts import render
+Every page is about one node (?scope=CODE: a region prefix, a school code or class:ID; by
+default the user's own node) and one term (?term=CODE; by default the current one). A node
+outside the user's scope is a 404; a role without the permission, a 403.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from shouhu.accounts.roles import Perm
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
 from shouhu.core.views import permission_required
-from shouhu.org.models import SchoolClass
+from shouhu.org.models import Region, RegionLevel, School, SchoolClass
 from shouhu.org.selectors import (
     class_in_scope,
     node_by_code,
+    node_within_user_scope,
     term_by_code,
     term_current,
     terms_all,
     user_scope_node,
 )
 from shouhu.registry.models import Flag
-from shouhu.reports.selectors import DEFINITIONS, LEFT_BEHIND_CATEGORIES, census_for
+from shouhu.reports.charts import categories_chart, compliance_chart, trend_chart, units_chart
+from shouhu.reports.forms import SummaryDraftForm
+from shouhu.reports.models import SummaryDraft
+from shouhu.reports.selectors import (
+    DEFINITIONS,
+    FIGURES,
+    LEFT_BEHIND_CATEGORIES,
+    census_for,
+    dashboard_for,
+    figures_cached,
+    node_from_code,
+)
+from shouhu.reports.selectors.assessment import assessment_for
+from shouhu.reports.selectors.base import check_node, code_of
+from shouhu.reports.services import summary_draft_save
+from shouhu.reports.summary.render import to_docx, to_pdf
+from shouhu.reports.summary.sections import default_title, summary_build
+from shouhu.reports.workbook import workbook_build
 
 
 @permission_required(Perm.CENSUS_VIEW)
@@ -55,3 +86,208 @@ def _rows(result, attribute: str, choices) -> list[tuple]:
     now = getattr(result.figures, attribute)
     before = getattr(result.previous, attribute) if result.previous else {}
     return [(c.label, now.get(c.value, 0), before.get(c.value)) for c in choices]
+
+
+# --- what every report page shares ------------------------------------------------------------
+
+
+def _node_and_term(request, perm: str, *, classes: bool = True):
+    """The page's node and term, or 404 (unknown, outside the scope, a class where a class
+    has no such report). The term is None only when no term exists at all."""
+    user = request.user
+    code = request.GET.get("scope", "").strip()
+    node = node_from_code(user, code) if code else user_scope_node(user)
+    check_node(user, node, perm)
+    if isinstance(node, SchoolClass) and not classes:
+        raise Http404
+    term = term_by_code(request.GET["term"]) if request.GET.get("term") else term_current()
+    return node, term
+
+
+def _breadcrumbs(user, node) -> list:
+    """The node's ancestors inside the user's scope, top first, for drill-up links."""
+    crumbs = []
+    if isinstance(node, SchoolClass):
+        node = node.school
+        crumbs.append(node)
+    if isinstance(node, School):
+        node = node.region
+    while node is not None:
+        crumbs.append(node)
+        node = node.parent
+    return [n for n in reversed(crumbs) if node_within_user_scope(user, n)]
+
+
+def _unit_label(node) -> str:
+    if isinstance(node, School):
+        return _("班级")
+    if isinstance(node, Region) and node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        return _("学校")
+    if isinstance(node, Region):
+        levels = list(RegionLevel)
+        return str(levels[min(levels.index(RegionLevel(node.level)) + 1, len(levels) - 1)].label)
+    return ""
+
+
+def _query(node, term) -> str:
+    return urlencode({"scope": code_of(node), "term": term.code})
+
+
+def _context(request, node, term) -> dict:
+    return {
+        "node": node,
+        "term": term,
+        "terms": terms_all(),
+        "code": code_of(node),
+        "query": _query(node, term) if term else "",
+        "breadcrumbs": _breadcrumbs(request.user, node),
+        "is_class": isinstance(node, SchoolClass),
+    }
+
+
+def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _log_export(request, what: str, node, term) -> None:
+    access_record(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        query=f"{what} scope={code_of(node)} term={term.code}",
+        request=request,
+    )
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@permission_required(Perm.DASHBOARD_VIEW)
+def dashboard(request):
+    """Tiles, charts (each with its table) and the units one level down, with drill-down."""
+    node, term = _node_and_term(request, Perm.DASHBOARD_VIEW)
+    context = _context(request, node, term)
+    if term is not None:
+        with figures_cached():
+            board = dashboard_for(request.user, node=node, term=term)
+        unit_label = _unit_label(node)
+        charts = [
+            trend_chart(board.trend),
+            categories_chart(board.categories, board.flags),
+            compliance_chart(board.months),
+        ]
+        if board.units:
+            charts.append(units_chart(board.units, unit_label=unit_label))
+        context |= {
+            "board": board,
+            "charts": charts,
+            "unit_label": unit_label,
+            "definitions": [FIGURES[t.key] for t in board.tiles]
+            + [
+                FIGURES[k]
+                for k in ("census_trend", "by_category", "by_flag", "compliance_by_month")
+            ]
+            + [FIGURES["pairing_coverage"], FIGURES["units"]],
+        }
+    return render(request, "reports/dashboard.html", context)
+
+
+# --- the statistical tables -------------------------------------------------------------------
+
+
+@permission_required(Perm.REPORT_LEAD)
+def workbook(request):
+    """The Excel workbook of the node's statistical tables for the term."""
+    node, term = _node_and_term(request, Perm.REPORT_LEAD)
+    if term is None:
+        raise Http404
+    content = workbook_build(request.user, node=node, term=term)
+    _log_export(request, "统计报表", node, term)
+    return _attachment(
+        content,
+        filename=f"{node.name}{term.code}统计报表.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- the work summary -------------------------------------------------------------------------
+
+
+def _draft(node, term) -> SummaryDraft | None:
+    kwargs = {"school": node} if isinstance(node, School) else {"region": node}
+    return SummaryDraft.objects.filter(term=term, **kwargs).first()
+
+
+@permission_required(Perm.REPORT_LEAD)
+@require_http_methods(["GET", "POST"])
+def summary(request):
+    """The draft of the node's work summary: the figures and lists drawn from the records, and
+    a form for what the leader writes (存在问题, 下步打算), saved as a draft."""
+    node, term = _node_and_term(request, Perm.REPORT_LEAD, classes=False)
+    if term is None:
+        raise Http404
+    draft = _draft(node, term)
+    if request.method == "POST":
+        form = SummaryDraftForm(request.POST)
+        if form.is_valid():
+            summary_draft_save(actor=request.user, node=node, term=term, **form.cleaned_data)
+            messages.success(request, _("草稿已保存。"))
+            return redirect(f"{request.path}?{_query(node, term)}")
+    else:
+        initial = (
+            {"title": draft.title, "problems": draft.problems, "plans": draft.plans}
+            if draft
+            else {"title": default_title(node, term)}
+        )
+        form = SummaryDraftForm(initial=initial)
+    document = summary_build(request.user, node=node, term=term, draft=draft)
+    return render(
+        request,
+        "reports/summary.html",
+        _context(request, node, term) | {"form": form, "draft": draft, "document": document},
+    )
+
+
+def _summary_file(request, kind: str):
+    node, term = _node_and_term(request, Perm.REPORT_LEAD, classes=False)
+    if term is None:
+        raise Http404
+    document = summary_build(request.user, node=node, term=term, draft=_draft(node, term))
+    _log_export(request, f"工作总结 {kind.upper()}", node, term)
+    if kind == "pdf":
+        return _attachment(
+            to_pdf(document),
+            filename=f"{document.title}.pdf",
+            content_type="application/pdf",
+        )
+    return _attachment(
+        to_docx(document),
+        filename=f"{document.title}.docx",
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@permission_required(Perm.REPORT_LEAD)
+def summary_docx(request):
+    return _summary_file(request, "docx")
+
+
+@permission_required(Perm.REPORT_LEAD)
+def summary_pdf(request):
+    return _summary_file(request, "pdf")
+
+
+# --- the assessment ---------------------------------------------------------------------------
+
+
+@permission_required(Perm.REPORT_LEAD)
+def assessment(request):
+    """检查考核: a school's teachers, or a region's schools, ranked by a score computed from the
+    records, with every component shown and the weights documented."""
+    node, term = _node_and_term(request, Perm.REPORT_LEAD, classes=False)
+    context = _context(request, node, term)
+    if term is not None:
+        with figures_cached():
+            context["result"] = assessment_for(request.user, node=node, term=term)
+    return render(request, "reports/assessment.html", context)

@@ -4,6 +4,8 @@ scope is a 404, and a URL missing from the table fails the suite."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from shouhu.factories import ChildTransferFactory, GuardianRequestFactory, census_upload
+
 CAST = [
     "anonymous",
     "admin",
@@ -27,6 +29,65 @@ def everyone(status: int, **exceptions: int) -> dict[str, int]:
     table.update(exceptions)
     return table
 
+
+CHILD_A = {"public_id": lambda w: w.child_a.public_id}
+IMPORTERS = dict.fromkeys(("school_leader", "head_teacher", "other_head_teacher", "outsider"), 200)
+UPLOAD = {"public_id": lambda w: census_upload(w.class_a.head_teacher, w.term).public_id}
+CARE_RECORDERS = {
+    role: 200
+    for role in (
+        "school_leader",
+        "head_teacher",
+        "teacher",
+        "counsellor",
+        "volunteer",
+        "other_head_teacher",
+        "outsider",
+    )
+}
+PAIRERS = {"head_teacher": 302, "other_head_teacher": 302, "outsider": 302}
+OVERSEERS = {
+    role: 200
+    for role in (
+        "region_officer",
+        "township_officer",
+        "school_leader",
+        "head_teacher",
+        "other_head_teacher",
+        "outsider",
+    )
+}
+OVERSEERS_OF_COUNTY = {**dict.fromkeys(OVERSEERS, 404), "region_officer": 200}
+OVERSEERS_OF_CLASS_A = {
+    **dict.fromkeys(OVERSEERS, 404),
+    "region_officer": 200,
+    "township_officer": 200,
+    "school_leader": 200,
+    "head_teacher": 200,
+}
+
+DASHBOARD_READERS = {
+    role: 200
+    for role in (
+        "region_officer",
+        "township_officer",
+        "school_leader",
+        "head_teacher",
+        "other_head_teacher",
+        "outsider",
+    )
+}
+LEADERS_OF_CLASS_A = dict.fromkeys(
+    ("region_officer", "township_officer", "school_leader", "head_teacher"), 200
+)
+REPORT_LEADS = dict.fromkeys(("region_officer", "township_officer", "school_leader"), 200)
+NO_CLASS_REPORT = dict.fromkeys(REPORT_LEADS, 404)
+# School B lies in the county, outside township A and school A.
+REGION_ONLY = {**dict.fromkeys(REPORT_LEADS, 404), "region_officer": 200}
+
+# Their second factor was given (conftest's force_login): the verify page sends them on.
+VERIFIED_ALREADY = {"admin": 302, "region_officer": 302, "privacy_officer": 302}
+HEAD_TEACHER_A = {"pk": lambda w: w.class_a.head_teacher_id}
 
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
 TABLE = [
@@ -98,6 +159,103 @@ TABLE = [
             privacy_officer=200,
         ),
     ),
+    # --- care (issue 4) ---
+    (
+        "care:action-create",
+        {},
+        "kind=symposium",
+        "get",
+        everyone(403, **CARE_RECORDERS),
+    ),
+    (
+        "care:child-action-create",
+        CHILD_A,
+        "kind=home_visit",
+        "get",
+        everyone(403, **{**CARE_RECORDERS, "other_head_teacher": 404, "outsider": 404}),
+    ),
+    (
+        "care:child-care",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "care:observation-create",
+        CHILD_A,
+        "",
+        "get",
+        everyone(
+            403,
+            school_leader=200,
+            head_teacher=200,
+            teacher=200,
+            counsellor=200,
+            other_head_teacher=404,
+            outsider=404,
+        ),
+    ),
+    (
+        "care:exemption-create",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "care:pairing-classes",
+        {},
+        "",
+        "get",
+        # A head teacher goes straight to their class; the leader picks one of the school's.
+        everyone(403, anonymous=302, school_leader=200, **PAIRERS),
+    ),
+    (
+        "care:class-pairings",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
+    ("care:coverage", {}, "", "get", everyone(403, **OVERSEERS)),
+    (
+        "care:coverage",
+        {},
+        "scope=511781",
+        "get",
+        everyone(403, **OVERSEERS_OF_COUNTY),
+    ),
+    ("care:compliance", {}, "", "get", everyone(403, **OVERSEERS)),
+    (
+        "care:compliance",
+        {},
+        "scope=511781&month=2026-10",
+        "get",
+        everyone(403, **OVERSEERS_OF_COUNTY),
+    ),
+    (
+        "care:compliance",
+        {},
+        "scope=class:{class_a}",
+        "get",
+        everyone(403, **OVERSEERS_OF_CLASS_A),
+    ),
+    (
+        "care:quotas",
+        {},
+        "",
+        "get",
+        everyone(403, admin=200, region_officer=200, township_officer=200, school_leader=200),
+    ),
+    (
+        "care:quotas",
+        {},
+        "scope=3151781002",
+        "get",
+        # School B lies in the county but outside township A and outside school A.
+        everyone(403, admin=200, region_officer=200, township_officer=404, school_leader=404),
+    ),
     ("org:list", {"kind": lambda w: "school"}, "", "get", everyone(403, admin=200)),
     ("org:create", {"kind": lambda w: "term"}, "", "get", everyone(403, admin=200)),
     (
@@ -107,6 +265,146 @@ TABLE = [
         "get",
         everyone(403, admin=200),
     ),
+    # Accounts: the second factor (issue 5). The roles that must use it are verified in tests.
+    ("accounts:security", {}, "", "get", everyone(200)),
+    ("accounts:two-factor-verify", {}, "", "get", everyone(200, **VERIFIED_ALREADY)),
+    ("accounts:two-factor-setup", {}, "", "get", everyone(200)),
+    ("accounts:two-factor-off", {}, "", "post", everyone(302)),
+    (
+        "accounts:recovery-codes-renew",
+        {},
+        "",
+        "post",
+        everyone(302, **dict.fromkeys(VERIFIED_ALREADY, 200)),
+    ),
+    ("accounts:user-list", {}, "", "get", everyone(403, admin=200)),
+    ("accounts:user-deactivate", HEAD_TEACHER_A, "", "post", everyone(403, admin=302)),
+    ("accounts:user-two-factor-reset", HEAD_TEACHER_A, "", "post", everyone(403, admin=302)),
+    # The privacy officer's pages (issue 5).
+    ("audit:index", {}, "", "get", everyone(403, privacy_officer=200)),
+    ("audit:access-log", {}, "", "get", everyone(403, privacy_officer=200)),
+    ("audit:access-log", {}, "user=teacher&action=view", "get", everyone(403, privacy_officer=200)),
+    ("audit:unusual", {}, "", "get", everyone(403, privacy_officer=200)),
+    ("audit:grants", {}, "", "get", everyone(403, privacy_officer=200)),
+    ("audit:requests", {}, "", "get", everyone(403, privacy_officer=200)),
+    ("audit:requests", {}, "show=overdue", "get", everyone(403, privacy_officer=200)),
+    (
+        "audit:request-detail",
+        {"public_id": lambda w: GuardianRequestFactory(child=w.child_a).public_id},
+        "",
+        "get",
+        everyone(403, privacy_officer=200),
+    ),
+    ("audit:report", {}, "year=2026", "get", everyone(403, privacy_officer=200)),
+    # A reveal without a reason is the form again (200); a role that never sees the field, 403.
+    (
+        "audit:reveal",
+        {**CHILD_A, "target": lambda w: "id_number"},
+        "",
+        "post",
+        everyone(200, admin=403, volunteer=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "audit:reveal",
+        {**CHILD_A, "target": lambda w: "health_notes"},
+        "",
+        "post",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    # The census in and out, the handover, transfers and leaving (issue 3). An upload is seen
+    # only by whoever uploaded it (the head teacher of class A here).
+    ("registry:census-template", {}, "", "get", everyone(403, **IMPORTERS)),
+    ("registry:census-import", {}, "", "get", everyone(403, **IMPORTERS)),
+    (
+        "registry:census-import-preview",
+        UPLOAD,
+        "",
+        "get",
+        everyone(403, **{**dict.fromkeys(IMPORTERS, 404), "head_teacher": 200}),
+    ),
+    (
+        "registry:census-import-confirm",
+        UPLOAD,
+        "",
+        "post",
+        everyone(403, **{**dict.fromkeys(IMPORTERS, 404), "head_teacher": 302}),
+    ),
+    (
+        "registry:census-import-errors",
+        UPLOAD,
+        "",
+        "get",
+        everyone(403, **{**dict.fromkeys(IMPORTERS, 404), "head_teacher": 200}),
+    ),
+    (
+        "registry:census-export",
+        {},
+        "",
+        "get",
+        everyone(403, **IMPORTERS, region_officer=200, township_officer=200),
+    ),
+    ("registry:census-summary", {}, "", "get", everyone(200, admin=403, volunteer=403)),
+    (
+        "registry:census-summary",
+        {},
+        "scope=511781",
+        "get",
+        everyone(
+            404, anonymous=302, admin=403, volunteer=403, region_officer=200, privacy_officer=200
+        ),
+    ),
+    ("registry:handover", {}, "", "get", everyone(403, school_leader=200)),
+    ("registry:transfers-out", {}, "", "get", everyone(200, admin=403)),
+    (
+        "registry:transfer-history",
+        {
+            "public_id": lambda w: (
+                ChildTransferFactory(child=w.child_a, to_class=w.class_b).public_id
+            )
+        },
+        "",
+        "get",
+        everyone(200, admin=403, volunteer=404, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "registry:child-leave",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
+    ("registry:child-transfer", CHILD_A, "", "get", everyone(403, school_leader=200)),
+    # Reports (issue 6): the dashboard for those who oversee the care work; the tables, the
+    # summary and the assessment for leaders. A class has no summary or assessment (404).
+    ("reports:dashboard", {}, "", "get", everyone(403, **DASHBOARD_READERS)),
+    (
+        "reports:dashboard",
+        {},
+        "scope=511781",
+        "get",
+        everyone(403, **{**dict.fromkeys(DASHBOARD_READERS, 404), "region_officer": 200}),
+    ),
+    (
+        "reports:dashboard",
+        {},
+        "scope=class:{class_a}",
+        "get",
+        everyone(403, **{**dict.fromkeys(DASHBOARD_READERS, 404), **LEADERS_OF_CLASS_A}),
+    ),
+    ("reports:workbook", {}, "", "get", everyone(403, **REPORT_LEADS)),
+    (
+        "reports:workbook",
+        {},
+        "scope=3151781002",
+        "get",
+        everyone(403, **{**dict.fromkeys(REPORT_LEADS, 404), "region_officer": 200}),
+    ),
+    ("reports:summary", {}, "", "get", everyone(403, **REPORT_LEADS)),
+    ("reports:summary", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
+    ("reports:summary-docx", {}, "", "get", everyone(403, **REPORT_LEADS)),
+    ("reports:summary-pdf", {}, "scope=3151781002", "get", everyone(403, **REGION_ONLY)),
+    ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
+    ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
 ]
 
 
@@ -139,5 +437,6 @@ def test_permission_table(client, request, world, name, kwargs, query, method, r
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     url = reverse(name, kwargs={k: value(world) for k, value in kwargs.items()})
+    query = query.format(class_a=world.class_a.pk)
     response = getattr(client, method)(f"{url}?{query}" if query else url)
     assert response.status_code == expected

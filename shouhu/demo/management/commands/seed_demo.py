@@ -68,4 +68,21 @@ class Command(BaseCommand):
             f"The head teacher 'head' runs {summary.head_class}: "
             f"{summary.head_left_behind} left-behind children this term."
         )
+        report_care(out, summary)
         out("登录账号：shouhu demo-logins。Logins: shouhu demo-logins.")
+
+
+def report_care(out, summary: SeedSummary) -> None:
+    """The care work written, for `seed-demo` and `synth`."""
+    care = summary.care
+    span = f"{summary.care_from:%Y-%m-%d} – {summary.care_to:%Y-%m-%d}"
+    out(
+        f"关爱工作（{span}）：结对 {care.pairings} 条，关爱记录 {care.actions} 条"
+        f"（涉及儿童 {care.links} 人次），必访信号 {care.signals} 条（未完成任务 {care.open_tasks} 条），"
+        f"一帮一伙伴 {care.buddies} 对，免除 {care.exemptions} 条，新建教师和志愿者账号 {care.staff} 个。"
+    )
+    out(
+        f"Care work ({span}): {care.pairings} pairings, {care.actions} care actions "
+        f"({care.links} child links), {care.signals} signals ({care.open_tasks} tasks open), "
+        f"{care.buddies} buddies, {care.exemptions} exemptions, {care.staff} new staff accounts."
+    )

@@ -2,13 +2,9 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
+from django.core.management.base import BaseCommand
 
-from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
-from shouhu.org.models import Region, RegionLevel
-from shouhu.org.selectors import node_by_code, term_by_code
+from shouhu.reports.management.operator import node_and_term, operator_for
 from shouhu.reports.selectors import census_for
 
 
@@ -21,17 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="as_json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, term, scope, as_json: bool, **options):
-        try:
-            node = node_by_code(scope)
-            the_term = term_by_code(term)
-        except Http404 as exc:
-            raise CommandError(f"找不到：{exc}") from None
-        # The command runs with the authority of the whole province the node lies in: it is an
-        # operator's tool on the server, like `shouhu dbshell`, not a user's view.
-        census = census_for(_operator_for(node), node=node, term=the_term)
+        node, the_term = node_and_term(scope, term)
+        census = census_for(operator_for(node), node=node, term=the_term)
         data = census.as_dict()
         if as_json:
-            self.stdout.write(_dumps(data))
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{data['scope']['name']} {the_term}")
         self.stdout.write(
@@ -44,17 +34,3 @@ class Command(BaseCommand):
                 f"  {unit['code']} {unit['name']}: {unit['left_behind_education']}"
                 f" / {unit['pupils']}"
             )
-
-
-def _dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def _operator_for(node) -> User:
-    """An unsaved region officer whose scope is the province above the node."""
-    code = node.code if isinstance(node, Region) else node.region_id
-    province = Region(code=code[:2].ljust(12, "0"), name="", level=RegionLevel.PROVINCE)
-    operator = User(username="shouhu-cli", role=Role.REGION_OFFICER, is_active=True)
-    operator.scope_region = province
-    operator.scope_region_id = province.code
-    return operator

@@ -1,0 +1,164 @@
+"""The second factor (enrol, verify, recovery codes, turn off) and the administrator's accounts
+page (deactivate, reset a lost second factor)."""
+
+from base64 import b32encode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shouhu.accounts import two_factor
+from shouhu.accounts.roles import Perm
+from shouhu.accounts.security_forms import TokenForm, UserSearchForm
+from shouhu.accounts.selectors import user_get_for, user_list_for
+from shouhu.accounts.services import user_deactivate, user_two_factor_reset
+from shouhu.core.views import permission_required
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """After the password: a code from the authenticator, or a recovery code."""
+    if request.user.is_verified():
+        return redirect(_next(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.second_factor_check(request=request, token=form.cleaned_data["token"]):
+            return redirect(_next(request))
+        form.add_error("token", _("验证码不正确或已过期，请重试。"))
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "left": two_factor.recovery_codes_left(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Enrol an authenticator: scan the QR code, type the first code, keep the recovery codes.
+
+    Someone already enrolled must have given the second factor to enrol a new authenticator."""
+    user = request.user
+    if two_factor.two_factor_enrolled(user) and not user.is_verified():
+        return redirect("accounts:two-factor-verify")
+    device = two_factor.totp_device_pending(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.totp_confirm(
+            request=request, device=device, token=form.cleaned_data["token"]
+        )
+        if codes is not None:
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next(request)},
+            )
+        form.add_error("token", _("验证码不正确，请确认手机时间准确后重试。"))
+    secret = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            # Drawn here from our own data: an SVG path, no script, no style.
+            "qr": mark_safe(two_factor.qr_svg(device.config_url)),  # noqa: S308
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": two_factor.two_factor_required(user),
+            "next": _next(request),
+        },
+    )
+
+
+@login_required
+def security(request):
+    """我的账号安全: the second factor's state, recovery codes left, and the actions."""
+    user = request.user
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "enrolled": two_factor.two_factor_enrolled(user),
+            "required": two_factor.two_factor_required(user),
+            "left": two_factor.recovery_codes_left(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recovery_codes_renew(request):
+    if not (two_factor.two_factor_enrolled(request.user) and request.user.is_verified()):
+        return redirect("accounts:security")
+    codes = two_factor.recovery_codes_renew(request.user)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+
+
+@login_required
+@require_POST
+def two_factor_off(request):
+    """Optional roles may turn the second factor off again; mandatory roles may not."""
+    user = request.user
+    if two_factor.two_factor_required(user):
+        messages.error(request, _("您的角色必须使用两步验证。"))
+    elif two_factor.two_factor_enrolled(user) and user.is_verified():
+        two_factor.two_factor_remove(user)
+        messages.success(request, _("已关闭两步验证。"))
+    return redirect("accounts:security")
+
+
+@permission_required(Perm.ACCOUNT_MANAGE)
+def user_list(request):
+    form = UserSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(user_list_for(request.user, q=q), per_page=50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+
+
+@permission_required(Perm.ACCOUNT_MANAGE)
+@require_POST
+def user_deactivate_view(request, pk):
+    user = user_get_for(request.user, pk)
+    try:
+        ended = user_deactivate(actor=request.user, user=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("已停用 %(user)s，结束会话 %(n)d 个。") % {"user": user, "n": ended}
+        )
+    return redirect("accounts:user-list")
+
+
+@permission_required(Perm.ACCOUNT_MANAGE)
+@require_POST
+def user_two_factor_reset_view(request, pk):
+    user = user_get_for(request.user, pk)
+    try:
+        user_two_factor_reset(actor=request.user, user=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已重置 %(user)s 的两步验证。") % {"user": user})
+    return redirect("accounts:user-list")

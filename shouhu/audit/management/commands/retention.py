@@ -1,0 +1,37 @@
+"""`shouhu retention [--dry-run]`: anonymise the files kept longer than needed.
+
+Files of children who left the register more than SHOUHU_RETENTION_YEARS years ago (3 by
+default), and of children who turned 18, are anonymised by the shredder: the names, ID numbers,
+phones, addresses and notes go; the counts of past terms stay the same. Each child is done in its
+own transaction, so an interrupted run is simply run again. Children are named by their public
+id only: the output of a cron job must not be a list of names.
+"""
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from shouhu.audit.models import ErasureReason
+from shouhu.audit.shredder import child_anonymise, retention_due
+
+
+class Command(BaseCommand):
+    help = (
+        "匿名化超过保存期限的儿童档案（离开名册满N年、年满18周岁）。"
+        "Anonymise the files kept longer than needed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="只列出，不修改。List only, change nothing."
+        )
+
+    def handle(self, *args, dry_run: bool, **options) -> None:
+        due = retention_due()
+        for child, reason in due:
+            label = ErasureReason(reason).label
+            if dry_run:
+                self.stdout.write(f"would anonymise {child.public_id} ({label})")
+            else:
+                child_anonymise(child=child, reason=reason)
+                self.stdout.write(f"anonymised {child.public_id} ({label})")
+        verb = "would be anonymised" if dry_run else "anonymised"
+        self.stdout.write(self.style.SUCCESS(f"{len(due)} files {verb}."))

@@ -1,0 +1,118 @@
+"""Forms of the care work. Phone-first: dates default to today, choices are big radio buttons
+where there are few, and nothing needs more than the Chinese input method."""
+
+import datetime
+from typing import cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shouhu.care.models import ActionKind, QuotaPeriod, SignalKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class CareActionForm(forms.Form):
+    """A care action. The children come from the page (one child, or a class's checkboxes)."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=ActionKind.choices)
+    done_on = forms.DateField(
+        label=_("日期"), widget=DateInput(), initial=_today, help_text=_("默认今天。")
+    )
+    children = forms.MultipleChoiceField(
+        label=_("参加的儿童"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    tasks = forms.MultipleChoiceField(
+        label=_("同时完成的家访任务"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    summary = forms.CharField(
+        label=_("情况摘要"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("可不填，之后补充")}),
+    )
+    follow_up_on = forms.DateField(label=_("跟进日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, kinds=None, children=None, tasks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self._choice("kind").choices = [c for c in ActionKind.choices if c[0] in kinds]
+        if children is None:
+            del self.fields["children"]
+        else:
+            self._choice("children").choices = [
+                (str(c.public_id), f"{c.name}（{c.school_class.name}）") for c in children
+            ]
+        if not tasks:
+            del self.fields["tasks"]
+        else:
+            self._choice("tasks").choices = [
+                (
+                    str(t.public_id),
+                    _("%(signal)s（%(noted)s 发现，%(due)s 前完成）")
+                    % {
+                        "signal": t.observation.get_kind_display(),
+                        "noted": t.observation.noted_on.strftime("%m-%d"),
+                        "due": t.due_on.strftime("%m-%d"),
+                    },
+                )
+                for t in tasks
+            ]
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
+
+class ObservationForm(forms.Form):
+    """One of the five signals that force a home visit (五必访)."""
+
+    kind = forms.ChoiceField(label=_("信号"), choices=SignalKind.choices, widget=forms.RadioSelect)
+    noted_on = forms.DateField(
+        label=_("发现日期"), widget=DateInput(), initial=_today, help_text=_("默认今天。")
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def rest(self) -> list:
+        """The fields after the signal, which the page draws as big radio buttons itself."""
+        return [self["noted_on"], self["note"]]
+
+
+class ExemptionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("免除的要求"),
+        choices=[("", _("全部关爱要求")), *((k.value, k.label) for k in ActionKind)],
+        required=False,
+    )
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput(), initial=_today)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("如：住院治疗")}),
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class QuotaForm(forms.Form):
+    kind = forms.ChoiceField(label=_("关爱类型"), choices=ActionKind.choices)
+    period = forms.ChoiceField(label=_("周期"), choices=QuotaPeriod.choices)
+    minimum = forms.IntegerField(label=_("每周期至少次数"), min_value=1, max_value=31)

@@ -1,0 +1,580 @@
+"""Reads of the care work for those who oversee it: compliance (% done per quota per period,
+rolled up with drill-down), pairing coverage, the head teacher's class pairing page, and the
+quota settings in force. Every read of children starts from `Child.objects.visible_to(user)`;
+a node outside the scope is a 404, a role without the permission a 403.
+
+`shouhu.care.selectors` is the entry point: it re-exports what is public here.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from shouhu.accounts.models import User
+from shouhu.accounts.roles import Perm, Role
+from shouhu.care.models import (
+    ActionKind,
+    Buddy,
+    Pairing,
+    PairingKind,
+    QuotaPeriod,
+)
+from shouhu.care.rules import (
+    Period,
+    QuotaRule,
+    TermDates,
+    is_school_month,
+    month_from_key,
+    month_of,
+    overlaps,
+    percent,
+    quota_effective,
+    term_period,
+)
+from shouhu.care.services import CARER_STAFF_ROLES, carer_may_pair
+from shouhu.care.statuses import (
+    Cell,
+    ChildStatus,
+    Column,
+    annotate_statuses,
+    child_statuses,
+    columns_for,
+    effective_quotas,
+    grouped_sums,
+    level_below,
+    quota_levels,
+    sum_by,
+    terms_dates,
+    total,
+)
+from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass, subtree_range
+from shouhu.org.selectors import node_within_user_scope, term_current
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
+
+# Encrypted or free-text fields of the file that lists of children never show: not read, so
+# not decrypted (a Fernet decryption per field per row is most of a list's time).
+SEALED_CHILD_FIELDS = ("id_number", "address", "health_notes", "personality", "study_notes")
+
+
+def today_or(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def class_filter(node, prefix: str = "school_class__") -> Q:
+    """Rows whose class (reached through `prefix`) is under the node."""
+    if isinstance(node, SchoolClass):
+        return Q(**{f"{prefix}id": node.pk})
+    if isinstance(node, School):
+        return Q(**{f"{prefix}school_id": node.pk})
+    return Q(**{f"{prefix}school__region__code__range": subtree_range(node.prefix)})
+
+
+def current_proxies(day: datetime.date) -> QuerySet[Pairing]:
+    return Pairing.objects.current(day).filter(kind=PairingKind.PROXY_PARENT)
+
+
+def uuid_or_404(value) -> uuid.UUID:
+    """A public id from a URL or a form; anything else is a 404, not a server error."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+# --- compliance -------------------------------------------------------------------------------
+
+
+@dataclass
+class ComplianceRow:
+    name: str
+    cells: list[Cell]
+    url: str = ""
+
+
+@dataclass
+class ChildRow:
+    child: Child
+    carer: User | None
+    statuses: list[ChildStatus]
+
+
+@dataclass
+class Compliance:
+    """% done per quota for a month (and the term it falls in), for a node and its units."""
+
+    node: Region | School | SchoolClass
+    month: Period
+    columns: list[Column]
+    total: list[Cell]
+    unit_label: str = ""
+    units: list[ComplianceRow] = field(default_factory=list)
+    teachers: list[ComplianceRow] = field(default_factory=list)
+    children: list[ChildRow] = field(default_factory=list)
+
+
+def node_code(node) -> str:
+    """The code that names a node in a URL: a region prefix, a school code, or class:ID."""
+    if isinstance(node, Region):
+        return node.prefix
+    if isinstance(node, School):
+        return node.code
+    return f"class:{node.pk}"
+
+
+def term_of_month(month: Period, terms: list[TermDates]) -> Period | None:
+    """The term a month falls in (the later one, should two touch the same month)."""
+    touching = [t for t in terms if overlaps(month.start, month.end, t.starts_on, t.ends_on)]
+    return term_period(max(touching, key=lambda t: t.starts_on)) if touching else None
+
+
+def _check_may_oversee(user, node) -> None:
+    if not user.has_perm_to(Perm.CARE_OVERSEE):
+        raise PermissionDenied
+    if node is None or not node_within_user_scope(user, node):
+        raise Http404
+
+
+def _schools_of(node) -> list[int]:
+    if isinstance(node, SchoolClass):
+        return [node.school_id]
+    if isinstance(node, School):
+        return [node.pk]
+    return list(
+        School.objects.filter(region__code__range=subtree_range(node.prefix)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _units_of(node, *, by: str = ""):
+    """How a node's children are grouped one level down: (expression, {key: (name, url code)})."""
+    if isinstance(node, SchoolClass):
+        return None, {}
+    if isinstance(node, School):
+        classes = SchoolClass.objects.filter(school=node).order_by("grade", "name")
+        return F("school_class_id"), {c.pk: (c.name, f"class:{c.pk}") for c in classes}
+    if by == "school" or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        schools = School.objects.filter(region__code__range=subtree_range(node.prefix))
+        return F("school_class__school_id"), {
+            s.pk: (s.name, s.code) for s in schools.order_by("code")
+        }
+    level = level_below(node)
+    length = PREFIX_LENGTH[level]
+    regions = Region.objects.filter(level=level, code__range=subtree_range(node.prefix))
+    return Substr("school_class__school__region_id", 1, length), {
+        r.prefix: (r.name, r.prefix) for r in regions.order_by("code")
+    }
+
+
+def compliance_url(code: str, month: Period) -> str:
+    return f"{reverse('care:compliance')}?{urlencode({'scope': code, 'month': month.key})}"
+
+
+def compliance_for(
+    user,
+    *,
+    node,
+    month: Period | str | datetime.date | None = None,
+    today: datetime.date | None = None,
+    by: str = "",
+) -> Compliance:
+    """Compliance for a node (region, school or class) in a month: for each quota in force, the
+    children owed, done and exempt, and % done, over the node and each unit one level down (or
+    every school, `by="school"`); for a school or class also per proxy parent, and for a class
+    per child. Monthly quotas count in that month, termly ones in the term the month falls in.
+
+    The sums are one GROUP BY per table, whatever the number of children.
+    """
+    _check_may_oversee(user, node)
+    day = today_or(today)
+    if month is None:
+        month = month_of(day)
+    elif isinstance(month, str):
+        month = month_from_key(month)
+    elif isinstance(month, datetime.date):
+        month = month_of(month)
+    terms = terms_dates()
+    periods: dict[str, Period | None] = {
+        QuotaPeriod.MONTH: month if is_school_month(month, terms) else None,
+        QuotaPeriod.TERM: term_of_month(month, terms),
+    }
+    columns = columns_for(effective_quotas(_schools_of(node)), periods)
+    children = Child.objects.visible_to(user).filter(class_filter(node))
+    result = Compliance(node=node, month=month, columns=columns, total=[Cell() for _ in columns])
+    if not columns:
+        return result
+    unit, names = _units_of(node, by=by)
+    if unit is None:
+        sums = sum_by(children, columns, unit=F("school_class_id"))
+        result.total = total(sums, columns)
+    else:
+        sums = sum_by(children, columns, unit=unit)
+        result.total = total(sums, columns)
+        result.unit_label = _unit_label(node, by=by)
+        result.units = [
+            ComplianceRow(
+                name=name,
+                cells=sums.get(key, [Cell() for _ in columns]),
+                url=compliance_url(code, month),
+            )
+            for key, (name, code) in names.items()
+        ]
+    if isinstance(node, (School, SchoolClass)):
+        carer_on = min(month.end, day)
+        by_carer = sum_by(children, columns, unit=F("carer_id"), carer_on=carer_on)
+        carers = User.objects.defer("phone").in_bulk([k for k in by_carer if k is not None])
+        result.teachers = sorted(
+            (
+                ComplianceRow(name=str(carers[k]), cells=cells)
+                for k, cells in by_carer.items()
+                if k in carers and any(c.owed for c in cells)
+            ),
+            key=lambda r: r.name,
+        )
+    if isinstance(node, SchoolClass):
+        rows = list(
+            annotate_statuses(
+                children.on_register().defer(*SEALED_CHILD_FIELDS),
+                columns,
+                carer_on=min(month.end, day),
+            ).order_by("name_pinyin")
+        )
+        carers = User.objects.defer("phone").in_bulk({r.carer_id for r in rows if r.carer_id})  # type: ignore[attr-defined]
+        result.children = [
+            ChildRow(
+                child=r,
+                carer=carers.get(r.carer_id),  # type: ignore[attr-defined]
+                statuses=child_statuses(r, columns, today=day),
+            )
+            for r in rows
+        ]
+    return result
+
+
+def _unit_label(node, *, by: str) -> str:
+    if isinstance(node, School):
+        return _("班级")
+    if by == "school" or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        return _("学校")
+    return str(RegionLevel(level_below(node)).label)
+
+
+# --- coverage ---------------------------------------------------------------------------------
+
+
+LOAD_BUCKETS = ["0", "1", "2", "3", "4+"]
+
+
+@dataclass
+class CoverageFigures:
+    needing: int = 0
+    unpaired: int = 0
+    unsupervised: int = 0
+    unsupervised_unpaired: int = 0
+    teachers: int = 0
+    idle_teachers: int = 0
+    load: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LOAD_BUCKETS, 0))
+
+    @property
+    def percent_paired(self) -> float | None:
+        return percent(self.needing - self.unpaired, self.needing)
+
+    def add_teacher(self, load: int) -> None:
+        self.teachers += 1
+        self.idle_teachers += load == 0
+        self.load[str(load) if load < 4 else "4+"] += 1
+
+
+@dataclass
+class CoverageRow:
+    name: str
+    figures: CoverageFigures
+    url: str = ""
+
+
+@dataclass
+class Coverage:
+    """Pairing coverage of a node: children who need a proxy parent (left-behind this term, or
+    unsupervised) and have none, teachers who look after no child, and the load distribution."""
+
+    node: Region | School | SchoolClass
+    figures: CoverageFigures
+    unit_label: str = ""
+    units: list[CoverageRow] = field(default_factory=list)
+    unpaired_children: list[Child] = field(default_factory=list)
+    teachers: list[User] = field(default_factory=list)
+    load_limit: int = 3
+
+
+def _needs_proxy(day: datetime.date):
+    """Annotations: left-behind in this term's census; open unsupervised flag; has a proxy."""
+    term = term_current(day)
+    return {
+        "left_behind": Exists(
+            CensusSnapshot.objects.filter(child=OuterRef("pk"), term=term, education=True)
+        ),
+        "unsupervised": Exists(
+            ChildFlag.objects.filter(
+                child=OuterRef("pk"), flag=Flag.UNSUPERVISED, until__isnull=True
+            )
+        ),
+        "paired": Exists(current_proxies(day).filter(child=OuterRef("pk"))),
+    }
+
+
+def _teachers_in(school_ids: list[int], *, day: datetime.date) -> QuerySet[User]:
+    """The teachers and head teachers of the schools, each with their proxy-parent load."""
+    current = Q(pairings__kind=PairingKind.PROXY_PARENT, pairings__starts_on__lte=day) & (
+        Q(pairings__ends_on__isnull=True) | Q(pairings__ends_on__gte=day)
+    )
+    return (
+        User.objects.defer("phone")
+        .filter(
+            Q(scope_school_id__in=school_ids) | Q(scope_class__school_id__in=school_ids),
+            role__in=[Role.TEACHER, Role.HEAD_TEACHER],
+            is_active=True,
+        )
+        .annotate(
+            load=Count("pairings", filter=current & Q(pairings__child__left_on__isnull=True)),
+            school_key=F("scope_school_id"),
+            class_school_key=F("scope_class__school_id"),
+        )
+        .order_by("display_name", "username")
+    )
+
+
+def coverage_for(user, *, node, today: datetime.date | None = None) -> Coverage:
+    """Coverage of the care network for a node and each unit one level down (one GROUP BY)."""
+    _check_may_oversee(user, node)
+    day = today_or(today)
+    children = (
+        Child.objects.visible_to(user)
+        .on_register()
+        .filter(class_filter(node))
+        .annotate(**_needs_proxy(day))
+    )
+    needing = "(left_behind OR unsupervised)"
+    sums = {
+        "needing": needing,
+        "unpaired": f"{needing} AND NOT paired",
+        "unsupervised": "unsupervised",
+        "unsupervised_unpaired": "unsupervised AND NOT paired",
+    }
+    unit, names = _units_of(node)
+    rows = grouped_sums(children, unit=F("school_class_id") if unit is None else unit, sums=sums)
+    figures = CoverageFigures()
+    by_unit: dict[object, CoverageFigures] = {key: CoverageFigures() for key in names}
+    for key, row in rows.items():
+        for target in (figures, by_unit.get(key)):
+            if target is not None:
+                for name, value in row.items():
+                    setattr(target, name, getattr(target, name) + value)
+    teachers = list(_teachers_in(_schools_of(node), day=day))
+    school_region = dict(
+        School.objects.filter(pk__in=_schools_of(node)).values_list("pk", "region_id")
+    )
+    for teacher in teachers:
+        figures.add_teacher(teacher.load)  # type: ignore[attr-defined]
+        school_id = teacher.school_key or teacher.class_school_key  # type: ignore[attr-defined]
+        key = _teacher_unit(node, teacher, school_id, school_region.get(school_id, ""))
+        if key in by_unit:
+            by_unit[key].add_teacher(teacher.load)  # type: ignore[attr-defined]
+    result = Coverage(node=node, figures=figures, load_limit=settings.SHOUHU_PROXY_LOAD_LIMIT)
+    if unit is not None:
+        result.unit_label = _unit_label(node, by="")
+        result.units = [
+            CoverageRow(name=name, figures=by_unit[key], url=coverage_url(code))
+            for key, (name, code) in names.items()
+        ]
+    if isinstance(node, (School, SchoolClass)):
+        result.teachers = teachers
+        result.unpaired_children = list(
+            children.filter(Q(left_behind=True) | Q(unsupervised=True), paired=False)
+            .select_related("school_class")
+            .defer(*SEALED_CHILD_FIELDS)
+            .order_by("-unsupervised", "school_class__grade", "school_class__name", "name_pinyin")
+        )
+    return result
+
+
+def _teacher_unit(node, teacher: User, school_id, region_code: str):
+    if isinstance(node, School):
+        return teacher.scope_class_id
+    if isinstance(node, SchoolClass):
+        return None
+    if node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        return school_id
+    return region_code[: PREFIX_LENGTH[level_below(node)]]
+
+
+def coverage_url(code: str) -> str:
+    return f"{reverse('care:coverage')}?{urlencode({'scope': code})}"
+
+
+# --- pairing a class --------------------------------------------------------------------------
+
+
+@dataclass
+class PairingRow:
+    child: Child
+    left_behind: bool
+    unsupervised: bool
+    proxy: Pairing | None
+    mentor: Pairing | None
+    buddy: Buddy | None
+    # What the row's form shows: the current choices, or what was posted when it needs confirming.
+    selected_proxy: str = ""
+    selected_mentor: str = ""
+    buddy_name: str = ""
+
+    def __post_init__(self) -> None:
+        self.selected_proxy = str(self.proxy.carer_id) if self.proxy else ""
+        self.selected_mentor = str(self.mentor.carer_id) if self.mentor else ""
+        self.buddy_name = self.buddy.name if self.buddy else ""
+
+    @property
+    def needs_proxy(self) -> bool:
+        return (self.left_behind or self.unsupervised) and self.proxy is None
+
+
+@dataclass
+class ClassPairings:
+    school_class: SchoolClass
+    rows: list[PairingRow]
+    candidates: list[User]
+    mentors: list[User]
+    load_limit: int
+
+
+def carer_candidates_for(school_class: SchoolClass, *, day: datetime.date) -> list[User]:
+    """Who may be proxy parent of this class's children: the school's teachers, leaders and
+    counsellors, the class's head teacher, and volunteers; each with their current load."""
+    current = Q(pairings__kind=PairingKind.PROXY_PARENT, pairings__starts_on__lte=day) & (
+        Q(pairings__ends_on__isnull=True) | Q(pairings__ends_on__gte=day)
+    )
+    staff = Q(role__in=CARER_STAFF_ROLES) & (
+        Q(scope_school_id=school_class.school_id) | Q(scope_class_id=school_class.pk)
+    )
+    return list(
+        User.objects.defer("phone")
+        .filter(staff | Q(role=Role.VOLUNTEER), is_active=True)
+        .annotate(load=Count("pairings", filter=current & Q(pairings__child__left_on__isnull=True)))
+        .order_by("role", "display_name", "username")
+    )
+
+
+def class_pairings_for(
+    user, *, school_class: SchoolClass, today: datetime.date | None = None
+) -> ClassPairings:
+    """The class on one page: children who need a proxy parent and have none first (the
+    unsupervised before the others), then the paired, then children who need none."""
+    if not user.has_perm_to(Perm.PAIRING_MANAGE):
+        raise PermissionDenied
+    if not node_within_user_scope(user, school_class):
+        raise Http404
+    day = today_or(today)
+    children = list(
+        Child.objects.visible_to(user)
+        .on_register()
+        .filter(school_class=school_class)
+        .defer(*SEALED_CHILD_FIELDS)
+        .annotate(**_needs_proxy(day))
+        .order_by("name_pinyin", "id")
+    )
+    current = Pairing.objects.current(day).filter(child__in=children).select_related("carer")
+    by_child: dict[tuple[int, str], Pairing] = {(p.child_id, p.kind): p for p in current}
+    buddies = {b.child_id: b for b in Buddy.objects.current(day).filter(child__in=children)}
+    rows = [
+        PairingRow(
+            child=c,
+            left_behind=c.left_behind,  # type: ignore[attr-defined]
+            unsupervised=c.unsupervised,  # type: ignore[attr-defined]
+            proxy=by_child.get((c.pk, PairingKind.PROXY_PARENT)),
+            mentor=by_child.get((c.pk, PairingKind.MENTOR)),
+            buddy=buddies.get(c.pk),
+        )
+        for c in children
+    ]
+    rows.sort(
+        key=lambda r: (
+            not (r.needs_proxy and r.unsupervised),
+            not r.needs_proxy,
+            not (r.left_behind or r.unsupervised),
+        )
+    )
+    candidates = carer_candidates_for(school_class, day=day)
+    return ClassPairings(
+        school_class=school_class,
+        rows=rows,
+        candidates=candidates,
+        mentors=[u for u in candidates if u.role != Role.VOLUNTEER],
+        load_limit=settings.SHOUHU_PROXY_LOAD_LIMIT,
+    )
+
+
+def pairing_child_for(user, *, school_class: SchoolClass, public_id) -> Child:
+    """A child of the class whose pairings the user may arrange, or 404."""
+    child = (
+        Child.objects.visible_to(user)
+        .on_register()
+        .select_related("school_class__school", "school_class__head_teacher")
+        .filter(school_class=school_class, public_id=uuid_or_404(public_id))
+        .first()
+    )
+    if child is None:
+        raise Http404
+    return child
+
+
+def carer_by_id(carer_id, *, child: Child, kind: str) -> User | None:
+    """A carer the child may be paired with (`carer_may_pair`), or None."""
+    carer = User.objects.filter(pk=carer_id).first() if str(carer_id).isdigit() else None
+    return carer if carer is not None and carer_may_pair(carer, child, kind=kind) else None
+
+
+# --- quota settings ---------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaSettings:
+    node: Region | School
+    effective: list[QuotaRule]
+    own: dict[str, QuotaRule]
+    above: dict[str, QuotaRule]
+
+
+def quota_settings_for(user, *, node) -> QuotaSettings:
+    """The quotas in force at a region or school, with who set each, and the node's own."""
+    if not user.has_perm_to(Perm.QUOTA_MANAGE):
+        raise PermissionDenied
+    if not isinstance(node, (Region, School)) or not node_within_user_scope(user, node):
+        raise Http404
+    if isinstance(node, School):
+        levels = quota_levels(region_code=node.region_id, school=node)
+    else:
+        levels = quota_levels(region_code=node.code)
+    order = {k: i for i, k in enumerate(ActionKind.values)}
+    effective = sorted(quota_effective(levels).values(), key=lambda r: order[r.kind])
+    return QuotaSettings(
+        node=node,
+        effective=effective,
+        own={r.kind: r for r in levels[-1]},
+        above=quota_effective(levels[:-1]),
+    )

@@ -1,0 +1,401 @@
+"""Everything that writes the care work: pairings and buddies, care actions, observations and
+their home-visit tasks, exemptions and quota settings. Each service checks the actor, validates,
+saves and, where a child's data is written, records the access."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhu.accounts.models import User
+from shouhu.accounts.roles import Perm, Role
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
+from shouhu.care.models import (
+    ActionKind,
+    Buddy,
+    CareAction,
+    CareActionChild,
+    Exemption,
+    Observation,
+    Pairing,
+    PairingKind,
+    Quota,
+    QuotaPeriod,
+    VisitTask,
+)
+from shouhu.care.rules import ONE_DAY, QuotaRule, quota_effective, task_due_on, tightens
+from shouhu.care.statuses import quota_levels
+from shouhu.core.visibility import may_read_counselling
+from shouhu.org.models import Region, School
+from shouhu.org.selectors import node_within_user_scope, term_current
+from shouhu.registry.models import CensusSnapshot, Child
+
+# Staff who may be a proxy parent or mentor of a child in their scope (a volunteer may be a
+# proxy parent of any child, and then sees that child).
+CARER_STAFF_ROLES = {Role.TEACHER, Role.HEAD_TEACHER, Role.SCHOOL_LEADER, Role.COUNSELLOR}
+
+
+class LoadLimitExceeded(ValidationError):
+    """The carer would look after more children than the load setting advises (篇六: 2–3)."""
+
+    def __init__(self, *, carer: User, load: int, limit: int):
+        self.carer, self.load, self.limit = carer, load, limit
+        super().__init__(
+            _("%(name)s 将负责 %(load)d 名儿童，超过建议的每人 %(limit)d 名。")
+            % {"name": carer, "load": load, "limit": limit}
+        )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _check_child_in_scope(actor, child: Child) -> None:
+    if not Child.objects.visible_to(actor).filter(pk=child.pk).exists():
+        raise PermissionDenied(_("该儿童不在您的管辖范围内。"))
+
+
+def _check_may_arrange(actor, child: Child) -> None:
+    if not actor.has_perm_to(Perm.PAIRING_MANAGE):
+        raise PermissionDenied(_("您没有安排结对帮扶的权限。"))
+    if not node_within_user_scope(actor, child.school_class):
+        raise PermissionDenied(_("该班级不在您的管辖范围内。"))
+
+
+# --- pairings ---------------------------------------------------------------------------------
+
+
+def carer_may_pair(carer: User, child: Child, *, kind: str = PairingKind.PROXY_PARENT) -> bool:
+    """A proxy parent is a teacher who has the child in their scope (the school's teachers,
+    leaders and counsellors, the class's head teacher) or a volunteer; a mentor is a teacher."""
+    if not carer.is_active:
+        return False
+    if carer.role == Role.VOLUNTEER:
+        return kind == PairingKind.PROXY_PARENT
+    if carer.role not in CARER_STAFF_ROLES:
+        return False
+    if carer.scope_class_id:
+        return carer.scope_class_id == child.school_class_id
+    return carer.scope_school_id == child.school_class.school_id
+
+
+def proxy_load(carer: User, *, day: datetime.date) -> int:
+    """How many children the carer is proxy parent of on the day."""
+    return (
+        Pairing.objects.current(day)
+        .filter(carer=carer, kind=PairingKind.PROXY_PARENT, child__left_on__isnull=True)
+        .count()
+    )
+
+
+def _head_teacher_or(child: Child, fallback: User) -> User:
+    head = child.school_class.head_teacher
+    return head if head is not None and head.is_active else fallback
+
+
+@transaction.atomic
+def pairing_assign(
+    *,
+    actor,
+    child: Child,
+    carer: User | None,
+    kind: str = PairingKind.PROXY_PARENT,
+    allow_over_limit: bool = False,
+    request: HttpRequest | None = None,
+) -> Pairing | None:
+    """Make `carer` the child's proxy parent (or mentor) from today; None ends the pairing.
+
+    1. The actor must arrange pairings for the child's class (head teacher, school leader).
+    2. Nothing changes when the carer already holds the pairing.
+    3. The carer must be able to look after the child (`carer_may_pair`).
+    4. A proxy parent whose load would pass the setting is refused with `LoadLimitExceeded`
+       unless `allow_over_limit` (the page asks the head teacher to confirm).
+    5. The open pairing ends yesterday and stays in the history; one opened today is corrected
+       in place, since nothing can have happened under it.
+    6. The child's open home-visit tasks follow the new proxy parent (the head teacher when
+       there is none).
+    """
+    _check_may_arrange(actor, child)
+    day = _today()
+    current = Pairing.objects.filter(child=child, kind=kind, ends_on__isnull=True).first()
+    if current is None and carer is None:
+        return None
+    if current is not None and carer is not None and current.carer_id == carer.pk:
+        return current
+    if carer is not None:
+        if not carer_may_pair(carer, child, kind=kind):
+            raise ValidationError(
+                _("%(name)s 不能担任该儿童的%(kind)s：须为本校教师或志愿者。")
+                % {"name": carer, "kind": PairingKind(kind).label}
+            )
+        limit = settings.SHOUHU_PROXY_LOAD_LIMIT
+        load = proxy_load(carer, day=day) + 1
+        if kind == PairingKind.PROXY_PARENT and load > limit and not allow_over_limit:
+            raise LoadLimitExceeded(carer=carer, load=load, limit=limit)
+    pairing = None
+    if current is not None and current.starts_on >= day:
+        if carer is None:
+            current.delete()
+        else:
+            current.carer = carer
+            current.assigned_by = actor
+            current.full_clean()
+            current.save()
+            pairing = current
+    else:
+        if current is not None:
+            current.ends_on = day - ONE_DAY
+            current.full_clean()
+            current.save(update_fields=["ends_on"])
+        if carer is not None:
+            pairing = Pairing(child=child, carer=carer, kind=kind, starts_on=day, assigned_by=actor)
+            pairing.full_clean()
+            pairing.save()
+    if kind == PairingKind.PROXY_PARENT:
+        VisitTask.objects.filter(child=child, done_on__isnull=True).update(
+            assignee=carer or _head_teacher_or(child, actor)
+        )
+    access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
+    return pairing
+
+
+@transaction.atomic
+def buddy_set(
+    *, actor, child: Child, name: str, request: HttpRequest | None = None
+) -> Buddy | None:
+    """Give the child a student buddy (一帮一) from today, by name; an empty name ends it.
+
+    A buddy is a non-left-behind classmate: a name that is a left-behind child of the same class
+    in this term's census is refused.
+    """
+    _check_may_arrange(actor, child)
+    name = " ".join(name.split())
+    day = _today()
+    current = Buddy.objects.filter(child=child, ends_on__isnull=True).first()
+    if (current.name if current is not None else "") == name:
+        return current
+    if name:
+        term = term_current(day)
+        classmates = CensusSnapshot.objects.filter(
+            term=term, school_class=child.school_class, education=True, child__name=name
+        )
+        if name == child.name or (term is not None and classmates.exists()):
+            message = _("一帮一伙伴应为本班的非留守学生：%(name)s 是本班留守儿童。")
+            raise ValidationError({"name": message % {"name": name}})
+    buddy = None
+    if current is not None:
+        if current.starts_on >= day:
+            current.delete()
+        else:
+            current.ends_on = day - ONE_DAY
+            current.save(update_fields=["ends_on"])
+    if name:
+        buddy = Buddy(child=child, name=name, starts_on=day)
+        buddy.full_clean()
+        buddy.save()
+    access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
+    return buddy
+
+
+# --- care actions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def care_action_record(
+    *,
+    actor,
+    kind: str,
+    done_on: datetime.date,
+    children: Sequence[Child],
+    summary: str = "",
+    follow_up_on: datetime.date | None = None,
+    tasks: Sequence[VisitTask] = (),
+    request: HttpRequest | None = None,
+) -> CareAction:
+    """Record a piece of care work with one or more children (a symposium or a training session
+    gathers many). Linked home-visit tasks are closed by it. Only counsellors record counselling,
+    since only they may read it back (篇七, 篇十)."""
+    if not actor.has_perm_to(Perm.CARE_RECORD):
+        raise PermissionDenied(_("您没有记录关爱活动的权限。"))
+    if kind == ActionKind.COUNSELLING and not may_read_counselling(actor):
+        raise PermissionDenied(_("心理辅导只能由心理辅导教师记录。"))
+    children = list(dict.fromkeys(children))
+    if not children:
+        raise ValidationError({"children": _("请至少选择一名儿童。")})
+    visible = Child.objects.visible_to(actor).filter(pk__in=[c.pk for c in children]).count()
+    if visible != len(children):
+        raise PermissionDenied(_("所选儿童不在您的管辖范围内。"))
+    errors = {}
+    if done_on > _today():
+        errors["done_on"] = _("日期不能晚于今天。")
+    if follow_up_on is not None and follow_up_on < done_on:
+        errors["follow_up_on"] = _("跟进日期不能早于活动日期。")
+    child_ids = {c.pk for c in children}
+    for task in tasks:
+        if kind != ActionKind.HOME_VISIT:
+            errors["tasks"] = _("只有家访可以完成家访任务。")
+        elif task.child_id not in child_ids or task.done_on is not None:
+            errors["tasks"] = _("所选家访任务已完成，或不属于所选儿童。")
+    if errors:
+        raise ValidationError(errors)
+    action = CareAction(
+        kind=kind, done_on=done_on, author=actor, summary=summary.strip(), follow_up_on=follow_up_on
+    )
+    action.full_clean()
+    action.save()
+    CareActionChild.objects.bulk_create(
+        CareActionChild(action=action, child=child, kind=kind, done_on=done_on)
+        for child in children
+    )
+    for task in tasks:
+        task.done_by = action
+        task.done_on = done_on
+        task.save(update_fields=["done_by", "done_on"])
+    for child in children:
+        access_record(user=actor, action=AccessAction.CREATE, child=child, request=request)
+    return action
+
+
+# --- signals (五必访) ---------------------------------------------------------------------------
+
+
+def task_assignee_for(child: Child, *, fallback: User, day: datetime.date) -> User:
+    """Who owes the visit: the proxy parent, else the head teacher, else whoever saw the sign."""
+    pairing = (
+        Pairing.objects.current(day)
+        .filter(child=child, kind=PairingKind.PROXY_PARENT, carer__is_active=True)
+        .select_related("carer")
+        .order_by("-starts_on")
+        .first()
+    )
+    return pairing.carer if pairing is not None else _head_teacher_or(child, fallback)
+
+
+@transaction.atomic
+def observation_record(
+    *,
+    actor,
+    child: Child,
+    kind: str,
+    noted_on: datetime.date,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> VisitTask:
+    """A teacher noticed one of the five signals (五必访): record it and create the home-visit
+    task, due in `SHOUHU_TASK_DUE_DAYS` days for the proxy parent (or the head teacher)."""
+    if not actor.has_perm_to(Perm.OBSERVATION_RECORD):
+        raise PermissionDenied(_("您没有记录必访信号的权限。"))
+    _check_child_in_scope(actor, child)
+    if noted_on > _today():
+        raise ValidationError({"noted_on": _("发现日期不能晚于今天。")})
+    observation = Observation(
+        child=child, kind=kind, noted_on=noted_on, note=note.strip(), author=actor
+    )
+    observation.full_clean()
+    observation.save()
+    task = VisitTask(
+        observation=observation,
+        child=child,
+        assignee=task_assignee_for(child, fallback=actor, day=_today()),
+        due_on=task_due_on(noted_on, due_days=settings.SHOUHU_TASK_DUE_DAYS),
+    )
+    task.full_clean()
+    task.save()
+    access_record(user=actor, action=AccessAction.CREATE, child=child, request=request)
+    return task
+
+
+# --- exemptions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exemption_grant(
+    *,
+    actor,
+    child: Child,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Exemption:
+    """Excuse a child from a quota (or from all, kind "") for a while, with the reason, such as
+    a stay in hospital. A period the exemption touches counts as exempt unless done anyway."""
+    if not actor.has_perm_to(Perm.EXEMPTION_GRANT):
+        raise PermissionDenied(_("您没有批准免除的权限。"))
+    if not node_within_user_scope(actor, child.school_class):
+        raise PermissionDenied(_("该班级不在您的管辖范围内。"))
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
+    exemption = Exemption(
+        child=child,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip(),
+        granted_by=actor,
+    )
+    exemption.full_clean()
+    exemption.save()
+    access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
+    return exemption
+
+
+# --- quota settings ---------------------------------------------------------------------------
+
+
+def _node_kwargs(node: Region | School) -> dict:
+    return {"school": node} if isinstance(node, School) else {"region": node}
+
+
+def _levels_above(node: Region | School) -> list[list[QuotaRule]]:
+    """The rules from the system default down to the node, without the node's own rules."""
+    if isinstance(node, School):
+        return quota_levels(region_code=node.region_id, school=node)[:-1]
+    return quota_levels(region_code=node.code)[:-1]
+
+
+def _check_may_set_quotas(actor, node: Region | School) -> None:
+    if not actor.has_perm_to(Perm.QUOTA_MANAGE):
+        raise PermissionDenied(_("您没有设置关爱要求的权限。"))
+    if not node_within_user_scope(actor, node):
+        raise PermissionDenied(_("该单位不在您的管辖范围内。"))
+
+
+@transaction.atomic
+def quota_set(*, actor, node: Region | School, kind: str, period: str, minimum: int) -> Quota:
+    """Set a region's or school's quota of a kind. A level may tighten what the levels above ask
+    but never loosen it: the refusal names the rule above."""
+    _check_may_set_quotas(actor, node)
+    rule = QuotaRule(kind=kind, period=period, minimum=minimum)
+    above = quota_effective(_levels_above(node)).get(kind)
+    if above is not None and not tightens(rule, above):
+        raise ValidationError(
+            _("只能提高、不能降低上级的要求：%(source)s规定%(kind)s%(period)s至少%(minimum)d次。")
+            % {
+                "source": above.source,
+                "kind": ActionKind(kind).label,
+                "period": QuotaPeriod(above.period).label,
+                "minimum": above.minimum,
+            }
+        )
+    quota = Quota.objects.filter(kind=kind, **_node_kwargs(node)).first() or Quota(
+        kind=kind, **_node_kwargs(node)
+    )
+    quota.period, quota.minimum = period, minimum
+    quota.full_clean()
+    quota.save()
+    return quota
+
+
+@transaction.atomic
+def quota_clear(*, actor, node: Region | School, kind: str) -> None:
+    """Drop the node's own quota of a kind: the levels above apply again."""
+    _check_may_set_quotas(actor, node)
+    Quota.objects.filter(kind=kind, **_node_kwargs(node)).delete()

@@ -1,0 +1,405 @@
+"""The care pages: record an action or a signal, a child's care, pairing a class, coverage,
+compliance and quota settings. Each view is one step from its URL: parse, call a selector or a
+service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from shouhu.accounts.roles import Perm
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
+from shouhu.care import forms
+from shouhu.care.models import GROUP_KINDS, ActionKind, PairingKind
+from shouhu.care.rules import month_from_key, month_of
+from shouhu.care.selectors import (
+    carer_by_id,
+    child_care_for,
+    child_for_care,
+    children_by_public_ids,
+    class_pairings_for,
+    compliance_for,
+    coverage_for,
+    group_children_for,
+    node_code,
+    open_tasks_for,
+    pairing_child_for,
+    quota_settings_for,
+)
+from shouhu.care.services import (
+    LoadLimitExceeded,
+    buddy_set,
+    care_action_record,
+    exemption_grant,
+    observation_record,
+    pairing_assign,
+    quota_clear,
+    quota_set,
+)
+from shouhu.core.views import permission_required
+from shouhu.core.visibility import may_read_counselling
+from shouhu.org.models import Region, School, SchoolClass
+from shouhu.org.selectors import (
+    class_in_scope,
+    classes_for,
+    node_by_code,
+    node_within_user_scope,
+    user_scope_node,
+)
+
+
+def _node(request, *, classes: bool = True):
+    """The node a page is about: ?scope=CODE (region prefix, school code, class:ID) or the
+    user's own scope node. A class outside the scope is a 404, like any other row."""
+    code = request.GET.get("scope", "").strip()
+    if code.startswith("class:"):
+        if not classes:
+            raise Http404
+        return class_in_scope(request.user, code.removeprefix("class:"))
+    if code:
+        return node_by_code(code)
+    return user_scope_node(request.user)
+
+
+def _breadcrumbs(user, node) -> list:
+    """The node's ancestors inside the user's scope, top first, for drill-up links."""
+    crumbs = []
+    if isinstance(node, SchoolClass):
+        node = node.school
+        crumbs.append(node)
+    if isinstance(node, School):
+        node = node.region
+    while node is not None:
+        crumbs.append(node)
+        node = node.parent
+    return [n for n in reversed(crumbs) if node_within_user_scope(user, n)]
+
+
+# --- recording --------------------------------------------------------------------------------
+
+
+def _action_kinds(user) -> list[str]:
+    kinds = list(ActionKind.values)
+    if not may_read_counselling(user):
+        kinds.remove(ActionKind.COUNSELLING)
+    return kinds
+
+
+@permission_required(Perm.CARE_RECORD)
+@require_http_methods(["GET", "POST"])
+def action_create(request, public_id=None):
+    """Record a care action.
+
+    1. For one child (/care/children/ID/record/, from a worklist item or the child's page) the
+       kind (?kind=) and the task (?task=) come filled, and the date is today: a home visit is
+       one tap on 保存.
+    2. Without a child, the page lists the children of a class (?class=ID) to tick: a
+       symposium or a training session gathers many at once. A volunteer, who has no class,
+       sees the children paired with them.
+    3. Saved, the page goes back to the child's care, where the quota now shows done.
+    """
+    user = request.user
+    data = request.POST if request.method == "POST" else None
+    params = request.POST if request.method == "POST" else request.GET
+    kinds = _action_kinds(user)
+    kind = params.get("kind") if params.get("kind") in kinds else ActionKind.HOME_VISIT
+    child = child_for_care(user, public_id) if public_id is not None else None
+    school_class, classes, group = None, [], []
+    if child is None:
+        classes = list(classes_for(user))
+        class_id = params.get("class") or (classes[0].pk if len(classes) == 1 else "")
+        school_class = class_in_scope(user, class_id) if class_id else None
+        if school_class is not None or not classes:
+            group = list(group_children_for(user, school_class=school_class))
+    tasks = list(open_tasks_for(user, child=child)) if child is not None else []
+    initial = {"kind": kind}
+    if request.GET.get("task"):
+        initial["tasks"] = [request.GET["task"]]
+    elif tasks and kind == ActionKind.HOME_VISIT:
+        initial["tasks"] = [str(t.public_id) for t in tasks]
+    form = forms.CareActionForm(
+        data,
+        initial=initial,
+        kinds=kinds,
+        children=group if child is None else None,
+        tasks=tasks,
+    )
+    if data is not None and form.is_valid():
+        chosen = [child] if child is not None else []
+        if child is None:
+            chosen = children_by_public_ids(user, form.cleaned_data["children"])
+        by_id = {str(t.public_id): t for t in tasks}
+        try:
+            action = care_action_record(
+                actor=user,
+                kind=form.cleaned_data["kind"],
+                done_on=form.cleaned_data["done_on"],
+                children=chosen,
+                summary=form.cleaned_data["summary"],
+                follow_up_on=form.cleaned_data["follow_up_on"],
+                tasks=[by_id[t] for t in form.cleaned_data.get("tasks", []) if t in by_id],
+                request=request,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("已记录：%(kind)s（%(children)s）")
+                % {
+                    "kind": action.get_kind_display(),
+                    "children": _("、").join(c.name for c in chosen[:5])
+                    + (_("等%(n)d名") % {"n": len(chosen)} if len(chosen) > 5 else ""),
+                },
+            )
+            if child is not None:
+                return redirect("care:child-care", public_id=child.public_id)
+            return redirect("home")
+    return render(
+        request,
+        "care/action_form.html",
+        {
+            "form": form,
+            "child": child,
+            "classes": classes,
+            "school_class": school_class,
+            "kind": kind,
+            "group_kinds": [k.value for k in GROUP_KINDS],
+        },
+    )
+
+
+@permission_required(Perm.OBSERVATION_RECORD)
+@require_http_methods(["GET", "POST"])
+def observation_create(request, public_id):
+    """Record one of the five signals (五必访); the proxy parent gets a home-visit task."""
+    child = child_for_care(request.user, public_id)
+    form = forms.ObservationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = observation_record(
+                actor=request.user,
+                child=child,
+                kind=form.cleaned_data["kind"],
+                noted_on=form.cleaned_data["noted_on"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("已记录，并为 %(name)s 生成家访任务，%(due)s 前完成。")
+                % {"name": task.assignee, "due": task.due_on.strftime("%Y-%m-%d")},
+            )
+            return redirect("care:child-care", public_id=child.public_id)
+    return render(request, "care/observation_form.html", {"form": form, "child": child})
+
+
+@permission_required(Perm.EXEMPTION_GRANT)
+@require_http_methods(["GET", "POST"])
+def exemption_create(request, public_id):
+    child = child_for_care(request.user, public_id)
+    form = forms.ExemptionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exemption_grant(actor=request.user, child=child, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已批准免除。"))
+            return redirect("care:child-care", public_id=child.public_id)
+    return render(request, "care/exemption_form.html", {"form": form, "child": child})
+
+
+# --- one child --------------------------------------------------------------------------------
+
+
+@permission_required(Perm.CHILD_VIEW)
+def child_care(request, public_id):
+    """关爱: the child's proxy parent, quota statuses, open tasks and all care actions."""
+    child = child_for_care(request.user, public_id)
+    access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
+    return render(
+        request,
+        "care/child_care.html",
+        {"care": child_care_for(request.user, child=child), **_care_permissions(request.user)},
+    )
+
+
+def _care_permissions(user) -> dict:
+    return {
+        "may_record": user.has_perm_to(Perm.CARE_RECORD),
+        "may_observe": user.has_perm_to(Perm.OBSERVATION_RECORD),
+        "may_exempt": user.has_perm_to(Perm.EXEMPTION_GRANT),
+        "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
+    }
+
+
+# --- pairing a class --------------------------------------------------------------------------
+
+
+@permission_required(Perm.PAIRING_MANAGE)
+def pairing_classes(request):
+    """The classes whose children the user pairs; a head teacher goes straight to theirs."""
+    classes = list(classes_for(request.user))
+    if len(classes) == 1:
+        return redirect("care:class-pairings", class_id=classes[0].pk)
+    return render(request, "care/pairing_classes.html", {"classes": classes})
+
+
+@permission_required(Perm.PAIRING_MANAGE)
+@require_http_methods(["GET", "POST"])
+def class_pairings(request, class_id):
+    """Pair a whole class on one page (htmx saves one child at a time and redraws the list).
+
+    A proxy parent who would pass the load setting is not saved at once: the row shows the
+    warning and asks to confirm.
+    """
+    user = request.user
+    school_class = class_in_scope(user, class_id)
+    warning, errors, saved = None, {}, None
+    if request.method == "POST":
+        child = pairing_child_for(
+            user, school_class=school_class, public_id=request.POST.get("child")
+        )
+        warning, errors = _save_pairings(request, child)
+        if warning is None and not errors:
+            if not request.htmx:
+                messages.success(request, _("已保存：%(name)s") % {"name": child.name})
+                return redirect("care:class-pairings", class_id=school_class.pk)
+            saved = child
+    page = class_pairings_for(user, school_class=school_class)
+    if warning or errors:
+        for row in page.rows:
+            if row.child.pk == child.pk:
+                row.selected_proxy = request.POST.get("proxy", row.selected_proxy)
+                row.selected_mentor = request.POST.get("mentor", row.selected_mentor)
+                row.buddy_name = request.POST.get("buddy", row.buddy_name)
+    return render(
+        request,
+        "care/class_pairings.html",
+        {"page": page, "warning": warning, "errors": errors, "saved": saved},
+    )
+
+
+def _save_pairings(request, child):
+    """Save the posted proxy parent, mentor and buddy of one child. Returns (warning, errors)."""
+    user, post = request.user, request.POST
+    errors: dict = {}
+    for kind, key in ((PairingKind.PROXY_PARENT, "proxy"), (PairingKind.MENTOR, "mentor")):
+        if key not in post:
+            continue
+        carer = carer_by_id(post[key], child=child, kind=kind) if post[key] else None
+        if post[key] and carer is None:
+            errors[key] = _("所选人员不能担任该儿童的帮扶人。")
+            continue
+        try:
+            pairing_assign(
+                actor=user,
+                child=child,
+                carer=carer,
+                kind=kind,
+                allow_over_limit=post.get("confirm") == "1",
+                request=request,
+            )
+        except LoadLimitExceeded as warning:
+            return {"child": child, "message": warning.messages[0], "carer": carer}, errors
+        except ValidationError as error:
+            errors[key] = " ".join(error.messages)
+    if "buddy" in post:
+        try:
+            buddy_set(actor=user, child=child, name=post["buddy"], request=request)
+        except ValidationError as error:
+            errors["buddy"] = " ".join(error.messages)
+    if errors:
+        errors["child"] = child
+    return None, errors
+
+
+# --- oversight --------------------------------------------------------------------------------
+
+
+def _month(request):
+    try:
+        return month_from_key(request.GET.get("month", ""))
+    except ValueError:
+        return month_of(timezone.localdate())
+
+
+@permission_required(Perm.CARE_OVERSEE)
+def compliance(request):
+    """% done per quota for a month, by unit one level down, with drill-down to the child."""
+    node = _node(request)
+    month = _month(request)
+    result = compliance_for(request.user, node=node, month=month)
+    return render(
+        request,
+        "care/compliance.html",
+        {
+            "result": result,
+            "month": month,
+            "code": node_code(node),
+            "breadcrumbs": _breadcrumbs(request.user, node),
+            "is_class": isinstance(node, SchoolClass),
+        },
+    )
+
+
+@permission_required(Perm.CARE_OVERSEE)
+def coverage(request):
+    """Pairing coverage: children without a proxy parent, idle teachers, the load spread."""
+    node = _node(request)
+    result = coverage_for(request.user, node=node)
+    return render(
+        request,
+        "care/coverage.html",
+        {
+            "result": result,
+            "code": node_code(node),
+            "breadcrumbs": _breadcrumbs(request.user, node),
+            "units_are_classes": isinstance(node, School),
+            "may_pair": request.user.has_perm_to(Perm.PAIRING_MANAGE),
+        },
+    )
+
+
+@permission_required(Perm.QUOTA_MANAGE)
+@require_http_methods(["GET", "POST"])
+def quotas(request):
+    """The quotas in force at a region or school; set or clear the node's own (tighten only)."""
+    node = _node(request, classes=False)
+    if not isinstance(node, (Region, School)):
+        raise Http404
+    form = forms.QuotaForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        quota_settings_for(request.user, node=node)  # 404 outside the scope, before any write
+        try:
+            if request.POST.get("clear"):
+                quota_clear(actor=request.user, node=node, kind=request.POST["clear"])
+                messages.success(request, _("已恢复上级要求。"))
+                return redirect(_quota_url(node))
+            if form.is_valid():
+                quota_set(actor=request.user, node=node, **form.cleaned_data)
+                messages.success(request, _("已保存关爱要求。"))
+                return redirect(_quota_url(node))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    return render(
+        request,
+        "care/quotas.html",
+        {"settings": quota_settings_for(request.user, node=node), "form": form},
+    )
+
+
+def _quota_url(node) -> str:
+    return f"{reverse('care:quotas')}?scope={node_code(node)}"

@@ -1,0 +1,11 @@
+"""The census in and out (摸底排查 / 登记造册): the Excel template, the import that survives
+real sheets, the register export in the national layout, the summary table, and the benchmark.
+
+- `columns`: the sheet's columns, the names people give them and the labels of each enumeration
+- `reading`: finding the header (merged, padded, any order) and the data rows of a workbook
+- `importing`: parse, check, preview and apply a sheet, all or nothing; the error report
+- `template`: the downloadable template with drop-downs and instructions
+- `exporting`: the register (农村留守儿童基本情况登记表), masked unless a grant allows
+- `summary`: the summary table with its self-checks
+- `bench`: `run_import_benchmark()` for `make bench`
+"""

@@ -1,0 +1,97 @@
+"""Forms of the census import and export, the full-export grant, the handover, leaving and
+transfers."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shouhu.org.models import SchoolClass
+from shouhu.registry.models import LeaveReason
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _term_choices(terms) -> list[tuple[str, str]]:
+    return [(t.code, str(t)) for t in terms]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("摸底名册（.xlsx）"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+    term = forms.ChoiceField(label=_("学期"))
+
+    def __init__(self, *args, terms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["term"]).choices = _term_choices(terms)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("文件太大（超过20MB），请按学校分开上传。"))
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("请上传 .xlsx 格式的 Excel 文件（可在 Excel 中另存为）。")
+            )
+        return upload
+
+
+class ExportForm(forms.Form):
+    scope = forms.CharField(
+        label=_("范围代码"),
+        max_length=12,
+        required=False,
+        help_text=_("区划代码（如 511781）或10位学校标识码；留空为您的管辖范围。"),
+    )
+    term = forms.ChoiceField(label=_("学期"))
+    include_all = forms.BooleanField(label=_("包括非留守儿童"), required=False)
+    grant = forms.ChoiceField(label=_("完整导出授权"), required=False)
+
+    def __init__(self, *args, terms=(), grants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["term"]).choices = _term_choices(terms)
+        cast(Any, self.fields["grant"]).choices = [("", _("不使用（身份证号和电话脱敏）"))] + [
+            (str(g.public_id), f"{g.scope_code} · {g.reason}（{g.granted_by}）") for g in grants
+        ]
+
+
+class HandoverTermsForm(forms.Form):
+    from_term = forms.ChoiceField(label=_("原学期"))
+    to_term = forms.ChoiceField(label=_("新学期"))
+
+    def __init__(self, *args, terms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["from_term"]).choices = _term_choices(terms)
+        cast(Any, self.fields["to_term"]).choices = _term_choices(terms)
+
+
+class LeaveForm(forms.Form):
+    on = forms.DateField(label=_("离开日期"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.ChoiceField(label=_("离开原因"), choices=LeaveReason.choices)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class TransferForm(forms.Form):
+    to_class: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("转入班级"), queryset=SchoolClass.objects.none()
+    )
+    on = forms.DateField(label=_("转学日期"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, classes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["to_class"]).queryset = classes
+        cast(Any, self.fields["to_class"]).label_from_instance = lambda c: (
+            f"{c.school.name} {c.name}"
+        )

@@ -1,0 +1,466 @@
+"""Year-end handover (学年交接, 篇十), transfers between schools, and leaving the register.
+
+The school handover, for a school leader (wizard) or the operator (`shouhu handover`):
+
+1. Every class moves up a grade (三年级(2)班 becomes 四年级(2)班: the class is the cohort, and
+   its files, head teacher and history go with it). The top grade graduates: its children leave
+   the register with the reason 毕业 and their files stay, read-only; the class keeps its past
+   censuses under the name 2027届六年级(1)班.
+2. Head teachers and pairings carry over unless the leader unticks them: an unticked head teacher
+   is taken off the class, an unticked pairing ends on the last day of the old term.
+3. The new term's census opens, prefilled from each child's last snapshot (marked 待核实 until
+   the class is surveyed again), and each class's pupil count is carried over for confirmation.
+4. A dry run (`handover_plan`) lists every change and writes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhu.accounts.roles import Perm
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
+from shouhu.care.models import Pairing
+from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass, SchoolType, Term
+from shouhu.org.selectors import classes_for, node_within_user_scope
+from shouhu.registry.classification import CIVIL_CATEGORIES, EDUCATION_CATEGORIES, age_on
+from shouhu.registry.models import (
+    CensusSnapshot,
+    CensusSource,
+    Child,
+    ChildFlag,
+    ChildTransfer,
+    Flag,
+    HukouType,
+    LeaveReason,
+    Parent,
+    SchoolHandover,
+)
+from shouhu.registry.selectors import child_history_for
+from shouhu.registry.services import _check_may_edit, _child_save, census_snapshot_values
+
+TOP_GRADE = {
+    SchoolType.PRIMARY: Grade.G6,
+    SchoolType.JUNIOR: Grade.G9,
+    SchoolType.NINE_YEAR: Grade.G9,
+}
+FIRST_GRADE = {
+    SchoolType.PRIMARY: Grade.G1,
+    SchoolType.JUNIOR: Grade.G7,
+    SchoolType.NINE_YEAR: Grade.G1,
+}
+JUNIOR_WORDS = "一二三"
+
+
+def _is_operator(user) -> bool:
+    return bool(getattr(user, "server_operator", False))
+
+
+def next_class_name(name: str, grade: int) -> str | None:
+    """三年级(2)班 → 四年级(2)班, 3年级2班 → 4年级2班, 初一(1)班 → 初二(1)班; None when the
+    name does not say its grade (it is then kept as it is)."""
+    new = grade + 1
+    if new > Grade.G9:
+        return None
+    pairs = [(str(Grade(grade).label), str(Grade(new).label)), (f"{grade}年级", f"{new}年级")]
+    if grade >= Grade.G7:
+        pairs.append((f"初{JUNIOR_WORDS[grade - 7]}", f"初{JUNIOR_WORDS[new - 7]}"))
+    for old_word, new_word in pairs:
+        if old_word in name:
+            return name.replace(old_word, new_word, 1)
+    return None
+
+
+@dataclass
+class ClassMove:
+    school_class: SchoolClass
+    new_name: str
+    new_grade: int
+    children: int
+    pupils: int | None
+
+
+@dataclass
+class Graduation:
+    school_class: SchoolClass
+    archive_name: str
+    children: list[Child]
+
+
+@dataclass
+class HandoverPlan:
+    school: School
+    from_term: Term
+    to_term: Term
+    moves: list[ClassMove] = field(default_factory=list)
+    graduations: list[Graduation] = field(default_factory=list)
+    new_first_classes: list[str] = field(default_factory=list)
+    pairings: list[Pairing] = field(default_factory=list)  # carried over, for confirmation
+    ending_pairings: list[Pairing] = field(default_factory=list)  # of graduates
+    prefill: int = 0  # snapshots the new term's census opens with
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def graduate_count(self) -> int:
+        return sum(len(g.children) for g in self.graduations)
+
+    def lines(self) -> list[str]:
+        """Everything that would change, in words (the dry run)."""
+        lines = [
+            _("%(school)s：%(a)s → %(b)s")
+            % {"school": self.school.name, "a": self.from_term, "b": self.to_term}
+        ]
+        for g in self.graduations:
+            lines.append(
+                _("毕业：%(cls)s 的 %(n)d 名儿童离开名册，档案保留只读；班级更名为 %(new)s")
+                % {"cls": g.school_class.name, "n": len(g.children), "new": g.archive_name}
+            )
+        for m in self.moves:
+            head = m.school_class.head_teacher
+            lines.append(
+                _("升级：%(old)s → %(new)s（%(n)d 名儿童，班主任：%(head)s，待确认）")
+                % {
+                    "old": m.school_class.name,
+                    "new": m.new_name,
+                    "n": m.children,
+                    "head": head or _("未指定"),
+                }
+            )
+        for name in self.new_first_classes:
+            lines.append(_("新建：%(name)s（新生班级，班主任待指定）") % {"name": name})
+        for p in self.pairings:
+            lines.append(
+                _("结对延续：%(child)s — %(carer)s（待确认）")
+                % {"child": p.child.name, "carer": p.carer}
+            )
+        for p in self.ending_pairings:
+            lines.append(
+                _("结对结束：%(child)s — %(carer)s（毕业）")
+                % {"child": p.child.name, "carer": p.carer}
+            )
+        lines.append(
+            _("%(term)s 摸底：按上学期快照预填 %(n)d 名儿童，待班主任核实")
+            % {"term": self.to_term, "n": self.prefill}
+        )
+        lines += [_("问题：%(p)s") % {"p": p} for p in self.problems]
+        return lines
+
+
+def _check_may_hand_over(actor, school: School) -> None:
+    if _is_operator(actor):
+        return
+    if not actor.has_perm_to(Perm.HANDOVER):
+        raise PermissionDenied(_("您没有办理学年交接的权限。"))
+    if not node_within_user_scope(actor, school):
+        raise Http404
+
+
+def _open_pairings(children) -> QuerySet[Pairing]:
+    return Pairing.objects.filter(child__in=children, ends_on__isnull=True).select_related(
+        "child", "carer"
+    )
+
+
+def handover_plan(*, actor, school: School, from_term: Term, to_term: Term) -> HandoverPlan:
+    """What the handover would do; writes nothing."""
+    _check_may_hand_over(actor, school)
+    if not (to_term.start_year == from_term.start_year + 1 and to_term.semester == 1):
+        raise ValidationError(
+            _("学年交接应从一个学年的学期转到下一学年的第一学期（如 2026-2027-2 → 2027-2028-1）。")
+        )
+    if SchoolHandover.objects.filter(school=school, to_term=to_term).exists():
+        raise ValidationError(
+            _("%(school)s 已办理过转入 %(term)s 的学年交接。")
+            % {"school": school.name, "term": to_term}
+        )
+    plan = HandoverPlan(school=school, from_term=from_term, to_term=to_term)
+    top = TOP_GRADE[SchoolType(school.kind)]
+    classes = list(
+        SchoolClass.objects.filter(school=school)
+        .exclude(name__contains="届")
+        .select_related("head_teacher")
+        .order_by("-grade", "name")
+    )
+    on_register = Child.objects.on_register().filter(school_class__school=school)
+    counts: dict[int, list[Child]] = {}
+    for child in on_register.order_by("name_pinyin"):
+        counts.setdefault(child.school_class_id, []).append(child)
+    pupils = {
+        e.school_class_id: e.pupils
+        for e in ClassEnrolment.objects.filter(school_class__in=classes, term=from_term)
+    }
+    taken = {c.name for c in classes}
+    for school_class in classes:
+        children = counts.get(school_class.pk, [])
+        if school_class.grade >= top:
+            archive = f"{to_term.start_year}届{school_class.name}"
+            plan.graduations.append(Graduation(school_class, archive, children))
+            plan.ending_pairings += list(_open_pairings(children))
+            taken.discard(school_class.name)
+            continue
+        new_name = next_class_name(school_class.name, school_class.grade) or school_class.name
+        if new_name != school_class.name and new_name in taken:
+            plan.problems.append(
+                _("%(old)s 升级后的名称 %(new)s 已被占用，请先在班级管理中改名。")
+                % {"old": school_class.name, "new": new_name}
+            )
+        taken.discard(school_class.name)
+        taken.add(new_name)
+        plan.moves.append(
+            ClassMove(
+                school_class,
+                new_name,
+                school_class.grade + 1,
+                len(children),
+                pupils.get(school_class.pk),
+            )
+        )
+        plan.pairings += list(_open_pairings(children))
+    first = FIRST_GRADE[SchoolType(school.kind)]
+    plan.new_first_classes = [
+        m.school_class.name for m in plan.moves if m.school_class.grade == first
+    ]
+    plan.prefill = sum(m.children for m in plan.moves)
+    return plan
+
+
+@transaction.atomic
+def handover_apply(
+    *,
+    actor,
+    school: School,
+    from_term: Term,
+    to_term: Term,
+    keep_head_teachers: set[int] | None = None,
+    keep_pairings: set[int] | None = None,
+    open_first_grade: bool = True,
+    request: HttpRequest | None = None,
+) -> SchoolHandover:
+    """Apply the plan. `keep_*` name the class / pairing ids the leader confirmed (None: all)."""
+    plan = handover_plan(actor=actor, school=school, from_term=from_term, to_term=to_term)
+    if plan.problems:
+        raise ValidationError(plan.problems)
+    last_day = from_term.ends_on
+    user = actor if actor.pk else None
+    for graduation in plan.graduations:
+        for child in graduation.children:
+            _leave(actor=actor, child=child, on=last_day, reason=LeaveReason.GRADUATED, note="")
+        _end_pairings(graduation.children, on=last_day)
+        graduation.school_class.name = graduation.archive_name
+        graduation.school_class.save(update_fields=["name"])
+    for move in plan.moves:  # top grade first, so each new name is free when it is taken
+        school_class = move.school_class
+        school_class.name = move.new_name
+        school_class.grade = move.new_grade
+        fields = ["name", "grade"]
+        if keep_head_teachers is not None and school_class.pk not in keep_head_teachers:
+            school_class.head_teacher = None
+            fields.append("head_teacher")
+        school_class.save(update_fields=fields)
+        if move.pupils is not None:
+            ClassEnrolment.objects.get_or_create(
+                school_class=school_class, term=to_term, defaults={"pupils": move.pupils}
+            )
+    if open_first_grade:
+        first = FIRST_GRADE[SchoolType(school.kind)]
+        for name in plan.new_first_classes:
+            SchoolClass.objects.create(school=school, grade=first, name=name)
+    if keep_pairings is not None:
+        dropped = [p for p in plan.pairings if p.pk not in keep_pairings]
+        for pairing in dropped:
+            pairing.ends_on = max(last_day, pairing.starts_on)
+            pairing.save(update_fields=["ends_on"])
+    _prefill_census(school=school, from_term=from_term, to_term=to_term)
+    record = SchoolHandover.objects.create(
+        school=school, from_term=from_term, to_term=to_term, by=user, changes=plan.lines()
+    )
+    access_record(
+        user=user,
+        action=AccessAction.UPDATE,
+        query=_("学年交接 %(school)s %(a)s→%(b)s")
+        % {"school": school.code, "a": from_term.code, "b": to_term.code},
+        request=request,
+    )
+    return record
+
+
+def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> int:
+    """The new term's snapshots, copied from each child's last one (marked 待核实)."""
+    children = list(
+        Child.objects.on_register()
+        .filter(school_class__school=school)
+        .exclude(snapshots__term=to_term)
+        .select_related("school_class")
+    )
+    last: dict[int, CensusSnapshot] = {}
+    for snapshot in CensusSnapshot.objects.filter(
+        child__in=children, term__starts_on__lte=from_term.starts_on
+    ).order_by("term__starts_on"):
+        last[snapshot.child_id] = snapshot
+    created = []
+    day = to_term.starts_on
+    for child in children:
+        before = last.get(child.pk)
+        if before is None:
+            statuses = {p.role: p.status for p in Parent.objects.filter(child=child)}
+            flags = set(
+                ChildFlag.objects.filter(child=child, until__isnull=True).values_list(
+                    "flag", flat=True
+                )
+            )
+            values = census_snapshot_values(
+                child=child,
+                statuses=statuses,
+                open_flags=flags,
+                term=to_term,
+                source=CensusSource.REGISTER,
+                day=day,
+            )
+        else:
+            civil = (
+                before.category in CIVIL_CATEGORIES
+                and child.hukou_type == HukouType.RURAL
+                and age_on(child.birth_date, day) < 16
+            )
+            values = {
+                "school_class": child.school_class,
+                "category": before.category,
+                "education": before.category in EDUCATION_CATEGORIES,
+                "civil": civil,
+                "source": before.source,
+                "surveyed_on": day,
+                **{flag.value: getattr(before, flag.value) for flag in Flag},
+            }
+        values["prefilled"] = True
+        created.append(CensusSnapshot(child=child, term=to_term, **values))
+    CensusSnapshot.objects.bulk_create(created)
+    return len(created)
+
+
+# --- leaving the register and transfers --------------------------------------------------------
+
+
+def _end_pairings(children, *, on: datetime.date) -> None:
+    for pairing in Pairing.objects.filter(child__in=children, ends_on__isnull=True):
+        pairing.ends_on = max(on, pairing.starts_on)
+        pairing.save(update_fields=["ends_on"])
+
+
+def _leave(*, actor, child: Child, on: datetime.date, reason: str, note: str) -> None:
+    child.left_on = on
+    child.left_reason = reason
+    child.left_note = note
+    child._history_user = actor if actor.pk else None  # type: ignore[attr-defined]
+    child.save(update_fields=["left_on", "left_reason", "left_note"])
+
+
+@transaction.atomic
+def child_leave(
+    *,
+    actor,
+    child: Child,
+    on: datetime.date,
+    reason: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> Child:
+    """The child leaves the register (parents home, turned 16, moved away): the date and reason
+    are kept, and so is the file, read-only from then on."""
+    _check_may_edit(actor, child.school_class)
+    errors = {}
+    if child.left_on is not None:
+        errors["left_on"] = _("该儿童已于%(d)s离开名册。") % {"d": child.left_on.isoformat()}
+    elif on > timezone.localdate():
+        errors["left_on"] = _("离开日期不能晚于今天。")
+    elif on < child.registered_on:
+        errors["left_on"] = _("离开日期不能早于登记日期。")
+    if reason not in LeaveReason.values:
+        errors["left_reason"] = _("请选择离开原因。")
+    if errors:
+        raise ValidationError(errors)
+    _leave(actor=actor, child=child, on=on, reason=reason, note=note.strip())
+    _end_pairings([child], on=on)
+    access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
+    return child
+
+
+def transfer_classes_for(user, child: Child) -> QuerySet[SchoolClass]:
+    """The classes a child may move to: other schools of the same county."""
+    county = child.school_class.school.region_id[:6]
+    return (
+        SchoolClass.objects.filter(school__region__code__startswith=county)
+        .exclude(school=child.school_class.school)
+        .exclude(name__contains="届")
+        .select_related("school")
+        .order_by("school__code", "grade", "name")
+    )
+
+
+@transaction.atomic
+def child_transfer(
+    *,
+    actor,
+    child: Child,
+    to_class: SchoolClass,
+    on: datetime.date,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> ChildTransfer:
+    """Move a child to a school in the same county (转学). The file follows the child; the old
+    school keeps a read-only view of the history up to the transfer; pairings end that day."""
+    if not _is_operator(actor) and not actor.has_perm_to(Perm.HANDOVER):
+        raise PermissionDenied(_("您没有办理转学的权限。"))
+    _check_may_edit(actor, child.school_class)
+    if child.left_on is not None:
+        raise ValidationError(_("该儿童已离开名册，不能办理转学。"))
+    if not transfer_classes_for(actor, child).filter(pk=to_class.pk).exists():
+        raise ValidationError({"to_class": _("只能转到同一县（市、区）内的其他学校。")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("转学日期不能晚于今天。")})
+    transfer = ChildTransfer.objects.create(
+        child=child,
+        from_class=child.school_class,
+        to_class=to_class,
+        on=on,
+        note=note.strip(),
+        by=actor,
+    )
+    child.school_class = to_class
+    _child_save(actor=actor, child=child)
+    _end_pairings([child], on=on)
+    access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
+    return transfer
+
+
+def transfers_out_for(user) -> QuerySet[ChildTransfer]:
+    """Children who moved away from the user's classes: the old school's read-only list."""
+    return (
+        ChildTransfer.objects.filter(from_class__in=classes_for(user))
+        .select_related("child", "from_class__school", "to_class__school")
+        .order_by("-on", "-id")
+    )
+
+
+def transfer_history_for(user, public_id) -> dict:
+    """What the old school may still see of a child who moved: the file as it was, the census
+    snapshots and the changes up to the transfer, nothing after."""
+    transfer = transfers_out_for(user).filter(public_id=public_id).first()
+    if transfer is None:
+        raise Http404
+    child = transfer.child
+    snapshots = (
+        CensusSnapshot.objects.filter(child=child, term__starts_on__lte=transfer.on)
+        .filter(
+            Q(school_class=transfer.from_class) | Q(school_class__school=transfer.from_class.school)
+        )
+        .select_related("term", "school_class")
+        .order_by("-term__starts_on")
+    )
+    history = [e for e in child_history_for(user, child) if e["at"] < transfer.at]
+    return {"transfer": transfer, "child": child, "snapshots": list(snapshots), "history": history}

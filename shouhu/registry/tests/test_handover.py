@@ -1,0 +1,278 @@
+"""The year-end handover (学年交接) of a whole demo school, transfers and leaving the register."""
+
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from shouhu.care.models import Pairing
+from shouhu.demo.services import demo_seed
+from shouhu.factories import (
+    ChildTransferFactory,
+    PairingFactory,
+    SchoolClassFactory,
+    TermFactory,
+    register_child,
+)
+from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass
+from shouhu.registry.handover import (
+    child_leave,
+    child_transfer,
+    handover_apply,
+    handover_plan,
+    next_class_name,
+    transfer_history_for,
+)
+from shouhu.registry.models import CensusSnapshot, Child, LeaveReason, SchoolHandover
+from shouhu.registry.services import child_update
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NEXT_YEAR = {"start_year": 2027, "semester": 1}
+
+
+@pytest.fixture
+def next_term(db):
+    return TermFactory(
+        start_year=2027,
+        semester=1,
+        starts_on=datetime.date(2027, 9, 1),
+        ends_on=datetime.date(2028, 1, 20),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "grade", "expected"),
+    [
+        ("三年级(2)班", 3, "四年级(2)班"),
+        ("3年级2班", 3, "4年级2班"),
+        ("初一(1)班", 7, "初二(1)班"),
+        ("七年级(1)班", 7, "八年级(1)班"),
+        ("火箭班", 4, None),
+    ],
+)
+def test_a_class_name_moves_up_with_its_grade(name, grade, expected):
+    assert next_class_name(name, grade) == expected
+
+
+@pytest.fixture
+def demo_school(db):
+    """The demo county (200 children); the primary school with the most classes."""
+    with time_machine.travel(datetime.datetime(2026, 11, 29, 10, tzinfo=SHANGHAI), tick=False):
+        demo_seed(children=200)
+    school = max(
+        School.objects.filter(kind="primary"), key=lambda s: s.classes.values("grade").count()
+    )
+    return school
+
+
+def test_handover_of_a_whole_demo_school_moves_grades_graduates_the_top_and_loses_no_file(
+    demo_school, next_term
+):
+    from shouhu.org.models import Term
+
+    school = demo_school
+    current = Term.objects.get(code="2026-2027-1")
+    before = {
+        c.pk: (c.school_class_id, c.school_class.grade)
+        for c in Child.objects.on_register()
+        .filter(school_class__school=school)
+        .select_related("school_class")
+    }
+    grades = {c.pk: (c.grade, c.name) for c in SchoolClass.objects.filter(school=school)}
+    assert any(g == Grade.G6 for g, _n in grades.values())
+    files_before = Child.objects.count()
+    with time_machine.travel(datetime.datetime(2027, 8, 25, 10, tzinfo=SHANGHAI), tick=False):
+        plan = handover_plan(actor=_operator(), school=school, from_term=current, to_term=next_term)
+        assert plan.problems == []
+        handover_apply(actor=_operator(), school=school, from_term=current, to_term=next_term)
+    assert Child.objects.count() == files_before  # no file lost
+    for pk, (class_id, grade) in before.items():
+        child = Child.objects.select_related("school_class").get(pk=pk)
+        assert child.school_class_id == class_id  # the class is the cohort: it moved up
+        if grade >= Grade.G6:
+            assert child.left_on == current.ends_on
+            assert child.left_reason == LeaveReason.GRADUATED
+            assert child.school_class.name.startswith("2027届")
+            assert not Pairing.objects.filter(child=child, ends_on__isnull=True).exists()
+        else:
+            assert child.left_on is None
+            assert child.school_class.grade == grade + 1
+            snapshot = CensusSnapshot.objects.get(child=child, term=next_term)
+            assert snapshot.prefilled
+            last = CensusSnapshot.objects.get(child=child, term=current)
+            assert snapshot.category == last.category
+    for pk, (grade, name) in grades.items():
+        school_class = SchoolClass.objects.get(pk=pk)
+        if grade < Grade.G6:
+            assert (school_class.grade, school_class.name) == (
+                grade + 1,
+                next_class_name(name, grade),
+            )
+            enrolment = ClassEnrolment.objects.filter(school_class=school_class, term=next_term)
+            assert enrolment.exists()
+    first_grade = SchoolClass.objects.filter(school=school, grade=Grade.G1)
+    assert first_grade.count() == sum(1 for g, _n in grades.values() if g == Grade.G1)
+    assert SchoolHandover.objects.get(school=school, to_term=next_term).changes
+
+
+def _operator():
+    from shouhu.registry.census_io.operator import operator_actor
+
+    return operator_actor()
+
+
+def test_graduated_files_are_read_only(world, school_leader, next_term):
+    top = SchoolClassFactory(school=world.school_a, grade=Grade.G6, name="六年级(1)班")
+    child = register_child(school_leader, top, name="王毕业")
+    with time_machine.travel(datetime.datetime(2027, 8, 25, 10, tzinfo=SHANGHAI), tick=False):
+        handover_apply(
+            actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
+        )
+    child.refresh_from_db()
+    assert child.left_reason == LeaveReason.GRADUATED
+    with pytest.raises(ValidationError, match="只读"):
+        child_update(actor=school_leader, child=child, data={"address": "新地址"})
+
+
+def test_unticked_head_teachers_and_pairings_do_not_carry_over(world, school_leader, next_term):
+    pairing = PairingFactory(child=world.child_a, starts_on=world.term.starts_on)
+    with time_machine.travel(datetime.datetime(2027, 8, 25, 10, tzinfo=SHANGHAI), tick=False):
+        handover_apply(
+            actor=school_leader,
+            school=world.school_a,
+            from_term=world.term,
+            to_term=next_term,
+            keep_head_teachers=set(),
+            keep_pairings=set(),
+        )
+    world.class_a.refresh_from_db()
+    pairing.refresh_from_db()
+    assert world.class_a.name == "四年级(2)班" and world.class_a.head_teacher is None
+    assert pairing.ends_on == world.term.ends_on
+
+
+def test_handover_is_done_once_and_only_into_the_next_school_year(world, school_leader, next_term):
+    with pytest.raises(ValidationError, match="下一学年"):
+        handover_plan(
+            actor=school_leader,
+            school=world.school_a,
+            from_term=world.term,
+            to_term=world.previous_term,
+        )
+    handover_apply(
+        actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
+    )
+    with pytest.raises(ValidationError, match="已办理"):
+        handover_plan(
+            actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
+        )
+
+
+def test_command_dry_run_lists_changes_and_writes_nothing(world, next_term):
+    out = io.StringIO()
+    call_command(
+        "handover",
+        school=world.school_a.code,
+        from_term=world.term.code,
+        to_term=next_term.code,
+        dry_run=True,
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "升级：三年级(2)班 → 四年级(2)班" in text
+    assert "五年级(1)班 → 六年级(1)班" in text and "试运行" in text
+    world.class_a.refresh_from_db()
+    assert world.class_a.grade == Grade.G3
+    assert not SchoolHandover.objects.exists()
+    with pytest.raises(CommandError, match="找不到学期"):
+        call_command(
+            "handover", school=world.school_a.code, from_term=world.term.code, to_term="2030-2031-1"
+        )
+
+
+def test_wizard_previews_then_applies(client, world, school_leader, next_term):
+    client.force_login(school_leader)
+    url = reverse("registry:handover")
+    terms = {"from_term": world.term.code, "to_term": next_term.code}
+    preview = client.post(url, {**terms, "action": "plan"})
+    assert "三年级(2)班 → 四年级(2)班" in preview.content.decode()
+    world.class_a.refresh_from_db()
+    assert world.class_a.grade == Grade.G3
+    done = client.post(url, {**terms, "action": "apply", "keep_class": [world.class_a.pk]})
+    assert done.status_code == 302
+    world.class_a.refresh_from_db()
+    assert world.class_a.grade == Grade.G4 and world.class_a.head_teacher is not None
+
+
+# --- leaving and transfers -----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_a_child_leaves_with_date_and_reason_and_the_file_is_kept(world, head_teacher):
+    child_leave(
+        actor=head_teacher,
+        child=world.child_a,
+        on=datetime.date(2026, 11, 29),
+        reason=LeaveReason.PARENTS_HOME,
+        note="父母返乡务农",
+    )
+    child = Child.objects.get(pk=world.child_a.pk)
+    assert (child.left_on, child.left_reason) == (datetime.date(2026, 11, 29), "parents_home")
+    assert child.history.first().left_reason == "parents_home"
+    assert not Child.objects.on_register().filter(pk=child.pk).exists()
+    with pytest.raises(ValidationError):
+        child_leave(actor=head_teacher, child=child, on=datetime.date(2026, 11, 21), reason="other")
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_a_transfer_moves_the_file_and_the_old_school_keeps_a_read_only_view(
+    world, school_leader, head_teacher
+):
+    pairing = PairingFactory(child=world.child_a, starts_on=world.term.starts_on)
+    transfer = child_transfer(
+        actor=school_leader,
+        child=world.child_a,
+        to_class=world.class_b,
+        on=datetime.date(2026, 11, 28),
+    )
+    child = Child.objects.get(pk=world.child_a.pk)
+    assert child.school_class == world.class_b
+    pairing.refresh_from_db()
+    assert pairing.ends_on == datetime.date(2026, 11, 28)
+    assert not Child.objects.visible_to(head_teacher).filter(pk=child.pk).exists()
+    view = transfer_history_for(head_teacher, transfer.public_id)
+    assert view["child"] == child
+    assert [s.term for s in view["snapshots"]] == [world.term]
+    assert all("四年级(1)班" not in str(c["new"]) for e in view["history"] for c in e["changes"])
+
+
+def test_a_transfer_outside_the_county_is_refused(world, school_leader):
+    with pytest.raises(ValidationError, match="同一县"):
+        child_transfer(
+            actor=school_leader,
+            child=world.child_a,
+            to_class=world.other_class,
+            on=datetime.date(2026, 9, 5),
+        )
+
+
+def test_the_transfer_history_is_404_for_the_new_school(world, other_head_teacher):
+    transfer = ChildTransferFactory(child=world.child_a, to_class=world.class_b)
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        transfer_history_for(other_head_teacher, transfer.public_id)
+
+
+def test_leave_page_records_the_reason(client, world, head_teacher, frozen_today):
+    client.force_login(head_teacher)
+    url = reverse("registry:child-leave", kwargs={"public_id": world.child_a.public_id})
+    response = client.post(url, {"on": "2026-11-29", "reason": "moved_away", "note": "随父母迁出"})
+    assert response.status_code == 302
+    world.child_a.refresh_from_db()
+    assert world.child_a.left_reason == "moved_away"

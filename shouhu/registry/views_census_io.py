@@ -1,0 +1,334 @@
+"""The census in and out on the web: template, import (upload → preview → confirm), export and
+its grants, the summary table, the year-end handover wizard, transfers and leaving."""
+
+import io
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shouhu.accounts.roles import Perm
+from shouhu.core.views import permission_required
+from shouhu.org.selectors import (
+    node_by_code,
+    node_within_user_scope,
+    term_by_code,
+    term_current,
+    terms_all,
+    user_scope_node,
+)
+from shouhu.registry.census_io.exporting import (
+    census_export,
+    export_grants_usable_by,
+    node_code,
+)
+from shouhu.registry.census_io.forms import (
+    ExportForm,
+    HandoverTermsForm,
+    ImportUploadForm,
+    LeaveForm,
+    TransferForm,
+)
+from shouhu.registry.census_io.importing import (
+    census_sheet_check,
+    census_upload_content,
+    census_upload_get_for,
+    census_upload_import,
+    census_upload_store,
+    error_report_xlsx,
+)
+from shouhu.registry.census_io.summary import census_summary_for, column_headers
+from shouhu.registry.census_io.template import census_template_xlsx
+from shouhu.registry.handover import (
+    child_leave,
+    child_transfer,
+    handover_apply,
+    handover_plan,
+    transfer_classes_for,
+    transfer_history_for,
+    transfers_out_for,
+)
+from shouhu.registry.models import ImportStatus
+from shouhu.registry.selectors import child_get_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _term(code: str | None):
+    if code:
+        return term_by_code(code)
+    term = term_current()
+    if term is None:
+        raise Http404
+    return term
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@permission_required(Perm.CENSUS_IMPORT)
+def census_template(request):
+    return _xlsx(census_template_xlsx(), "摸底名册模板.xlsx")
+
+
+@permission_required(Perm.CENSUS_IMPORT)
+@require_http_methods(["GET", "POST"])
+def census_import(request):
+    """1. Upload a sheet. 2. See a result for every row. 3. Confirm (nothing is written before)."""
+    terms = list(terms_all())
+    current = term_current()
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        terms=terms,
+        initial={"term": current.code if current else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = census_upload_store(
+            actor=request.user,
+            term=term_by_code(form.cleaned_data["term"]),
+            filename=form.cleaned_data["file"].name,
+            content=form.cleaned_data["file"].read(),
+        )
+        return redirect("registry:census-import-preview", public_id=upload.public_id)
+    return render(request, "registry/import_upload.html", {"form": form})
+
+
+def _preview(request, upload, result, *, status: int = 200):
+    return render(
+        request,
+        "registry/import_preview.html",
+        {"upload": upload, "result": result, "counts": result.counts},
+        status=status,
+    )
+
+
+@permission_required(Perm.CENSUS_IMPORT)
+def census_import_preview(request, public_id):
+    upload = census_upload_get_for(request.user, public_id)
+    if upload.status == ImportStatus.IMPORTED:
+        return render(request, "registry/import_done.html", {"upload": upload})
+    result = census_sheet_check(
+        actor=request.user, term=upload.term, source=census_upload_content(upload)
+    )
+    return _preview(request, upload, result)
+
+
+@permission_required(Perm.CENSUS_IMPORT)
+@require_POST
+def census_import_confirm(request, public_id):
+    upload = census_upload_get_for(request.user, public_id)
+    if upload.status == ImportStatus.IMPORTED:
+        return redirect("registry:census-import-preview", public_id=upload.public_id)
+    result = census_upload_import(actor=request.user, upload=upload, request=request)
+    if not result.applied:
+        messages.error(request, _("表中有错误，未导入任何数据。请改正后重新上传。"))
+        return _preview(request, upload, result, status=422)
+    counts = result.counts
+    messages.success(
+        request,
+        _("已导入%(file)s：新增 %(new)d 人，更新 %(update)d 人，无变化 %(same)d 人。")
+        % {
+            "file": upload.filename,
+            "new": counts["new"],
+            "update": counts["update"],
+            "same": counts["unchanged"],
+        },
+    )
+    return redirect("registry:child-list")
+
+
+@permission_required(Perm.CENSUS_IMPORT)
+def census_import_errors(request, public_id):
+    upload = census_upload_get_for(request.user, public_id)
+    result = census_sheet_check(
+        actor=request.user, term=upload.term, source=census_upload_content(upload)
+    )
+    return _xlsx(error_report_xlsx(result), f"错误报告-{upload.filename}")
+
+
+# --- export, grants and the summary -----------------------------------------------------------
+
+
+@permission_required(Perm.CENSUS_EXPORT)
+@require_http_methods(["GET", "POST"])
+def census_export_view(request):
+    user = request.user
+    scope = user_scope_node(user)
+    current = term_current()
+    grants = list(export_grants_usable_by(user))
+    form = ExportForm(
+        request.POST or None,
+        terms=list(terms_all()),
+        grants=grants,
+        initial={
+            "scope": node_code(scope) if scope is not None and not _is_class(scope) else "",
+            "term": current.code if current else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        node = _node_in_scope(user, data["scope"])
+        term = term_by_code(data["term"])
+        buffer = io.BytesIO()
+        try:
+            census_export(
+                actor=user,
+                node=node,
+                term=term,
+                out=buffer,
+                include_all=data["include_all"],
+                grant_id=data["grant"] or None,
+                request=request,
+            )
+        except PermissionDenied as exc:
+            form.add_error("grant", str(exc))
+        else:
+            return _xlsx(
+                buffer.getvalue(), f"农村留守儿童基本情况登记表-{node.name}-{term.code}.xlsx"
+            )
+    return render(request, "registry/export_form.html", {"form": form, "grants": grants})
+
+
+def _is_class(node) -> bool:
+    from shouhu.org.models import SchoolClass
+
+    return isinstance(node, SchoolClass)
+
+
+def _node_in_scope(user, code: str):
+    if code:
+        node = node_by_code(code)
+    elif user.scope_class_id:
+        node = user.scope_class
+    else:
+        node = user_scope_node(user)
+    if node is None or not node_within_user_scope(user, node):
+        raise Http404
+    return node
+
+
+@permission_required(Perm.CENSUS_VIEW)
+def census_summary(request):
+    user = request.user
+    node = _node_in_scope(user, request.GET.get("scope", ""))
+    term = _term(request.GET.get("term"))
+    summary = census_summary_for(user, node=node, term=term)
+    return render(
+        request,
+        "registry/export_summary.html",
+        {
+            "summary": summary,
+            "headers": column_headers(),
+            "terms": terms_all(),
+            "term": term,
+            "scope": request.GET.get("scope", ""),
+            "may_export": user.has_perm_to(Perm.CENSUS_EXPORT),
+        },
+    )
+
+
+# --- handover, transfers and leaving -----------------------------------------------------------
+
+
+@permission_required(Perm.HANDOVER)
+@require_http_methods(["GET", "POST"])
+def handover(request):
+    """1. Choose the terms. 2. See every change; untick head teachers and pairings that change.
+    3. Apply."""
+    user = request.user
+    school = user.scope_school
+    if school is None:
+        raise Http404
+    form = HandoverTermsForm(request.POST or None, terms=list(terms_all()))
+    context = {"form": form, "school": school, "plan": None}
+    if request.method == "POST" and form.is_valid():
+        from_term = term_by_code(form.cleaned_data["from_term"])
+        to_term = term_by_code(form.cleaned_data["to_term"])
+        try:
+            if request.POST.get("action") == "apply":
+                handover_apply(
+                    actor=user,
+                    school=school,
+                    from_term=from_term,
+                    to_term=to_term,
+                    keep_head_teachers={int(v) for v in request.POST.getlist("keep_class")},
+                    keep_pairings={int(v) for v in request.POST.getlist("keep_pairing")},
+                    request=request,
+                )
+                messages.success(request, _("学年交接已完成。"))
+                return redirect("registry:child-list")
+            context["plan"] = handover_plan(
+                actor=user, school=school, from_term=from_term, to_term=to_term
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+    return render(request, "registry/handover_wizard.html", context)
+
+
+@permission_required(Perm.CHILD_EDIT)
+@require_http_methods(["GET", "POST"])
+def child_leave_view(request, public_id):
+    child = child_get_for(request.user, public_id)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child_leave(actor=request.user, child=child, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("%(name)s 已离开名册，档案保留。") % {"name": child.name})
+            return redirect("registry:child-detail", public_id=child.public_id)
+    return render(request, "registry/handover_leave.html", {"form": form, "child": child})
+
+
+@permission_required(Perm.HANDOVER)
+@require_http_methods(["GET", "POST"])
+def child_transfer_view(request, public_id):
+    child = child_get_for(request.user, public_id)
+    form = TransferForm(request.POST or None, classes=transfer_classes_for(request.user, child))
+    if request.method == "POST" and form.is_valid():
+        try:
+            child_transfer(actor=request.user, child=child, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("%(name)s 已转至 %(to)s。本校保留转出前记录的只读查看。")
+                % {"name": child.name, "to": form.cleaned_data["to_class"]},
+            )
+            return redirect("registry:transfers-out")
+    return render(request, "registry/handover_transfer.html", {"form": form, "child": child})
+
+
+@permission_required(Perm.CHILD_VIEW)
+def transfers_out(request):
+    return render(
+        request,
+        "registry/handover_transfers.html",
+        {"transfers": transfers_out_for(request.user)[:200]},
+    )
+
+
+@permission_required(Perm.CHILD_VIEW)
+def transfer_history(request, public_id):
+    return render(
+        request,
+        "registry/handover_transfer_history.html",
+        transfer_history_for(request.user, public_id),
+    )

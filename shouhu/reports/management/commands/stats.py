@@ -1,0 +1,85 @@
+"""`shouhu stats --scope 511781 --term 2026-2027-1 --json`: every figure of a node and a term,
+read from the same figure functions as the dashboard, the tables and the summary."""
+
+import dataclasses
+import datetime
+import json
+
+from django.core.management.base import BaseCommand
+
+from shouhu.care.rules import Period
+from shouhu.org.models import Region, School, SchoolClass, Term
+from shouhu.reports.management.operator import node_and_term, operator_for
+from shouhu.reports.selectors import FIGURES, figures_cached
+from shouhu.reports.selectors.base import code_of
+
+
+def plain(value):
+    """A figure's value as JSON: shares and records as objects, nodes and terms by code."""
+    if hasattr(value, "as_dict"):
+        return plain(value.as_dict())
+    if isinstance(value, (Region, School, SchoolClass)):
+        return {"code": code_of(value), "name": value.name}
+    if isinstance(value, Term):
+        return value.code
+    if isinstance(value, Period):
+        return value.key
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {k: plain(v) for k, v in fields.items()} | _extras(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _extras(value) -> dict:
+    extras = {}
+    for name in ("percent", "label"):
+        if isinstance(getattr(type(value), name, None), property):
+            extras[name] = getattr(value, name)
+    return extras
+
+
+class Command(BaseCommand):
+    help = "打印某学期某区划或学校的全部统计指标（--json 输出 JSON），口径与看板、报表、总结相同。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scope", required=True, help="区划代码（如 511781）或10位学校标识码")
+        parser.add_argument("--term", required=True, help="学期代码，如 2026-2027-1")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="输出 JSON")
+
+    def handle(self, *args, scope, term, as_json: bool, **options):
+        node, the_term = node_and_term(scope, term)
+        operator = operator_for(node)
+        with figures_cached():
+            values = {
+                key: plain(figure.function(operator, node=node, term=the_term))
+                for key, figure in FIGURES.items()
+            }
+        if as_json:
+            data = {
+                "scope": {"code": code_of(node), "name": node.name},
+                "term": the_term.code,
+                "figures": {
+                    key: {
+                        "label": str(FIGURES[key].label),
+                        "definition": str(FIGURES[key].definition),
+                        "value": value,
+                    }
+                    for key, value in values.items()
+                },
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{node.name} {the_term}")
+        for key, value in values.items():
+            if isinstance(value, (int, float)) or value is None:
+                self.stdout.write(f"  {FIGURES[key].label}：{value}")
+            elif isinstance(value, dict) and "count" in value:
+                self.stdout.write(
+                    f"  {FIGURES[key].label}：{value['count']}（{value['percent']}%）"
+                )

@@ -1,0 +1,162 @@
+"""What every figure shares: the register of figures with their definitions, the scope check,
+the cache of one piece of work, shares (a count of a whole), nodes and a term's reference day.
+
+A figure is one function `<name>_for(user, *, node, term)`, registered with `@figure(...)`: its
+key, its label and a short definition, which the dashboard shows on hover, the statistical
+tables and the summary print in their annex, and `shouhu stats --json` lists.
+"""
+
+import datetime
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from shouhu.care.rules import percent
+from shouhu.care.selectors import node_code
+from shouhu.org.models import Region, School, SchoolClass, Term
+from shouhu.org.selectors import (
+    class_in_scope,
+    node_by_code,
+    node_within_user_scope,
+    term_previous,
+)
+
+Node = Region | School | SchoolClass
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    definition: str
+    function: Callable[..., Any]
+
+
+FIGURES: dict[str, Figure] = {}
+
+
+def figure(key: str, label: str, definition: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Register a figure function under its key, with its label and definition."""
+
+    def register(function: Callable[..., T]) -> Callable[..., T]:
+        if key in FIGURES:
+            raise ValueError(f"figure {key!r} is registered twice")
+        FIGURES[key] = Figure(key=key, label=label, definition=definition, function=function)
+        return function
+
+    return register
+
+
+def definitions(keys: list[str] | None = None) -> list[tuple[str, str]]:
+    """(label, definition) of the figures named, or of every figure, in registration order."""
+    chosen = FIGURES if keys is None else {k: FIGURES[k] for k in FIGURES if k in keys}
+    return [(str(f.label), str(f.definition)) for f in chosen.values()]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A count out of a whole, with its percentage (one decimal, half up; None of nothing)."""
+
+    count: int
+    whole: int
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.count, self.whole)
+
+    def as_dict(self) -> dict:
+        return {"count": self.count, "whole": self.whole, "percent": self.percent}
+
+
+# --- the cache of one piece of work -----------------------------------------------------------
+
+_cache: ContextVar[dict | None] = ContextVar("shouhu_reports_cache", default=None)
+
+
+@contextmanager
+def figures_cached() -> Iterator[None]:
+    """Inside this block each figure's query runs once: the dashboard, a workbook or a summary
+    asks for the same census, compliance or coverage many times. Outside, nothing is kept, so
+    a figure read after a write is always fresh."""
+    token = _cache.set({}) if _cache.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _cache.reset(token)
+
+
+def cached(key: Hashable, compute: Callable[[], T]) -> T:
+    store = _cache.get()
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def cache_get(key: Hashable) -> Any:
+    store = _cache.get()
+    return None if store is None else store.get(key)
+
+
+def cache_put(key: Hashable, value: T) -> T:
+    store = _cache.get()
+    if store is not None:
+        store[key] = value
+    return value
+
+
+def node_key(node: Node) -> tuple[str, object]:
+    return (type(node).__name__, node.pk)
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def check_node(user, node: Node | None, perm: str) -> None:
+    """403 for a role without the permission; 404 for a node outside the user's scope."""
+    if not user.has_perm_to(perm):
+        raise PermissionDenied
+    if node is None or not node_within_user_scope(user, node):
+        raise Http404
+
+
+def node_from_code(user, code: str) -> Node:
+    """A node named by a region prefix, a 10-digit school code or class:ID (404 if unknown)."""
+    code = code.strip()
+    if code.startswith("class:"):
+        return class_in_scope(user, code.removeprefix("class:"))
+    return node_by_code(code)
+
+
+def code_of(node: Node) -> str:
+    """How a node is named in URLs and in the units of every figure: care's node code."""
+    return node_code(node)
+
+
+def code_in_url(url: str) -> str:
+    """The node code of a care page's drill-down link (?scope=CODE)."""
+    return parse_qs(urlsplit(url).query).get("scope", [""])[0]
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+
+def reference_day(term: Term, today: datetime.date | None = None) -> datetime.date:
+    """The day a term's figures are read on: today while it runs, its last day once it ended
+    (its first day if it has not begun)."""
+    today = today or timezone.localdate()
+    return max(term.starts_on, min(today, term.ends_on))
+
+
+def previous_term(term: Term) -> Term | None:
+    return cached(("previous_term", term.pk), lambda: term_previous(term))

@@ -1,0 +1,710 @@
+"""Figures of the care work (结对帮扶, 三个一, 五必访) for a node and a term.
+
+Compliance and coverage are care's own selectors (`compliance_for`, `coverage_for`), read here
+and never counted again; this module only chooses the months and the day, and adds them up.
+Pairings formed, care actions by kind and the home-visit tasks are counted here over care's
+records, cut to the user's scope (`Child.objects.visible_to`, care's `tasks_for`).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
+
+from shouhu.accounts.roles import Perm
+from shouhu.care.models import (
+    GROUP_KINDS,
+    ActionKind,
+    CareActionChild,
+    Pairing,
+    PairingKind,
+    QuotaPeriod,
+)
+from shouhu.care.rules import Escalation, Period, escalation_of, is_school_month, month_of
+from shouhu.care.selectors import (
+    Compliance,
+    Coverage,
+    CoverageFigures,
+    compliance_for,
+    coverage_for,
+    tasks_for,
+    term_of_month,
+)
+from shouhu.care.statuses import (
+    Cell,
+    Column,
+    columns_for,
+    effective_quotas,
+    sum_by,
+    terms_dates,
+    total,
+)
+from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass, Term
+from shouhu.org.selectors import schools_under
+from shouhu.registry.models import Child
+from shouhu.reports.selectors.base import (
+    Node,
+    Share,
+    cache_get,
+    cache_put,
+    cached,
+    check_node,
+    code_in_url,
+    code_of,
+    figure,
+    node_key,
+    reference_day,
+)
+from shouhu.reports.selectors.census import class_filter, unit_nodes
+
+# --- compliance (care.compliance_for) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotaFigure:
+    """One quota over a group of children in one period: owed, done, exempt."""
+
+    kind: str
+    label: str
+    monthly: bool
+    owed: int
+    done: int
+    exempt: int
+
+    @property
+    def share(self) -> Share:
+        return Share(self.done, self.owed)
+
+    @property
+    def percent(self) -> float | None:
+        return self.share.percent
+
+    @property
+    def kind_label(self) -> str:
+        return str(ActionKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class MonthCompliance:
+    month: Period
+    quotas: list[QuotaFigure]
+
+    @property
+    def overall(self) -> Share:
+        """All the month's monthly quotas together (the termly ones run to the term's end)."""
+        chosen = [q for q in self.quotas if q.monthly] or self.quotas
+        return Share(sum(q.done for q in chosen), sum(q.owed for q in chosen))
+
+    def as_dict(self) -> dict:
+        return {
+            "month": self.month.key,
+            "overall": self.overall.as_dict(),
+            "quotas": [
+                {
+                    "kind": q.kind,
+                    "label": q.label,
+                    "owed": q.owed,
+                    "done": q.done,
+                    "exempt": q.exempt,
+                    "percent": q.percent,
+                }
+                for q in self.quotas
+            ],
+        }
+
+
+def month_compliance(compliance: Compliance, cells: list[Cell]) -> MonthCompliance:
+    return MonthCompliance(
+        month=compliance.month,
+        quotas=[
+            QuotaFigure(
+                kind=column.kind,
+                label=column.label,
+                monthly=column.period.kind == "month",
+                owed=cell.owed,
+                done=cell.done,
+                exempt=cell.exempt,
+            )
+            for column, cell in zip(compliance.columns, cells, strict=True)
+        ],
+    )
+
+
+def care_compliance(user, *, node: Node, month: Period, by: str = "") -> Compliance:
+    """care.compliance_for, read once per node, month and grouping in a piece of work."""
+    return cached(
+        ("compliance", id(user), node_key(node), month.key, by),
+        lambda: compliance_for(user, node=node, month=month, by=by),
+    )
+
+
+def term_months(term: Term, today: datetime.date | None = None) -> list[Period]:
+    """The months of a term up to its reference day."""
+    months = []
+    month = month_of(term.starts_on)
+    last = month_of(reference_day(term, today))
+    while month <= last:
+        months.append(month)
+        month = month_of(month.end + datetime.timedelta(days=1))
+    return months
+
+
+def _months_compliance(
+    user, node: Node, months: list[Period], *, by_school: bool = False
+) -> dict[str, tuple[MonthCompliance, dict[str, MonthCompliance]]]:
+    """Compliance in several months at once, for the node and each unit one level down (or
+    every school), by month key: the same columns, sums and rules as care.compliance_for,
+    summed in ONE GROUP BY for all the months (compliance_for reads one month per query, and
+    building each query costs more than running it). Kept for the work, month by month.
+
+    To be merged into care (a `compliance_months_for`); care.compliance_for is the reference,
+    and a test holds the two equal.
+    """
+    check_node(user, node, Perm.CARE_OVERSEE)
+    keys = {
+        m.key: ("months_compliance", id(user), node_key(node), m.key, by_school) for m in months
+    }
+    result = {}
+    for month in months:
+        if (known := cache_get(keys[month.key])) is not None:
+            result[month.key] = known
+    missing = [m for m in months if m.key not in result]
+    if not missing:
+        return result
+    terms = terms_dates()
+    _expression, nodes = unit_nodes(node, prefix="school_class__", by_school=by_school)
+    school_ids = _schools_under(node)
+    effective = effective_quotas(school_ids)
+    columns: list[Column] = []
+    by_period: dict[tuple[str, str], Column] = {}
+    month_columns: dict[str, list[Column]] = {}
+    for month in missing:
+        periods: dict[str, Period | None] = {
+            QuotaPeriod.MONTH: month if is_school_month(month, terms) else None,
+            QuotaPeriod.TERM: term_of_month(month, terms),
+        }
+        chosen = []
+        for column in columns_for(effective, periods):
+            key = (column.kind, column.period.key)
+            if key not in by_period:
+                by_period[key] = Column(
+                    index=len(columns),
+                    kind=column.kind,
+                    period=column.period,
+                    minimum_by_school=column.minimum_by_school,
+                )
+                columns.append(by_period[key])
+            chosen.append(by_period[key])
+        month_columns[month.key] = chosen
+    unit = _expression if _expression is not None else F("school_class_id")
+    sums = sum_by(_children_in(user, node), columns, unit=unit) if columns else {}
+    empty = [Cell() for _ in columns]
+    for month in missing:
+        chosen = month_columns[month.key]
+
+        def figures(cells: list[Cell], chosen=chosen, month=month) -> MonthCompliance:
+            return MonthCompliance(
+                month=month,
+                quotas=[
+                    QuotaFigure(
+                        kind=c.kind,
+                        label=c.label,
+                        monthly=c.period.kind == QuotaPeriod.MONTH,
+                        owed=cells[c.index].owed,
+                        done=cells[c.index].done,
+                        exempt=cells[c.index].exempt,
+                    )
+                    for c in chosen
+                ],
+            )
+
+        units = {
+            code_of(unit_node): figures(sums.get(key, empty)) for key, unit_node in nodes.items()
+        }
+        result[month.key] = cache_put(
+            keys[month.key], (figures(total(sums, columns) if sums else empty), units)
+        )
+    return result
+
+
+def _schools_under(node: Node) -> list[int]:
+    if isinstance(node, SchoolClass):
+        return [node.school_id]
+    if isinstance(node, School):
+        return [node.pk]
+    return list(schools_under(node).values_list("pk", flat=True))
+
+
+def prefetch_compliance(user, *, node: Node, months: list[Period], by_school: bool = False) -> None:
+    """Read these months in one query, for a page that shows them all."""
+    _months_compliance(user, node, list(dict.fromkeys(months)), by_school=by_school)
+
+
+def month_compliance_for_node(
+    user, *, node: Node, month: Period, by_school: bool = False
+) -> tuple[MonthCompliance, dict[str, MonthCompliance]]:
+    return _months_compliance(user, node, [month], by_school=by_school)[month.key]
+
+
+@figure(
+    "compliance_month",
+    _("本月关爱要求完成率"),
+    _(
+        "所选学期的当月（学期已结束则为最后一个月）各项关爱要求的完成率＝已完成÷应完成；"
+        "应完成指该周期第一天起已有代理家长、周期结束时仍在名册中的儿童，不含因免除而未完成的。"
+        "总完成率合计各项按月的要求。"
+    ),
+)
+def compliance_month_for(user, *, node: Node, term: Term) -> MonthCompliance:
+    return month_compliance_for_node(user, node=node, month=month_of(reference_day(term)))[0]
+
+
+@figure(
+    "compliance_by_month",
+    _("逐月关爱要求完成率"),
+    _("所选学期每个月各项按月关爱要求（如每月家访、每月与家长通话）的完成率。"),
+)
+def compliance_by_month_for(user, *, node: Node, term: Term) -> list[MonthCompliance]:
+    by_month = _months_compliance(user, node, term_months(term))
+    return [by_month[m.key][0] for m in term_months(term)]
+
+
+@figure(
+    "compliance_term",
+    _("本学期关爱要求完成率"),
+    _("所选学期各项关爱要求的完成情况：按月的要求合计各月的应完成与已完成，按学期的要求取本学期。"),
+)
+def compliance_term_for(user, *, node: Node, term: Term) -> list[QuotaFigure]:
+    return term_quotas(compliance_by_month_for(user, node=node, term=term))
+
+
+def term_quotas(months: list[MonthCompliance]) -> list[QuotaFigure]:
+    """Monthly quotas summed over the months; termly ones as the last month reads them."""
+    totals: dict[str, list[int]] = {}
+    labels: dict[str, tuple[str, bool]] = {}
+    for index, month in enumerate(months):
+        last = index == len(months) - 1
+        for quota in month.quotas:
+            if quota.monthly or last:
+                sums = totals.setdefault(quota.kind, [0, 0, 0])
+                sums[0] += quota.owed
+                sums[1] += quota.done
+                sums[2] += quota.exempt
+                labels[quota.kind] = (quota.kind_label, quota.monthly)
+    order = {k: i for i, k in enumerate(ActionKind.values)}
+    return [
+        QuotaFigure(
+            kind=kind,
+            label=str(labels[kind][0]),
+            monthly=labels[kind][1],
+            owed=sums[0],
+            done=sums[1],
+            exempt=sums[2],
+        )
+        for kind, sums in sorted(totals.items(), key=lambda item: order[item[0]])
+    ]
+
+
+def overall_of(quotas: list[QuotaFigure]) -> Share:
+    return Share(sum(q.done for q in quotas), sum(q.owed for q in quotas))
+
+
+# --- coverage (care.coverage_for) -------------------------------------------------------------
+
+
+def care_coverage(user, *, node: Node, term: Term) -> Coverage:
+    """care.coverage_for on the term's reference day, read once in a piece of work."""
+    return cached(
+        ("coverage", id(user), node_key(node), term.pk),
+        lambda: coverage_for(user, node=node, today=reference_day(term)),
+    )
+
+
+@figure(
+    "pairing_coverage",
+    _("代理家长结对覆盖率"),
+    _(
+        "需要代理家长的儿童（本学期摸底的留守儿童或无人监护儿童）中，已有代理家长的比例；"
+        "以学期内的当天（学期已结束则为最后一天）为准。"
+    ),
+)
+def pairing_coverage_for(user, *, node: Node, term: Term) -> Share:
+    f = care_coverage(user, node=node, term=term).figures
+    return Share(f.needing - f.unpaired, f.needing)
+
+
+@figure(
+    "without_proxy",
+    _("无代理家长"),
+    _("需要代理家长（留守或无人监护）而尚无代理家长的儿童人数。"),
+)
+def without_proxy_for(user, *, node: Node, term: Term) -> int:
+    return care_coverage(user, node=node, term=term).figures.unpaired
+
+
+@figure(
+    "unsupervised_without_proxy",
+    _("无人监护且无代理家长"),
+    _("标记为无人监护、尚无代理家长的儿童人数（应优先结对）。"),
+)
+def unsupervised_without_proxy_for(user, *, node: Node, term: Term) -> int:
+    return care_coverage(user, node=node, term=term).figures.unsupervised_unpaired
+
+
+@figure(
+    "teachers_pairing",
+    _("担任代理家长的教师"),
+    _("本范围内的教师（含班主任）中至少担任一名儿童代理家长的人数及比例。"),
+)
+def teachers_pairing_for(user, *, node: Node, term: Term) -> Share:
+    f = care_coverage(user, node=node, term=term).figures
+    return Share(f.teachers - f.idle_teachers, f.teachers)
+
+
+def _children_in(user, node: Node):
+    return Child.objects.visible_to(user).filter(class_filter(node, "school_class__"))
+
+
+@figure(
+    "pairs_formed",
+    _("本学期新结对"),
+    _("开始日期在本学期内（截至当天）的代理家长结对数。"),
+)
+def pairs_formed_for(user, *, node: Node, term: Term) -> int:
+    check_node(user, node, Perm.CARE_OVERSEE)
+    return cached(
+        ("pairs_formed", id(user), node_key(node), term.pk),
+        lambda: Pairing.objects.filter(
+            child__in=_children_in(user, node),
+            kind=PairingKind.PROXY_PARENT,
+            starts_on__gte=term.starts_on,
+            starts_on__lte=reference_day(term),
+        ).count(),
+    )
+
+
+# --- care actions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionCount:
+    kind: str
+    actions: int
+    person_times: int
+
+    @property
+    def label(self) -> str:
+        return str(ActionKind(self.kind).label)
+
+
+def _links(user, node: Node, term: Term):
+    return CareActionChild.objects.filter(
+        child__in=_children_in(user, node),
+        done_on__gte=term.starts_on,
+        done_on__lte=reference_day(term),
+    )
+
+
+@figure(
+    "care_actions_by_kind",
+    _("关爱活动（按类型）"),
+    _("本学期（截至当天）记录的关爱活动次数和涉及儿童人次，按类型；心理辅导只计次数，不显示内容。"),
+)
+def care_actions_by_kind_for(user, *, node: Node, term: Term) -> list[ActionCount]:
+    check_node(user, node, Perm.CARE_OVERSEE)
+
+    def compute() -> list[ActionCount]:
+        rows = {
+            r["kind"]: r
+            for r in _links(user, node, term)
+            .values("kind")
+            .annotate(actions=Count("action_id", distinct=True), person_times=Count("id"))
+        }
+        return [
+            ActionCount(kind=k, actions=rows[k]["actions"], person_times=rows[k]["person_times"])
+            for k in ActionKind.values
+            if k in rows
+        ]
+
+    return cached(("actions", id(user), node_key(node), term.pk), compute)
+
+
+@dataclass(frozen=True)
+class GroupEvent:
+    done_on: datetime.date
+    kind: str
+    children: int
+
+    @property
+    def label(self) -> str:
+        return str(ActionKind(self.kind).label)
+
+
+GROUP_EVENTS_LISTED = 30
+
+
+@figure(
+    "group_events",
+    _("座谈会、培训和体检"),
+    _("本学期（截至当天）记录的座谈会、隔代家长培训和体检，按日期，附参加的本范围儿童人数。"),
+)
+def group_events_for(user, *, node: Node, term: Term) -> list[GroupEvent]:
+    check_node(user, node, Perm.CARE_OVERSEE)
+
+    def compute() -> list[GroupEvent]:
+        rows = (
+            _links(user, node, term)
+            .filter(kind__in=[k.value for k in GROUP_KINDS])
+            .values("action_id", "done_on", "kind")
+            .annotate(children=Count("id"))
+            .order_by("done_on", "action_id")
+        )
+        return [
+            GroupEvent(done_on=r["done_on"], kind=r["kind"], children=r["children"])
+            for r in rows[:GROUP_EVENTS_LISTED]
+        ]
+
+    return cached(("events", id(user), node_key(node), term.pk), compute)
+
+
+# --- home-visit tasks (五必访) -----------------------------------------------------------------
+
+
+@dataclass
+class TaskFigures:
+    """Home-visit tasks of a group of children, read on a term's reference day."""
+
+    raised: int = 0
+    raised_in_time: int = 0  # of those raised, never late: done by the due date, or not yet due
+    closed: int = 0
+    closed_on_time: int = 0
+    open: int = 0
+    overdue: int = 0
+    escalated_head: int = 0
+    escalated_leader: int = 0
+
+    @property
+    def on_time(self) -> Share:
+        return Share(self.closed_on_time, self.closed)
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def _unit_key(node: Node, class_id: int, school_id: int, region_id: str, by_school: bool):
+    """The unit (one level down, as census.unit_nodes groups them) a task's class falls in."""
+    if isinstance(node, SchoolClass):
+        return None
+    if isinstance(node, School):
+        return class_id
+    if by_school or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        return school_id
+    levels = list(RegionLevel)
+    below = levels[min(levels.index(RegionLevel(node.level)) + 1, len(levels) - 1)]
+    return region_id[: PREFIX_LENGTH[below]]
+
+
+def _count_task(
+    figures: TaskFigures,
+    *,
+    term: Term,
+    day: datetime.date,
+    noted_on: datetime.date,
+    due_on: datetime.date,
+    done_on: datetime.date | None,
+) -> None:
+    done = done_on is not None and done_on <= day
+    if term.starts_on <= noted_on:
+        figures.raised += 1
+        late = escalation_of(
+            due_on=due_on,
+            today=done_on if done else day,  # type: ignore[arg-type]
+            head_after=settings.SHOUHU_ESCALATE_HEAD_DAYS,
+            leader_after=settings.SHOUHU_ESCALATE_LEADER_DAYS,
+        )
+        figures.escalated_head += late >= Escalation.HEAD_TEACHER
+        figures.escalated_leader += late >= Escalation.SCHOOL_LEADER
+        figures.raised_in_time += (done_on <= due_on) if done else (due_on >= day)  # type: ignore[operator]
+    if done and done_on >= term.starts_on:  # type: ignore[operator]
+        figures.closed += 1
+        figures.closed_on_time += done_on <= due_on  # type: ignore[operator]
+    if not done:
+        figures.open += 1
+        figures.overdue += due_on < day
+
+
+def _task_rows(user, node: Node, term: Term):
+    """The tasks that count in a term (raised in it, closed in it, or open on its reference
+    day), as the few columns the counts need."""
+    day = reference_day(term)
+    return (
+        tasks_for(user)
+        .filter(class_filter(node, "child__school_class__"))
+        .filter(observation__noted_on__lte=day)
+        .filter(Q(done_on__isnull=True) | Q(done_on__gte=term.starts_on))
+        .filter(Q(child__left_on__isnull=True) | Q(child__left_on__gt=day))
+        .values_list(
+            "child__school_class_id",
+            "child__school_class__school_id",
+            "child__school_class__school__region_id",
+            "assignee_id",
+            "observation__noted_on",
+            "due_on",
+            "done_on",
+        )
+    )
+
+
+def task_figures_by_assignee(user, *, node: Node, term: Term) -> dict[int, TaskFigures]:
+    """The tasks of the node per person who owes them (for the assessment of teachers)."""
+    check_node(user, node, Perm.CARE_OVERSEE)
+    day = reference_day(term)
+    result: dict[int, TaskFigures] = defaultdict(TaskFigures)
+    for *_unit, assignee, noted_on, due_on, done_on in _task_rows(user, node, term):
+        _count_task(
+            result[assignee], term=term, day=day, noted_on=noted_on, due_on=due_on, done_on=done_on
+        )
+    return dict(result)
+
+
+def task_figures(
+    user, *, node: Node, term: Term, by_school: bool = False
+) -> tuple[TaskFigures, dict]:
+    """The tasks of the node and of each unit one level down: one query of the few columns
+    the counts need (tasks are few beside children), counted with care's escalation rule."""
+    check_node(user, node, Perm.CARE_OVERSEE)
+
+    def compute() -> tuple[TaskFigures, dict]:
+        day = reference_day(term)
+        total = TaskFigures()
+        by_unit: dict = defaultdict(TaskFigures)
+        for class_id, school_id, region_id, _assignee, noted_on, due_on, done_on in _task_rows(
+            user, node, term
+        ):
+            key = _unit_key(node, class_id, school_id, region_id, by_school)
+            for target in (total, by_unit[key]) if key is not None else (total,):
+                _count_task(
+                    target, term=term, day=day, noted_on=noted_on, due_on=due_on, done_on=done_on
+                )
+        return total, dict(by_unit)
+
+    return cached(("tasks", id(user), node_key(node), term.pk, by_school), compute)
+
+
+@figure(
+    "tasks_open",
+    _("未完成家访任务"),
+    _("五必访信号产生的家访任务中，在学期内的当天（学期已结束则为最后一天）尚未完成的件数。"),
+)
+def tasks_open_for(user, *, node: Node, term: Term) -> int:
+    return task_figures(user, node=node, term=term)[0].open
+
+
+@figure(
+    "tasks_overdue",
+    _("逾期家访任务"),
+    _("尚未完成且已过截止日期的家访任务件数。"),
+)
+def tasks_overdue_for(user, *, node: Node, term: Term) -> int:
+    return task_figures(user, node=node, term=term)[0].overdue
+
+
+@figure(
+    "tasks_raised",
+    _("本学期家访任务"),
+    _("本学期（截至当天）记录五必访信号而产生的家访任务件数。"),
+)
+def tasks_raised_for(user, *, node: Node, term: Term) -> int:
+    return task_figures(user, node=node, term=term)[0].raised
+
+
+@figure(
+    "tasks_closed",
+    _("本学期完成家访任务"),
+    _("本学期（截至当天）完成的家访任务件数，及其中在截止日期前完成的比例。"),
+)
+def tasks_closed_for(user, *, node: Node, term: Term) -> Share:
+    figures = task_figures(user, node=node, term=term)[0]
+    return Share(figures.closed_on_time, figures.closed)
+
+
+@figure(
+    "tasks_escalated",
+    _("升级的家访任务"),
+    _(
+        "本学期产生的家访任务中，逾期达到升级天数而升级至班主任的件数（逾期更久升级至学校领导的"
+        "包含在内）。"
+    ),
+)
+def tasks_escalated_for(user, *, node: Node, term: Term) -> int:
+    return task_figures(user, node=node, term=term)[0].escalated_head
+
+
+# --- units one level down -----------------------------------------------------------------------
+
+
+@dataclass
+class UnitCare:
+    """The care figures of one unit one level down."""
+
+    compliance: MonthCompliance | None = None
+    coverage: CoverageFigures | None = None
+    tasks: TaskFigures = field(default_factory=TaskFigures)
+
+
+def _coverage_units(user, node: Node, term: Term, by_school: bool) -> dict[str, CoverageFigures]:
+    """care.coverage_for's units by node code; every school of a county or a city is read
+    township by township (coverage_for lists one level down)."""
+    coverage = care_coverage(user, node=node, term=term)
+    units = {code_in_url(row.url): row.figures for row in coverage.units}
+    if (
+        not by_school
+        or not isinstance(node, Region)
+        or node.level
+        in (
+            RegionLevel.TOWNSHIP,
+            RegionLevel.VILLAGE,
+        )
+    ):
+        return units
+    result: dict[str, CoverageFigures] = {}
+    for region in Region.objects.filter(code__in=[c.ljust(12, "0") for c in units]):
+        result |= _coverage_units(user, region, term, by_school)
+    return result
+
+
+def care_units(user, *, node: Node, term: Term, by_school: bool = False) -> dict[str, UnitCare]:
+    """The care figures of each unit one level down (or of every school), by node code."""
+    month = month_of(reference_day(term))
+    _total_compliance, compliance = month_compliance_for_node(
+        user, node=node, month=month, by_school=by_school
+    )
+    coverage = _coverage_units(user, node, term, by_school)
+    _total, tasks = task_figures(user, node=node, term=term, by_school=by_school)
+    _expression, nodes = unit_nodes(node, by_school=by_school)
+    result = {code_of(n): UnitCare() for n in nodes.values()}
+    for code, figures_of_month in compliance.items():
+        if code in result:
+            result[code].compliance = figures_of_month
+    for code, figures in coverage.items():
+        if code in result:
+            result[code].coverage = figures
+    for key, unit_node in nodes.items():
+        result[code_of(unit_node)].tasks = tasks.get(key, TaskFigures())
+    return result
+
+
+def units_compliance_term(
+    user, *, node: Node, term: Term, by_school: bool = False
+) -> dict[str, list[QuotaFigure]]:
+    """compliance_term for each unit one level down (or each school), by node code."""
+    months = term_months(term)
+    by_month = _months_compliance(user, node, months, by_school=by_school)
+    per_unit: dict[str, list[MonthCompliance]] = defaultdict(list)
+    for month in months:
+        for code, figures in by_month[month.key][1].items():
+            per_unit[code].append(figures)
+    return {code: term_quotas(of_unit) for code, of_unit in per_unit.items()}

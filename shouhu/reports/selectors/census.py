@@ -1,0 +1,427 @@
+"""Figures of the term census (摸底排查): pupils, the left-behind under both definitions, their
+categories, flags, sex and age bands, and the trend over terms.
+
+Every figure is counted over census snapshots cut to the user's scope, and divided by the
+pupils enrolled (ClassEnrolment) in the same units. One aggregate query serves every figure
+of a node and a term (and one GROUP BY the figures of every term, for the trend).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from shouhu.accounts.roles import Perm
+from shouhu.care.rules import percent
+from shouhu.core.scoping import child_scope_q
+from shouhu.org.models import (
+    PREFIX_LENGTH,
+    ClassEnrolment,
+    Region,
+    RegionLevel,
+    School,
+    SchoolClass,
+    Term,
+    subtree_range,
+)
+from shouhu.org.selectors import classes_of_school, schools_under, term_previous
+from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
+from shouhu.registry.models import CensusSnapshot, Flag, Guardian, Sex
+from shouhu.reports.selectors.base import (
+    Node,
+    Share,
+    cache_get,
+    cache_put,
+    cached,
+    check_node,
+    code_of,
+    figure,
+    node_key,
+)
+
+LEFT_BEHIND_CATEGORIES = [c for c in Category if c in EDUCATION_CATEGORIES]
+# Age bands of the summary table (汇总表), in whole years on the term's first day.
+AGE_BANDS = {"0-5": (0, 5), "6-13": (6, 13), "14-16": (14, 16)}
+AGE_LABELS = {"0-5": _("0–5岁"), "6-13": _("6–13岁"), "14-16": _("14–16岁")}
+# How many terms the trend goes back.
+TREND_TERMS = 8
+
+DEFINITIONS = {
+    "pupils": _("在校学生数：本学期各班登记的全体学生数之和。"),
+    "left_behind_education": _(
+        "留守儿童（教育部门口径）：父母双方外出、一方外出另一方无监护能力、一方外出的儿童，"
+        "以本学期摸底为准；百分比为占在校学生数的比例。"
+    ),
+    "left_behind_civil": _(
+        "农村留守儿童（民政部门口径）：父母双方外出或一方外出另一方无监护能力、未满16周岁的"
+        "农村户籍儿童；百分比为占在校学生数的比例。"
+    ),
+}
+
+
+@dataclass
+class Figures:
+    pupils: int = 0
+    left_behind_education: int = 0
+    left_behind_civil: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_flag: dict[str, int] = field(default_factory=dict)
+    by_sex: dict[str, int] = field(default_factory=dict)
+    by_age_band: dict[str, int] = field(default_factory=dict)
+    without_guardian: int = 0
+
+    @property
+    def percent_education(self) -> float | None:
+        return percent(self.left_behind_education, self.pupils)
+
+    @property
+    def percent_civil(self) -> float | None:
+        return percent(self.left_behind_civil, self.pupils)
+
+    def as_dict(self) -> dict:
+        return {
+            "pupils": self.pupils,
+            "left_behind_education": self.left_behind_education,
+            "left_behind_civil": self.left_behind_civil,
+            "percent_education": self.percent_education,
+            "percent_civil": self.percent_civil,
+            "by_category": self.by_category,
+            "by_flag": self.by_flag,
+            "by_sex": self.by_sex,
+            "by_age_band": self.by_age_band,
+            "without_guardian": self.without_guardian,
+        }
+
+
+@dataclass
+class Unit:
+    node: Region | School | SchoolClass
+    figures: Figures
+
+    @property
+    def code(self) -> str:
+        if isinstance(self.node, Region):
+            return self.node.prefix
+        if isinstance(self.node, School):
+            return self.node.code
+        return str(self.node.pk)
+
+    @property
+    def key(self) -> str:
+        return code_of(self.node)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+
+@dataclass
+class Census:
+    node: Region | School | SchoolClass
+    term: Term
+    figures: Figures
+    previous: Figures | None
+    units: list[Unit]
+
+    def as_dict(self) -> dict:
+        units = []
+        for unit in self.units:
+            entry = {"code": unit.code, "name": unit.name, **unit.figures.as_dict()}
+            if isinstance(unit.node, SchoolClass):
+                entry["grade"] = unit.node.grade
+            units.append(entry)
+        return {
+            "term": self.term.code,
+            "scope": {"code": Unit(self.node, self.figures).code, "name": self.node.name},
+            **self.figures.as_dict(),
+            "previous": None
+            if self.previous is None
+            else {
+                "term": term_previous(self.term).code,  # type: ignore[union-attr]
+                **self.previous.as_dict(),
+            },
+            "units": units,
+        }
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _born_in_band(terms: list[Term], low: int, high: int) -> Q:
+    """Aged low..high on the first day of the snapshot's own term."""
+    condition = Q(pk__in=[])
+    for term in terms:
+        condition |= Q(
+            term_id=term.pk,
+            child__birth_date__lte=_years_before(term.starts_on, low),
+            child__birth_date__gt=_years_before(term.starts_on, high + 1),
+        )
+    return condition
+
+
+def _aggregates(terms: list[Term]) -> dict:
+    """Counts of the left-behind (education definition) by category, flag, sex and age band,
+    and of those without an entrusted guardian able to care."""
+    counts = {
+        "left_behind_education": Count("id", filter=Q(education=True)),
+        "left_behind_civil": Count("id", filter=Q(civil=True)),
+        "without_guardian": Count("id", filter=Q(education=True, has_guardian=False)),
+    }
+    for category in LEFT_BEHIND_CATEGORIES:
+        counts[f"c_{category.value}"] = Count("id", filter=Q(category=category))
+    for flag in Flag:
+        counts[f"f_{flag.value}"] = Count("id", filter=Q(education=True, **{flag.value: True}))
+    for sex in Sex:
+        counts[f"s_{sex.value}"] = Count("id", filter=Q(education=True, child__sex=sex))
+    for band, (low, high) in AGE_BANDS.items():
+        counts[f"a_{band}"] = Count("id", filter=Q(_born_in_band(terms, low, high), education=True))
+    return counts
+
+
+def _figures(row: dict | None, pupils: int | None) -> Figures:
+    row = row or {}
+    return Figures(
+        pupils=pupils or 0,
+        left_behind_education=row.get("left_behind_education", 0),
+        left_behind_civil=row.get("left_behind_civil", 0),
+        by_category={c.value: row.get(f"c_{c.value}", 0) for c in LEFT_BEHIND_CATEGORIES},
+        by_flag={f.value: row.get(f"f_{f.value}", 0) for f in Flag},
+        by_sex={s.value: row.get(f"s_{s.value}", 0) for s in Sex},
+        by_age_band={band: row.get(f"a_{band}", 0) for band in AGE_BANDS},
+        without_guardian=row.get("without_guardian", 0),
+    )
+
+
+def class_filter(node: Node, prefix: str = "") -> Q:
+    """Rows whose class (reached through `prefix`) is under the node."""
+    if isinstance(node, SchoolClass):
+        return Q(**{f"{prefix}id": node.pk})
+    if isinstance(node, School):
+        return Q(**{f"{prefix}school_id": node.pk})
+    return Q(**{f"{prefix}school__region__code__range": subtree_range(node.prefix)})
+
+
+def _snapshots(user):
+    able_guardian = Guardian.objects.filter(child=OuterRef("child_id"), able_to_care=True)
+    return CensusSnapshot.objects.filter(child_scope_q(user, "child__")).annotate(
+        has_guardian=Exists(able_guardian)
+    )
+
+
+# --- one node, any terms ----------------------------------------------------------------------
+
+
+def census_figures(user, *, node: Node, term: Term) -> Figures:
+    """Every census figure of a node in a term (one aggregate query, kept for the work)."""
+    check_node(user, node, Perm.CENSUS_VIEW)
+    return census_figures_of_terms(user, node=node, terms=[term])[term.pk]
+
+
+def census_figures_of_terms(user, *, node: Node, terms: list[Term]) -> dict[int, Figures]:
+    """The census figures of a node in several terms: one GROUP BY term for the terms not yet
+    read in this piece of work."""
+    check_node(user, node, Perm.CENSUS_VIEW)
+    keys = {t.pk: ("census", id(user), node_key(node), t.pk) for t in terms}
+    known: dict[int, Figures] = {}
+    for pk, key in keys.items():
+        if (figures := cache_get(key)) is not None:
+            known[pk] = figures
+    missing = [t for t in terms if t.pk not in known]
+    if missing:
+        in_node = class_filter(node, "school_class__")
+        ids = [t.pk for t in missing]
+        rows = {
+            r["term_id"]: r
+            for r in _snapshots(user)
+            .filter(in_node, term_id__in=ids)
+            .values("term_id")
+            .annotate(**_aggregates(missing))
+        }
+        pupils = {
+            r["term_id"]: r["n"]
+            for r in ClassEnrolment.objects.filter(in_node, term_id__in=ids)
+            .values("term_id")
+            .annotate(n=Sum("pupils"))
+        }
+        for term in missing:
+            known[term.pk] = cache_put(
+                keys[term.pk], _figures(rows.get(term.pk), pupils.get(term.pk))
+            )
+    return known
+
+
+# --- the units one level down -----------------------------------------------------------------
+
+
+def _child_level(node: Region) -> RegionLevel:
+    levels = list(RegionLevel)
+    return levels[min(levels.index(RegionLevel(node.level)) + 1, len(levels) - 1)]
+
+
+def unit_nodes(node: Node, *, prefix: str = "", by_school: bool = False) -> tuple[Any, dict]:
+    """How a node's rows are grouped one level down: (an expression over the class reached
+    through `prefix`, {key: unit node}). A school's classes, a township's schools, a county's
+    townships (or every school, `by_school`); a class has no units."""
+    if isinstance(node, SchoolClass):
+        return None, {}
+    if isinstance(node, School):
+        return F(f"{prefix}id"), {c.pk: c for c in classes_of_school(node)}
+    if by_school or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        return F(f"{prefix}school_id"), {s.pk: s for s in schools_under(node).order_by("code")}
+    level = _child_level(node)
+    regions = Region.objects.filter(level=level, code__range=subtree_range(node.prefix))
+    return Substr(f"{prefix}school__region_id", 1, PREFIX_LENGTH[level]), {
+        r.prefix: r for r in regions.order_by("code")
+    }
+
+
+def census_units(user, *, node: Node, term: Term, by_school: bool = False) -> list[Unit]:
+    """The census figures of each unit one level down (one GROUP BY, kept for the work)."""
+    check_node(user, node, Perm.CENSUS_VIEW)
+
+    def compute() -> list[Unit]:
+        key, nodes = unit_nodes(node, prefix="school_class__", by_school=by_school)
+        if key is None:
+            return []
+        in_node = class_filter(node, "school_class__")
+        rows = {
+            r["unit"]: r
+            for r in _snapshots(user)
+            .filter(in_node, term=term)
+            .values(unit=key)
+            .annotate(**_aggregates([term]))
+        }
+        pupils = {
+            r["unit"]: r["n"]
+            for r in ClassEnrolment.objects.filter(in_node, term=term)
+            .values(unit=key)
+            .annotate(n=Sum("pupils"))
+        }
+        return [
+            Unit(node=n, figures=_figures(rows.get(k), pupils.get(k))) for k, n in nodes.items()
+        ]
+
+    return cached(("census_units", id(user), node_key(node), term.pk, by_school), compute)
+
+
+def census_for(user, *, node, term: Term, with_units: bool = True) -> Census:
+    """The census of a node for a term: figures, change from the previous term, next level down."""
+    figures = census_figures(user, node=node, term=term)
+    previous_term = term_previous(term)
+    previous = census_figures(user, node=node, term=previous_term) if previous_term else None
+    units = census_units(user, node=node, term=term) if with_units else []
+    return Census(node=node, term=term, figures=figures, previous=previous, units=units)
+
+
+# --- the figures ------------------------------------------------------------------------------
+
+
+@figure("pupils", _("在校学生数"), DEFINITIONS["pupils"])
+def pupils_for(user, *, node: Node, term: Term) -> int:
+    return census_figures(user, node=node, term=term).pupils
+
+
+@figure(
+    "left_behind_education",
+    _("留守儿童（教育部门口径）"),
+    DEFINITIONS["left_behind_education"],
+)
+def left_behind_education_for(user, *, node: Node, term: Term) -> Share:
+    f = census_figures(user, node=node, term=term)
+    return Share(f.left_behind_education, f.pupils)
+
+
+@figure("left_behind_civil", _("农村留守儿童（民政部门口径）"), DEFINITIONS["left_behind_civil"])
+def left_behind_civil_for(user, *, node: Node, term: Term) -> Share:
+    f = census_figures(user, node=node, term=term)
+    return Share(f.left_behind_civil, f.pupils)
+
+
+@figure(
+    "by_category",
+    _("按留守类别"),
+    _("本学期摸底中留守儿童（教育部门口径）按父母外出情况分类的人数。"),
+)
+def by_category_for(user, *, node: Node, term: Term) -> dict[str, int]:
+    return census_figures(user, node=node, term=term).by_category
+
+
+@figure(
+    "by_flag",
+    _("重点对象"),
+    _("本学期摸底中留守儿童（教育部门口径）带有各重点对象标记（无人监护、辍学、无户籍等）的人数。"),
+)
+def by_flag_for(user, *, node: Node, term: Term) -> dict[str, int]:
+    return census_figures(user, node=node, term=term).by_flag
+
+
+@figure("by_sex", _("按性别"), _("本学期摸底中留守儿童（教育部门口径）按性别的人数。"))
+def by_sex_for(user, *, node: Node, term: Term) -> dict[str, int]:
+    return census_figures(user, node=node, term=term).by_sex
+
+
+@figure(
+    "by_age_band",
+    _("按年龄段"),
+    _("本学期摸底中留守儿童（教育部门口径）按开学第一天周岁年龄分段的人数。"),
+)
+def by_age_band_for(user, *, node: Node, term: Term) -> dict[str, int]:
+    return census_figures(user, node=node, term=term).by_age_band
+
+
+@figure(
+    "unsupervised",
+    _("无人监护儿童"),
+    _(
+        "本学期摸底中标记为“无人监护”的留守儿童（教育部门口径）人数；应立即落实委托监护人和代理家长。"
+    ),
+)
+def unsupervised_for(user, *, node: Node, term: Term) -> int:
+    return census_figures(user, node=node, term=term).by_flag.get(Flag.UNSUPERVISED, 0)
+
+
+@figure(
+    "without_guardian",
+    _("无委托监护人"),
+    _(
+        "本学期摸底中的留守儿童（教育部门口径），其档案中没有登记有监护能力的委托监护人的人数"
+        "（监护人以当前档案为准）。"
+    ),
+)
+def without_guardian_for(user, *, node: Node, term: Term) -> int:
+    return census_figures(user, node=node, term=term).without_guardian
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    term: Term
+    pupils: int
+    education: Share
+    civil: Share
+
+
+@figure(
+    "census_trend",
+    _("历学期留守儿童人数"),
+    _("截至所选学期的近几个学期，每学期摸底的留守儿童人数（两种口径）及占在校学生数的比例。"),
+)
+def census_trend_for(user, *, node: Node, term: Term) -> list[TrendPoint]:
+    terms = list(Term.objects.filter(starts_on__lte=term.starts_on).order_by("-starts_on"))
+    terms = list(reversed(terms[:TREND_TERMS]))
+    by_term = census_figures_of_terms(user, node=node, terms=terms)
+    return [
+        TrendPoint(
+            term=t,
+            pupils=by_term[t.pk].pupils,
+            education=Share(by_term[t.pk].left_behind_education, by_term[t.pk].pupils),
+            civil=Share(by_term[t.pk].left_behind_civil, by_term[t.pk].pupils),
+        )
+        for t in terms
+    ]

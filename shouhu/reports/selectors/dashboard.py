@@ -1,0 +1,211 @@
+"""The dashboard (/dashboard/): tiles, chart data and the units one level down, for a node and
+a term, each read from the figure functions (and the previous term's, for the change)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhu.care.rules import month_of
+from shouhu.org.models import Term
+from shouhu.registry.models import Flag
+from shouhu.reports.selectors.base import (
+    FIGURES,
+    Node,
+    code_of,
+    figure,
+    previous_term,
+    reference_day,
+)
+from shouhu.reports.selectors.care import (
+    MonthCompliance,
+    UnitCare,
+    care_units,
+    compliance_by_month_for,
+    compliance_month_for,
+    prefetch_compliance,
+    term_months,
+)
+from shouhu.reports.selectors.census import (
+    LEFT_BEHIND_CATEGORIES,
+    Figures,
+    TrendPoint,
+    by_category_for,
+    by_flag_for,
+    census_trend_for,
+    census_units,
+)
+
+
+@dataclass
+class UnitRow:
+    """One unit one level down, with its census and care figures."""
+
+    node: Node
+    census: Figures
+    care: UnitCare
+
+    @property
+    def code(self) -> str:
+        return code_of(self.node)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def compliance_percent(self) -> float | None:
+        return self.care.compliance.overall.percent if self.care.compliance else None
+
+    @property
+    def coverage_percent(self) -> float | None:
+        return self.care.coverage.percent_paired if self.care.coverage else None
+
+    def as_dict(self) -> dict:
+        coverage = self.care.coverage
+        return {
+            "code": self.code,
+            "name": self.name,
+            **self.census.as_dict(),
+            "compliance": self.care.compliance.as_dict() if self.care.compliance else None,
+            "coverage": None
+            if coverage is None
+            else {
+                "needing": coverage.needing,
+                "unpaired": coverage.unpaired,
+                "percent_paired": coverage.percent_paired,
+                "unsupervised_unpaired": coverage.unsupervised_unpaired,
+                "teachers": coverage.teachers,
+                "idle_teachers": coverage.idle_teachers,
+            },
+            "tasks": self.care.tasks.as_dict(),
+        }
+
+
+@figure(
+    "units",
+    _("下级单位对比"),
+    _(
+        "下一级单位（乡镇、学校或班级）各自的摸底人数与比例、本月完成率、结对覆盖率和家访任务，"
+        "口径同上。"
+    ),
+)
+def units_for(user, *, node: Node, term: Term, by_school: bool = False) -> list[UnitRow]:
+    census = census_units(user, node=node, term=term, by_school=by_school)
+    care = care_units(user, node=node, term=term, by_school=by_school)
+    return [UnitRow(node=u.node, census=u.figures, care=care[u.key]) for u in census]
+
+
+@dataclass
+class Tile:
+    """One figure at a glance, with the previous term's value for the change."""
+
+    key: str
+    label: str
+    value: float | int | None
+    previous: float | int | None = None
+    percent: float | None = None
+    previous_percent: float | None = None
+    is_percent: bool = False
+    alert: bool = False
+    detail: str = ""
+
+    @property
+    def definition(self) -> str:
+        return str(FIGURES[self.key].definition)
+
+    @property
+    def change(self) -> float | int | None:
+        if self.value is None or self.previous is None:
+            return None
+        change = self.value - self.previous
+        return round(change, 1) if isinstance(change, float) else change
+
+
+@dataclass
+class Dashboard:
+    node: Node
+    term: Term
+    previous_term: Term | None
+    tiles: list[Tile]
+    trend: list[TrendPoint]
+    categories: list[tuple[str, int, int | None]]
+    flags: list[tuple[str, int, int | None]]
+    months: list[MonthCompliance]
+    compliance: MonthCompliance
+    units: list[UnitRow] = field(default_factory=list)
+
+
+def _count_tile(user, key: str, node: Node, term: Term, before: Term | None, alert=False) -> Tile:
+    function = FIGURES[key].function
+    value = function(user, node=node, term=term)
+    previous = function(user, node=node, term=before) if before else None
+    return Tile(
+        key=key,
+        label=str(FIGURES[key].label),
+        value=value,
+        previous=previous,
+        alert=alert and bool(value),
+    )
+
+
+def _share_tile(user, key: str, node: Node, term: Term, before: Term | None) -> Tile:
+    function = FIGURES[key].function
+    share = function(user, node=node, term=term)
+    previous = function(user, node=node, term=before) if before else None
+    return Tile(
+        key=key,
+        label=str(FIGURES[key].label),
+        value=share.count,
+        percent=share.percent,
+        previous=previous.count if previous else None,
+        previous_percent=previous.percent if previous else None,
+    )
+
+
+def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
+    """Every tile, chart and unit of the dashboard. Call inside `figures_cached()`: the tiles
+    and charts share their queries."""
+    before = previous_term(term)
+    trend = census_trend_for(user, node=node, term=term)  # every term's census in one query
+    months = term_months(term) + ([month_of(reference_day(before))] if before else [])
+    prefetch_compliance(user, node=node, months=months)
+    compliance = compliance_month_for(user, node=node, term=term)
+    previous_compliance = compliance_month_for(user, node=node, term=before) if before else None
+    overall = compliance.overall
+    tiles = [
+        _count_tile(user, "pupils", node, term, before),
+        _share_tile(user, "left_behind_education", node, term, before),
+        _share_tile(user, "left_behind_civil", node, term, before),
+        _count_tile(user, "unsupervised", node, term, before, alert=True),
+        _count_tile(user, "without_guardian", node, term, before, alert=True),
+        _count_tile(user, "without_proxy", node, term, before, alert=True),
+        Tile(
+            key="compliance_month",
+            label=str(FIGURES["compliance_month"].label),
+            value=overall.percent,
+            previous=previous_compliance.overall.percent if previous_compliance else None,
+            is_percent=True,
+            detail=f"{overall.count}/{overall.whole}",
+        ),
+        _count_tile(user, "tasks_open", node, term, before),
+        _count_tile(user, "tasks_overdue", node, term, before, alert=True),
+    ]
+    categories = by_category_for(user, node=node, term=term)
+    flags = by_flag_for(user, node=node, term=term)
+    categories_before = by_category_for(user, node=node, term=before) if before else {}
+    flags_before = by_flag_for(user, node=node, term=before) if before else {}
+    return Dashboard(
+        node=node,
+        term=term,
+        previous_term=before,
+        tiles=tiles,
+        trend=trend,
+        categories=[
+            (str(c.label), categories[c], categories_before.get(c) if before else None)
+            for c in LEFT_BEHIND_CATEGORIES
+        ],
+        flags=[(str(f.label), flags[f], flags_before.get(f) if before else None) for f in Flag],
+        months=compliance_by_month_for(user, node=node, term=term),
+        compliance=compliance,
+        units=units_for(user, node=node, term=term),
+    )

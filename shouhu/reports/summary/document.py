@@ -1,0 +1,97 @@
+"""The shape of a work summary: sections as the source reports have them, each made of parts
+that the domains contribute (a sub-heading, paragraphs, dated items, a table, a chart)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhu.reports.charts import Chart
+
+# The sections of every summary in the source reports (篇一–篇十四), in their order.
+BASIC = "basic"
+MEASURES = "measures"
+RESULTS = "results"
+PROBLEMS = "problems"
+PLANS = "plans"
+HEADINGS = {
+    BASIC: _("基本情况"),
+    MEASURES: _("主要做法"),
+    RESULTS: _("取得成效"),
+    PROBLEMS: _("存在问题"),
+    PLANS: _("下步打算"),
+}
+# Written by the leader in the web form, never drawn from the records.
+WRITTEN = (PROBLEMS, PLANS)
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Part:
+    """What one provider contributes to one section."""
+
+    title: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    table: Table | None = None
+    chart: Chart | None = None
+    figures: list[str] = field(default_factory=list)  # keys of the figures quoted
+
+
+@dataclass
+class Section:
+    key: str
+    parts: list[Part]
+
+    @property
+    def heading(self) -> str:
+        return str(HEADINGS[self.key])
+
+    def numbered_parts(self) -> list[tuple[str, Part]]:
+        """Parts with their numbered sub-headings: （一）结对帮扶, （二）… ("" when untitled)."""
+        result, n = [], 0
+        for part in self.parts:
+            label = ""
+            if part.title:
+                label = f"（{NUMERALS[n % len(NUMERALS)]}）{part.title}"
+                n += 1
+            result.append((label, part))
+        return result
+
+
+@dataclass
+class Document:
+    title: str
+    unit: str
+    term_label: str
+    date: datetime.date
+    preparer: str
+    sections: list[Section]
+    annex: list[tuple[str, str]]
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+
+    def numbered(self) -> list[tuple[str, Section]]:
+        """Sections with their official numbering: 一、二、三、…"""
+        return [(f"{NUMERALS[i]}、{s.heading}", s) for i, s in enumerate(self.sections)]
+
+    def text(self) -> str:
+        """The plain text of the whole summary (what a test or a search reads)."""
+        lines = [self.title, self.unit, self.date_label]
+        for heading, section in self.numbered():
+            lines.append(heading)
+            for label, part in section.numbered_parts():
+                lines += [label, *part.paragraphs, *part.items]
+                if part.table:
+                    lines += [" ".join(part.table.headers)]
+                    lines += [" ".join(str(c) for c in row) for row in part.table.rows]
+        lines += [f"{label}：{definition}" for label, definition in self.annex]
+        return "\n".join(line for line in lines if line)

@@ -1,0 +1,326 @@
+"""The semester work summary: figures equal to the selectors', the leader's draft, the rollup of
+a township's or county's schools, the section register, DOCX, PDF and the command."""
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document as Docx
+
+from shouhu.reports import summary_sections
+from shouhu.reports.models import SummaryDraft
+from shouhu.reports.selectors import (
+    by_category_for,
+    care_actions_by_kind_for,
+    compliance_term_for,
+    left_behind_civil_for,
+    left_behind_education_for,
+    pairing_coverage_for,
+    pairs_formed_for,
+    pupils_for,
+    tasks_closed_for,
+    tasks_open_for,
+    tasks_overdue_for,
+    without_guardian_for,
+    without_proxy_for,
+)
+from shouhu.reports.services import summary_draft_save
+from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part
+from shouhu.reports.summary.render import to_docx, to_pdf
+from shouhu.reports.summary.sections import PROVIDERS, summary_build, summary_part
+
+pytestmark = pytest.mark.django_db
+
+
+def _drawn_text(document) -> str:
+    """The text of the sections drawn from the records."""
+    lines = []
+    for section in document.sections:
+        if section.key in (BASIC, MEASURES, RESULTS):
+            for part in section.parts:
+                lines += part.paragraphs + part.items
+                if part.table:
+                    lines += [" ".join(row) for row in part.table.rows]
+    return "\n".join(lines)
+
+
+def _values(value) -> set[float]:
+    """Every number a figure's value holds (counts, wholes, percentages)."""
+    if isinstance(value, bool) or value is None:
+        return set()
+    if isinstance(value, (int, float)):
+        return {float(value)}
+    if hasattr(value, "as_dict"):
+        return _values(value.as_dict())
+    if isinstance(value, dict):
+        return set().union(*(_values(v) for v in value.values())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_values(v) for v in value)) if value else set()
+    if hasattr(value, "__dataclass_fields__"):
+        return _values({f: getattr(value, f) for f in value.__dataclass_fields__}) | {
+            float(getattr(value, p))
+            for p in ("percent",)
+            if isinstance(getattr(type(value), p, None), property) and getattr(value, p) is not None
+        }
+    return set()
+
+
+def test_every_number_in_a_school_summary_is_a_figure_of_the_selectors(reported, school_leader):
+    from shouhu.reports.selectors import FIGURES
+
+    node, term = reported.school_a, reported.term
+    document = summary_build(school_leader, node=node, term=term, draft=None)
+    quoted = {key for section in document.sections for p in section.parts for key in p.figures}
+    allowed: set[float] = set()
+    for key in quoted:
+        for t in (term, reported.previous_term):
+            allowed |= _values(FIGURES[key].function(school_leader, node=node, term=t))
+    text = _drawn_text(document)
+    # Changes against last term are differences of two figures, checked on their own below.
+    changes = re.findall(r"(增加|减少)(\d+(?:\.\d+)?)", text)
+    text = re.sub(r"(增加|减少)\d+(?:\.\d+)?", "", text)
+    text = text.replace(str(term), "").replace(str(reported.previous_term), "")
+    text = re.sub(r"\d+月\d+日", "", text)
+    text = re.sub(r"\d+[–-]\d+岁", "", text)  # the age bands' names
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)]
+    assert numbers, text
+    assert [n for n in numbers if n not in allowed] == [], text
+    education = left_behind_education_for(school_leader, node=node, term=term)
+    before = left_behind_education_for(school_leader, node=node, term=reported.previous_term)
+    assert ("增加", str(education.count - before.count)) in changes
+
+
+def test_a_school_summary_quotes_the_selectors(reported, school_leader):
+    node, term = reported.school_a, reported.term
+    text = summary_build(school_leader, node=node, term=term, draft=None).text()
+    user = school_leader
+    education = left_behind_education_for(user, node=node, term=term)
+    civil = left_behind_civil_for(user, node=node, term=term)
+    assert (
+        f"万源市太平镇中心小学共有在校学生{pupils_for(user, node=node, term=term)}人，"
+        f"其中留守儿童（教育部门口径）{education.count}人，占在校学生总数的{education.percent}%；"
+        f"农村留守儿童（民政部门口径）{civil.count}人，占{civil.percent}%。"
+    ) in text
+    assert "共有在校学生75人，其中留守儿童（教育部门口径）3人，占在校学生总数的4.0%" in text
+    categories = by_category_for(user, node=node, term=term)
+    assert f"父母双方外出{categories['both_away']}人" in text
+    assert f"无委托监护人{without_guardian_for(user, node=node, term=term)}人" in text
+    assert f"无代理家长{without_proxy_for(user, node=node, term=term)}人" in text
+    coverage = pairing_coverage_for(user, node=node, term=term)
+    assert f"本学期新结对{pairs_formed_for(user, node=node, term=term)}对" in text
+    assert f"已落实代理家长{coverage.count}人，覆盖率{coverage.percent}%" in text
+    for action in care_actions_by_kind_for(user, node=node, term=term):
+        assert f"{action.label}{action.actions}次（涉及儿童{action.person_times}人次）" in text
+    assert "10月20日，座谈会，参加儿童3人。" in text
+    for quota in compliance_term_for(user, node=node, term=term):
+        assert f"{quota.label}应完成{quota.owed}人次，已完成{quota.done}人次" in text
+    closed = tasks_closed_for(user, node=node, term=term)
+    assert (
+        f"完成家访任务{closed.whole}件，其中按时完成{closed.count}件（{closed.percent}%）；"
+        f"目前尚未完成{tasks_open_for(user, node=node, term=term)}件，"
+        f"其中逾期{tasks_overdue_for(user, node=node, term=term)}件"
+    ) in text
+    assert "与上学期相比" in text and "留守儿童3人，上学期1人，增加2人" in text
+
+
+def test_the_sections_follow_the_source_reports_and_the_annex_defines_the_figures(
+    reported, school_leader
+):
+    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=None)
+    assert [heading for heading, _s in document.numbered()] == [
+        "一、基本情况",
+        "二、主要做法",
+        "三、取得成效",
+        "四、存在问题",
+        "五、下步打算",
+    ]
+    labels = [label for label, _d in document.annex]
+    assert "留守儿童（教育部门口径）" in labels and "本学期完成家访任务" in labels
+    assert document.title == "万源市太平镇中心小学2026–2027学年第一学期关爱留守儿童工作总结"
+    # A school's summary has no list of schools.
+    assert "各校情况" not in document.text()
+
+
+def test_the_leaders_draft_fills_problems_and_plans(reported, school_leader):
+    draft = summary_draft_save(
+        actor=school_leader,
+        node=reported.school_a,
+        term=reported.term,
+        title="",
+        problems="部分代理家长家访不及时。\n隔代监护人培训参加率不高。",
+        plans="下学期每月检查一次家访记录。",
+    )
+    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=draft)
+    sections = {s.key: s for s in document.sections}
+    assert sections["problems"].parts[0].paragraphs == [
+        "部分代理家长家访不及时。",
+        "隔代监护人培训参加率不高。",
+    ]
+    assert sections["plans"].parts[0].paragraphs == ["下学期每月检查一次家访记录。"]
+
+
+def test_a_township_summary_lists_its_schools_by_compliance(reported, township_officer):
+    from shouhu.factories import SchoolClassFactory, SchoolFactory
+
+    quiet = SchoolFactory(region=reported.township_a, code="3151781003", name="太平镇村小")
+    SchoolClassFactory(school=quiet, grade=1, name="一年级(1)班")
+    document = summary_build(
+        township_officer, node=reported.township_a, term=reported.term, draft=None
+    )
+    part = next(p for s in document.sections for p in s.parts if p.title == "各校情况")
+    assert [row[1] for row in part.table.rows] == ["万源市太平镇中心小学", "太平镇村小"]
+    assert part.table.rows[0] == [
+        "1",
+        "万源市太平镇中心小学",
+        "3",
+        "4.0%",
+        "66.7%",
+        "44.4%",
+        "2",
+        "1",
+    ]
+    assert part.table.rows[1][5] == "—"  # nothing owed there: ranked last
+    assert "全太平镇共2所学校" in part.paragraphs[0]
+
+
+def test_a_county_summary_rolls_up_every_school(reported, region_officer):
+    document = summary_build(region_officer, node=reported.county, term=reported.term, draft=None)
+    part = next(p for s in document.sections for p in s.parts if p.title == "各校情况")
+    assert [row[1] for row in part.table.rows] == ["万源市太平镇中心小学", "万源市青花镇小学"]
+    assert part.table.rows[1][2:5] == ["1", "3.3%", "0.0%"]
+    assert "完成率最高的是万源市太平镇中心小学（44.4%）" not in document.text()  # one ranked
+
+
+def test_another_domain_can_contribute_its_own_part(reported, school_leader):
+    @summary_part(MEASURES, order=50)
+    def aid(context):
+        return [Part(title="资助帮扶", paragraphs=[f"{context.node.name}本学期发放助学金。"])]
+
+    try:
+        document = summary_build(
+            school_leader, node=reported.school_a, term=reported.term, draft=None
+        )
+        measures = next(s for s in document.sections if s.key == MEASURES)
+        titles = [label for label, _p in measures.numbered_parts()]
+        assert titles[-1] == "（五）资助帮扶"
+    finally:
+        PROVIDERS[:] = [p for p in PROVIDERS if p[3] is not aid]
+
+
+def test_the_docx_is_an_editable_word_document_with_the_summary(reported, school_leader):
+    summary_draft_save(
+        actor=school_leader,
+        node=reported.school_a,
+        term=reported.term,
+        title="",
+        problems="部分代理家长家访不及时。",
+        plans="",
+    )
+    draft = SummaryDraft.objects.get()
+    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=draft)
+    docx = Docx(io.BytesIO(to_docx(document)))
+    texts = [p.text for p in docx.paragraphs]
+    assert texts[0] == document.title
+    assert "填报单位：万源市太平镇中心小学" in texts[1]
+    assert "一、基本情况" in texts and "四、存在问题" in texts
+    assert "部分代理家长家访不及时。" in texts
+    assert any("共有在校学生75人" in t for t in texts)
+    assert len(docx.inline_shapes) == 2  # the trend and the compliance charts
+    section = docx.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer
+    runs = docx.paragraphs[5].runs
+    assert runs and 'w:eastAsia="仿宋"' in runs[0]._r.xml
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+def test_the_pdf_is_a4_with_the_schools_name_the_term_and_the_census_figure(
+    reported, school_leader, tmp_path
+):
+    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=None)
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(to_pdf(document))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "万源市太平镇中心小学" in flat
+    assert "2026–2027学年第一学期" in flat
+    assert "其中留守儿童（教育部门口径）3人，占在校学生总数的4.0%" in flat
+    assert "—1—" in flat  # page numbers
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "(A4)" in info
+
+
+def test_the_leader_writes_the_draft_in_the_web_form(client, reported, school_leader):
+    client.force_login(school_leader)
+    url = reverse("reports:summary")
+    page = client.get(url).content.decode()
+    assert "一、基本情况" in page and "共有在校学生75人" in page
+    response = client.post(
+        f"{url}?scope={reported.school_a.code}&term=2026-2027-1",
+        {
+            "title": "太平镇中心小学关爱留守儿童工作总结",
+            "problems": "家访记录不全。",
+            "plans": "每月检查。",
+        },
+    )
+    assert response.status_code == 302
+    draft = SummaryDraft.objects.get(school=reported.school_a, term=reported.term)
+    assert (draft.problems, draft.plans, draft.created_by) == (
+        "家访记录不全。",
+        "每月检查。",
+        school_leader,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "草稿已保存" in page and "家访记录不全。" in page
+    client.post(
+        f"{url}?scope={reported.school_a.code}&term=2026-2027-1",
+        {"title": "", "problems": "改过了。", "plans": ""},
+    )
+    assert SummaryDraft.objects.get().problems == "改过了。"
+
+
+@pytest.mark.parametrize("kind, content_type", [("docx", "wordprocessingml"), ("pdf", "pdf")])
+def test_the_summary_downloads(client, reported, school_leader, kind, content_type):
+    client.force_login(school_leader)
+    response = client.get(reverse(f"reports:summary-{kind}"))
+    assert response.status_code == 200
+    assert content_type in response["Content-Type"]
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_a_leader_cannot_open_another_schools_summary(client, reported, school_leader):
+    client.force_login(school_leader)
+    url = reverse("reports:summary")
+    assert client.get(url, {"scope": reported.school_b.code}).status_code == 404
+    response = client.post(f"{url}?scope={reported.school_b.code}", {"problems": "x"})
+    assert response.status_code == 404
+    assert not SummaryDraft.objects.exists()
+
+
+def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_officer, tmp_path):
+    summary_draft_save(
+        actor=township_officer,
+        node=reported.township_a,
+        term=reported.term,
+        title="",
+        problems="乡镇层面统筹不够。",
+        plans="",
+    )
+    out = tmp_path / "太平镇.docx"
+    call_command("summary", scope="511781101", term="2026-2027-1", format="docx", output=str(out))
+    texts = [p.text for p in Docx(str(out)).paragraphs]
+    assert texts[0] == "太平镇2026–2027学年第一学期关爱留守儿童工作总结"
+    assert any("共有在校学生75人" in t for t in texts)
+    assert "乡镇层面统筹不够。" in texts
+
+
+def test_summary_sections_module_registers_the_reports_parts():
+    names = {name for _s, _o, name, _p in PROVIDERS}
+    assert f"{summary_sections.__name__}.census_basics" in names
+    assert Path(summary_sections.__file__).name == "summary_sections.py"
