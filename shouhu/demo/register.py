@@ -22,7 +22,7 @@ changed families' history, so the two paths cannot drift apart unnoticed.
 import datetime
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction, AccessLog
@@ -180,7 +180,8 @@ def _families_changed(
         record._history_date = _at(day)  # type: ignore[attr-defined]
         changed_children.append(record)
         updates.append(AccessLog(user=actor, action=AccessAction.UPDATE, child=record))
-    bulk_update_with_history(changed_parents, Parent, PARENT_FIELDS, batch_size=BATCH)
+    for parent in changed_parents:  # a few per hundred children: saved one by one, as the
+        parent.save(update_fields=PARENT_FIELDS)  # service does, and the history follows
     Child.history.bulk_history_create(changed_children, update=True, batch_size=BATCH)
     AccessLog.objects.bulk_create(updates, batch_size=BATCH)
 

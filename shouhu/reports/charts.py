@@ -40,7 +40,8 @@ STYLE = Style(
     tooltip_font_size=13,
     no_data_font_size=18,
 )
-WIDTH, HEIGHT = 560, 340
+WIDTH, HEIGHT = 420, 300
+UNIT_LABEL = 10  # characters of a unit's name on the chart (the table has it whole)
 STYLESHEET = Path(__file__).parent / "static" / "reports" / "charts.css"
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
@@ -99,6 +100,12 @@ def _config(**overrides) -> dict:
     }
     config.update(overrides)
     return config
+
+
+def cjk_margin(characters: int) -> int:
+    """Room for labels of Chinese characters: pygal measures a character as 0.6 of the font
+    size, a Chinese one takes a whole em, so it would cut the labels short."""
+    return 20 + round(0.45 * STYLE.label_font_size * characters)
 
 
 def _render(chart) -> str:
@@ -176,11 +183,23 @@ def categories_chart(
     """The left-behind by category and by key-target flag, this term and last."""
     title = _("留守类别与重点对象")
     rows = categories + flags
-    chart = pygal.HorizontalBar(**_config(height=HEIGHT + 120, truncate_label=12))
-    chart.x_labels = [label for label, _now, _before in rows]
-    chart.add(_("本学期"), [now for _label, now, _before in rows])
+    longest = max((len(label) for label, _now, _before in rows), default=0)
+    top = nice_ceiling(max([now for _l, now, _b in rows] + [b or 0 for _l, _n, b in rows] + [1]))
+    chart = pygal.HorizontalBar(
+        **_config(
+            height=HEIGHT + 120,
+            truncate_label=-1,
+            margin_left=cjk_margin(longest),
+            range=(0, top),
+            y_labels=[top * i // 4 for i in range(5)],
+        )
+    )
+    # pygal draws a horizontal chart's first label at the bottom: reversed, it reads downwards.
+    drawn = list(reversed(rows))
+    chart.x_labels = [label for label, _now, _before in drawn]
+    chart.add(_("本学期"), [now for _label, now, _before in drawn])
     if any(before is not None for _label, _now, before in rows):
-        chart.add(_("上学期"), [before for _label, _now, before in rows])
+        chart.add(_("上学期"), [before for _label, _now, before in drawn])
     return Chart(
         key="categories",
         title=title,
@@ -231,11 +250,21 @@ def compliance_chart(months: list[MonthCompliance]) -> Chart:
 def units_chart(units: list[UnitRow], *, unit_label: str) -> Chart:
     """The units one level down side by side: left-behind share, compliance, coverage."""
     title = _("下级单位对比（%）")
-    chart = pygal.Bar(**_config(range=(0, 100), x_label_rotation=30, truncate_label=8))
-    chart.x_labels = [u.name for u in units]
-    chart.add(_("留守儿童占比"), [u.census.percent_education for u in units])
-    chart.add(_("本月完成率"), [u.compliance_percent for u in units])
-    chart.add(_("结对覆盖率"), [u.coverage_percent for u in units])
+    names = [u.name if len(u.name) <= UNIT_LABEL else u.name[: UNIT_LABEL - 1] + "…" for u in units]
+    chart = pygal.HorizontalBar(
+        **_config(
+            height=140 + 36 * len(units),
+            truncate_label=-1,
+            margin_left=cjk_margin(max((len(n) for n in names), default=0)),
+            range=(0, 100),
+            y_labels=[0, 25, 50, 75, 100],
+        )
+    )
+    drawn = list(reversed(units))  # the first unit on top
+    chart.x_labels = list(reversed(names))
+    chart.add(_("留守儿童占比"), [u.census.percent_education for u in drawn])
+    chart.add(_("本月完成率"), [u.compliance_percent for u in drawn])
+    chart.add(_("结对覆盖率"), [u.coverage_percent for u in drawn])
     return Chart(
         key="units",
         title=title,

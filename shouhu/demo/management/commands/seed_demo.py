@@ -78,8 +78,9 @@ def report_care(out, summary: SeedSummary) -> None:
     span = f"{summary.care_from:%Y-%m-%d} – {summary.care_to:%Y-%m-%d}"
     out(
         f"关爱工作（{span}）：结对 {care.pairings} 条，关爱记录 {care.actions} 条"
-        f"（涉及儿童 {care.links} 人次），必访信号 {care.signals} 条（未完成任务 {care.open_tasks} 条），"
-        f"一帮一伙伴 {care.buddies} 对，免除 {care.exemptions} 条，新建教师和志愿者账号 {care.staff} 个。"
+        f"（涉及儿童 {care.links} 人次），必访信号 {care.signals} 条"
+        f"（未完成任务 {care.open_tasks} 条），一帮一伙伴 {care.buddies} 对，"
+        f"免除 {care.exemptions} 条，新建教师和志愿者账号 {care.staff} 个。"
     )
     out(
         f"Care work ({span}): {care.pairings} pairings, {care.actions} care actions "

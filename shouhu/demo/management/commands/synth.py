@@ -47,7 +47,8 @@ class Command(BaseCommand):
         classes = sum(t.classes for t in summary.townships)
         out(
             self.style.SUCCESS(
-                f"已生成合成县：{len(summary.townships)} 个乡镇、{schools} 所学校、{classes} 个班级，"
+                f"已生成合成县：{len(summary.townships)} 个乡镇、{schools} 所学校、"
+                f"{classes} 个班级，"
                 f"在册儿童 {summary.children} 人，已离开名册 {summary.left} 人，"
                 f"用时 {summary.seconds:.1f} 秒。"
             )
