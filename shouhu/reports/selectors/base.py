@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise as StrPromise
 
 from shouhu.care.rules import percent
 from shouhu.care.selectors import node_code
@@ -32,18 +33,23 @@ Node = Region | School | SchoolClass
 T = TypeVar("T")
 
 
+Text = str | StrPromise  # a label or definition, translated when shown
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
-    label: str
-    definition: str
+    label: Text
+    definition: Text
     function: Callable[..., Any]
 
 
 FIGURES: dict[str, Figure] = {}
 
 
-def figure(key: str, label: str, definition: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def figure(
+    key: str, label: Text, definition: Text
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Register a figure function under its key, with its label and definition."""
 
     def register(function: Callable[..., T]) -> Callable[..., T]:

@@ -2,11 +2,13 @@
 
 Class A (40 pupils; 38 last term), in school A (75 pupils) of 太平镇 in the county (105):
 
-| child  | father  | mother   | category                 | civil | flags        | guardian | proxy parent       |
-| 李家成 | migrant | migrant  | both_away                | yes   |              | yes      | 刘老师 from 09-01  |
-| 安然   | migrant | deceased | one_away_other_incapable | yes   | poverty      | yes      | 张老师 from 10-15  |
-| 张伟   | at home | migrant  | one_away                 | no    | unsupervised | none     | none               |
-| 王小明 | at home | at home  | not left-behind          | no    | poverty      | yes      | none               |
+| child  | father  | mother   | category          | civil | flags        | guardian | proxy  |
+| 李家成 | migrant | migrant  | both_away         | yes   |              | yes      | 刘 9-1 |
+| 安然   | migrant | deceased | one_away_other_…  | yes   | poverty      | yes      | 张10-15|
+| 张伟   | at home | migrant  | one_away          | no    | unsupervised | none     | none   |
+| 王小明 | at home | at home  | not left-behind   | no    | poverty      | yes      | none   |
+
+(刘 = 刘老师, teacher of school A; 张 = 张老师, head teacher of class A; from the date given.)
 
 Class B (school B, 青花镇): 曾小雨 (one_away), nobody paired. Last term only 李家成 was surveyed.
 
