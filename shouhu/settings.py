@@ -255,3 +255,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# An uploaded sheet may unpack to at most this much (a 20,000-row county census is ~40 MB).
+SHOUHU_UPLOAD_MAX_UNPACKED_MB = env_int("SHOUHU_UPLOAD_MAX_UNPACKED_MB", 300)

@@ -3,6 +3,7 @@
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -83,7 +84,9 @@ class Child(models.Model):
     hukou_type = models.CharField(
         _("户籍类型"), max_length=6, choices=HukouType.choices, default=HukouType.RURAL
     )
-    address = EncryptedTextField(_("家庭住址"), blank=True, default="")
+    address = EncryptedTextField(
+        _("家庭住址"), blank=True, default="", validators=[MaxLengthValidator(200)]
+    )
     home_region = models.ForeignKey(
         "org.Region",
         verbose_name=_("户籍所在村（社区）"),
@@ -99,9 +102,15 @@ class Child(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    personality = models.TextField(_("性格、兴趣与特长"), blank=True, default="")
-    study_notes = models.TextField(_("学习情况"), blank=True, default="")
-    health_notes = EncryptedTextField(_("健康状况"), blank=True, default="")
+    personality = models.TextField(
+        _("性格、兴趣与特长"), blank=True, default="", validators=[MaxLengthValidator(2000)]
+    )
+    study_notes = models.TextField(
+        _("学习情况"), blank=True, default="", validators=[MaxLengthValidator(2000)]
+    )
+    health_notes = EncryptedTextField(
+        _("健康状况"), blank=True, default="", validators=[MaxLengthValidator(2000)]
+    )
     registered_on = models.DateField(_("登记日期"))
     left_on = models.DateField(_("离开名册日期"), null=True, blank=True)
     left_reason = models.CharField(
@@ -191,9 +200,16 @@ class Guardian(models.Model):
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="guardian")
     name = models.CharField(_("监护人姓名"), max_length=30)
     relation = models.CharField(_("与儿童关系"), max_length=20)
-    age = models.PositiveSmallIntegerField(_("监护人年龄"), null=True, blank=True)
+    age = models.PositiveSmallIntegerField(
+        _("监护人年龄"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12), MaxValueValidator(110)],
+    )
     phone = EncryptedTextField(_("监护人电话"), blank=True, default="")
-    address = EncryptedTextField(_("监护人住址"), blank=True, default="")
+    address = EncryptedTextField(
+        _("监护人住址"), blank=True, default="", validators=[MaxLengthValidator(200)]
+    )
     health = models.CharField(_("监护人健康状况"), max_length=30, blank=True, default="")
     able_to_care = models.BooleanField(_("有监护能力"), default=True)
 

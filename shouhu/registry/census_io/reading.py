@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 from openpyxl.reader.excel import ExcelReader
@@ -174,7 +175,21 @@ class _Book:
                     del row.getparent()[0]
 
 
+def _refuse_bombs(source: str | IO[bytes]) -> None:
+    """A zip bomb (a tiny file that unpacks to gigabytes) is refused before anything is read."""
+    with zipfile.ZipFile(source) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if isinstance(source, io.IOBase):
+        source.seek(0)
+    limit = settings.SHOUHU_UPLOAD_MAX_UNPACKED_MB
+    if unpacked > limit * 1024 * 1024:
+        raise SheetError(
+            _("文件解压后超过%(limit)d MB，可能已损坏或不是正常的名册表格。") % {"limit": limit}
+        )
+
+
 def _open(source: str | IO[bytes]) -> _Book:
+    _refuse_bombs(source)
     reader = ExcelReader(source, read_only=True, data_only=True)
     reader.read_manifest()
     reader.read_strings()
@@ -194,6 +209,8 @@ def read_sheet(source: str | bytes | IO[bytes]) -> Sheet:
         source = io.BytesIO(source)
     try:
         book = _open(source)
+    except SheetError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise SheetError(_("无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件。")) from exc
     try:

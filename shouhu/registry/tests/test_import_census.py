@@ -3,6 +3,7 @@ idempotent re-import with its difference, the command and the template."""
 
 import io
 import random
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +16,7 @@ from shouhu.registry.census_io.importing import (
     census_sheet_check,
     error_report_xlsx,
 )
+from shouhu.registry.census_io.reading import SheetError, read_sheet
 from shouhu.registry.census_io.template import census_template_xlsx
 from shouhu.registry.models import CensusSnapshot, Child, Parent
 from shouhu.registry.tests.census_sheets import HEADERS, read_rows, row, sheet_bytes
@@ -259,3 +261,15 @@ def test_template_command_writes_the_template(tmp_path):
     out = tmp_path / "模板.xlsx"
     call_command("census_template", str(out), stdout=io.StringIO())
     assert read_rows(out.read_bytes())[0] == tuple(ISSUE_HEADERS)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(settings):
+    """A few hundred kilobytes that would unpack to 64 MB of zeros, against a 16 MB limit."""
+    settings.SHOUHU_UPLOAD_MAX_UNPACKED_MB = 16
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (64 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with pytest.raises(SheetError, match="文件解压后超过16 MB"):
+        read_sheet(buffer.getvalue())
