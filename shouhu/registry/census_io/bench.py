@@ -165,7 +165,11 @@ def _main(rows: int, folder: str) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # As in production: a debug cursor would keep every one of the ~200,000 INSERTs in memory.
+    settings.DEBUG = False
 
     from shouhu.registry.census_io.importing import census_import
     from shouhu.registry.census_io.operator import operator_actor
