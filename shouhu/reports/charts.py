@@ -9,6 +9,7 @@
 """
 
 import base64
+import functools
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -112,6 +114,38 @@ def _render(chart) -> str:
     return chart.render(is_unicode=True)
 
 
+class Drawing:
+    """A pygal chart described by its data, drawn once per distinct data and language: pygal
+    takes tens of milliseconds a chart, and the same unit's charts are looked at again and
+    again (drawing is a pure function of the data, so nothing can go stale)."""
+
+    def __init__(self, kind: str, **config) -> None:
+        self.kind = kind
+        self.config = config
+        self.x_labels: list[str] = []
+        self.series: list[tuple[str, tuple, bool]] = []
+
+    def add(self, title, values, *, secondary: bool = False) -> None:
+        self.series.append((str(title), tuple(values), secondary))
+
+    def render(self) -> str:
+        config = tuple(
+            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in self.config.items())
+        )
+        return _drawn(
+            get_language(), self.kind, config, tuple(map(str, self.x_labels)), tuple(self.series)
+        )
+
+
+@functools.lru_cache(maxsize=256)
+def _drawn(language: str, kind: str, config: tuple, x_labels: tuple, series: tuple) -> str:
+    chart = getattr(pygal, kind)(**_config(**dict(config)))
+    chart.x_labels = list(x_labels)
+    for title, values, secondary in series:
+        chart.add(title, list(values), secondary=secondary)
+    return _render(chart)
+
+
 def _fmt(value) -> str:
     return "—" if value is None else str(value)
 
@@ -139,13 +173,12 @@ def trend_chart(trend: list[TrendPoint]) -> Chart:
     title = _("历学期留守儿童人数及占比")
     top = nice_ceiling(max([p.education.count for p in trend] + [1]))
     # Ten steps on both axes, so the counts (left) and percentages (right) share the guides.
-    chart = pygal.Line(
-        **_config(
-            dots_size=4,
-            range=(0, top),
-            y_labels=[top * i // 10 for i in range(11)],
-            secondary_range=(0, 100),
-        )
+    chart = Drawing(
+        "Line",
+        dots_size=4,
+        range=(0, top),
+        y_labels=[top * i // 10 for i in range(11)],
+        secondary_range=(0, 100),
     )
     chart.x_labels = [term_label(p.term) for p in trend]
     chart.add(_("教育部门口径（人）"), [p.education.count for p in trend])
@@ -154,7 +187,7 @@ def trend_chart(trend: list[TrendPoint]) -> Chart:
     return Chart(
         key="trend",
         title=title,
-        svg=_render(chart),
+        svg=chart.render(),
         table_headers=[
             _("学期"),
             _("在校学生"),
@@ -185,14 +218,13 @@ def categories_chart(
     rows = categories + flags
     longest = max((len(label) for label, _now, _before in rows), default=0)
     top = nice_ceiling(max([now for _l, now, _b in rows] + [b or 0 for _l, _n, b in rows] + [1]))
-    chart = pygal.HorizontalBar(
-        **_config(
-            height=HEIGHT + 120,
-            truncate_label=-1,
-            margin_left=cjk_margin(longest),
-            range=(0, top),
-            y_labels=[top * i // 4 for i in range(5)],
-        )
+    chart = Drawing(
+        "HorizontalBar",
+        height=HEIGHT + 120,
+        truncate_label=-1,
+        margin_left=cjk_margin(longest),
+        range=(0, top),
+        y_labels=[top * i // 4 for i in range(5)],
     )
     # pygal draws a horizontal chart's first label at the bottom: reversed, it reads downwards.
     drawn = list(reversed(rows))
@@ -203,7 +235,7 @@ def categories_chart(
     return Chart(
         key="categories",
         title=title,
-        svg=_render(chart),
+        svg=chart.render(),
         table_headers=[_("类别或标记"), _("本学期"), _("上学期")],
         table_rows=[[label, now, _fmt(before)] for label, now, before in rows],
     )
@@ -217,7 +249,7 @@ def compliance_chart(months: list[MonthCompliance]) -> Chart:
         for quota in month.quotas:
             if quota.monthly:
                 kinds.setdefault(quota.kind, quota.kind_label)
-    chart = pygal.Bar(**_config(range=(0, 100), include_x_axis=True))
+    chart = Drawing("Bar", range=(0, 100), include_x_axis=True)
     chart.x_labels = [m.month.label for m in months]
     table_rows = []
     for kind, label in kinds.items():
@@ -241,7 +273,7 @@ def compliance_chart(months: list[MonthCompliance]) -> Chart:
     return Chart(
         key="compliance",
         title=title,
-        svg=_render(chart),
+        svg=chart.render(),
         table_headers=[_("月份"), _("关爱要求"), _("已完成"), _("应完成"), _("完成率%")],
         table_rows=table_rows,
     )
@@ -251,14 +283,13 @@ def units_chart(units: list[UnitRow], *, unit_label: str) -> Chart:
     """The units one level down side by side: left-behind share, compliance, coverage."""
     title = _("下级单位对比（%）")
     names = [u.name if len(u.name) <= UNIT_LABEL else u.name[: UNIT_LABEL - 1] + "…" for u in units]
-    chart = pygal.HorizontalBar(
-        **_config(
-            height=140 + 36 * len(units),
-            truncate_label=-1,
-            margin_left=cjk_margin(max((len(n) for n in names), default=0)),
-            range=(0, 100),
-            y_labels=[0, 25, 50, 75, 100],
-        )
+    chart = Drawing(
+        "HorizontalBar",
+        height=140 + 36 * len(units),
+        truncate_label=-1,
+        margin_left=cjk_margin(max((len(n) for n in names), default=0)),
+        range=(0, 100),
+        y_labels=[0, 25, 50, 75, 100],
     )
     drawn = list(reversed(units))  # the first unit on top
     chart.x_labels = list(reversed(names))
@@ -268,7 +299,7 @@ def units_chart(units: list[UnitRow], *, unit_label: str) -> Chart:
     return Chart(
         key="units",
         title=title,
-        svg=_render(chart),
+        svg=chart.render(),
         table_headers=[unit_label, _("留守儿童占比%"), _("本月完成率%"), _("结对覆盖率%")],
         table_rows=[
             [

@@ -12,6 +12,7 @@ from shouhu.reports.selectors import (
     AGE_BANDS,
     AGE_LABELS,
     LEFT_BEHIND_CATEGORIES,
+    GroupEvent,
     by_age_band_for,
     by_category_for,
     by_flag_for,
@@ -36,13 +37,55 @@ from shouhu.reports.selectors import (
     without_guardian_for,
     without_proxy_for,
 )
-from shouhu.reports.selectors.care import overall_of, units_compliance_term
+from shouhu.reports.selectors.compliance import overall_of, units_compliance_term
 from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part, Table
 from shouhu.reports.summary.sections import SummaryContext, summary_part
 
 
 def pct(value: float | None) -> str:
     return "—" if value is None else f"{value}%"
+
+
+def _people(counts) -> str:
+    """父母双方外出1330人，一方外出116人"""
+    return "，".join(_("%(label)s%(n)d人") % {"label": label, "n": n} for label, n in counts)
+
+
+def month_day(day) -> str:
+    return _("%(month)d月%(day)d日") % {"month": day.month, "day": day.day}
+
+
+EVENTS_LISTED = 12  # more than this, and a summary counts them month by month
+
+
+def _events(events: list[GroupEvent]) -> list[str]:
+    """Each gathering with its date; or, for a township or county with many, their number per
+    month and kind."""
+    if len(events) <= EVENTS_LISTED:
+        return [
+            _("%(date)s，%(kind)s，参加儿童%(n)d人。")
+            % {"date": month_day(e.done_on), "kind": e.label, "n": e.children}
+            for e in events
+        ]
+    months: dict[tuple[int, int], dict[str, list[int]]] = {}
+    for e in events:
+        counts = months.setdefault((e.done_on.year, e.done_on.month), {})
+        times = counts.setdefault(e.label, [0, 0])
+        times[0] += 1
+        times[1] += e.children
+    return [
+        _("%(year)d年%(month)d月：%(list)s。")
+        % {
+            "year": year,
+            "month": month,
+            "list": "，".join(
+                _("%(kind)s%(n)d次（参加儿童%(children)d人次）")
+                % {"kind": kind, "n": n, "children": children}
+                for kind, (n, children) in counts.items()
+            ),
+        }
+        for (year, month), counts in sorted(months.items())
+    ]
 
 
 def _change(now: int | float, before: int | float, unit: str) -> str:
@@ -91,16 +134,16 @@ def census_basics(context: SummaryContext) -> list[Part]:
     paragraphs.append(
         _("按类别：%(categories)s。按性别：%(sexes)s。按年龄：%(bands)s。")
         % {
-            "categories": "，".join(f"{c.label}{categories[c]}人" for c in LEFT_BEHIND_CATEGORIES),
-            "sexes": "，".join(f"{s.label}{sexes[s]}人" for s in Sex),
-            "bands": "，".join(f"{AGE_LABELS[b]}{bands[b]}人" for b in AGE_BANDS),
+            "categories": _people([(c.label, categories[c]) for c in LEFT_BEHIND_CATEGORIES]),
+            "sexes": _people([(s.label, sexes[s]) for s in Sex]),
+            "bands": _people([(AGE_LABELS[b], bands[b]) for b in AGE_BANDS]),
         }
     )
     flags = by_flag_for(user, node=node, term=term)
     paragraphs.append(
         _("重点对象：%(flags)s。留守儿童中无委托监护人%(guardian)d人，无代理家长%(proxy)d人。")
         % {
-            "flags": "，".join(f"{f.label}{flags[f]}人" for f in Flag),
+            "flags": _people([(f.label, flags[f]) for f in Flag]),
             "guardian": without_guardian_for(user, node=node, term=term),
             "proxy": without_proxy_for(user, node=node, term=term),
         }
@@ -166,12 +209,7 @@ def care_measures(context: SummaryContext) -> list[Part]:
     events = group_events_for(user, node=node, term=term)
     gatherings = Part(
         title=_("座谈会、培训和体检"),
-        items=[
-            _("%(date)s，%(kind)s，参加儿童%(n)d人。")
-            % {"date": f"{e.done_on.month}月{e.done_on.day}日", "kind": e.label, "n": e.children}
-            for e in events
-        ]
-        or [_("本学期尚未记录。")],
+        items=_events(events) or [_("本学期尚未记录。")],
         figures=["group_events"],
     )
     raised = tasks_raised_for(user, node=node, term=term)

@@ -31,8 +31,10 @@ from shouhu.reports.selectors import (
     figures_cached,
     units_for,
 )
-from shouhu.reports.selectors.care import care_coverage, task_figures, units_compliance_term
+from shouhu.reports.selectors.care import care_coverage, task_figures
 from shouhu.reports.selectors.census import census_figures
+from shouhu.reports.selectors.compliance import units_compliance_term
+from shouhu.reports.summary.document import date_label
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -213,7 +215,7 @@ def workbook_build(user, *, node, term) -> bytes:
         census = census_figures(user, node=node, term=term)
     meta = {
         "unit": node.name,
-        "date": _date(timezone.localdate()),
+        "date": date_label(timezone.localdate()),
         "preparer": str(user),
     }
     label = _unit_label(units)
@@ -289,7 +291,3 @@ def workbook_build(user, *, node, term) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -21,13 +21,8 @@ from shouhu.reports.selectors.base import (
 from shouhu.reports.selectors.care import (
     ActionCount,
     GroupEvent,
-    MonthCompliance,
-    QuotaFigure,
     TaskFigures,
     care_actions_by_kind_for,
-    compliance_by_month_for,
-    compliance_month_for,
-    compliance_term_for,
     group_events_for,
     pairing_coverage_for,
     pairs_formed_for,
@@ -60,6 +55,13 @@ from shouhu.reports.selectors.census import (
     pupils_for,
     unsupervised_for,
     without_guardian_for,
+)
+from shouhu.reports.selectors.compliance import (
+    MonthCompliance,
+    QuotaFigure,
+    compliance_by_month_for,
+    compliance_month_for,
+    compliance_term_for,
 )
 from shouhu.reports.selectors.dashboard import Dashboard, Tile, UnitRow, dashboard_for, units_for
 

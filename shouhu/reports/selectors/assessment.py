@@ -22,14 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from shouhu.accounts.roles import Perm
 from shouhu.org.models import School, Term
 from shouhu.reports.selectors.base import Node, Share, check_node
-from shouhu.reports.selectors.care import (
+from shouhu.reports.selectors.care import TaskFigures, care_coverage, task_figures_by_assignee
+from shouhu.reports.selectors.compliance import (
     MonthCompliance,
-    TaskFigures,
     care_compliance,
-    care_coverage,
     month_compliance,
     overall_of,
-    task_figures_by_assignee,
     term_months,
     term_quotas,
     units_compliance_term,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Perm
@@ -21,35 +21,19 @@ from shouhu.care.models import (
     CareActionChild,
     Pairing,
     PairingKind,
-    QuotaPeriod,
 )
-from shouhu.care.rules import Escalation, Period, escalation_of, is_school_month, month_of
+from shouhu.care.rules import Escalation, escalation_of, month_of
 from shouhu.care.selectors import (
-    Compliance,
     Coverage,
     CoverageFigures,
-    compliance_for,
     coverage_for,
     tasks_for,
-    term_of_month,
-)
-from shouhu.care.statuses import (
-    Cell,
-    Column,
-    columns_for,
-    effective_quotas,
-    sum_by,
-    terms_dates,
-    total,
 )
 from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass, Term
-from shouhu.org.selectors import schools_under
 from shouhu.registry.models import Child
 from shouhu.reports.selectors.base import (
     Node,
     Share,
-    cache_get,
-    cache_put,
     cached,
     check_node,
     code_in_url,
@@ -59,258 +43,7 @@ from shouhu.reports.selectors.base import (
     reference_day,
 )
 from shouhu.reports.selectors.census import class_filter, unit_nodes
-
-# --- compliance (care.compliance_for) ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuotaFigure:
-    """One quota over a group of children in one period: owed, done, exempt."""
-
-    kind: str
-    label: str
-    monthly: bool
-    owed: int
-    done: int
-    exempt: int
-
-    @property
-    def share(self) -> Share:
-        return Share(self.done, self.owed)
-
-    @property
-    def percent(self) -> float | None:
-        return self.share.percent
-
-    @property
-    def kind_label(self) -> str:
-        return str(ActionKind(self.kind).label)
-
-
-@dataclass(frozen=True)
-class MonthCompliance:
-    month: Period
-    quotas: list[QuotaFigure]
-
-    @property
-    def overall(self) -> Share:
-        """All the month's monthly quotas together (the termly ones run to the term's end)."""
-        chosen = [q for q in self.quotas if q.monthly] or self.quotas
-        return Share(sum(q.done for q in chosen), sum(q.owed for q in chosen))
-
-    def as_dict(self) -> dict:
-        return {
-            "month": self.month.key,
-            "overall": self.overall.as_dict(),
-            "quotas": [
-                {
-                    "kind": q.kind,
-                    "label": q.label,
-                    "owed": q.owed,
-                    "done": q.done,
-                    "exempt": q.exempt,
-                    "percent": q.percent,
-                }
-                for q in self.quotas
-            ],
-        }
-
-
-def month_compliance(compliance: Compliance, cells: list[Cell]) -> MonthCompliance:
-    return MonthCompliance(
-        month=compliance.month,
-        quotas=[
-            QuotaFigure(
-                kind=column.kind,
-                label=column.label,
-                monthly=column.period.kind == "month",
-                owed=cell.owed,
-                done=cell.done,
-                exempt=cell.exempt,
-            )
-            for column, cell in zip(compliance.columns, cells, strict=True)
-        ],
-    )
-
-
-def care_compliance(user, *, node: Node, month: Period, by: str = "") -> Compliance:
-    """care.compliance_for, read once per node, month and grouping in a piece of work."""
-    return cached(
-        ("compliance", id(user), node_key(node), month.key, by),
-        lambda: compliance_for(user, node=node, month=month, by=by),
-    )
-
-
-def term_months(term: Term, today: datetime.date | None = None) -> list[Period]:
-    """The months of a term up to its reference day."""
-    months = []
-    month = month_of(term.starts_on)
-    last = month_of(reference_day(term, today))
-    while month <= last:
-        months.append(month)
-        month = month_of(month.end + datetime.timedelta(days=1))
-    return months
-
-
-def _months_compliance(
-    user, node: Node, months: list[Period], *, by_school: bool = False
-) -> dict[str, tuple[MonthCompliance, dict[str, MonthCompliance]]]:
-    """Compliance in several months at once, for the node and each unit one level down (or
-    every school), by month key: the same columns, sums and rules as care.compliance_for,
-    summed in ONE GROUP BY for all the months (compliance_for reads one month per query, and
-    building each query costs more than running it). Kept for the work, month by month.
-
-    To be merged into care (a `compliance_months_for`); care.compliance_for is the reference,
-    and a test holds the two equal.
-    """
-    check_node(user, node, Perm.CARE_OVERSEE)
-    keys = {
-        m.key: ("months_compliance", id(user), node_key(node), m.key, by_school) for m in months
-    }
-    result = {}
-    for month in months:
-        if (known := cache_get(keys[month.key])) is not None:
-            result[month.key] = known
-    missing = [m for m in months if m.key not in result]
-    if not missing:
-        return result
-    terms = terms_dates()
-    _expression, nodes = unit_nodes(node, prefix="school_class__", by_school=by_school)
-    school_ids = _schools_under(node)
-    effective = effective_quotas(school_ids)
-    columns: list[Column] = []
-    by_period: dict[tuple[str, str], Column] = {}
-    month_columns: dict[str, list[Column]] = {}
-    for month in missing:
-        periods: dict[str, Period | None] = {
-            QuotaPeriod.MONTH: month if is_school_month(month, terms) else None,
-            QuotaPeriod.TERM: term_of_month(month, terms),
-        }
-        chosen = []
-        for column in columns_for(effective, periods):
-            key = (column.kind, column.period.key)
-            if key not in by_period:
-                by_period[key] = Column(
-                    index=len(columns),
-                    kind=column.kind,
-                    period=column.period,
-                    minimum_by_school=column.minimum_by_school,
-                )
-                columns.append(by_period[key])
-            chosen.append(by_period[key])
-        month_columns[month.key] = chosen
-    unit = _expression if _expression is not None else F("school_class_id")
-    sums = sum_by(_children_in(user, node), columns, unit=unit) if columns else {}
-    empty = [Cell() for _ in columns]
-    for month in missing:
-        chosen = month_columns[month.key]
-
-        def figures(cells: list[Cell], chosen=chosen, month=month) -> MonthCompliance:
-            return MonthCompliance(
-                month=month,
-                quotas=[
-                    QuotaFigure(
-                        kind=c.kind,
-                        label=c.label,
-                        monthly=c.period.kind == QuotaPeriod.MONTH,
-                        owed=cells[c.index].owed,
-                        done=cells[c.index].done,
-                        exempt=cells[c.index].exempt,
-                    )
-                    for c in chosen
-                ],
-            )
-
-        units = {
-            code_of(unit_node): figures(sums.get(key, empty)) for key, unit_node in nodes.items()
-        }
-        result[month.key] = cache_put(
-            keys[month.key], (figures(total(sums, columns) if sums else empty), units)
-        )
-    return result
-
-
-def _schools_under(node: Node) -> list[int]:
-    if isinstance(node, SchoolClass):
-        return [node.school_id]
-    if isinstance(node, School):
-        return [node.pk]
-    return list(schools_under(node).values_list("pk", flat=True))
-
-
-def prefetch_compliance(user, *, node: Node, months: list[Period], by_school: bool = False) -> None:
-    """Read these months in one query, for a page that shows them all."""
-    _months_compliance(user, node, list(dict.fromkeys(months)), by_school=by_school)
-
-
-def month_compliance_for_node(
-    user, *, node: Node, month: Period, by_school: bool = False
-) -> tuple[MonthCompliance, dict[str, MonthCompliance]]:
-    return _months_compliance(user, node, [month], by_school=by_school)[month.key]
-
-
-@figure(
-    "compliance_month",
-    _("本月关爱要求完成率"),
-    _(
-        "所选学期的当月（学期已结束则为最后一个月）各项关爱要求的完成率＝已完成÷应完成；"
-        "应完成指该周期第一天起已有代理家长、周期结束时仍在名册中的儿童，不含因免除而未完成的。"
-        "总完成率合计各项按月的要求。"
-    ),
-)
-def compliance_month_for(user, *, node: Node, term: Term) -> MonthCompliance:
-    return month_compliance_for_node(user, node=node, month=month_of(reference_day(term)))[0]
-
-
-@figure(
-    "compliance_by_month",
-    _("逐月关爱要求完成率"),
-    _("所选学期每个月各项按月关爱要求（如每月家访、每月与家长通话）的完成率。"),
-)
-def compliance_by_month_for(user, *, node: Node, term: Term) -> list[MonthCompliance]:
-    by_month = _months_compliance(user, node, term_months(term))
-    return [by_month[m.key][0] for m in term_months(term)]
-
-
-@figure(
-    "compliance_term",
-    _("本学期关爱要求完成率"),
-    _("所选学期各项关爱要求的完成情况：按月的要求合计各月的应完成与已完成，按学期的要求取本学期。"),
-)
-def compliance_term_for(user, *, node: Node, term: Term) -> list[QuotaFigure]:
-    return term_quotas(compliance_by_month_for(user, node=node, term=term))
-
-
-def term_quotas(months: list[MonthCompliance]) -> list[QuotaFigure]:
-    """Monthly quotas summed over the months; termly ones as the last month reads them."""
-    totals: dict[str, list[int]] = {}
-    labels: dict[str, tuple[str, bool]] = {}
-    for index, month in enumerate(months):
-        last = index == len(months) - 1
-        for quota in month.quotas:
-            if quota.monthly or last:
-                sums = totals.setdefault(quota.kind, [0, 0, 0])
-                sums[0] += quota.owed
-                sums[1] += quota.done
-                sums[2] += quota.exempt
-                labels[quota.kind] = (quota.kind_label, quota.monthly)
-    order = {k: i for i, k in enumerate(ActionKind.values)}
-    return [
-        QuotaFigure(
-            kind=kind,
-            label=str(labels[kind][0]),
-            monthly=labels[kind][1],
-            owed=sums[0],
-            done=sums[1],
-            exempt=sums[2],
-        )
-        for kind, sums in sorted(totals.items(), key=lambda item: order[item[0]])
-    ]
-
-
-def overall_of(quotas: list[QuotaFigure]) -> Share:
-    return Share(sum(q.done for q in quotas), sum(q.owed for q in quotas))
-
+from shouhu.reports.selectors.compliance import MonthCompliance, month_compliance_for_node
 
 # --- coverage (care.coverage_for) -------------------------------------------------------------
 
@@ -443,7 +176,7 @@ class GroupEvent:
         return str(ActionKind(self.kind).label)
 
 
-GROUP_EVENTS_LISTED = 30
+GROUP_EVENTS_READ = 2000  # a county's term holds a few hundred
 
 
 @figure(
@@ -464,7 +197,7 @@ def group_events_for(user, *, node: Node, term: Term) -> list[GroupEvent]:
         )
         return [
             GroupEvent(done_on=r["done_on"], kind=r["kind"], children=r["children"])
-            for r in rows[:GROUP_EVENTS_LISTED]
+            for r in rows[:GROUP_EVENTS_READ]
         ]
 
     return cached(("events", id(user), node_key(node), term.pk), compute)
@@ -695,16 +428,3 @@ def care_units(user, *, node: Node, term: Term, by_school: bool = False) -> dict
     for key, unit_node in nodes.items():
         result[code_of(unit_node)].tasks = tasks.get(key, TaskFigures())
     return result
-
-
-def units_compliance_term(
-    user, *, node: Node, term: Term, by_school: bool = False
-) -> dict[str, list[QuotaFigure]]:
-    """compliance_term for each unit one level down (or each school), by node code."""
-    months = term_months(term)
-    by_month = _months_compliance(user, node, months, by_school=by_school)
-    per_unit: dict[str, list[MonthCompliance]] = defaultdict(list)
-    for month in months:
-        for code, figures in by_month[month.key][1].items():
-            per_unit[code].append(figures)
-    return {code: term_quotas(of_unit) for code, of_unit in per_unit.items()}

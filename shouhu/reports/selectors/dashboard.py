@@ -16,15 +16,7 @@ from shouhu.reports.selectors.base import (
     previous_term,
     reference_day,
 )
-from shouhu.reports.selectors.care import (
-    MonthCompliance,
-    UnitCare,
-    care_units,
-    compliance_by_month_for,
-    compliance_month_for,
-    prefetch_compliance,
-    term_months,
-)
+from shouhu.reports.selectors.care import UnitCare, care_units
 from shouhu.reports.selectors.census import (
     LEFT_BEHIND_CATEGORIES,
     Figures,
@@ -33,6 +25,13 @@ from shouhu.reports.selectors.census import (
     by_flag_for,
     census_trend_for,
     census_units,
+)
+from shouhu.reports.selectors.compliance import (
+    MonthCompliance,
+    compliance_by_month_for,
+    compliance_month_for,
+    prefetch_compliance,
+    term_months,
 )
 
 

@@ -4,7 +4,8 @@ that the domains contribute (a sub-heading, paragraphs, dated items, a table, a 
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shouhu.reports.charts import Chart
 
@@ -15,15 +16,24 @@ RESULTS = "results"
 PROBLEMS = "problems"
 PLANS = "plans"
 HEADINGS = {
-    BASIC: _("基本情况"),
-    MEASURES: _("主要做法"),
-    RESULTS: _("取得成效"),
-    PROBLEMS: _("存在问题"),
-    PLANS: _("下步打算"),
+    BASIC: gettext_lazy("基本情况"),
+    MEASURES: gettext_lazy("主要做法"),
+    RESULTS: gettext_lazy("取得成效"),
+    PROBLEMS: gettext_lazy("存在问题"),
+    PLANS: gettext_lazy("下步打算"),
 }
 # Written by the leader in the web form, never drawn from the records.
 WRITTEN = (PROBLEMS, PLANS)
 NUMERALS = "一二三四五六七八九十"
+
+
+def date_label(day: datetime.date) -> str:
+    """2026年11月29日, as official documents date themselves."""
+    return _("%(year)d年%(month)d月%(day)d日") % {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+    }
 
 
 @dataclass
@@ -77,7 +87,7 @@ class Document:
 
     @property
     def date_label(self) -> str:
-        return f"{self.date.year}年{self.date.month}月{self.date.day}日"
+        return date_label(self.date)
 
     def numbered(self) -> list[tuple[str, Section]]:
         """Sections with their official numbering: 一、二、三、…"""

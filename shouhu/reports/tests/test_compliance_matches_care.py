@@ -6,7 +6,7 @@ import pytest
 from shouhu.care.selectors import compliance_for
 from shouhu.factories import ExemptionFactory, QuotaFactory
 from shouhu.reports.selectors.base import code_in_url
-from shouhu.reports.selectors.care import _months_compliance, term_months
+from shouhu.reports.selectors.compliance import _months_compliance, term_months
 
 
 def _cells(quotas) -> list[tuple]:

@@ -33,7 +33,8 @@ from shouhu.reports.selectors import (
     without_guardian_for,
     without_proxy_for,
 )
-from shouhu.reports.selectors.care import TaskFigures, overall_of, task_figures
+from shouhu.reports.selectors.care import TaskFigures, task_figures
+from shouhu.reports.selectors.compliance import overall_of
 
 pytestmark = pytest.mark.django_db
 
