@@ -1,32 +1,56 @@
-"""Benchmarks on the full demo county (`make bench`).
+"""Benchmarks (`make bench`): the demo county and a synthetic county of 20,000 children.
 
-1. Migrate a throwaway SQLite database in a temporary directory and seed the demo county.
-2. Time the pages people wait on, through Django's test client (server time, no network):
-   the child list (as `head`, and the first page as `county`) and the county census.
-3. Time the one SQL query each page cannot do without, straight on the connection, to show how
-   much of the page is the database and how much is Python and templates.
-4. Print a table and merge the figures into var/bench.json, keeping the keys others wrote.
+1. The demo county: migrate a throwaway SQLite database, time `seed-demo` (`seed_demo_s`), then
+   time the pages people wait on through Django's test client (server time, no network):
+   the child list, the county census, a teacher's worklist and the county's compliance for the
+   month, each next to the one SQL query the page cannot do without.
+2. The synthetic county: `shouhu synth --children 20000 --months 12` into a second throwaway
+   database (`synth_20k_s`), then the census, the worklist and the compliance on it.
+3. The census import of 20,000 rows, when the registry provides `run_import_benchmark()`.
+4. The dashboard, when `/dashboard/` exists (`dashboard_figures`).
+5. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
+   {"value": …, "unit": "ms" | "s" | "MB", "raw_sql": … where there is one}.
 
-A page that does not answer 200 is reported, its figures are not written, and the script exits
-with status 1.
+Each county is measured in a process of its own (`run.py measure …`), with the clock set to
+the demo's day (2026-11-29), so the pages show the same work whatever the date. A page that
+does not answer 200 fails the run (exit status 1); a figure whose feature does not exist yet is
+skipped with a note. The machine is shared: the load average is printed with the figures.
 """
 
+import argparse
+import datetime
+import importlib
 import io
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 WARMUPS = 2
 RUNS = 15
+MIN_RUNS = 5
+BUDGET_S = 20.0  # a slow page stops after this much timing, once it has MIN_RUNS runs
 COUNTY = "511781"
 TERM = "2026-2027-1"
+MONTH = "2026-11"
+TODAY = datetime.date(2026, 11, 29)
+SYNTH_CHILDREN = 20000
+SYNTH_MONTHS = 12
+# Where the registry may keep `run_import_benchmark()` (issue 3).
+IMPORT_BENCHMARK_MODULES = (
+    "shouhu.registry.census_io.bench",
+    "shouhu.registry.census_io",
+    "shouhu.registry.bench",
+    "shouhu.registry.importing",
+)
 
 # One page of the county's child list: the children on the register within the county (by
 # school or by home village), with class and school, in pinyin order.
@@ -59,36 +83,117 @@ WHERE t.code = %(term)s AND s.region_id BETWEEN %(low)s AND %(high)s
 GROUP BY township
 """
 
+# A teacher's worklist: the children they are proxy parent of today, with the quota actions
+# done this month, last month and this term, and the home-visit tasks they still owe.
+WORKLIST_SQL = """
+SELECT c.id, c.name,
+       SUM(CASE WHEN l.kind = 'home_visit' AND l.done_on >= %(month)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN l.kind = 'home_visit' AND l.done_on < %(month)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN l.kind = 'parent_call' AND l.done_on >= %(month)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN l.kind = 'parent_call' AND l.done_on < %(month)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN l.kind = 'parent_letter' AND l.done_on >= %(term_start)s THEN 1 ELSE 0 END),
+       (SELECT COUNT(*) FROM care_visittask t
+        WHERE t.child_id = c.id AND t.assignee_id = p.carer_id AND t.done_on IS NULL)
+FROM care_pairing p
+JOIN registry_child c ON c.id = p.child_id
+LEFT JOIN care_careactionchild l
+       ON l.child_id = c.id AND l.done_on >= %(since)s AND l.done_on <= %(today)s
+WHERE p.carer_id = %(carer)s AND p.kind = 'proxy_parent' AND p.starts_on <= %(today)s
+  AND (p.ends_on IS NULL OR p.ends_on >= %(today)s) AND c.left_on IS NULL
+GROUP BY c.id, c.name, c.name_pinyin, p.carer_id
+ORDER BY c.name_pinyin
+"""
+
+# The county's compliance for a month, per township: the children owed that month (a proxy
+# parent since its first day, still on the register at its end), those with a home visit and a
+# call in the month, and those with a letter in the term. (The page also weighs exemptions and
+# each school's quota settings.)
+COMPLIANCE_SQL = """
+SELECT substr(s.region_id, 1, 9) AS township,
+       COUNT(*),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM care_careactionchild l WHERE l.child_id = c.id
+           AND l.kind = 'home_visit' AND l.done_on BETWEEN %(m0)s AND %(m1)s) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM care_careactionchild l WHERE l.child_id = c.id
+           AND l.kind = 'parent_call' AND l.done_on BETWEEN %(m0)s AND %(m1)s) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM care_careactionchild l WHERE l.child_id = c.id
+           AND l.kind = 'parent_letter' AND l.done_on BETWEEN %(t0)s AND %(t1)s) THEN 1 ELSE 0 END)
+FROM registry_child c
+JOIN org_schoolclass sc ON sc.id = c.school_class_id
+JOIN org_school s ON s.id = sc.school_id
+WHERE s.region_id BETWEEN %(low)s AND %(high)s
+  AND (c.left_on IS NULL OR c.left_on > %(m1)s)
+  AND EXISTS (SELECT 1 FROM care_pairing p WHERE p.child_id = c.id
+      AND p.kind = 'proxy_parent' AND p.starts_on <= %(m0)s
+      AND (p.ends_on IS NULL OR p.ends_on >= %(m0)s))
+GROUP BY township
+"""
+
 
 @dataclass
 class Measure:
-    """One line of the table: a page's median time, and the query it rests on."""
+    """One line of the table: a figure's median, and the query and selector behind a page."""
 
     key: str
     label: str
-    page_ms: float | None = None
+    unit: str = "ms"
+    value: float | None = None
     queries: int | None = None
     raw_sql_ms: float | None = None
-    error: str = ""
+    selector_ms: float | None = None
+    runs: int | None = None
+    error: str = ""  # the page failed: the run fails
+    skipped: str = ""  # the feature does not exist yet: noted, not failed
+    extra: dict = field(default_factory=dict)
+
+    def figure(self) -> dict:
+        result: dict = {"value": self.value, "unit": self.unit}
+        if self.raw_sql_ms is not None:
+            result["raw_sql"] = self.raw_sql_ms
+        if self.queries is not None:
+            result["queries"] = self.queries
+        if self.selector_ms is not None:
+            result["selector_ms"] = self.selector_ms
+        return result | self.extra
 
 
-def median_ms(*, run: Callable[[], object]) -> float:
-    """The median wall time of `run` over RUNS runs, after WARMUPS that are not counted."""
+# --- timing -----------------------------------------------------------------------------------
+
+
+def median_ms(*, run: Callable[[], object]) -> tuple[float, int]:
+    """The median wall time of `run` over up to RUNS runs after WARMUPS uncounted ones; a slow
+    run stops after BUDGET_S once it has MIN_RUNS. Returns the median and the runs counted."""
     for _ in range(WARMUPS):
         run()
-    times = []
-    for _ in range(RUNS):
+    times: list[float] = []
+    spent = 0.0
+    while len(times) < RUNS and (len(times) < MIN_RUNS or spent < BUDGET_S):
         started = time.perf_counter()
         run()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        elapsed = time.perf_counter() - started
+        spent += elapsed
+        times.append(elapsed * 1000)
+    return round(statistics.median(times), 2), len(times)
+
+
+def url_exists(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return True
 
 
 def measure_page(measure: Measure, *, client, url: str) -> None:
-    """Time a GET of the page; a status other than 200 or an exception is the measure's error."""
+    """Time a GET of the page; a status other than 200 or an exception is the measure's error,
+    a URL that does not resolve is skipped (its feature is not there yet)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    if not url_exists(url):
+        measure.skipped = f"{url.split('?')[0]} does not exist yet"
+        return
     try:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -96,10 +201,11 @@ def measure_page(measure: Measure, *, client, url: str) -> None:
         measure.error = f"{type(exc).__name__}: {exc}"[:200]
         return
     if response.status_code != 200:
-        measure.error = f"HTTP {response.status_code} for {url}"
+        where = response.get("Location", "")
+        measure.error = f"HTTP {response.status_code} for {url}" + (f" → {where}" if where else "")
         return
     measure.queries = len(queries)
-    measure.page_ms = median_ms(run=lambda: client.get(url))
+    measure.value, measure.runs = median_ms(run=lambda: client.get(url))
 
 
 def measure_sql(measure: Measure, *, sql: str, params: dict) -> None:
@@ -113,7 +219,270 @@ def measure_sql(measure: Measure, *, sql: str, params: dict) -> None:
     if not run():
         measure.error = measure.error or "the raw query found no rows"
         return
-    measure.raw_sql_ms = median_ms(run=run)
+    measure.raw_sql_ms, _runs = median_ms(run=run)
+
+
+def measure_selector(measure: Measure, *, run: Callable[[], object] | None) -> None:
+    if run is not None:
+        measure.selector_ms, _runs = median_ms(run=run)
+
+
+def selector(module: str, name: str) -> Callable | None:
+    """A selector of another app, or None when it is not there yet."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+# --- logging in -------------------------------------------------------------------------------
+
+
+def login(client, username: str):
+    """A client logged in as the user, second factor passed for the roles that must use one
+    (as the test suite does it: a confirmed authenticator, and its id in the session)."""
+    from django.conf import settings
+
+    from shouhu.accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = None
+    if user.role in getattr(settings, "SHOUHU_TWO_FACTOR_ROLES", ()):
+        try:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+        except ImportError:
+            TOTPDevice = None  # noqa: N806 - no second factor in this version
+        if TOTPDevice is not None:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    client.force_login(user)
+    if device is not None:
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return user
+
+
+# --- the figures of one county ----------------------------------------------------------------
+
+
+def dashboard_figures(client, *, key: str) -> list[Measure]:
+    """The dashboard (issue 6), as the county officer sees it: `dashboard_demo_ms` on the demo
+    county, `dashboard_20k_ms` on the synthetic one. Skipped until `/dashboard/` exists."""
+    measure = Measure(key, "dashboard /dashboard/, county")
+    measure_page(measure, client=client, url="/dashboard/")
+    return [measure]
+
+
+def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]:
+    """The teacher's worklist (`/`) and the county's compliance for this month."""
+    from shouhu.accounts.models import User
+    from shouhu.org.models import Region, subtree_range
+
+    low, high = subtree_range(COUNTY)
+    teacher = User.objects.get(username="teacher")
+    county = User.objects.get(username="county")
+    worklist = Measure(f"worklist{suffix}_ms", "worklist /, teacher (3 children)")
+    measure_page(worklist, client=client_teacher, url="/")
+    worklist_for = selector("shouhu.care.selectors", "worklist_for")
+    if worklist_for is None:
+        worklist.skipped = worklist.skipped or "care.selectors.worklist_for does not exist yet"
+    elif not worklist.error:
+        measure_selector(worklist, run=lambda: worklist_for(teacher, today=TODAY))
+        first = TODAY.replace(day=1)
+        last_month = (first - datetime.timedelta(days=1)).replace(day=1)
+        measure_sql(
+            worklist,
+            sql=WORKLIST_SQL,
+            params={
+                "carer": teacher.pk,
+                "today": TODAY.isoformat(),
+                "month": first.isoformat(),
+                "since": min(last_month, datetime.date(2026, 9, 1)).isoformat(),
+                "term_start": "2026-09-01",
+            },
+        )
+    compliance = Measure(
+        f"compliance_county_month{suffix}_ms", f"compliance /care/compliance/ {COUNTY} {MONTH}"
+    )
+    measure_page(
+        compliance, client=client_county, url=f"/care/compliance/?scope={COUNTY}&month={MONTH}"
+    )
+    compliance_for = selector("shouhu.care.selectors", "compliance_for")
+    if compliance_for is not None and not compliance.error and not compliance.skipped:
+        node = Region.objects.get(code=COUNTY.ljust(12, "0"))
+        measure_selector(
+            compliance,
+            run=lambda: compliance_for(county, node=node, month=MONTH, today=TODAY),
+        )
+        measure_sql(
+            compliance,
+            sql=COMPLIANCE_SQL,
+            params={
+                "low": low,
+                "high": high,
+                "m0": "2026-11-01",
+                "m1": "2026-11-30",
+                "t0": "2026-09-01",
+                "t1": "2027-01-20",
+            },
+        )
+    return [worklist, compliance]
+
+
+def county_figures(*, county: str, db: str, seed: bool) -> dict:
+    """Measure one county in this process: set up Django on its database, seed the demo if
+    asked, log in, time the pages. Returns the measures and the seeding time."""
+    os.environ["SHOUHU_DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "shouhu.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from shouhu.org.models import subtree_range
+
+    result: dict = {"measures": []}
+    if seed:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        call_command("seed_demo", stdout=io.StringIO())
+        result["seed_demo_s"] = round(time.perf_counter() - started, 2)
+    # Time the pages as production runs them: no query log, no debug pages.
+    settings.DEBUG = False
+    low, high = subtree_range(COUNTY)
+    clients = {name: Client() for name in ("head", "county", "teacher")}
+    for name, client in clients.items():
+        login(client, name)
+    measures: list[Measure] = []
+    suffix = "" if county == "demo" else "_20k"
+    if county == "demo":
+        county_list = Measure("child_list_ms", "child list /children/, county, page 1")
+        head_list = Measure("child_list_head_ms", "child list /children/, head teacher")
+        measure_page(county_list, client=clients["county"], url="/children/")
+        measure_sql(county_list, sql=CHILD_PAGE_SQL, params={"low": low, "high": high})
+        measure_page(head_list, client=clients["head"], url="/children/")
+        measures += [county_list, head_list]
+    census = Measure(f"census_county{suffix}_ms", f"census /census/?scope={COUNTY}&term={TERM}")
+    measure_page(census, client=clients["county"], url=f"/census/?scope={COUNTY}&term={TERM}")
+    measure_sql(census, sql=CENSUS_SQL, params={"term": TERM, "low": low, "high": high})
+    measures.append(census)
+    measures += care_figures(clients["teacher"], clients["county"], suffix=suffix)
+    dashboard_key = "dashboard_demo_ms" if county == "demo" else "dashboard_20k_ms"
+    measures += dashboard_figures(clients["county"], key=dashboard_key)
+    result["measures"] = [asdict(m) for m in measures]
+    return result
+
+
+def measure_main(args) -> int:
+    """`run.py measure`: one county's figures as one JSON line on stdout, the clock on
+    2026-11-29 (10:00 in China) if time_machine is installed."""
+    try:
+        import time_machine
+
+        moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+        travel = time_machine.travel(moment, tick=True)
+    except ImportError:
+        travel = None
+    if travel is not None:
+        with travel:
+            result = county_figures(county=args.county, db=args.db, seed=args.seed)
+    else:
+        result = county_figures(county=args.county, db=args.db, seed=args.seed)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def subprocess_figures(county: str, db: Path, *, seed: bool) -> dict:
+    command = [sys.executable, str(Path(__file__)), "measure", "--county", county, "--db", str(db)]
+    done = subprocess.run(  # noqa: S603 - this interpreter running this script
+        [*command, *(["--seed"] if seed else [])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"measuring the {county} county failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def shouhu(db: Path, *args: str) -> float:
+    """Run a `shouhu` command on the database; its wall time in seconds."""
+    env = {**os.environ, "SHOUHU_DATABASE_URL": f"sqlite:///{db}"}
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - the project's own command
+        [str(Path(sys.executable).parent / "shouhu"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"shouhu {' '.join(args)} failed:\n{done.stderr[-4000:]}")
+    for line in done.stdout.strip().splitlines():
+        print(f"  {line}", flush=True)
+    return seconds
+
+
+def demo_rows(db: Path) -> list[Measure]:
+    """seed-demo and the demo county's pages; a failure is the run's error, not a crash."""
+    print("demo county: migrate, seed-demo, measure …", flush=True)
+    try:
+        demo = subprocess_figures("demo", db, seed=True)
+    except RuntimeError as exc:
+        return [Measure("seed_demo_s", "seed-demo, full demo county", unit="s", error=str(exc))]
+    seed = Measure("seed_demo_s", "seed-demo, full demo county", unit="s")
+    seed.value = demo["seed_demo_s"]
+    return [seed, *(Measure(**m) for m in demo["measures"])]
+
+
+def synth_rows(db: Path) -> list[Measure]:
+    """`shouhu synth` of 20,000 children, timed from the outside, and its pages."""
+    label = f"shouhu synth --children {SYNTH_CHILDREN} --months {SYNTH_MONTHS}"
+    synth = Measure("synth_20k_s", label, unit="s")
+    print(f"synthetic county: migrate, {label} …", flush=True)
+    try:
+        shouhu(db, "migrate", "--noinput", "-v0")
+        seconds = shouhu(
+            db, "synth", "--children", str(SYNTH_CHILDREN), "--months", str(SYNTH_MONTHS)
+        )
+        synth.value = round(seconds, 1)
+        print("synthetic county: measure …", flush=True)
+        measured = subprocess_figures("synth20k", db, seed=False)
+    except RuntimeError as exc:
+        synth.error = synth.error or str(exc)[-600:]
+        return [synth]
+    return [synth, *(Measure(**m) for m in measured["measures"])]
+
+
+def import_figures() -> tuple[dict, str]:
+    """The registry's import benchmark, when it exists: (figures, note). It builds its own
+    throwaway database in a process of its own."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    for module in IMPORT_BENCHMARK_MODULES:
+        run = selector(module, "run_import_benchmark")
+        if run is not None:
+            try:
+                return run(), ""
+            except RuntimeError as exc:
+                return {"import_20k_s": {"value": None, "unit": "s", "error": str(exc)[-600:]}}, ""
+    return {}, "run_import_benchmark() does not exist yet"
 
 
 def bench_json_merge(*, path: Path, figures: dict) -> None:
@@ -129,74 +498,93 @@ def bench_json_merge(*, path: Path, figures: dict) -> None:
     path.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n")
 
 
-def print_table(*, measures: list[Measure], seed_s: float) -> None:
+def print_table(rows: list[Measure], *, notes: list[str], loads: list[str]) -> None:
     def cell(value: float | None, digits: int = 1) -> str:
         return "—" if value is None else f"{value:.{digits}f}"
 
     print()
-    print(f"{'measure':<48}{'page ms':>10}{'queries':>9}{'raw SQL ms':>12}")
-    for m in measures:
+    header = f"{'figure':<34}{'value':>10} {'unit':<4}{'queries':>8}"
+    print(f"{header}{'raw SQL ms':>12}{'selector ms':>13}")
+    for m in rows:
         queries = "—" if m.queries is None else str(m.queries)
-        line = f"{m.label:<48}{cell(m.page_ms):>10}{queries:>9}{cell(m.raw_sql_ms, 2):>12}"
-        print(line + (f"   FAILED: {m.error}" if m.error else ""))
-    print(f"{'seed-demo (full county), s':<48}{seed_s:>10.1f}")
-    print(f"(median of {RUNS} runs after {WARMUPS} warm-ups; DEBUG off while timing)")
+        line = (
+            f"{m.key:<34}{cell(m.value):>10} {m.unit:<4}{queries:>8}"
+            f"{cell(m.raw_sql_ms, 2):>12}{cell(m.selector_ms):>13}"
+        )
+        if m.error:
+            line += f"   FAILED: {m.error}"
+        elif m.skipped:
+            line += f"   skipped: {m.skipped}"
+        else:
+            line += f"   {m.label}"
+        print(line)
+    print(
+        f"(pages: median of up to {RUNS} runs after {WARMUPS} warm-ups, server time through the "
+        "test client, DEBUG off; clock set to 2026-11-29)"
+    )
+    for note in notes:
+        print(f"note: {note}")
+    print(f"load average (1, 5, 15 min) on this shared machine: {' → '.join(loads)}")
+
+
+def load_average() -> str:
+    return ", ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command")
+    measure = commands.add_parser("measure", help="measure one county (used by the run itself)")
+    measure.add_argument("--county", choices=["demo", "synth20k"], required=True)
+    measure.add_argument("--db", required=True)
+    measure.add_argument("--seed", action="store_true", help="migrate and seed the demo first")
+    parser.add_argument("--skip-synth", action="store_true", help="leave out the 20k county")
+    parser.add_argument("--skip-import", action="store_true", help="leave out the import")
+    args = parser.parse_args()
+    if args.command == "measure":
+        return measure_main(args)
+
+    loads = [load_average()]
+    rows: list[Measure] = []
+    notes: list[str] = []
+    figures: dict = {}
     with tempfile.TemporaryDirectory(prefix="shouhu-bench-") as tmp:
-        os.environ["SHOUHU_DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        os.environ["DJANGO_SETTINGS_MODULE"] = "shouhu.settings"
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connections
-        from django.test import Client
-
-        from shouhu.accounts.models import User
-        from shouhu.org.models import subtree_range
-
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        call_command("seed_demo", stdout=io.StringIO())
-        seed_s = time.perf_counter() - started
-
-        # Time the pages as production runs them: no query log, no debug pages.
-        settings.DEBUG = False
-        low, high = subtree_range(COUNTY)
-        head, county = Client(), Client()
-        head.force_login(User.objects.get(username="head"))
-        county.force_login(User.objects.get(username="county"))
-
-        county_list = Measure("child_list_ms", "child list /children/, county, page 1")
-        head_list = Measure("child_list_head_ms", "child list /children/, head teacher")
-        census = Measure("census_county_ms", f"census /census/?scope={COUNTY}&term={TERM}")
-        measure_page(county_list, client=county, url="/children/")
-        measure_sql(county_list, sql=CHILD_PAGE_SQL, params={"low": low, "high": high})
-        measure_page(head_list, client=head, url="/children/")
-        measure_page(census, client=county, url=f"/census/?scope={COUNTY}&term={TERM}")
-        measure_sql(census, sql=CENSUS_SQL, params={"term": TERM, "low": low, "high": high})
-        measures = [county_list, head_list, census]
-
-        print_table(measures=measures, seed_s=seed_s)
-        figures: dict = {"seed_demo_s": {"value": round(seed_s, 2), "unit": "s"}}
-        for m in measures:
-            if m.error or m.page_ms is None:
-                continue
-            figures[m.key] = {"value": round(m.page_ms, 2), "unit": "ms", "queries": m.queries}
-            if m.raw_sql_ms is not None:
-                figures[m.key]["raw_sql"] = round(m.raw_sql_ms, 3)
-        path = Path(settings.VAR_DIR) / "bench.json"
-        bench_json_merge(path=path, figures=figures)
-        print(f"written: {path}")
-        connections.close_all()
-        failed = [m for m in measures if m.error]
-        for m in failed:
-            print(f"error: {m.label}: {m.error}", file=sys.stderr)
-        return 1 if failed else 0
+        rows += demo_rows(Path(tmp) / "demo.sqlite3")
+        if not args.skip_synth:
+            rows += synth_rows(Path(tmp) / "synth.sqlite3")
+        loads.append(load_average())
+    if not args.skip_import:
+        print("census import of 20,000 rows …", flush=True)
+        imported, note = import_figures()
+        if note:
+            notes.append(note)
+        for key, figure in imported.items():
+            rows.append(
+                Measure(
+                    key,
+                    "census import, 20,000 rows",
+                    unit=figure.get("unit", ""),
+                    value=figure.get("value"),
+                    error=figure.get("error", ""),
+                    extra={k: v for k, v in figure.items() if k not in ("value", "unit", "error")},
+                )
+            )
+            if not figure.get("error"):
+                figures[key] = figure
+    loads.append(load_average())
+    for m in rows:
+        if m.skipped:
+            notes.append(f"{m.key} skipped: {m.skipped}")
+        elif not m.error and m.value is not None and m.key not in figures:
+            figures[m.key] = m.figure()
+    print_table(rows, notes=notes, loads=loads)
+    path = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var")) / "bench.json"
+    bench_json_merge(path=path, figures=figures)
+    print(f"written: {path}")
+    failed = [m for m in rows if m.error]
+    for m in failed:
+        print(f"error: {m.key}: {m.error}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 `county_plan(children=…, seed=…, layout=…)` is a pure function: the same arguments always give
 the same classes, children, parents, guardians and flags (a child's family is drawn by
-`shouhu.demo.families`; the care work by `shouhu.demo.care_plan`). `shouhu.demo.services` then
+`shouhu.demo.families`; the care work by `shouhu.demo.care`). `shouhu.demo.services` then
 writes the plan. Keeping the two apart lets tests check the full-size county (for example that
 the demo head teacher's class has enough left-behind children) without seeding it. The layout
 (townships and schools) is the demo county's unless `shouhu.demo.synth` draws a larger one.
@@ -412,9 +412,11 @@ def _set_pupils(draw: Draw, *, classes: list[ClassPlan], children: list[ChildPla
 def _head_class(
     layout: data.Layout, *, classes: list[ClassPlan], children: list[ChildPlan]
 ) -> ClassPlan:
-    """The demo head teacher's class: the demo school's class with most left-behind children."""
+    """The demo head teacher's class: the demo school's class with most left-behind children,
+    above the first grade where there is one (its children have been here since last spring)."""
     counts: Counter[str] = Counter(
         c.class_key for c in children if c.left_on is None and c.left_behind(previous=False)
     )
     candidates = [c for c in classes if c.school == layout.demo_school]
+    candidates = [c for c in candidates if c.grade > 1] or candidates
     return max(candidates, key=lambda c: (counts[c.key], -c.grade, -c.section))

@@ -1,9 +1,9 @@
 """Writing the demo county (`shouhu seed-demo`) or a synthetic one (`shouhu synth`) into an
 empty database.
 
-The plans decide everything (`shouhu.demo.plan` the county, `shouhu.demo.care_plan` its care
+The plans decide everything (`shouhu.demo.plan` the county, `shouhu.demo.care.planner` its care
 work); this module writes them. The children are written by `shouhu.demo.register` and the care
-work by `shouhu.demo.care_record`, in bulk but the way the registry's and the care services would
+work by `shouhu.demo.care.record`, in bulk but the way the registry's and the care services would
 write them. What has no service (regions, schools, classes, accounts) is created here directly,
 each row validated with `full_clean()` where that costs no more than a query or two.
 """
@@ -20,8 +20,9 @@ from django.db import transaction
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
 from shouhu.demo import data
-from shouhu.demo.care_plan import TermData, Window, care_plan, care_window
-from shouhu.demo.care_record import CareCounts, care_write
+from shouhu.demo.care.calendar import TermData, Window, care_window
+from shouhu.demo.care.planner import care_plan
+from shouhu.demo.care.record import CareCounts, care_write
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import children_register_bulk
 from shouhu.demo.synth import synthetic_layout
@@ -96,7 +97,7 @@ def demo_seed(
     2. Accounts: one per role, and a head teacher for every class.
     3. Each class's enrolment in both terms.
     4. Children with parents, guardians, flags and both terms' snapshots (`demo.register`).
-    5. Care work from last March to 2026-11-29 (`demo.care_plan`): proxy parents, buddies,
+    5. Care work from last March to 2026-11-29 (`demo.care`): proxy parents, buddies,
        care actions with gaps, signals and tasks.
     """
     started = time.perf_counter()

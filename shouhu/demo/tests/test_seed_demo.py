@@ -1,31 +1,23 @@
-"""The demo county as `shouhu seed-demo --children 200` writes it, and `shouhu demo-logins`.
+"""The demo county as `shouhu seed-demo --children 200` writes it (registry side), and
+`shouhu demo-logins`. The care work of the same county is tested in test_demo_care.py."""
 
-Seeding takes a few seconds, so the module seeds once and every test reads the same county. The
-seed runs inside a transaction that is rolled back when the module ends; each test's own
-transaction nests inside it, so nothing a test writes reaches the next one.
-"""
-
-import datetime
 import io
 import re
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.test import override_settings
 
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
-from shouhu.audit.models import AccessLog
+from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import Pairing
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import validate_id_number
 from shouhu.core.pinyin import name_keys
 from shouhu.demo import data
+from shouhu.demo.tests.conftest import SMALL, seed
 from shouhu.org.models import ClassEnrolment, Region, School, SchoolClass, Term
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -38,8 +30,6 @@ from shouhu.registry.models import (
 )
 from shouhu.registry.services import census_snapshot_take
 
-SMALL = 200
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as conftest.py sets per test
 CURRENT, PREVIOUS = data.CURRENT_TERM[0], data.PREVIOUS_TERM[0]
 DEMO_ROLES = {
     "admin": Role.ADMIN,
@@ -54,32 +44,6 @@ DEMO_ROLES = {
     "privacy": Role.PRIVACY_OFFICER,
 }
 SNAPSHOT_FIELDS = ["school_class_id", "category", "education", "civil", *[f.value for f in Flag]]
-
-
-def seed(*args: str) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The small county, seeded once for the module on 2026-11-29 and rolled back after it."""
-    moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with (
-        django_db_blocker.unblock(),
-        time_machine.travel(moment, tick=True),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-    ):
-        with transaction.atomic():
-            seed("--children", str(SMALL))
-            yield
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def small_county(seeded, db, frozen_today):
-    """Each test reads the module's county inside a transaction of its own."""
 
 
 def row_counts() -> dict[str, int]:
@@ -133,7 +97,13 @@ def test_teacher_and_volunteer_are_proxy_parents_from_the_start_of_term(small_co
     assert teacher_pairs.count() == 3
     assert all(p.child.school_class == head.scope_class for p in teacher_pairs)
     assert volunteer_pairs.count() == 2
-    assert {p.starts_on for p in Pairing.objects.all()} == {data.PAIRINGS_START}
+    demo_pairs = Pairing.objects.filter(
+        carer__username__in=["teacher", "head", "volunteer"], ends_on__isnull=True
+    )
+    assert {p.starts_on for p in demo_pairs} == {data.PAIRINGS_START}
+    assert not Pairing.objects.filter(
+        carer__username__in=["teacher", "volunteer"], ends_on__isnull=False
+    )
     assert Child.objects.visible_to(User.objects.get(username="volunteer")).count() == 2
 
 
@@ -217,6 +187,26 @@ def test_snapshots_written_in_bulk_are_those_census_snapshot_take_freezes(small_
             child=child, term=snapshot.term, source=snapshot.source, day=snapshot.surveyed_on
         )
         assert snapshot_values(retaken) == snapshot_values(snapshot)
+
+
+def test_a_change_over_the_summer_is_in_the_files_history_as_child_update_leaves_it(
+    small_county,
+):
+    changed = set(Parent.history.filter(history_type="~").values_list("child_id", flat=True))
+    for child in Child.objects.filter(pk__in=changed).select_related("school_class"):
+        for parent in child.parents.all():
+            rows = list(parent.history.order_by("history_date", "history_id"))
+            assert rows[0].history_type == "+"
+            assert rows[0].history_date.date() == child.registered_on
+            assert (rows[-1].status, rows[-1].employer) == (parent.status, parent.employer)
+        change = child.parents.first().history.filter(history_type="~").first()
+        if change is None:
+            change = child.parents.last().history.get(history_type="~")
+        autumn = child.snapshots.get(term__code=CURRENT)
+        assert change.history_date.date() == autumn.surveyed_on
+        assert change.history_user == child.school_class.head_teacher
+        assert child.history.filter(history_type="~").exists()
+        assert AccessLog.objects.filter(child=child, action=AccessAction.UPDATE).count() == 1
 
 
 def test_a_change_over_the_summer_shows_in_the_two_censuses(small_county):

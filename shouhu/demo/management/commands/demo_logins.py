@@ -63,8 +63,12 @@ class Command(BaseCommand):
             cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
             out("  ".join([*cells, row[-1]]))
         out("")
-        out("各班班主任账号形如 t2151178101-3-2（学校标识码-年级-班），密码相同。")
-        out("Each class also has a head-teacher login such as t2151178101-3-2, same password.")
+        out("各班班主任账号形如 t2151178101-3-2（学校标识码-年级-班），任课教师（代理家长）形如")
+        out("rk2151178101-01，志愿者形如 zy001，密码相同。")
+        out(
+            "Each class also has a head-teacher login such as t2151178101-3-2; subject teachers who"
+        )
+        out("are proxy parents log in as rk2151178101-01, volunteers as zy001; same password.")
 
 
 def _width(text: str) -> int:

@@ -7,7 +7,10 @@ from shouhu.demo.services import SeedSummary, demo_database_empty, demo_seed
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：万源市的乡镇、学校、班级、留守儿童和各角色演示账号。Load the demo county."
+    help = (
+        "载入演示数据：万源市的乡镇、学校、班级、留守儿童、各角色演示账号，以及结对帮扶和关爱记录。"
+        "Load the demo county with its care work."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Max, Model
+from django.utils import timezone
 
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
@@ -42,7 +43,7 @@ from shouhu.care.models import (
 from shouhu.care.services import carer_may_pair
 from shouhu.core.visibility import may_read_counselling
 from shouhu.demo import data
-from shouhu.demo.care_plan import CarePlan, PairingPlan
+from shouhu.demo.care.plans import CarePlan, PairingPlan
 from shouhu.demo.plan import CountyPlan
 from shouhu.org.models import School, SchoolClass
 from shouhu.registry.models import Child
@@ -195,6 +196,7 @@ def _actions(
     author_ids = {name: user.pk for name, user in users.items()}
     child_ids = [record.pk for record in records]
     first_id = _next_id(CareAction)
+    db = connections[DEFAULT_DB_ALIAS]
     link_date = CareActionChild._meta.get_field("done_on")
     dates: dict[datetime.date, object] = {}
     links = 0
@@ -218,10 +220,10 @@ def _actions(
             row.clean()
             rows.append(row)
         _insert(CareAction, rows)
-        link_rows = []
+        link_rows: list[tuple] = []
         for n, a in enumerate(planned, start=first):
             if a.done_on not in dates:
-                dates[a.done_on] = link_date.get_db_prep_save(a.done_on, connection)
+                dates[a.done_on] = link_date.get_db_prep_save(a.done_on, db)
             day = dates[a.done_on]
             link_rows.extend(
                 (first_id + n, child_ids[i], a.kind, day) for i in dict.fromkeys(a.children)
@@ -239,18 +241,32 @@ def _next_id(model: type[Model]) -> int:
 
 def _insert(model: type[Model], rows: Sequence[Model]) -> None:
     """Insert model instances with their ids, saving what each field saves (`pre_save`, then
-    `get_db_prep_save`: defaults such as `created_at`, the encryption of a summary, dates) as
-    `bulk_create` does, in one `executemany` instead of its slower per-row assembly."""
-    fields = [f for f in model._meta.concrete_fields]
-    values = [
-        tuple(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields) for row in rows
-    ]
+    `get_db_prep_save`: the encryption of a summary, dates) as `bulk_create` does, in one
+    `executemany` instead of its slower per-row assembly. The rows of one call share one
+    creation time."""
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = list(model._meta.concrete_fields)
+    now = timezone.now()
+    prepared: dict[tuple[str, object], object] = {}  # dates repeat: adapt each once
+
+    def value(field, row):
+        raw = now if getattr(field, "auto_now_add", False) else field.pre_save(row, True)
+        if isinstance(raw, datetime.date):
+            key = (field.name, raw)
+            if key not in prepared:
+                prepared[key] = field.get_db_prep_save(raw, db)
+            return prepared[key]
+        return field.get_db_prep_save(raw, db)
+
+    values = [tuple(value(f, row) for f in fields) for row in rows]
     _insert_values(model, [f.name for f in fields], values)
 
 
 def _insert_values(model: type[Model], names: list[str], values: list[tuple]) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    columns = ", ".join(quote(fields[name].column) for name in names)
     marks = ", ".join(["%s"] * len(names))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
@@ -259,6 +275,7 @@ def _insert_values(model: type[Model], names: list[str], values: list[tuple]) ->
 
 def _sequence_reset(model: type[Model]) -> None:
     """After rows inserted with their ids, PostgreSQL's id sequence must move past them."""
+    connection = connections[DEFAULT_DB_ALIAS]
     statements = connection.ops.sequence_reset_sql(no_style(), [model])
     if statements:
         with connection.cursor() as cursor:
