@@ -19,7 +19,7 @@ from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
 from shouhu.org.selectors import class_in_scope, classes_for, term_current, terms_all
 from shouhu.registry.contact_card import contact_cards_pdf
 from shouhu.registry.forms import ChildFilterForm, ChildForm, FlagsForm, GuardianForm, ParentForm
-from shouhu.registry.models import Child, Guardian, ParentRole
+from shouhu.registry.models import Child, ParentRole
 from shouhu.registry.selectors import (
     ChildFilters,
     child_get_for,
@@ -101,7 +101,7 @@ def child_detail(request, public_id):
     for parent in parents:
         parent.shown_phone = fields[f"{parent.role}_phone"]
         parent.shown_employer = fields[f"{parent.role}_employer"]
-    guardian = Guardian.objects.filter(child=child).first()
+    guardian = getattr(child, "guardian", None)  # loaded with the child by child_get_for
     context = {
         "child": child,
         "tab": tab,
@@ -123,7 +123,7 @@ def _forms(request, *, child: Child | None):
     """The four forms of the file page, bound to POST data when there is some."""
     data = request.POST if request.method == "POST" else None
     parents = {p.role: p for p in child.parents.all()} if child else {}
-    guardian = Guardian.objects.filter(child=child).first() if child else None
+    guardian = getattr(child, "guardian", None) if child else None
     open_flags = [f.flag for f in child.flags.filter(until__isnull=True)] if child else []
     return {
         "child": ChildForm(data, instance=child, classes=classes_for(request.user)),
