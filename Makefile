@@ -54,7 +54,8 @@ test-postgres: venv ## Run the test suite on a throwaway PostgreSQL 15 cluster
 	bash scripts/with-postgres.sh $(BIN)/pytest -q
 
 test-browser: venv system-deps ## Run the browser tests (Playwright driving Chromium)
-	$(BIN)/pytest -q -m browser
+	mkdir -p var
+	SHOUHU_SQLITE_TEST_FILE=var/test-browser.sqlite3 $(BIN)/pytest -q -m browser --create-db
 
 lint: venv ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .

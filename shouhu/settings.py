@@ -137,7 +137,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
+    # Browser tests run a threaded live server: an in-memory test database shares one cache whose
+    # table locks fail at once, while a file in WAL mode makes concurrent writers wait their turn.
+    if os.environ.get("SHOUHU_SQLITE_TEST_FILE"):
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["SHOUHU_SQLITE_TEST_FILE"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
