@@ -8,7 +8,9 @@
    database (`synth_20k_s`), then the census, the worklist and the compliance on it.
 3. The census import of 20,000 rows, when the registry provides `run_import_benchmark()`.
 4. The dashboard, when `/dashboard/` exists (`dashboard_figures`).
-5. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
+5. The county's semester work summary as a PDF, as the county officer exports it
+   (`summary_figures`; the reports issue asks for under 10 seconds): a few runs only, it is slow.
+6. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
    {"value": …, "unit": "ms" | "s" | "MB", "raw_sql": … where there is one}.
 
 Each county is measured in a process of its own (`run.py measure …`), with the clock set to
@@ -38,6 +40,9 @@ WARMUPS = 2
 RUNS = 15
 MIN_RUNS = 5
 BUDGET_S = 20.0  # a slow page stops after this much timing, once it has MIN_RUNS runs
+# The summary PDF takes seconds: its first export (the one that counts the queries) is the
+# warm-up, then the median of this many.
+SUMMARY_RUNS = 3
 COUNTY = "511781"
 TERM = "2026-2027-1"
 MONTH = "2026-11"
@@ -159,14 +164,21 @@ class Measure:
 # --- timing -----------------------------------------------------------------------------------
 
 
-def median_ms(*, run: Callable[[], object]) -> tuple[float, int]:
-    """The median wall time of `run` over up to RUNS runs after WARMUPS uncounted ones; a slow
-    run stops after BUDGET_S once it has MIN_RUNS. Returns the median and the runs counted."""
-    for _ in range(WARMUPS):
+def median_ms(
+    *,
+    run: Callable[[], object],
+    warmups: int = WARMUPS,
+    runs: int = RUNS,
+    min_runs: int = MIN_RUNS,
+) -> tuple[float, int]:
+    """The median wall time of `run` over up to `runs` runs after `warmups` uncounted ones; a
+    slow run stops after BUDGET_S once it has `min_runs`. Returns the median and the runs
+    counted."""
+    for _ in range(warmups):
         run()
     times: list[float] = []
     spent = 0.0
-    while len(times) < RUNS and (len(times) < MIN_RUNS or spent < BUDGET_S):
+    while len(times) < runs and (len(times) < min_runs or spent < BUDGET_S):
         started = time.perf_counter()
         run()
         elapsed = time.perf_counter() - started
@@ -185,9 +197,18 @@ def url_exists(path: str) -> bool:
     return True
 
 
-def measure_page(measure: Measure, *, client, url: str) -> None:
-    """Time a GET of the page; a status other than 200 or an exception is the measure's error,
-    a URL that does not resolve is skipped (its feature is not there yet)."""
+def measure_page(
+    measure: Measure,
+    *,
+    client,
+    url: str,
+    warmups: int = WARMUPS,
+    runs: int = RUNS,
+    content_type: str = "",
+) -> None:
+    """Time a GET of the page; a status other than 200 (or another content type than the one
+    asked for) or an exception is the measure's error, a URL that does not resolve is skipped
+    (its feature is not there yet). A measure in seconds gets its median in seconds."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -204,8 +225,15 @@ def measure_page(measure: Measure, *, client, url: str) -> None:
         where = response.get("Location", "")
         measure.error = f"HTTP {response.status_code} for {url}" + (f" → {where}" if where else "")
         return
+    if content_type and not response.get("Content-Type", "").startswith(content_type):
+        measure.error = f"{response.get('Content-Type')} for {url}, not {content_type}"
+        return
     measure.queries = len(queries)
-    measure.value, measure.runs = median_ms(run=lambda: client.get(url))
+    measure.value, measure.runs = median_ms(
+        run=lambda: client.get(url), warmups=warmups, runs=runs, min_runs=min(runs, MIN_RUNS)
+    )
+    if measure.unit == "s":
+        measure.value = round(measure.value / 1000, 2)
 
 
 def measure_sql(measure: Measure, *, sql: str, params: dict) -> None:
@@ -274,6 +302,37 @@ def dashboard_figures(client, *, key: str) -> list[Measure]:
     county, `dashboard_20k_ms` on the synthetic one. Skipped until `/dashboard/` exists."""
     measure = Measure(key, "dashboard /dashboard/, county")
     measure_page(measure, client=client, url="/dashboard/")
+    return [measure]
+
+
+def summary_figures(client, county_user, *, key: str) -> list[Measure]:
+    """The county's work summary for the term as a PDF, exported by the county officer from
+    /reports/summary/pdf/ (the reports issue: under 10 seconds): `summary_county_s` on the
+    demo county, `summary_county_20k_s` on the synthetic one, the median of SUMMARY_RUNS exports
+    after the first. Beside it, in `selector_ms`, building the summary without rendering the
+    PDF (`summary_build`, as `shouhu summary` calls it), once: the rest is WeasyPrint."""
+    from shouhu.org.models import Region, Term
+
+    measure = Measure(key, f"summary PDF /reports/summary/pdf/ {COUNTY} {TERM}", unit="s")
+    measure_page(
+        measure,
+        client=client,
+        url=f"/reports/summary/pdf/?scope={COUNTY}&term={TERM}",
+        warmups=0,
+        runs=SUMMARY_RUNS,
+        content_type="application/pdf",
+    )
+    summary_build = selector("shouhu.reports.summary.sections", "summary_build")
+    draft_for = selector("shouhu.reports.selectors.drafts", "summary_draft_for")
+    if summary_build is not None and draft_for is not None and measure.value is not None:
+        node = Region.objects.get(code=COUNTY.ljust(12, "0"))
+        term = Term.objects.get(code=TERM)
+
+        def build() -> object:
+            draft = draft_for(county_user, node=node, term=term)
+            return summary_build(county_user, node=node, term=term, draft=draft)
+
+        measure.selector_ms, _runs = median_ms(run=build, warmups=0, runs=1, min_runs=1)
     return [measure]
 
 
@@ -346,6 +405,7 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
     from django.core.management import call_command
     from django.test import Client
 
+    from shouhu.accounts.models import User
     from shouhu.org.models import subtree_range
 
     result: dict = {"measures": []}
@@ -376,6 +436,8 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
     measures += care_figures(clients["teacher"], clients["county"], suffix=suffix)
     dashboard_key = "dashboard_demo_ms" if county == "demo" else "dashboard_20k_ms"
     measures += dashboard_figures(clients["county"], key=dashboard_key)
+    county_user = User.objects.get(username="county")
+    measures += summary_figures(clients["county"], county_user, key=f"summary_county{suffix}_s")
     result["measures"] = [asdict(m) for m in measures]
     return result
 
@@ -520,7 +582,8 @@ def print_table(rows: list[Measure], *, notes: list[str], loads: list[str]) -> N
         print(line)
     print(
         f"(pages: median of up to {RUNS} runs after {WARMUPS} warm-ups, server time through the "
-        "test client, DEBUG off; clock set to 2026-11-29)"
+        "test client, DEBUG off; clock set to 2026-11-29; the summary PDF: median of "
+        f"{SUMMARY_RUNS} after one warm-up)"
     )
     for note in notes:
         print(f"note: {note}")

@@ -29,6 +29,40 @@ def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def parse_weights(value: str, *, keys: tuple[str, ...], name: str) -> dict[str, int]:
+    """`key=N,key=N`: whole non-negative weights for some of `keys` (the others weigh 0), each
+    key once, not all zero. Anything else is ImproperlyConfigured, naming the variable, so that
+    a typo stops the start instead of silently changing every score."""
+    weights = dict.fromkeys(keys, 0)
+    named: set[str] = set()
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        key, sep, number = (part.strip() for part in item.partition("="))
+        if not sep or key not in keys:
+            raise ImproperlyConfigured(
+                f"{name}: {item.strip()!r} is not KEY=WEIGHT with KEY one of {', '.join(keys)}."
+            )
+        if key in named:
+            raise ImproperlyConfigured(f"{name}: {key} is given twice.")
+        named.add(key)
+        if not (number.isascii() and number.isdigit()):
+            raise ImproperlyConfigured(
+                f"{name}: the weight of {key} must be a whole number ≥ 0, not {number!r}."
+            )
+        weights[key] = int(number)
+    if not any(weights.values()):
+        raise ImproperlyConfigured(f"{name}: at least one weight must be above 0.")
+    return weights
+
+
+def env_weights(name: str, default: dict[str, int]) -> dict[str, int]:
+    value = os.environ.get(name)
+    if value is None:
+        return dict(default)
+    return parse_weights(value, keys=tuple(default), name=name)
+
+
 DEBUG = env_bool("SHOUHU_DEBUG", True)
 
 # Development-only values, refused in production below.
@@ -253,6 +287,12 @@ SHOUHU_TASK_DUE_DAYS = env_int("SHOUHU_TASK_DUE_DAYS", 3)
 SHOUHU_ESCALATE_HEAD_DAYS = env_int("SHOUHU_ESCALATE_HEAD_DAYS", 2)
 SHOUHU_ESCALATE_LEADER_DAYS = env_int("SHOUHU_ESCALATE_LEADER_DAYS", 5)
 SHOUHU_PROXY_LOAD_LIMIT = env_int("SHOUHU_PROXY_LOAD_LIMIT", 3)
+# 检查考核 (篇六, 篇七): the weight of each component of a teacher's or school's score
+# (shouhu.reports.selectors.assessment), e.g. "coverage=30,compliance=40,…"; unnamed ones weigh 0.
+SHOUHU_ASSESSMENT_WEIGHTS = env_weights(
+    "SHOUHU_ASSESSMENT_WEIGHTS",
+    {"coverage": 30, "compliance": 40, "tasks_on_time": 20, "not_escalated": 10},
+)
 
 LOGGING = {
     "version": 1,

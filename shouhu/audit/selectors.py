@@ -22,7 +22,10 @@ from shouhu.audit.models import (
     GuardianRequest,
     RequestStatus,
 )
+from shouhu.core.crypto import blind_index
+from shouhu.core.idnumber import normalise_id_number
 from shouhu.core.scoping import child_scope_q
+from shouhu.registry.models import Child
 
 # Actions that open one child's file: what "many files in a short time" counts.
 FILE_OPENING = (AccessAction.VIEW, AccessAction.REVEAL)
@@ -194,6 +197,15 @@ def request_get_for(user, public_id) -> GuardianRequest:
     if request is None:
         raise Http404
     return request
+
+
+def child_by_id_number_for(user, *, id_number: str) -> Child | None:
+    """The child with this ID number inside the user's scope, found by its keyed hash (the
+    number itself is stored encrypted), or None: a child outside the scope is not found."""
+    number = normalise_id_number(id_number)
+    if not number:
+        return None
+    return Child.objects.visible_to(user).filter(id_number_index=blind_index(number)).first()
 
 
 def grants_for(user) -> QuerySet[ExportGrant]:

@@ -41,12 +41,9 @@ from shouhu.audit.services import (
     guardian_request_close,
     guardian_request_record,
 )
-from shouhu.core.crypto import blind_index
-from shouhu.core.idnumber import normalise_id_number
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import TARGET_FIELD, RevealTarget, Visibility, visibility
 from shouhu.org.selectors import user_scope_node
-from shouhu.registry.models import Child
 from shouhu.registry.selectors import child_get_for
 
 
@@ -186,7 +183,7 @@ def requests(request):
     form = GuardianRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        child = _child_by_id_number(request.user, data.pop("id_number"))
+        child = selectors.child_by_id_number_for(request.user, id_number=data.pop("id_number"))
         if child is None:
             form.add_error("id_number", _("您的管辖范围内没有这个身份证号的儿童。"))
         else:
@@ -213,14 +210,6 @@ def requests(request):
             "today": timezone.localdate(),
         },
     )
-
-
-def _child_by_id_number(user, id_number: str) -> Child | None:
-    """The child with this ID number inside the user's scope, found by its keyed hash."""
-    number = normalise_id_number(id_number)
-    if not number:
-        return None
-    return Child.objects.visible_to(user).filter(id_number_index=blind_index(number)).first()
 
 
 @permission_required(Perm.PRIVACY_OFFICE)

@@ -8,19 +8,26 @@ a node outside the scope is a 404, a role without the permission a 403.
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
+    When,
 )
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,38 +41,41 @@ from shouhu.care.models import (
     Buddy,
     Pairing,
     PairingKind,
-    QuotaPeriod,
 )
 from shouhu.care.rules import (
     Period,
     QuotaRule,
-    TermDates,
-    is_school_month,
     month_from_key,
     month_of,
-    overlaps,
     percent,
     quota_effective,
-    term_period,
 )
 from shouhu.care.services import CARER_STAFF_ROLES, carer_may_pair
 from shouhu.care.statuses import (
     Cell,
     ChildStatus,
     Column,
-    annotate_statuses,
-    child_statuses,
-    columns_for,
+    carer_at,
+    columns_for_months,
     effective_quotas,
     grouped_sums,
-    level_below,
     quota_levels,
+    statuses_by_child,
     sum_by,
     terms_dates,
     total,
 )
-from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass, subtree_range
-from shouhu.org.selectors import node_within_user_scope, term_current
+from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass
+from shouhu.org.selectors import (
+    class_filter,
+    level_below,
+    node_code,
+    node_within_user_scope,
+    school_ids_under,
+    term_current,
+    unit_nodes,
+    units_by_school,
+)
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
 
 # Encrypted or free-text fields of the file that lists of children never show: not read, so
@@ -75,15 +85,6 @@ SEALED_CHILD_FIELDS = ("id_number", "address", "health_notes", "personality", "s
 
 def today_or(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
-
-
-def class_filter(node, prefix: str = "school_class__") -> Q:
-    """Rows whose class (reached through `prefix`) is under the node."""
-    if isinstance(node, SchoolClass):
-        return Q(**{f"{prefix}id": node.pk})
-    if isinstance(node, School):
-        return Q(**{f"{prefix}school_id": node.pk})
-    return Q(**{f"{prefix}school__region__code__range": subtree_range(node.prefix)})
 
 
 def current_proxies(day: datetime.date) -> QuerySet[Pairing]:
@@ -106,6 +107,7 @@ class ComplianceRow:
     name: str
     cells: list[Cell]
     url: str = ""
+    code: str = ""
 
 
 @dataclass
@@ -129,21 +131,6 @@ class Compliance:
     children: list[ChildRow] = field(default_factory=list)
 
 
-def node_code(node) -> str:
-    """The code that names a node in a URL: a region prefix, a school code, or class:ID."""
-    if isinstance(node, Region):
-        return node.prefix
-    if isinstance(node, School):
-        return node.code
-    return f"class:{node.pk}"
-
-
-def term_of_month(month: Period, terms: list[TermDates]) -> Period | None:
-    """The term a month falls in (the later one, should two touch the same month)."""
-    touching = [t for t in terms if overlaps(month.start, month.end, t.starts_on, t.ends_on)]
-    return term_period(max(touching, key=lambda t: t.starts_on)) if touching else None
-
-
 def _check_may_oversee(user, node) -> None:
     if not user.has_perm_to(Perm.CARE_OVERSEE):
         raise PermissionDenied
@@ -151,40 +138,69 @@ def _check_may_oversee(user, node) -> None:
         raise Http404
 
 
-def _schools_of(node) -> list[int]:
-    if isinstance(node, SchoolClass):
-        return [node.school_id]
-    if isinstance(node, School):
-        return [node.pk]
-    return list(
-        School.objects.filter(region__code__range=subtree_range(node.prefix)).values_list(
-            "pk", flat=True
-        )
-    )
+def _units(node, *, by: str = ""):
+    """How a node's children are grouped one level down: (expression, {key: (name, code)})."""
+    unit, nodes = unit_nodes(node, prefix="school_class__", by_school=by == "school")
+    return unit, {key: (n.name, node_code(n)) for key, n in nodes.items()}
 
 
-def _units_of(node, *, by: str = ""):
-    """How a node's children are grouped one level down: (expression, {key: (name, url code)})."""
-    if isinstance(node, SchoolClass):
-        return None, {}
-    if isinstance(node, School):
-        classes = SchoolClass.objects.filter(school=node).order_by("grade", "name")
-        return F("school_class_id"), {c.pk: (c.name, f"class:{c.pk}") for c in classes}
-    if by == "school" or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
-        schools = School.objects.filter(region__code__range=subtree_range(node.prefix))
-        return F("school_class__school_id"), {
-            s.pk: (s.name, s.code) for s in schools.order_by("code")
-        }
-    level = level_below(node)
-    length = PREFIX_LENGTH[level]
-    regions = Region.objects.filter(level=level, code__range=subtree_range(node.prefix))
-    return Substr("school_class__school__region_id", 1, length), {
-        r.prefix: (r.name, r.prefix) for r in regions.order_by("code")
-    }
+def as_month(month: Period | str | datetime.date | None, *, day: datetime.date) -> Period:
+    if month is None:
+        return month_of(day)
+    if isinstance(month, str):
+        return month_from_key(month)
+    if isinstance(month, datetime.date):
+        return month_of(month)
+    return month
 
 
 def compliance_url(code: str, month: Period) -> str:
     return f"{reverse('care:compliance')}?{urlencode({'scope': code, 'month': month.key})}"
+
+
+def compliance_months_for(
+    user, *, node, months: Sequence[Period], by: str = ""
+) -> dict[str, Compliance]:
+    """Compliance for a node in each of several months, by month key: for each quota in force,
+    the children owed, done and exempt, and % done, over the node and each unit one level down
+    (or every school, `by="school"`). Monthly quotas count in their month, termly ones in the
+    term the month falls in.
+
+    All the months are summed in ONE GROUP BY (statuses.sum_by), whatever the number of
+    children: building a query costs more than running it.
+    """
+    _check_may_oversee(user, node)
+    all_columns, of_month = columns_for_months(
+        effective_quotas(school_ids_under(node)), months, terms_dates()
+    )
+    children = Child.objects.visible_to(user).filter(class_filter(node, "school_class__"))
+    unit, names = _units(node, by=by)
+    sums = sum_by(children, all_columns, unit=F("school_class_id") if unit is None else unit)
+    result = {}
+    for month in months:
+        chosen = of_month[month.key]
+        columns = [replace(c, index=i) for i, c in enumerate(chosen)]
+
+        def cells(of_unit: list[Cell] | None, chosen=chosen) -> list[Cell]:
+            return [replace(of_unit[c.index]) if of_unit else Cell() for c in chosen]
+
+        by_unit = {key: cells(of_unit) for key, of_unit in sums.items()}
+        compliance = Compliance(
+            node=node, month=month, columns=columns, total=total(by_unit, columns)
+        )
+        if unit is not None and columns:
+            compliance.unit_label = _unit_label(node, by=by)
+            compliance.units = [
+                ComplianceRow(
+                    name=name,
+                    code=code,
+                    cells=by_unit.get(key) or cells(None),
+                    url=compliance_url(code, month),
+                )
+                for key, (name, code) in names.items()
+            ]
+        result[month.key] = compliance
+    return result
 
 
 def compliance_for(
@@ -195,73 +211,41 @@ def compliance_for(
     today: datetime.date | None = None,
     by: str = "",
 ) -> Compliance:
-    """Compliance for a node (region, school or class) in a month: for each quota in force, the
-    children owed, done and exempt, and % done, over the node and each unit one level down (or
-    every school, `by="school"`); for a school or class also per proxy parent, and for a class
-    per child. Monthly quotas count in that month, termly ones in the term the month falls in.
-
-    The sums are one GROUP BY per table, whatever the number of children.
-    """
-    _check_may_oversee(user, node)
+    """Compliance for a node (region, school or class) in a month (compliance_months_for);
+    for a school or class also per proxy parent, and for a class per child."""
     day = today_or(today)
-    if month is None:
-        month = month_of(day)
-    elif isinstance(month, str):
-        month = month_from_key(month)
-    elif isinstance(month, datetime.date):
-        month = month_of(month)
-    terms = terms_dates()
-    periods: dict[str, Period | None] = {
-        QuotaPeriod.MONTH: month if is_school_month(month, terms) else None,
-        QuotaPeriod.TERM: term_of_month(month, terms),
-    }
-    columns = columns_for(effective_quotas(_schools_of(node)), periods)
-    children = Child.objects.visible_to(user).filter(class_filter(node))
-    result = Compliance(node=node, month=month, columns=columns, total=[Cell() for _ in columns])
-    if not columns:
+    month = as_month(month, day=day)
+    result = compliance_months_for(user, node=node, months=[month], by=by)[month.key]
+    columns = result.columns
+    if not columns or not isinstance(node, (School, SchoolClass)):
         return result
-    unit, names = _units_of(node, by=by)
-    if unit is None:
-        sums = sum_by(children, columns, unit=F("school_class_id"))
-        result.total = total(sums, columns)
-    else:
-        sums = sum_by(children, columns, unit=unit)
-        result.total = total(sums, columns)
-        result.unit_label = _unit_label(node, by=by)
-        result.units = [
-            ComplianceRow(
-                name=name,
-                cells=sums.get(key, [Cell() for _ in columns]),
-                url=compliance_url(code, month),
-            )
-            for key, (name, code) in names.items()
-        ]
-    if isinstance(node, (School, SchoolClass)):
-        carer_on = min(month.end, day)
-        by_carer = sum_by(children, columns, unit=F("carer_id"), carer_on=carer_on)
-        carers = User.objects.defer("phone").in_bulk([k for k in by_carer if k is not None])
-        result.teachers = sorted(
-            (
-                ComplianceRow(name=str(carers[k]), cells=cells)
-                for k, cells in by_carer.items()
-                if k in carers and any(c.owed for c in cells)
-            ),
-            key=lambda r: r.name,
-        )
+    children = Child.objects.visible_to(user).filter(class_filter(node, "school_class__"))
+    carer_on = min(month.end, day)
+    by_carer = sum_by(children, columns, unit=F("carer_id"), carer_on=carer_on)
+    carers = User.objects.defer("phone").in_bulk([k for k in by_carer if k is not None])
+    result.teachers = sorted(
+        (
+            ComplianceRow(name=str(carers[k]), cells=cells)
+            for k, cells in by_carer.items()
+            if k in carers and any(c.owed for c in cells)
+        ),
+        key=lambda r: r.name,
+    )
     if isinstance(node, SchoolClass):
+        on_register = children.on_register()
+        since = min(c.period.start for c in columns)
         rows = list(
-            annotate_statuses(
-                children.on_register().defer(*SEALED_CHILD_FIELDS),
-                columns,
-                carer_on=min(month.end, day),
-            ).order_by("name_pinyin")
+            on_register.defer(*SEALED_CHILD_FIELDS)
+            .annotate(carer_id=carer_at(carer_on, since=since))
+            .order_by("name_pinyin")
         )
         carers = User.objects.defer("phone").in_bulk({r.carer_id for r in rows if r.carer_id})  # type: ignore[attr-defined]
+        statuses = statuses_by_child(on_register, columns, today=day)
         result.children = [
             ChildRow(
                 child=r,
                 carer=carers.get(r.carer_id),  # type: ignore[attr-defined]
-                statuses=child_statuses(r, columns, today=day),
+                statuses=statuses[r.pk],
             )
             for r in rows
         ]
@@ -271,7 +255,7 @@ def compliance_for(
 def _unit_label(node, *, by: str) -> str:
     if isinstance(node, School):
         return _("班级")
-    if by == "school" or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+    if units_by_school(node, by_school=by == "school"):
         return _("学校")
     return str(RegionLevel(level_below(node)).label)
 
@@ -296,10 +280,20 @@ class CoverageFigures:
     def percent_paired(self) -> float | None:
         return percent(self.needing - self.unpaired, self.needing)
 
-    def add_teacher(self, load: int) -> None:
-        self.teachers += 1
-        self.idle_teachers += load == 0
-        self.load[str(load) if load < 4 else "4+"] += 1
+    def add_children(
+        self, *, needing: int, unpaired: int, unsupervised: int, unsupervised_unpaired: int
+    ) -> None:
+        self.needing += needing
+        self.unpaired += unpaired
+        self.unsupervised += unsupervised
+        self.unsupervised_unpaired += unsupervised_unpaired
+
+    def add_teachers(self, loads: dict[int, int]) -> None:
+        """Add {load (4 for 4 or more): teachers carrying it}."""
+        for load, teachers in loads.items():
+            self.teachers += teachers
+            self.idle_teachers += teachers if load == 0 else 0
+            self.load[LOAD_BUCKETS[min(load, 4)]] += teachers
 
 
 @dataclass
@@ -307,6 +301,7 @@ class CoverageRow:
     name: str
     figures: CoverageFigures
     url: str = ""
+    code: str = ""
 
 
 @dataclass
@@ -339,35 +334,70 @@ def _needs_proxy(day: datetime.date):
     }
 
 
-def _teachers_in(school_ids: list[int], *, day: datetime.date) -> QuerySet[User]:
-    """The teachers and head teachers of the schools, each with their proxy-parent load."""
-    current = Q(pairings__kind=PairingKind.PROXY_PARENT, pairings__starts_on__lte=day) & (
-        Q(pairings__ends_on__isnull=True) | Q(pairings__ends_on__gte=day)
+def _teachers_in(node) -> QuerySet[User]:
+    """The active teachers and head teachers of the node's schools."""
+    school_ids = school_ids_under(node)
+    return User.objects.filter(
+        Q(scope_school_id__in=school_ids) | Q(scope_class__school_id__in=school_ids),
+        role__in=[Role.TEACHER, Role.HEAD_TEACHER],
+        is_active=True,
     )
-    return (
-        User.objects.defer("phone")
-        .filter(
-            Q(scope_school_id__in=school_ids) | Q(scope_class__school_id__in=school_ids),
-            role__in=[Role.TEACHER, Role.HEAD_TEACHER],
-            is_active=True,
-        )
+
+
+def _proxy_load(day: datetime.date) -> Coalesce:
+    """An annotation of a user: the children on the register they are proxy parent of."""
+    held = (
+        current_proxies(day)
+        .filter(carer=OuterRef("pk"), child__left_on__isnull=True)
+        .order_by()
+        .values("carer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+
+
+def _teacher_unit(node, *, by: str):
+    """The unit (as `unit_nodes` keys it) a teacher falls in, as an expression over the user."""
+    if isinstance(node, SchoolClass):
+        return Value(None, output_field=IntegerField())
+    if isinstance(node, School):
+        return F("scope_class_id")
+    if units_by_school(node, by_school=by == "school"):
+        return Coalesce("scope_school_id", "scope_class__school_id")
+    region = Coalesce("scope_school__region_id", "scope_class__school__region_id")
+    return Substr(region, 1, PREFIX_LENGTH[level_below(node)])
+
+
+def _teacher_loads(node, *, by: str, day: datetime.date) -> dict[object, dict[int, int]]:
+    """How many teachers carry each load (0, 1, 2, 3, 4 for 4 or more), per unit: one GROUP BY."""
+    rows = (
+        _teachers_in(node)
+        .annotate(load=_proxy_load(day))
         .annotate(
-            load=Count("pairings", filter=current & Q(pairings__child__left_on__isnull=True)),
-            school_key=F("scope_school_id"),
-            class_school_key=F("scope_class__school_id"),
+            unit_key=_teacher_unit(node, by=by),
+            bucket=Case(When(load__gte=4, then=Value(4)), default=F("load")),
         )
-        .order_by("display_name", "username")
+        .order_by()
+        .values("unit_key", "bucket")
+        .annotate(n=Count("pk"))
     )
+    result: dict[object, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        result[row["unit_key"]][row["bucket"]] = row["n"]
+    return result
 
 
-def coverage_for(user, *, node, today: datetime.date | None = None) -> Coverage:
-    """Coverage of the care network for a node and each unit one level down (one GROUP BY)."""
+def coverage_for(user, *, node, today: datetime.date | None = None, by: str = "") -> Coverage:
+    """Coverage of the care network for a node and each unit one level down (or every school,
+    `by="school"`): one GROUP BY over the children and one over the teachers; the children
+    without a proxy parent and the teachers by name only for a school or a class."""
     _check_may_oversee(user, node)
     day = today_or(today)
     children = (
         Child.objects.visible_to(user)
         .on_register()
-        .filter(class_filter(node))
+        .filter(class_filter(node, "school_class__"))
         .annotate(**_needs_proxy(day))
     )
     needing = "(left_behind OR unsupervised)"
@@ -377,34 +407,32 @@ def coverage_for(user, *, node, today: datetime.date | None = None) -> Coverage:
         "unsupervised": "unsupervised",
         "unsupervised_unpaired": "unsupervised AND NOT paired",
     }
-    unit, names = _units_of(node)
+    unit, names = _units(node, by=by)
     rows = grouped_sums(children, unit=F("school_class_id") if unit is None else unit, sums=sums)
     figures = CoverageFigures()
     by_unit: dict[object, CoverageFigures] = {key: CoverageFigures() for key in names}
     for key, row in rows.items():
         for target in (figures, by_unit.get(key)):
             if target is not None:
-                for name, value in row.items():
-                    setattr(target, name, getattr(target, name) + value)
-    teachers = list(_teachers_in(_schools_of(node), day=day))
-    school_region = dict(
-        School.objects.filter(pk__in=_schools_of(node)).values_list("pk", "region_id")
-    )
-    for teacher in teachers:
-        figures.add_teacher(teacher.load)  # type: ignore[attr-defined]
-        school_id = teacher.school_key or teacher.class_school_key  # type: ignore[attr-defined]
-        key = _teacher_unit(node, teacher, school_id, school_region.get(school_id, ""))
-        if key in by_unit:
-            by_unit[key].add_teacher(teacher.load)  # type: ignore[attr-defined]
+                target.add_children(**row)
+    for key, loads in _teacher_loads(node, by=by, day=day).items():
+        for target in (figures, by_unit.get(key)):
+            if target is not None:
+                target.add_teachers(loads)
     result = Coverage(node=node, figures=figures, load_limit=settings.SHOUHU_PROXY_LOAD_LIMIT)
     if unit is not None:
-        result.unit_label = _unit_label(node, by="")
+        result.unit_label = _unit_label(node, by=by)
         result.units = [
-            CoverageRow(name=name, figures=by_unit[key], url=coverage_url(code))
+            CoverageRow(name=name, code=code, figures=by_unit[key], url=coverage_url(code))
             for key, (name, code) in names.items()
         ]
     if isinstance(node, (School, SchoolClass)):
-        result.teachers = teachers
+        result.teachers = list(
+            _teachers_in(node)
+            .defer("phone")
+            .annotate(load=_proxy_load(day))
+            .order_by("display_name", "username")
+        )
         result.unpaired_children = list(
             children.filter(Q(left_behind=True) | Q(unsupervised=True), paired=False)
             .select_related("school_class")
@@ -412,16 +440,6 @@ def coverage_for(user, *, node, today: datetime.date | None = None) -> Coverage:
             .order_by("-unsupervised", "school_class__grade", "school_class__name", "name_pinyin")
         )
     return result
-
-
-def _teacher_unit(node, teacher: User, school_id, region_code: str):
-    if isinstance(node, School):
-        return teacher.scope_class_id
-    if isinstance(node, SchoolClass):
-        return None
-    if node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
-        return school_id
-    return region_code[: PREFIX_LENGTH[level_below(node)]]
 
 
 def coverage_url(code: str) -> str:

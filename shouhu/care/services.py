@@ -34,6 +34,7 @@ from shouhu.care.statuses import quota_levels
 from shouhu.core.visibility import may_read_counselling
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import node_within_user_scope, term_current
+from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.models import CensusSnapshot, Child
 
 # Staff who may be a proxy parent or mentor of a child in their scope (a volunteer may be a
@@ -201,6 +202,65 @@ def buddy_set(
         buddy.save()
     access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
     return buddy
+
+
+def _check_may_change_file(actor, child: Child) -> None:
+    if is_operator(actor):
+        return  # the command line's operator acts for the whole server (`shouhu handover`)
+    if not actor.has_perm_to(Perm.CHILD_EDIT):
+        raise PermissionDenied(_("您没有登记或修改儿童档案的权限。"))
+    if not node_within_user_scope(actor, child.school_class):
+        raise PermissionDenied(_("该班级不在您的管辖范围内。"))
+
+
+@transaction.atomic
+def pairings_end(
+    *,
+    actor,
+    child: Child,
+    on: datetime.date,
+    reason: str,
+    kind: str | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """End the child's open pairings as of `on` because the child's place on the register
+    changed: the child left it (离开名册, 毕业), moved school (转学), or the school leader did not
+    carry the pairing over at the year-end handover (学年交接). Returns how many ended.
+
+    1. Who may: this is not an arrangement of care (that is `pairing_assign`, which asks for
+       PAIRING_MANAGE) but the care side of a change to the child's file. So it asks what the
+       register's services ask before they change a file: CHILD_EDIT over the child's class, or
+       the server operator. The register's services that call it (`child_leave`,
+       `child_transfer`, `handover_apply`) have passed that gate themselves, so a role that may
+       change a file but not arrange pairings still completes them; an actor who may do neither
+       is refused here too. The scope is the class the pairings were made in: a transfer ends
+       them before the child moves.
+    2. `kind` ends only the proxy parent or only the mentor (the handover ends just the pairing
+       the leader unticked); None ends every open pairing. Buddies (一帮一) are left as they are.
+    3. A pairing ends on `on`, or on its first day if it began later (an end never comes before
+       a start); the row stays in the history.
+    4. As `pairing_assign` does, one access-log entry for the child when something changed,
+       with the reason in words (the log's query column); none when nothing was open.
+    """
+    _check_may_change_file(actor, child)
+    pairings = Pairing.objects.filter(child=child, ends_on__isnull=True)
+    if kind is not None:
+        pairings = pairings.filter(kind=kind)
+    ended = 0
+    for pairing in pairings:
+        pairing.ends_on = max(on, pairing.starts_on)
+        pairing.full_clean()
+        pairing.save(update_fields=["ends_on"])
+        ended += 1
+    if ended:
+        access_record(
+            user=actor,
+            action=AccessAction.UPDATE,
+            child=child,
+            query=_("结对结束：%(reason)s") % {"reason": reason},
+            request=request,
+        )
+    return ended
 
 
 # --- care actions -----------------------------------------------------------------------------

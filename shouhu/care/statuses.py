@@ -3,9 +3,10 @@
 A *column* is one quota in one period, such as "home visits in November 2026". For each child
 and column the database counts the actions done, and tells whether the quota is owed that period
 (a proxy parent held the child from the period's first day and the child was still on the
-register on its last day) and whether an exemption covers it. The same annotated queryset serves
-a teacher's three children (rows read one by one) and a county of 20,000 (summed per unit in
-one GROUP BY, never looped over in Python).
+register on its last day) and whether an exemption covers it. The same per-child SQL serves a
+class's page (`statuses_by_child`) and a county of 20,000 (`sum_by`: summed per unit in one
+GROUP BY, never looped over in Python); `few_statuses` works the same statuses out with the pure
+rules for a teacher's few children, and the tests hold the three equal.
 
 Callers cut the children to the user's scope first: this module only reads what it is given.
 """
@@ -14,23 +15,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from shouhu.care.models import (
@@ -50,14 +38,16 @@ from shouhu.care.rules import (
     QuotaStatus,
     TermDates,
     current_period,
+    is_school_month,
     last_period,
     overlaps,
     percent,
     period_owed,
     quota_effective,
     quota_status,
+    term_period,
 )
-from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, Term, full_code
+from shouhu.org.models import PREFIX_LENGTH, Region, School, Term, full_code
 from shouhu.registry.models import Child
 
 # --- terms and quota rules --------------------------------------------------------------------
@@ -162,6 +152,43 @@ def columns_for(
     return columns
 
 
+def columns_for_months(
+    effective: dict[int, dict[str, QuotaRule]],
+    months: Sequence[Period],
+    terms: Sequence[TermDates],
+) -> tuple[list[Column], dict[str, list[Column]]]:
+    """The columns of several months at once, each (kind, period) once (a termly quota is one
+    column for all the months of its term), and the columns that count in each month."""
+    columns: list[Column] = []
+    by_period: dict[tuple[str, str], Column] = {}
+    of_month: dict[str, list[Column]] = {}
+    for month in months:
+        periods: dict[str, Period | None] = {
+            QuotaPeriod.MONTH: month if is_school_month(month, terms) else None,
+            QuotaPeriod.TERM: term_of_month(month, terms),
+        }
+        chosen = []
+        for column in columns_for(effective, periods):
+            key = (column.kind, column.period.key)
+            if key not in by_period:
+                by_period[key] = Column(
+                    index=len(columns),
+                    kind=column.kind,
+                    period=column.period,
+                    minimum_by_school=column.minimum_by_school,
+                )
+                columns.append(by_period[key])
+            chosen.append(by_period[key])
+        of_month[month.key] = chosen
+    return columns, of_month
+
+
+def term_of_month(month: Period, terms: Sequence[TermDates]) -> Period | None:
+    """The term a month falls in (the later one, should two touch the same month)."""
+    touching = [t for t in terms if overlaps(month.start, month.end, t.starts_on, t.ends_on)]
+    return term_period(max(touching, key=lambda t: t.starts_on)) if touching else None
+
+
 def columns_around(
     effective: dict[int, dict[str, QuotaRule]], *, day: datetime.date, terms: Sequence[TermDates]
 ) -> tuple[list[Column], list[Column]]:
@@ -172,90 +199,120 @@ def columns_around(
     return running, ended
 
 
-# --- the annotated query ----------------------------------------------------------------------
+# --- the statuses in SQL ----------------------------------------------------------------------
 
 
-def _covering_pairing(day: datetime.date) -> QuerySet[Pairing]:
-    return Pairing.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
-        child=OuterRef("pk"),
-        kind=PairingKind.PROXY_PARENT,
-        starts_on__lte=day,
-    )
-
-
-def _owed(period: Period) -> ExpressionWrapper:
-    """Owed this period (rules.period_owed): a proxy parent held the child on its first day and
-    the child was still on the register on its last day."""
-    on_register = Q(left_on__isnull=True) | Q(left_on__gt=period.end)
-    return ExpressionWrapper(
-        Q(Exists(_covering_pairing(period.start))) & on_register, output_field=BooleanField()
-    )
-
-
-def _minimum(column: Column) -> Case | Value:
-    by_value: dict[int, list[int]] = defaultdict(list)
-    for school_id, minimum in column.minimum_by_school.items():
-        by_value[minimum].append(school_id)
-    whens = [
-        When(school_class__school_id__in=ids, then=Value(minimum))
-        for minimum, ids in sorted(by_value.items())
-    ]
-    return Case(*whens, default=Value(0), output_field=IntegerField())
-
-
-def _done_count(column: Column) -> Coalesce:
-    links = (
-        CareActionChild.objects.filter(
-            child=OuterRef("pk"),
-            kind=column.kind,
-            done_on__gte=column.period.start,
-            done_on__lte=column.period.end,
-        )
-        .order_by()
-        .values("child")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(links, output_field=IntegerField()), Value(0))
-
-
-def _exempt(column: Column) -> Exists:
-    return Exists(
-        Exemption.objects.filter(
-            child=OuterRef("pk"),
-            kind__in=[column.kind, ""],
-            starts_on__lte=column.period.end,
-            ends_on__gte=column.period.start,
-        )
-    )
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _periods(columns: Sequence[Column]) -> list[Period]:
     return list(dict.fromkeys(c.period for c in columns))
 
 
-def annotate_statuses(
-    children: QuerySet[Child], columns: Sequence[Column], *, carer_on: datetime.date | None = None
-) -> QuerySet[Child]:
-    """Add, per column i: done_i (actions counted), min_i (0: not asked at the child's school),
-    exempt_i; per period p: owed_p; and, given `carer_on`, the id of the proxy parent then."""
-    periods = _periods(columns)
-    annotations: dict = {f"owed_{p}": _owed(period) for p, period in enumerate(periods)}
-    for column in columns:
-        annotations[f"done_{column.index}"] = _done_count(column)
-        annotations[f"min_{column.index}"] = _minimum(column)
-        annotations[f"exempt_{column.index}"] = _exempt(column)
-    if carer_on is not None:
-        annotations["carer_id"] = Subquery(
-            Pairing.objects.filter(
-                child=OuterRef("pk"), kind=PairingKind.PROXY_PARENT, starts_on__lte=carer_on
-            )
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=min(p.start for p in periods)))
-            .order_by("-starts_on")
-            .values("carer_id")[:1]
+def carer_at(day: datetime.date, *, since: datetime.date) -> Subquery:
+    """An annotation: the child's proxy parent on the day (the latest pairing begun by then and
+    not ended before `since`)."""
+    return Subquery(
+        Pairing.objects.filter(
+            child=OuterRef("pk"), kind=PairingKind.PROXY_PARENT, starts_on__lte=day
         )
-    return children.annotate(**annotations)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))
+        .order_by("-starts_on")
+        .values("carer_id")[:1]
+    )
+
+
+def _per_child(
+    children: QuerySet[Child], columns: Sequence[Column], *, unit
+) -> tuple[str, list[Any]]:
+    """SQL of one row per child: unit_key, left_on; per column i the minimum asked at the
+    child's school (m_i, 0 when not asked), the actions done (d_i), exempt or not (x_i); per
+    period p whether a proxy parent held the child on its first day (o_p).
+
+    One pass each over the care actions, the proxy pairings and the exemptions of the children,
+    joined to them (a correlated subquery per child and column is four to five times slower on
+    a county of 20,000).
+    """
+    periods = _periods(columns)
+    rows = children.order_by().values(
+        "id", "left_on", unit_key=unit, school_key=F("school_class__school_id")
+    )
+    children_sql, children_params = rows.query.sql_with_params()
+    ids = "SELECT id FROM K"  # the children, read once (the WITH below)
+    # The actions, one pass per kind over its own span (each row is tested only against the
+    # periods of its kind: twice as fast as one pass over all kinds on a county of 20,000).
+    done_joins: list[str] = []
+    done_params: list[object] = []
+    done_of: dict[int, str] = {}
+    for n, kind in enumerate(dict.fromkeys(c.kind for c in columns)):
+        of_kind = [c for c in columns if c.kind == kind]
+        sums = ", ".join(
+            f"SUM(CASE WHEN done_on BETWEEN %s AND %s THEN 1 ELSE 0 END) d{c.index}"
+            for c in of_kind
+        )
+        done_joins.append(
+            f"LEFT JOIN (SELECT child_id, {sums} FROM {_table(CareActionChild)} "  # noqa: S608
+            f"WHERE child_id IN ({ids}) AND kind = %s AND done_on BETWEEN %s AND %s "
+            f"GROUP BY child_id) D{n} ON D{n}.child_id = C.id"
+        )
+        done_params += [
+            *(v for c in of_kind for v in (c.period.start, c.period.end)),
+            kind,
+            min(c.period.start for c in of_kind),
+            max(c.period.end for c in of_kind),
+        ]
+        done_of.update({c.index: f"D{n}.d{c.index}" for c in of_kind})
+    held = [
+        f"MAX(CASE WHEN starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s) "
+        f"THEN 1 ELSE 0 END) o{n}"
+        for n in range(len(periods))
+    ]
+    held_sql = (
+        f"SELECT child_id, {', '.join(held)} FROM {_table(Pairing)} "  # noqa: S608
+        f"WHERE kind = %s AND child_id IN ({ids}) GROUP BY child_id"
+    )
+    held_params = [*(v for p in periods for v in (p.start, p.start)), PairingKind.PROXY_PARENT]
+    exempt = [
+        f"MAX(CASE WHEN kind IN (%s, '') AND starts_on <= %s AND ends_on >= %s "
+        f"THEN 1 ELSE 0 END) x{c.index}"
+        for c in columns
+    ]
+    exempt_sql = (
+        f"SELECT child_id, {', '.join(exempt)} FROM {_table(Exemption)} "  # noqa: S608
+        f"WHERE child_id IN ({ids}) GROUP BY child_id"
+    )
+    exempt_params = [*(v for c in columns for v in (c.kind, c.period.end, c.period.start))]
+    per_child = ["C.id", "C.unit_key", "C.left_on"]
+    per_child_params: list[object] = []
+    for c in columns:
+        by_minimum: dict[int, list[int]] = defaultdict(list)
+        for school_id, minimum in c.minimum_by_school.items():
+            by_minimum[minimum].append(school_id)
+        minimum_sql = "CASE"
+        for minimum, school_ids in sorted(by_minimum.items()):
+            minimum_sql += f" WHEN C.school_key IN ({', '.join(['%s'] * len(school_ids))}) THEN %s"
+            per_child_params += [*school_ids, minimum]
+        per_child += [
+            f"{minimum_sql} ELSE 0 END m{c.index}",
+            f"COALESCE({done_of[c.index]}, 0) d{c.index}",
+            f"COALESCE(X.x{c.index}, 0) x{c.index}",
+        ]
+    per_child += [f"COALESCE(P.o{n}, 0) o{n}" for n in range(len(periods))]
+    sql = (
+        f"WITH K AS MATERIALIZED ({children_sql}) "  # noqa: S608 - built here and by the ORM
+        f"SELECT {', '.join(per_child)} FROM K C "
+        f"{' '.join(done_joins)} "
+        f"LEFT JOIN ({held_sql}) P ON P.child_id = C.id "
+        f"LEFT JOIN ({exempt_sql}) X ON X.child_id = C.id"
+    )
+    return sql, [
+        *children_params,
+        *per_child_params,
+        *done_params,
+        *held_params,
+        *exempt_params,
+    ]
 
 
 @dataclass(frozen=True)
@@ -272,26 +329,44 @@ class ChildStatus:
         return self.column.period.end
 
 
-def child_statuses(
-    child: Child, columns: Sequence[Column], *, today: datetime.date
-) -> list[ChildStatus]:
-    """Read a row of `annotate_statuses` back as statuses (rules.quota_status)."""
+def statuses_by_child(
+    children: QuerySet[Child], columns: Sequence[Column], *, today: datetime.date
+) -> dict[int, list[ChildStatus]]:
+    """Each child's statuses (rules.quota_status over the per-child row that `sum_by` sums),
+    by child id: for a class's page, where the figures above must add up to the rows."""
+    if not columns:
+        return {}
     periods = _periods(columns)
-    result = []
-    for column in columns:
-        owed = bool(getattr(child, f"owed_{periods.index(column.period)}"))
-        minimum = getattr(child, f"min_{column.index}")
-        done = getattr(child, f"done_{column.index}")
-        status = None
-        if owed and minimum:
-            status = quota_status(
-                done=done,
-                minimum=minimum,
-                exempt=bool(getattr(child, f"exempt_{column.index}")),
-                period=column.period,
-                today=today,
-            )
-        result.append(ChildStatus(column=column, done=done, minimum=minimum, status=status))
+    sql, params = _per_child(children, columns, unit=F("id"))
+    result: dict[int, list[ChildStatus]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0].lower() for c in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            left_on = row["left_on"]
+            if isinstance(left_on, str):  # SQLite hands dates back as text in raw SQL
+                left_on = datetime.date.fromisoformat(left_on)
+            statuses = []
+            for column in columns:
+                period = column.period
+                owed = bool(row[f"o{periods.index(period)}"]) and (
+                    left_on is None or left_on > period.end
+                )
+                minimum, done = int(row[f"m{column.index}"]), int(row[f"d{column.index}"])
+                status = None
+                if owed and minimum:
+                    status = quota_status(
+                        done=done,
+                        minimum=minimum,
+                        exempt=bool(row[f"x{column.index}"]),
+                        period=period,
+                        today=today,
+                    )
+                statuses.append(
+                    ChildStatus(column=column, done=done, minimum=minimum, status=status)
+                )
+            result[row["id"]] = statuses
     return result
 
 
@@ -349,7 +424,7 @@ def read_few(children: Sequence[Child], columns: Sequence[Column]) -> FewChildre
 def few_statuses(
     child: Child, columns: Sequence[Column], few: FewChildren, *, today: datetime.date
 ) -> list[ChildStatus]:
-    """The statuses `annotate_statuses` gives, worked out with the pure rules for one child of
+    """The statuses `statuses_by_child` gives, worked out with the pure rules for one child of
     a few (a proxy parent's, a class): no per-child query, and no SQL to build per column."""
     result = []
     pairings = few.pairings.get(child.pk, [])
@@ -427,27 +502,38 @@ def sum_by(
     children: QuerySet[Child], columns: Sequence[Column], *, unit, carer_on=None
 ) -> dict[object, list[Cell]]:
     """Sum the statuses per unit (an expression over the child: class, school, township code,
-    or F("carer_id") with `carer_on`) in one GROUP BY over the annotated children.
+    or F("carer_id") with `carer_on`) in one GROUP BY over the per-child rows.
 
-    Owed: asked at the child's school and owed that period, less exempt children not done.
+    Owed: a proxy parent held the child on the period's first day, the child was still on the
+    register on its last day (rules.period_owed) and the quota is asked at the child's school,
+    less exempt children not done. Done: the actions reach the minimum (rules.quota_status).
     """
     if not columns:
         return {}
-    annotated = annotate_statuses(children, columns, carer_on=carer_on)
     periods = _periods(columns)
-    sums = {}
-    for column in columns:
-        i, p = column.index, periods.index(column.period)
-        asked = f"owed_{p} AND min_{i} > 0"
-        done = f"done_{i} >= min_{i}"
-        sums[f"owed_{i}"] = f"{asked} AND NOT (exempt_{i} AND NOT {done})"
-        sums[f"done_{i}"] = f"{asked} AND {done}"
-        sums[f"exempt_{i}"] = f"{asked} AND exempt_{i} AND NOT {done}"
-    rows = grouped_sums(annotated, unit=unit, sums=sums)
-    return {
-        key: [Cell(*(r[f"{n}_{c.index}"] for n in ("owed", "done", "exempt"))) for c in columns]
-        for key, r in rows.items()
-    }
+    if carer_on is not None:
+        since = min(p.start for p in periods)
+        children = children.annotate(carer_id=carer_at(carer_on, since=since))
+    per_child, params = _per_child(children, columns, unit=unit)
+    sums: list[str] = []
+    sums_params: list[Any] = []
+    for c in columns:
+        i, p = c.index, periods.index(c.period)
+        asked = f"o{p} = 1 AND (left_on IS NULL OR left_on > %s) AND m{i} > 0"
+        sums += [
+            f"SUM(CASE WHEN {asked} AND NOT (x{i} = 1 AND d{i} < m{i}) THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {asked} AND d{i} >= m{i} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {asked} AND x{i} = 1 AND d{i} < m{i} THEN 1 ELSE 0 END)",
+        ]
+        sums_params += [c.period.end] * 3
+    sql = f"SELECT unit_key, {', '.join(sums)} FROM ({per_child}) T GROUP BY unit_key"  # noqa: S608
+    result: dict[object, list[Cell]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sums_params + params)
+        for row in cursor.fetchall():
+            values = [int(v or 0) for v in row[1:]]
+            result[row[0]] = [Cell(*values[3 * i : 3 * i + 3]) for i in range(len(columns))]
+    return result
 
 
 def total(cells_by_unit: dict[object, list[Cell]], columns: Sequence[Column]) -> list[Cell]:
@@ -456,8 +542,3 @@ def total(cells_by_unit: dict[object, list[Cell]], columns: Sequence[Column]) ->
         for cell, unit_cell in zip(cells, unit_cells, strict=True):
             cell.add(unit_cell)
     return cells
-
-
-def level_below(region: Region) -> RegionLevel:
-    levels = list(RegionLevel)
-    return levels[min(levels.index(RegionLevel(region.level)) + 1, len(levels) - 1)]

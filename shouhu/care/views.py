@@ -26,7 +26,6 @@ from shouhu.care.selectors import (
     compliance_for,
     coverage_for,
     group_children_for,
-    node_code,
     open_tasks_for,
     pairing_child_for,
     quota_settings_for,
@@ -48,6 +47,7 @@ from shouhu.org.selectors import (
     class_in_scope,
     classes_for,
     node_by_code,
+    node_code,
     node_within_user_scope,
     user_scope_node,
 )

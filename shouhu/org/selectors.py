@@ -1,14 +1,21 @@
-"""Reads of the organisation tree."""
+"""Reads of the organisation tree, and how rows are cut and grouped by it: every figure of a
+node (a region, a school or a class) reads its rows with `class_filter` and groups them one
+level down with `unit_nodes`, so a unit means the same in the census, care and the reports."""
 
 import datetime
+from typing import Any
 
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
 from shouhu.org.models import (
     LEVEL_OF_LENGTH,
+    PREFIX_LENGTH,
     ClassEnrolment,
     Region,
+    RegionLevel,
     School,
     SchoolClass,
     Term,
@@ -130,3 +137,75 @@ def org_records(kind: str):
             "school_class__school", "term"
         ).order_by("-term__starts_on", "school_class__school__code", "school_class__grade"),
     }[kind]()
+
+
+# --- nodes and their units --------------------------------------------------------------------
+
+
+def node_code(node) -> str:
+    """The code that names a node in a URL: a region prefix, a school code, or class:ID."""
+    if isinstance(node, Region):
+        return node.prefix
+    if isinstance(node, School):
+        return node.code
+    return f"class:{node.pk}"
+
+
+def class_filter(node, prefix: str = "") -> Q:
+    """Rows whose class (reached through `prefix`, e.g. "school_class__") is under the node."""
+    if isinstance(node, SchoolClass):
+        return Q(**{f"{prefix}id": node.pk})
+    if isinstance(node, School):
+        return Q(**{f"{prefix}school_id": node.pk})
+    return Q(**{f"{prefix}school__region__code__range": subtree_range(node.prefix)})
+
+
+def level_below(region: Region) -> RegionLevel:
+    levels = list(RegionLevel)
+    return levels[min(levels.index(RegionLevel(region.level)) + 1, len(levels) - 1)]
+
+
+def units_by_school(node, *, by_school: bool = False) -> bool:
+    """Whether a region's units are its schools: a township's or village's always, a county's
+    or a city's when asked (`by_school`); otherwise they are the regions one level down."""
+    return isinstance(node, Region) and (
+        by_school or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE)
+    )
+
+
+def unit_nodes(node, *, prefix: str = "", by_school: bool = False) -> tuple[Any, dict]:
+    """How a node's rows are grouped one level down: (an expression over the class reached
+    through `prefix`, {key: unit node}). A school's classes, a township's schools, a county's
+    townships (or every school, `by_school`); a class has no units."""
+    if isinstance(node, SchoolClass):
+        return None, {}
+    if isinstance(node, School):
+        return F(f"{prefix}id"), {c.pk: c for c in classes_of_school(node)}
+    if units_by_school(node, by_school=by_school):
+        return F(f"{prefix}school_id"), {s.pk: s for s in schools_under(node).order_by("code")}
+    level = level_below(node)
+    regions = Region.objects.filter(level=level, code__range=subtree_range(node.prefix))
+    return Substr(f"{prefix}school__region_id", 1, PREFIX_LENGTH[level]), {
+        r.prefix: r for r in regions.order_by("code")
+    }
+
+
+def unit_key_of(node, *, class_id: int, school_id: int, region_code: str, by_school: bool = False):
+    """The key (as `unit_nodes` gives it) of the unit a class falls in, for rows read into
+    Python rather than grouped in SQL."""
+    if isinstance(node, SchoolClass):
+        return None
+    if isinstance(node, School):
+        return class_id
+    if units_by_school(node, by_school=by_school):
+        return school_id
+    return region_code[: PREFIX_LENGTH[level_below(node)]]
+
+
+def school_ids_under(node) -> list[int]:
+    """The schools of a node (its own, for a school or a class)."""
+    if isinstance(node, SchoolClass):
+        return [node.school_id]
+    if isinstance(node, School):
+        return [node.pk]
+    return list(schools_under(node).values_list("pk", flat=True))

@@ -27,6 +27,7 @@ from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.care.models import Pairing
+from shouhu.care.services import pairings_end
 from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass, SchoolType, Term
 from shouhu.org.selectors import classes_for, node_within_user_scope
 from shouhu.registry.classification import CIVIL_CATEGORIES, EDUCATION_CATEGORIES, age_on
@@ -251,7 +252,13 @@ def handover_apply(
     for graduation in plan.graduations:
         for child in graduation.children:
             _leave(actor=actor, child=child, on=last_day, reason=LeaveReason.GRADUATED, note="")
-        _end_pairings(graduation.children, on=last_day)
+            pairings_end(
+                actor=actor,
+                child=child,
+                on=last_day,
+                reason=str(LeaveReason.GRADUATED.label),
+                request=request,
+            )
         graduation.school_class.name = graduation.archive_name
         graduation.school_class.save(update_fields=["name"])
     for move in plan.moves:  # top grade first, so each new name is free when it is taken
@@ -274,8 +281,14 @@ def handover_apply(
     if keep_pairings is not None:
         dropped = [p for p in plan.pairings if p.pk not in keep_pairings]
         for pairing in dropped:
-            pairing.ends_on = max(last_day, pairing.starts_on)
-            pairing.save(update_fields=["ends_on"])
+            pairings_end(
+                actor=actor,
+                child=pairing.child,
+                on=last_day,
+                kind=pairing.kind,
+                reason=_("学年交接时未延续"),
+                request=request,
+            )
     _prefill_census(school=school, from_term=from_term, to_term=to_term)
     record = SchoolHandover.objects.create(
         school=school, from_term=from_term, to_term=to_term, by=user, changes=plan.lines()
@@ -346,12 +359,6 @@ def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> int:
 # --- leaving the register and transfers --------------------------------------------------------
 
 
-def _end_pairings(children, *, on: datetime.date) -> None:
-    for pairing in Pairing.objects.filter(child__in=children, ends_on__isnull=True):
-        pairing.ends_on = max(on, pairing.starts_on)
-        pairing.save(update_fields=["ends_on"])
-
-
 def _leave(*, actor, child: Child, on: datetime.date, reason: str, note: str) -> None:
     child.left_on = on
     child.left_reason = reason
@@ -385,7 +392,9 @@ def child_leave(
     if errors:
         raise ValidationError(errors)
     _leave(actor=actor, child=child, on=on, reason=reason, note=note.strip())
-    _end_pairings([child], on=on)
+    pairings_end(
+        actor=actor, child=child, on=on, reason=str(LeaveReason(reason).label), request=request
+    )
     access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
     return child
 
@@ -431,9 +440,10 @@ def child_transfer(
         note=note.strip(),
         by=actor,
     )
+    # Before the move: the pairings belong to the old school, the actor's scope.
+    pairings_end(actor=actor, child=child, on=on, reason=_("转学"), request=request)
     child.school_class = to_class
     _child_save(actor=actor, child=child)
-    _end_pairings([child], on=on)
     access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
     return transfer
 

@@ -102,6 +102,7 @@ def child_detail(request, public_id):
         parent.shown_phone = fields[f"{parent.role}_phone"]
         parent.shown_employer = fields[f"{parent.role}_employer"]
     guardian = getattr(child, "guardian", None)  # loaded with the child by child_get_for
+    on_register = child.left_on is None
     context = {
         "child": child,
         "tab": tab,
@@ -113,6 +114,10 @@ def child_detail(request, public_id):
         "open_flags": [f for f in child.flags.all() if f.until is None],
         "snapshots": sorted(child.snapshots.all(), key=lambda s: s.term.starts_on, reverse=True),
         "may_edit": request.user.has_perm_to(Perm.CHILD_EDIT),
+        # The permissions the leave and transfer pages ask for; a child who has left (or
+        # graduated) is read-only, so neither is offered.
+        "may_leave": on_register and request.user.has_perm_to(Perm.CHILD_EDIT),
+        "may_transfer": on_register and request.user.has_perm_to(Perm.HANDOVER),
     }
     if tab == "history":
         context["history"] = child_history_for(request.user, child)

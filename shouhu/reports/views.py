@@ -30,7 +30,6 @@ from shouhu.org.selectors import (
 from shouhu.registry.models import Flag
 from shouhu.reports.charts import categories_chart, compliance_chart, trend_chart, units_chart
 from shouhu.reports.forms import SummaryDraftForm
-from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import (
     DEFINITIONS,
     FIGURES,
@@ -42,6 +41,7 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.base import check_node, code_of
+from shouhu.reports.selectors.drafts import summary_draft_for
 from shouhu.reports.services import summary_draft_save
 from shouhu.reports.summary.render import to_docx, to_pdf
 from shouhu.reports.summary.sections import default_title, summary_build
@@ -214,11 +214,6 @@ def workbook(request):
 # --- the work summary -------------------------------------------------------------------------
 
 
-def _draft(node, term) -> SummaryDraft | None:
-    kwargs = {"school": node} if isinstance(node, School) else {"region": node}
-    return SummaryDraft.objects.filter(term=term, **kwargs).first()
-
-
 @permission_required(Perm.REPORT_LEAD)
 @require_http_methods(["GET", "POST"])
 def summary(request):
@@ -227,7 +222,7 @@ def summary(request):
     node, term = _node_and_term(request, Perm.REPORT_LEAD, classes=False)
     if term is None:
         raise Http404
-    draft = _draft(node, term)
+    draft = summary_draft_for(request.user, node=node, term=term)
     if request.method == "POST":
         form = SummaryDraftForm(request.POST)
         if form.is_valid():
@@ -253,7 +248,8 @@ def _summary_file(request, kind: str):
     node, term = _node_and_term(request, Perm.REPORT_LEAD, classes=False)
     if term is None:
         raise Http404
-    document = summary_build(request.user, node=node, term=term, draft=_draft(node, term))
+    draft = summary_draft_for(request.user, node=node, term=term)
+    document = summary_build(request.user, node=node, term=term, draft=draft)
     _log_export(request, f"工作总结 {kind.upper()}", node, term)
     if kind == "pdf":
         return _attachment(

@@ -213,6 +213,20 @@ def test_a_request_for_a_child_outside_the_scope_is_refused(
     assert not GuardianRequest.objects.exists()
 
 
+def test_a_child_is_found_by_id_number_inside_the_scope_only(privacy_officer, outsider, world):
+    stranger = register_child(outsider, world.other_class)
+    number = world.child_a.id_number
+    assert selectors.child_by_id_number_for(privacy_officer, id_number=number) == world.child_a
+    assert (
+        selectors.child_by_id_number_for(privacy_officer, id_number=f" {number.lower()} ")
+        == world.child_a
+    )
+    assert selectors.child_by_id_number_for(privacy_officer, id_number=stranger.id_number) is None
+    assert selectors.child_by_id_number_for(outsider, id_number=stranger.id_number) == stranger
+    assert selectors.child_by_id_number_for(privacy_officer, id_number="不是号码") is None
+    assert selectors.child_by_id_number_for(privacy_officer, id_number="") is None
+
+
 def test_overdue_requests_are_listed_as_overdue(client, frozen_today, privacy_officer, world):
     late = GuardianRequestFactory(
         child=world.child_a,

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from shouhu.accounts.roles import ROLE_PERMS, Perm, Role
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import (
     ActionKind,
@@ -26,11 +27,13 @@ from shouhu.care.services import (
     exemption_grant,
     observation_record,
     pairing_assign,
+    pairings_end,
     quota_clear,
     quota_set,
 )
 from shouhu.care.tests.conftest import TERM_START, at
 from shouhu.factories import (
+    BuddyFactory,
     PairingFactory,
     QuotaFactory,
     TeacherFactory,
@@ -38,6 +41,7 @@ from shouhu.factories import (
     VolunteerFactory,
     register_child,
 )
+from shouhu.registry.census_io.operator import operator_actor
 from shouhu.registry.classification import ParentStatus
 
 D = datetime.date
@@ -138,6 +142,86 @@ def test_only_the_class_head_teacher_or_school_leader_arranges_pairings(world, r
 
 def test_school_leader_arranges_pairings_in_any_class_of_the_school(world, school_leader, teacher):
     assert pairing_assign(actor=school_leader, child=world.child_a, carer=teacher).carer == teacher
+
+
+# --- pairings ending with the register (离开名册, 转学, 学年交接) ---------------------------------
+
+
+def test_ending_with_the_register_closes_every_open_pairing_on_the_day_and_logs_the_reason(
+    world, head_teacher, paired
+):
+    mentor = PairingFactory(child=world.child_a, kind=PairingKind.MENTOR, starts_on=D(2026, 10, 8))
+    other_child = PairingFactory(child=world.child_b)
+    buddy = BuddyFactory(child=world.child_a, starts_on=TERM_START)
+    ended = pairings_end(
+        actor=head_teacher, child=world.child_a, on=D(2026, 11, 20), reason="父母返乡"
+    )
+    assert ended == 2
+    rows = Pairing.objects.filter(child=world.child_a).order_by("starts_on")
+    assert [(p.pk, p.ends_on) for p in rows] == [
+        (paired.pk, D(2026, 11, 20)),
+        (mentor.pk, D(2026, 11, 20)),
+    ]
+    other_child.refresh_from_db()
+    buddy.refresh_from_db()
+    assert (other_child.ends_on, buddy.ends_on) == (None, None)
+    (log,) = AccessLog.objects.filter(
+        child=world.child_a, user=head_teacher, action=AccessAction.UPDATE
+    )
+    assert log.query == "结对结束：父母返乡"
+
+
+def test_a_pairing_that_began_after_the_day_ends_on_its_first_day(world, head_teacher):
+    pairing = PairingFactory(child=world.child_a, starts_on=D(2026, 11, 25))
+    pairings_end(actor=head_teacher, child=world.child_a, on=D(2026, 11, 20), reason="转学")
+    pairing.refresh_from_db()
+    assert pairing.ends_on == D(2026, 11, 25)
+
+
+def test_ending_one_kind_leaves_the_other_open(world, school_leader, paired):
+    mentor = PairingFactory(child=world.child_a, kind=PairingKind.MENTOR, starts_on=TERM_START)
+    ended = pairings_end(
+        actor=school_leader,
+        child=world.child_a,
+        on=D(2027, 1, 20),
+        kind=PairingKind.MENTOR,
+        reason="学年交接时未延续",
+    )
+    paired.refresh_from_db()
+    mentor.refresh_from_db()
+    assert (ended, paired.ends_on, mentor.ends_on) == (1, None, D(2027, 1, 20))
+
+
+def test_nothing_open_ends_nothing_and_logs_nothing(world, head_teacher):
+    assert pairings_end(actor=head_teacher, child=world.child_a, on=TODAY, reason="转学") == 0
+    assert not AccessLog.objects.filter(
+        child=world.child_a, action=AccessAction.UPDATE, user=head_teacher
+    ).exists()
+
+
+def test_who_may_change_the_file_ends_its_pairings_without_arranging_them(
+    world, head_teacher, paired, monkeypatch
+):
+    """The register's flows are done by whoever may change the file; the arrangement
+    permission is `pairing_assign`'s, not theirs."""
+    without = ROLE_PERMS[Role.HEAD_TEACHER] - {Perm.PAIRING_MANAGE}
+    monkeypatch.setitem(ROLE_PERMS, Role.HEAD_TEACHER, without)
+    with pytest.raises(PermissionDenied):
+        pairing_assign(actor=head_teacher, child=world.child_a, carer=None)
+    assert pairings_end(actor=head_teacher, child=world.child_a, on=TODAY, reason="转学") == 1
+
+
+def test_the_server_operator_ends_pairings_at_the_handover(world, paired):
+    assert pairings_end(actor=operator_actor(), child=world.child_a, on=TODAY, reason="毕业") == 1
+
+
+@pytest.mark.parametrize("actor", ["teacher", "other_head_teacher", "region_officer"])
+def test_who_may_not_change_the_file_cannot_end_its_pairings(world, request, actor, paired):
+    user = request.getfixturevalue(actor)
+    with pytest.raises(PermissionDenied):
+        pairings_end(actor=user, child=world.child_a, on=TODAY, reason="转学")
+    paired.refresh_from_db()
+    assert paired.ends_on is None
 
 
 # --- buddies ----------------------------------------------------------------------------------

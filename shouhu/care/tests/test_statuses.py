@@ -5,6 +5,7 @@ per child (the child's page) and summed (compliance), and the two must agree."""
 import datetime
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from shouhu.care.models import ActionKind, QuotaPeriod
@@ -13,10 +14,10 @@ from shouhu.care.selectors import child_care_for, compliance_for
 from shouhu.care.services import care_action_record, exemption_grant, pairing_assign
 from shouhu.care.statuses import (
     Column,
-    annotate_statuses,
-    child_statuses,
     columns_around,
     effective_quotas,
+    statuses_by_child,
+    sum_by,
     terms_dates,
 )
 from shouhu.care.tests.conftest import at
@@ -46,13 +47,24 @@ def statuses(user, child) -> dict[tuple[str, str], str]:
     columns = running + [
         Column(len(running) + c.index, c.kind, c.period, c.minimum_by_school) for c in ended
     ]
-    row = annotate_statuses(Child.objects.filter(pk=child.pk), columns).get()
+    rows = statuses_by_child(Child.objects.filter(pk=child.pk), columns, today=today)
     in_sql = {
         (s.column.kind, s.column.period.key): s.status
-        for s in child_statuses(row, columns, today=today)
+        for s in rows[child.pk]
         if s.status is not None
     }
     assert in_sql == found
+    # And the sums compliance counts (one GROUP BY, here per child) are the statuses counted.
+    sums = sum_by(Child.objects.filter(pk=child.pk), columns, unit=F("id")).get(child.pk)
+    counted = [
+        (
+            int(s.status not in (None, EXEMPT)),
+            int(s.status == DONE),
+            int(s.status == EXEMPT),
+        )
+        for s in rows[child.pk]
+    ]
+    assert [(c.owed, c.done, c.exempt) for c in sums] == counted
     return found
 
 

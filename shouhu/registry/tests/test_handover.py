@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import Pairing
 from shouhu.demo.services import demo_seed
 from shouhu.factories import (
@@ -227,6 +228,21 @@ def test_a_child_leaves_with_date_and_reason_and_the_file_is_kept(world, head_te
     assert not Child.objects.on_register().filter(pk=child.pk).exists()
     with pytest.raises(ValidationError):
         child_leave(actor=head_teacher, child=child, on=datetime.date(2026, 11, 21), reason="other")
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_leaving_ends_the_childs_pairings_that_day_and_logs_why(world, head_teacher):
+    pairing = PairingFactory(child=world.child_a, starts_on=world.term.starts_on)
+    child_leave(
+        actor=head_teacher,
+        child=world.child_a,
+        on=datetime.date(2026, 11, 29),
+        reason=LeaveReason.MOVED_AWAY,
+    )
+    pairing.refresh_from_db()
+    assert pairing.ends_on == datetime.date(2026, 11, 29)
+    logged = AccessLog.objects.filter(child=world.child_a, action=AccessAction.UPDATE)
+    assert sorted(logged.values_list("query", flat=True)) == ["", "结对结束：迁出本地"]
 
 
 @pytest.mark.usefixtures("frozen_today")

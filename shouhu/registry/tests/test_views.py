@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.idnumber import make_id_number
+from shouhu.registry.handover import child_leave
 from shouhu.registry.models import Child, Guardian
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,47 @@ def test_an_out_of_scope_file_is_a_chinese_404_page(client, head_teacher, world)
     assert response.status_code == 404
     assert "找不到页面" in page
     assert world.child_b.name not in page
+
+
+# --- the file page's leave (离开名册) and transfer (办理转学) links -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "leave", "transfer"),
+    [
+        ("head_teacher", True, False),  # 班主任: changes files; transfers are the school's
+        ("school_leader", True, True),
+        ("teacher", False, False),
+        ("counsellor", False, False),
+        ("township_officer", False, False),
+        ("region_officer", False, False),
+    ],
+)
+def test_the_file_offers_leaving_and_transfer_only_to_who_may_open_them(
+    client, world, request, role, leave, transfer
+):
+    client.force_login(request.getfixturevalue(role))
+    ids = {"public_id": world.child_a.public_id}
+    page = client.get(reverse("registry:child-detail", kwargs=ids)).content.decode()
+    links = {
+        "registry:child-leave": ("离开名册", leave),
+        "registry:child-transfer": ("办理转学", transfer),
+    }
+    for name, (label, shown) in links.items():
+        url = reverse(name, kwargs=ids)
+        assert (f'href="{url}">{label}</a>' in page) is shown, name
+        # A link shown opens its page; one hidden would be refused.
+        assert client.get(url).status_code == (200 if shown else 403), name
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_a_child_who_left_is_offered_neither_leaving_nor_transfer(client, world, school_leader):
+    child_leave(
+        actor=school_leader, child=world.child_a, on=world.child_a.registered_on, reason="other"
+    )
+    client.force_login(school_leader)
+    ids = {"public_id": world.child_a.public_id}
+    page = client.get(reverse("registry:child-detail", kwargs=ids)).content.decode()
+    assert reverse("registry:child-leave", kwargs=ids) not in page
+    assert reverse("registry:child-transfer", kwargs=ids) not in page
+    assert reverse("registry:child-edit", kwargs=ids) in page  # the rest of the page is there

@@ -7,6 +7,7 @@ tables, the work summary and `shouhu stats --json` all read them; nothing is cou
   care actions by kind, group events, home-visit tasks.
 - `dashboard`: the tiles, charts and units of `/dashboard/`.
 - `assessment`: the scores of teachers and schools (检查考核).
+- `drafts`: the saved drafts of the semester work summaries.
 """
 
 from shouhu.reports.selectors.base import (
@@ -64,6 +65,7 @@ from shouhu.reports.selectors.compliance import (
     compliance_term_for,
 )
 from shouhu.reports.selectors.dashboard import Dashboard, Tile, UnitRow, dashboard_for, units_for
+from shouhu.reports.selectors.drafts import summary_draft_for
 
 __all__ = [
     "AGE_BANDS",
@@ -106,6 +108,7 @@ __all__ = [
     "pairs_formed_for",
     "pupils_for",
     "reference_day",
+    "summary_draft_for",
     "tasks_closed_for",
     "tasks_escalated_for",
     "tasks_open_for",

@@ -34,7 +34,7 @@ from shouhu.reports.selectors.compliance import (
 )
 from shouhu.reports.selectors.dashboard import units_for
 
-DEFAULT_WEIGHTS = {"coverage": 30, "compliance": 40, "tasks_on_time": 20, "not_escalated": 10}
+# The keys of the setting SHOUHU_ASSESSMENT_WEIGHTS, which holds the default weights.
 COMPONENTS = {
     "coverage": _("结对"),
     "compliance": _("完成率"),
@@ -52,8 +52,9 @@ COMPONENT_DEFINITIONS = {
 
 
 def assessment_weights() -> dict[str, int]:
-    weights = getattr(settings, "SHOUHU_ASSESSMENT_WEIGHTS", None) or DEFAULT_WEIGHTS
-    return {key: int(weights.get(key, 0)) for key in COMPONENTS}
+    """The weight of each component, from the setting (checked when the settings load)."""
+    weights: dict[str, int] = settings.SHOUHU_ASSESSMENT_WEIGHTS
+    return {key: weights.get(key, 0) for key in COMPONENTS}
 
 
 @dataclass

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -20,11 +19,11 @@ from django.utils import timezone
 from django.utils.functional import Promise as StrPromise
 
 from shouhu.care.rules import percent
-from shouhu.care.selectors import node_code
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import (
     class_in_scope,
     node_by_code,
+    node_code,
     node_within_user_scope,
     term_previous,
 )
@@ -147,11 +146,6 @@ def node_from_code(user, code: str) -> Node:
 def code_of(node: Node) -> str:
     """How a node is named in URLs and in the units of every figure: care's node code."""
     return node_code(node)
-
-
-def code_in_url(url: str) -> str:
-    """The node code of a care page's drill-down link (?scope=CODE)."""
-    return parse_qs(urlsplit(url).query).get("scope", [""])[0]
 
 
 # --- terms ------------------------------------------------------------------------------------

@@ -29,30 +29,31 @@ from shouhu.care.selectors import (
     coverage_for,
     tasks_for,
 )
-from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass, Term
+from shouhu.org.models import Term
+from shouhu.org.selectors import class_filter, unit_key_of, unit_nodes
 from shouhu.registry.models import Child
 from shouhu.reports.selectors.base import (
     Node,
     Share,
     cached,
     check_node,
-    code_in_url,
     code_of,
     figure,
     node_key,
     reference_day,
 )
-from shouhu.reports.selectors.census import class_filter, unit_nodes
 from shouhu.reports.selectors.compliance import MonthCompliance, month_compliance_for_node
 
 # --- coverage (care.coverage_for) -------------------------------------------------------------
 
 
-def care_coverage(user, *, node: Node, term: Term) -> Coverage:
+def care_coverage(user, *, node: Node, term: Term, by_school: bool = False) -> Coverage:
     """care.coverage_for on the term's reference day, read once in a piece of work."""
     return cached(
-        ("coverage", id(user), node_key(node), term.pk),
-        lambda: coverage_for(user, node=node, today=reference_day(term)),
+        ("coverage", id(user), node_key(node), term.pk, by_school),
+        lambda: coverage_for(
+            user, node=node, today=reference_day(term), by="school" if by_school else ""
+        ),
     )
 
 
@@ -227,19 +228,6 @@ class TaskFigures:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-def _unit_key(node: Node, class_id: int, school_id: int, region_id: str, by_school: bool):
-    """The unit (one level down, as census.unit_nodes groups them) a task's class falls in."""
-    if isinstance(node, SchoolClass):
-        return None
-    if isinstance(node, School):
-        return class_id
-    if by_school or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
-        return school_id
-    levels = list(RegionLevel)
-    below = levels[min(levels.index(RegionLevel(node.level)) + 1, len(levels) - 1)]
-    return region_id[: PREFIX_LENGTH[below]]
-
-
 def _count_task(
     figures: TaskFigures,
     *,
@@ -317,7 +305,13 @@ def task_figures(
         for class_id, school_id, region_id, _assignee, noted_on, due_on, done_on in _task_rows(
             user, node, term
         ):
-            key = _unit_key(node, class_id, school_id, region_id, by_school)
+            key = unit_key_of(
+                node,
+                class_id=class_id,
+                school_id=school_id,
+                region_code=region_id,
+                by_school=by_school,
+            )
             for target in (total, by_unit[key]) if key is not None else (total,):
                 _count_task(
                     target, term=term, day=day, noted_on=noted_on, due_on=due_on, done_on=done_on
@@ -388,34 +382,16 @@ class UnitCare:
     tasks: TaskFigures = field(default_factory=TaskFigures)
 
 
-def _coverage_units(user, node: Node, term: Term, by_school: bool) -> dict[str, CoverageFigures]:
-    """care.coverage_for's units by node code; every school of a county or a city is read
-    township by township (coverage_for lists one level down)."""
-    coverage = care_coverage(user, node=node, term=term)
-    units = {code_in_url(row.url): row.figures for row in coverage.units}
-    if (
-        not by_school
-        or not isinstance(node, Region)
-        or node.level
-        in (
-            RegionLevel.TOWNSHIP,
-            RegionLevel.VILLAGE,
-        )
-    ):
-        return units
-    result: dict[str, CoverageFigures] = {}
-    for region in Region.objects.filter(code__in=[c.ljust(12, "0") for c in units]):
-        result |= _coverage_units(user, region, term, by_school)
-    return result
-
-
 def care_units(user, *, node: Node, term: Term, by_school: bool = False) -> dict[str, UnitCare]:
     """The care figures of each unit one level down (or of every school), by node code."""
     month = month_of(reference_day(term))
     _total_compliance, compliance = month_compliance_for_node(
         user, node=node, month=month, by_school=by_school
     )
-    coverage = _coverage_units(user, node, term, by_school)
+    coverage = {
+        row.code: row.figures
+        for row in care_coverage(user, node=node, term=term, by_school=by_school).units
+    }
     _total, tasks = task_figures(user, node=node, term=term, by_school=by_school)
     _expression, nodes = unit_nodes(node, by_school=by_school)
     result = {code_of(n): UnitCare() for n in nodes.values()}

@@ -8,26 +8,21 @@ of a node and a term (and one GROUP BY the figures of every term, for the trend)
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Perm
 from shouhu.care.rules import percent
 from shouhu.core.scoping import child_scope_q
 from shouhu.org.models import (
-    PREFIX_LENGTH,
     ClassEnrolment,
     Region,
-    RegionLevel,
     School,
     SchoolClass,
     Term,
-    subtree_range,
 )
-from shouhu.org.selectors import classes_of_school, schools_under, term_previous
+from shouhu.org.selectors import class_filter, term_previous, unit_nodes
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.models import CensusSnapshot, Flag, Guardian, Sex
 from shouhu.reports.selectors.base import (
@@ -199,15 +194,6 @@ def _figures(row: dict | None, pupils: int | None) -> Figures:
     )
 
 
-def class_filter(node: Node, prefix: str = "") -> Q:
-    """Rows whose class (reached through `prefix`) is under the node."""
-    if isinstance(node, SchoolClass):
-        return Q(**{f"{prefix}id": node.pk})
-    if isinstance(node, School):
-        return Q(**{f"{prefix}school_id": node.pk})
-    return Q(**{f"{prefix}school__region__code__range": subtree_range(node.prefix)})
-
-
 def _snapshots(user):
     able_guardian = Guardian.objects.filter(child=OuterRef("child_id"), able_to_care=True)
     return CensusSnapshot.objects.filter(child_scope_q(user, "child__")).annotate(
@@ -258,28 +244,6 @@ def census_figures_of_terms(user, *, node: Node, terms: list[Term]) -> dict[int,
 
 
 # --- the units one level down -----------------------------------------------------------------
-
-
-def _child_level(node: Region) -> RegionLevel:
-    levels = list(RegionLevel)
-    return levels[min(levels.index(RegionLevel(node.level)) + 1, len(levels) - 1)]
-
-
-def unit_nodes(node: Node, *, prefix: str = "", by_school: bool = False) -> tuple[Any, dict]:
-    """How a node's rows are grouped one level down: (an expression over the class reached
-    through `prefix`, {key: unit node}). A school's classes, a township's schools, a county's
-    townships (or every school, `by_school`); a class has no units."""
-    if isinstance(node, SchoolClass):
-        return None, {}
-    if isinstance(node, School):
-        return F(f"{prefix}id"), {c.pk: c for c in classes_of_school(node)}
-    if by_school or node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
-        return F(f"{prefix}school_id"), {s.pk: s for s in schools_under(node).order_by("code")}
-    level = _child_level(node)
-    regions = Region.objects.filter(level=level, code__range=subtree_range(node.prefix))
-    return Substr(f"{prefix}school__region_id", 1, PREFIX_LENGTH[level]), {
-        r.prefix: r for r in regions.order_by("code")
-    }
 
 
 def census_units(user, *, node: Node, term: Term, by_school: bool = False) -> list[Unit]:

@@ -1,6 +1,7 @@
 """检查考核: scores computed from the records, ranked, with their components and weights."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from shouhu.reports.selectors.assessment import assessment_for
@@ -45,6 +46,29 @@ def test_the_weights_are_a_setting(reported, school_leader, settings):
     result = assessment_for(school_leader, node=reported.school_a, term=reported.term)
     assert [(r.name, r.score) for r in result.rows] == [("张老师", 50.0), ("刘老师", 42.9)]
     assert ("完成率", 100) in [(label, weight) for label, weight, _d in result.weights]
+
+
+@override_settings(
+    SHOUHU_ASSESSMENT_WEIGHTS={
+        "coverage": 0,
+        "compliance": 0,
+        "tasks_on_time": 0,
+        "not_escalated": 1,
+    }
+)
+def test_a_component_weighing_nothing_does_not_count(client, reported, school_leader):
+    result = assessment_for(school_leader, node=reported.school_a, term=reported.term)
+    # 刘老师's two tasks never escalated; 张老师's task for 安然 did.
+    assert [(r.name, r.score) for r in result.rows] == [("刘老师", 100.0), ("张老师", 50.0)]
+    assert [(label, weight) for label, weight, _d in result.weights] == [
+        ("结对", 0),
+        ("完成率", 0),
+        ("家访任务按时", 0),
+        ("家访任务未升级", 1),
+    ]
+    client.force_login(school_leader)
+    html = client.get(reverse("reports:assessment")).content.decode()
+    assert html.index("刘老师") < html.index("张老师") and "100.0" in html
 
 
 def test_the_page_shows_the_ranking_components_and_weights(client, reported, school_leader):

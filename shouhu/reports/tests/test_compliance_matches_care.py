@@ -1,11 +1,11 @@
-"""The reports read several months of compliance in one query; care.compliance_for reads one.
-The two must agree, total and unit by unit, or a figure would be counted two ways."""
+"""The reports read the months of a term together (care.compliance_months_for: one query, the
+termly quotas one column across months); read one month at a time (care.compliance_for) they
+must agree, total and unit by unit."""
 
 import pytest
 
 from shouhu.care.selectors import compliance_for
 from shouhu.factories import ExemptionFactory, QuotaFactory
-from shouhu.reports.selectors.base import code_in_url
 from shouhu.reports.selectors.compliance import _months_compliance, term_months
 
 
@@ -42,5 +42,5 @@ def test_months_read_together_equal_care_compliance_month_by_month(
         care = compliance_for(user, node=node, month=month, by="school" if by_school else "")
         total, units = ours[month.key]
         assert _cells(total.quotas) == _care_cells(care, care.total), month.key
-        care_units = {code_in_url(row.url): _care_cells(care, row.cells) for row in care.units}
+        care_units = {row.code: _care_cells(care, row.cells) for row in care.units}
         assert {code: _cells(u.quotas) for code, u in units.items()} == care_units, month.key
