@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -23,9 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
@@ -319,7 +316,9 @@ class Coverage:
 
 
 def _needs_proxy(day: datetime.date):
-    """Annotations: left-behind in this term's census; open unsupervised flag; has a proxy."""
+    """Annotations: left-behind in this term's census; open unsupervised flag; has a proxy.
+    (Correlated EXISTS: faster than membership in a set of the node's children on both
+    databases, measured on the 20,000-child county.)"""
     term = term_current(day)
     return {
         "left_behind": Exists(
@@ -344,17 +343,16 @@ def _teachers_in(node) -> QuerySet[User]:
     )
 
 
-def _proxy_load(day: datetime.date) -> Coalesce:
-    """An annotation of a user: the children on the register they are proxy parent of."""
-    held = (
+def _proxy_loads(teachers: QuerySet[User], *, day: datetime.date) -> dict[int, int]:
+    """How many children on the register each of the teachers is proxy parent of on the day
+    (those with none left out): one GROUP BY over the pairings."""
+    return dict(
         current_proxies(day)
-        .filter(carer=OuterRef("pk"), child__left_on__isnull=True)
+        .filter(child__left_on__isnull=True, carer__in=teachers)
         .order_by()
-        .values("carer")
+        .values_list("carer")
         .annotate(n=Count("pk"))
-        .values("n")
     )
-    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
 
 
 def _teacher_unit(node, *, by: str):
@@ -370,21 +368,14 @@ def _teacher_unit(node, *, by: str):
 
 
 def _teacher_loads(node, *, by: str, day: datetime.date) -> dict[object, dict[int, int]]:
-    """How many teachers carry each load (0, 1, 2, 3, 4 for 4 or more), per unit: one GROUP BY."""
-    rows = (
-        _teachers_in(node)
-        .annotate(load=_proxy_load(day))
-        .annotate(
-            unit_key=_teacher_unit(node, by=by),
-            bucket=Case(When(load__gte=4, then=Value(4)), default=F("load")),
-        )
-        .order_by()
-        .values("unit_key", "bucket")
-        .annotate(n=Count("pk"))
-    )
-    result: dict[object, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        result[row["unit_key"]][row["bucket"]] = row["n"]
+    """How many teachers carry each load (0, 1, 2, 3, 4 for 4 or more), per unit."""
+    teachers = _teachers_in(node)
+    loads = _proxy_loads(teachers, day=day)
+    result: dict[object, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for unit, pk in teachers.annotate(unit_key=_teacher_unit(node, by=by)).values_list(
+        "unit_key", "pk"
+    ):
+        result[unit][min(loads.get(pk, 0), 4)] += 1
     return result
 
 
@@ -427,12 +418,11 @@ def coverage_for(user, *, node, today: datetime.date | None = None, by: str = ""
             for key, (name, code) in names.items()
         ]
     if isinstance(node, (School, SchoolClass)):
-        result.teachers = list(
-            _teachers_in(node)
-            .defer("phone")
-            .annotate(load=_proxy_load(day))
-            .order_by("display_name", "username")
-        )
+        teachers = _teachers_in(node)
+        loads = _proxy_loads(teachers, day=day)
+        result.teachers = list(teachers.defer("phone").order_by("display_name", "username"))
+        for teacher in result.teachers:
+            teacher.load = loads.get(teacher.pk, 0)  # type: ignore[attr-defined]
         result.unpaired_children = list(
             children.filter(Q(left_behind=True) | Q(unsupervised=True), paired=False)
             .select_related("school_class")

@@ -235,56 +235,29 @@ def _per_child(
     a county of 20,000).
     """
     periods = _periods(columns)
-    rows = children.order_by().values(
-        "id", "left_on", unit_key=unit, school_key=F("school_class__school_id")
+    # A child who left by the end of every period is owed nothing (rules.period_owed).
+    still_there = Q(left_on__isnull=True) | Q(left_on__gt=min(p.end for p in periods))
+    rows = (
+        children.filter(still_there)
+        .order_by()
+        .values("id", "left_on", unit_key=unit, school_key=F("school_class__school_id"))
     )
     children_sql, children_params = rows.query.sql_with_params()
-    ids = "SELECT id FROM K"  # the children, read once (the WITH below)
-    # The actions, one pass per kind over its own span (each row is tested only against the
-    # periods of its kind: twice as fast as one pass over all kinds on a county of 20,000).
-    done_joins: list[str] = []
-    done_params: list[object] = []
-    done_of: dict[int, str] = {}
-    for n, kind in enumerate(dict.fromkeys(c.kind for c in columns)):
-        of_kind = [c for c in columns if c.kind == kind]
-        sums = ", ".join(
-            f"SUM(CASE WHEN done_on BETWEEN %s AND %s THEN 1 ELSE 0 END) d{c.index}"
-            for c in of_kind
-        )
-        done_joins.append(
-            f"LEFT JOIN (SELECT child_id, {sums} FROM {_table(CareActionChild)} "  # noqa: S608
-            f"WHERE child_id IN ({ids}) AND kind = %s AND done_on BETWEEN %s AND %s "
-            f"GROUP BY child_id) D{n} ON D{n}.child_id = C.id"
-        )
-        done_params += [
-            *(v for c in of_kind for v in (c.period.start, c.period.end)),
-            kind,
-            min(c.period.start for c in of_kind),
-            max(c.period.end for c in of_kind),
-        ]
-        done_of.update({c.index: f"D{n}.d{c.index}" for c in of_kind})
-    held = [
-        f"MAX(CASE WHEN starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s) "
-        f"THEN 1 ELSE 0 END) o{n}"
-        for n in range(len(periods))
-    ]
-    held_sql = (
-        f"SELECT child_id, {', '.join(held)} FROM {_table(Pairing)} "  # noqa: S608
-        f"WHERE kind = %s AND child_id IN ({ids}) GROUP BY child_id"
-    )
-    held_params = [*(v for p in periods for v in (p.start, p.start)), PairingKind.PROXY_PARENT]
-    exempt = [
-        f"MAX(CASE WHEN kind IN (%s, '') AND starts_on <= %s AND ends_on >= %s "
-        f"THEN 1 ELSE 0 END) x{c.index}"
-        for c in columns
-    ]
-    exempt_sql = (
-        f"SELECT child_id, {', '.join(exempt)} FROM {_table(Exemption)} "  # noqa: S608
-        f"WHERE child_id IN ({ids}) GROUP BY child_id"
-    )
-    exempt_params = [*(v for c in columns for v in (c.kind, c.period.end, c.period.start))]
+    sql = _Sql()
+    if connection.vendor == "sqlite":
+        # SQLite runs a subquery each time it is named: read the children once.
+        sql.add(f"WITH K AS MATERIALIZED ({children_sql}) ", children_params)
+        source, source_params = "K", ()
+        ids, ids_params = "SELECT id FROM K", ()
+    else:
+        # PostgreSQL plans from the tables' statistics, which a CTE hides (it then loops over
+        # an index per child instead of one hash join): the children are named where used.
+        source, source_params = f"({children_sql})", children_params
+        ids, ids_params = f"SELECT U.id FROM ({children_sql}) U", children_params  # noqa: S608
+
+    kinds = list(dict.fromkeys(c.kind for c in columns))
     per_child = ["C.id", "C.unit_key", "C.left_on"]
-    per_child_params: list[object] = []
+    per_child_params: list[Any] = []
     for c in columns:
         by_minimum: dict[int, list[int]] = defaultdict(list)
         for school_id, minimum in c.minimum_by_school.items():
@@ -295,24 +268,64 @@ def _per_child(
             per_child_params += [*school_ids, minimum]
         per_child += [
             f"{minimum_sql} ELSE 0 END m{c.index}",
-            f"COALESCE({done_of[c.index]}, 0) d{c.index}",
+            f"COALESCE(D{kinds.index(c.kind)}.d{c.index}, 0) d{c.index}",
             f"COALESCE(X.x{c.index}, 0) x{c.index}",
         ]
     per_child += [f"COALESCE(P.o{n}, 0) o{n}" for n in range(len(periods))]
-    sql = (
-        f"WITH K AS MATERIALIZED ({children_sql}) "  # noqa: S608 - built here and by the ORM
-        f"SELECT {', '.join(per_child)} FROM K C "
-        f"{' '.join(done_joins)} "
-        f"LEFT JOIN ({held_sql}) P ON P.child_id = C.id "
-        f"LEFT JOIN ({exempt_sql}) X ON X.child_id = C.id"
+    sql.add(f"SELECT {', '.join(per_child)} ", per_child_params)
+    sql.add(f"FROM {source} C ", source_params)
+
+    # The actions, one pass per kind over its own span (each row is tested only against the
+    # periods of its kind: twice as fast as one pass over all kinds on a county of 20,000).
+    for n, kind in enumerate(kinds):
+        of_kind = [c for c in columns if c.kind == kind]
+        sums = ", ".join(
+            f"SUM(CASE WHEN done_on BETWEEN %s AND %s THEN 1 ELSE 0 END) d{c.index}"
+            for c in of_kind
+        )
+        sql.add(
+            f"LEFT JOIN (SELECT child_id, {sums} FROM {_table(CareActionChild)} ",  # noqa: S608
+            [v for c in of_kind for v in (c.period.start, c.period.end)],
+        )
+        sql.add(f"WHERE child_id IN ({ids}) ", ids_params)
+        sql.add(
+            f"AND kind = %s AND done_on BETWEEN %s AND %s GROUP BY child_id) D{n} "
+            f"ON D{n}.child_id = C.id ",
+            [kind, min(c.period.start for c in of_kind), max(c.period.end for c in of_kind)],
+        )
+    held = ", ".join(
+        f"MAX(CASE WHEN starts_on <= %s AND (ends_on IS NULL OR ends_on >= %s) "
+        f"THEN 1 ELSE 0 END) o{n}"
+        for n in range(len(periods))
     )
-    return sql, [
-        *children_params,
-        *per_child_params,
-        *done_params,
-        *held_params,
-        *exempt_params,
-    ]
+    sql.add(
+        f"LEFT JOIN (SELECT child_id, {held} FROM {_table(Pairing)} WHERE kind = %s ",  # noqa: S608
+        [*(v for p in periods for v in (p.start, p.start)), PairingKind.PROXY_PARENT],
+    )
+    sql.add(f"AND child_id IN ({ids}) GROUP BY child_id) P ON P.child_id = C.id ", ids_params)
+    exempt = ", ".join(
+        f"MAX(CASE WHEN kind IN (%s, '') AND starts_on <= %s AND ends_on >= %s "
+        f"THEN 1 ELSE 0 END) x{c.index}"
+        for c in columns
+    )
+    sql.add(
+        f"LEFT JOIN (SELECT child_id, {exempt} FROM {_table(Exemption)} ",  # noqa: S608
+        [v for c in columns for v in (c.kind, c.period.end, c.period.start)],
+    )
+    sql.add(f"WHERE child_id IN ({ids}) GROUP BY child_id) X ON X.child_id = C.id", ids_params)
+    return sql.text, sql.params
+
+
+class _Sql:
+    """SQL written piece by piece, each piece with its parameters (in the order they appear)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.params: list[Any] = []
+
+    def add(self, text: str, params: Sequence[Any]) -> None:
+        self.text += text
+        self.params += params
 
 
 @dataclass(frozen=True)
@@ -333,7 +346,8 @@ def statuses_by_child(
     children: QuerySet[Child], columns: Sequence[Column], *, today: datetime.date
 ) -> dict[int, list[ChildStatus]]:
     """Each child's statuses (rules.quota_status over the per-child row that `sum_by` sums),
-    by child id: for a class's page, where the figures above must add up to the rows."""
+    by child id: for a class's page, where the figures above must add up to the rows. A child
+    who left by the end of every period is owed nothing and left out."""
     if not columns:
         return {}
     periods = _periods(columns)

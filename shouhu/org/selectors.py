@@ -190,18 +190,6 @@ def unit_nodes(node, *, prefix: str = "", by_school: bool = False) -> tuple[Any,
     }
 
 
-def unit_key_of(node, *, class_id: int, school_id: int, region_code: str, by_school: bool = False):
-    """The key (as `unit_nodes` gives it) of the unit a class falls in, for rows read into
-    Python rather than grouped in SQL."""
-    if isinstance(node, SchoolClass):
-        return None
-    if isinstance(node, School):
-        return class_id
-    if units_by_school(node, by_school=by_school):
-        return school_id
-    return region_code[: PREFIX_LENGTH[level_below(node)]]
-
-
 def school_ids_under(node) -> list[int]:
     """The schools of a node (its own, for a school or a class)."""
     if isinstance(node, SchoolClass):

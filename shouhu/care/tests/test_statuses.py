@@ -13,6 +13,7 @@ from shouhu.care.rules import QuotaStatus
 from shouhu.care.selectors import child_care_for, compliance_for
 from shouhu.care.services import care_action_record, exemption_grant, pairing_assign
 from shouhu.care.statuses import (
+    Cell,
     Column,
     columns_around,
     effective_quotas,
@@ -47,23 +48,26 @@ def statuses(user, child) -> dict[tuple[str, str], str]:
     columns = running + [
         Column(len(running) + c.index, c.kind, c.period, c.minimum_by_school) for c in ended
     ]
-    rows = statuses_by_child(Child.objects.filter(pk=child.pk), columns, today=today)
+    # A child who left before every period is owed nothing, and not read.
+    of_child = statuses_by_child(Child.objects.filter(pk=child.pk), columns, today=today).get(
+        child.pk, []
+    )
     in_sql = {
-        (s.column.kind, s.column.period.key): s.status
-        for s in rows[child.pk]
-        if s.status is not None
+        (s.column.kind, s.column.period.key): s.status for s in of_child if s.status is not None
     }
     assert in_sql == found
     # And the sums compliance counts (one GROUP BY, here per child) are the statuses counted.
-    sums = sum_by(Child.objects.filter(pk=child.pk), columns, unit=F("id")).get(child.pk)
+    sums = sum_by(Child.objects.filter(pk=child.pk), columns, unit=F("id")).get(
+        child.pk, [Cell() for _ in columns]
+    )
     counted = [
         (
             int(s.status not in (None, EXEMPT)),
             int(s.status == DONE),
             int(s.status == EXEMPT),
         )
-        for s in rows[child.pk]
-    ]
+        for s in of_child
+    ] or [(0, 0, 0)] * len(columns)
     assert [(c.owed, c.done, c.exempt) for c in sums] == counted
     return found
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Perm
@@ -30,7 +30,7 @@ from shouhu.care.selectors import (
     tasks_for,
 )
 from shouhu.org.models import Term
-from shouhu.org.selectors import class_filter, unit_key_of, unit_nodes
+from shouhu.org.selectors import class_filter, unit_nodes
 from shouhu.registry.models import Child
 from shouhu.reports.selectors.base import (
     Node,
@@ -257,25 +257,20 @@ def _count_task(
         figures.overdue += due_on < day
 
 
-def _task_rows(user, node: Node, term: Term):
+def _task_rows(user, node: Node, term: Term, *, by_school: bool = False):
     """The tasks that count in a term (raised in it, closed in it, or open on its reference
-    day), as the few columns the counts need."""
+    day), as the few columns the counts need: the unit one level down (`unit_nodes`), who owes
+    the task, when it was raised, due and done."""
     day = reference_day(term)
+    unit, _nodes = unit_nodes(node, prefix="child__school_class__", by_school=by_school)
     return (
         tasks_for(user)
         .filter(class_filter(node, "child__school_class__"))
         .filter(observation__noted_on__lte=day)
         .filter(Q(done_on__isnull=True) | Q(done_on__gte=term.starts_on))
         .filter(Q(child__left_on__isnull=True) | Q(child__left_on__gt=day))
-        .values_list(
-            "child__school_class_id",
-            "child__school_class__school_id",
-            "child__school_class__school__region_id",
-            "assignee_id",
-            "observation__noted_on",
-            "due_on",
-            "done_on",
-        )
+        .annotate(unit_key=Value(None, output_field=IntegerField()) if unit is None else unit)
+        .values_list("unit_key", "assignee_id", "observation__noted_on", "due_on", "done_on")
     )
 
 
@@ -284,7 +279,7 @@ def task_figures_by_assignee(user, *, node: Node, term: Term) -> dict[int, TaskF
     check_node(user, node, Perm.CARE_OVERSEE)
     day = reference_day(term)
     result: dict[int, TaskFigures] = defaultdict(TaskFigures)
-    for *_unit, assignee, noted_on, due_on, done_on in _task_rows(user, node, term):
+    for _unit, assignee, noted_on, due_on, done_on in _task_rows(user, node, term):
         _count_task(
             result[assignee], term=term, day=day, noted_on=noted_on, due_on=due_on, done_on=done_on
         )
@@ -302,16 +297,8 @@ def task_figures(
         day = reference_day(term)
         total = TaskFigures()
         by_unit: dict = defaultdict(TaskFigures)
-        for class_id, school_id, region_id, _assignee, noted_on, due_on, done_on in _task_rows(
-            user, node, term
-        ):
-            key = unit_key_of(
-                node,
-                class_id=class_id,
-                school_id=school_id,
-                region_code=region_id,
-                by_school=by_school,
-            )
+        rows = _task_rows(user, node, term, by_school=by_school)
+        for key, _assignee, noted_on, due_on, done_on in rows:
             for target in (total, by_unit[key]) if key is not None else (total,):
                 _count_task(
                     target, term=term, day=day, noted_on=noted_on, due_on=due_on, done_on=done_on
