@@ -8,6 +8,8 @@
    database (`synth_20k_s`), then the census, the worklist and the compliance on it.
 3. The census import of 20,000 rows, when the registry provides `run_import_benchmark()`.
 4. The dashboard, when `/dashboard/` exists (`dashboard_figures`).
+   The synthetic county is measured again on PostgreSQL 15, production's database, in a
+   throwaway cluster (`postgres_rows`; keys ending `_20k_pg`), unless `--skip-postgres`.
 5. The county's semester work summary as a PDF, as the county officer exports it
    (`summary_figures`; the reports issue asks for under 10 seconds): a few runs only, it is slow.
 6. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
@@ -48,6 +50,8 @@ TERM = "2026-2027-1"
 MONTH = "2026-11"
 TODAY = datetime.date(2026, 11, 29)
 SYNTH_CHILDREN = 20000
+# The keys of each county's figures end with its suffix (the demo's have none).
+SUFFIXES = {"demo": "", "synth20k": "_20k", "synth20k_pg": "_20k_pg"}
 SYNTH_MONTHS = 12
 # Where the registry may keep `run_import_benchmark()` (issue 3).
 IMPORT_BENCHMARK_MODULES = (
@@ -395,7 +399,7 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
 def county_figures(*, county: str, db: str, seed: bool) -> dict:
     """Measure one county in this process: set up Django on its database, seed the demo if
     asked, log in, time the pages. Returns the measures and the seeding time."""
-    os.environ["SHOUHU_DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["SHOUHU_DATABASE_URL"] = database_url(db)
     os.environ["DJANGO_SETTINGS_MODULE"] = "shouhu.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -421,7 +425,7 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
     for name, client in clients.items():
         login(client, name)
     measures: list[Measure] = []
-    suffix = "" if county == "demo" else "_20k"
+    suffix = SUFFIXES[county]
     if county == "demo":
         county_list = Measure("child_list_ms", "child list /children/, county, page 1")
         head_list = Measure("child_list_head_ms", "child list /children/, head teacher")
@@ -434,8 +438,7 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
     measure_sql(census, sql=CENSUS_SQL, params={"term": TERM, "low": low, "high": high})
     measures.append(census)
     measures += care_figures(clients["teacher"], clients["county"], suffix=suffix)
-    dashboard_key = "dashboard_demo_ms" if county == "demo" else "dashboard_20k_ms"
-    measures += dashboard_figures(clients["county"], key=dashboard_key)
+    measures += dashboard_figures(clients["county"], key=f"dashboard{suffix or '_demo'}_ms")
     county_user = User.objects.get(username="county")
     measures += summary_figures(clients["county"], county_user, key=f"summary_county{suffix}_s")
     result["measures"] = [asdict(m) for m in measures]
@@ -464,7 +467,12 @@ def measure_main(args) -> int:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def subprocess_figures(county: str, db: Path, *, seed: bool) -> dict:
+def database_url(db: str | Path) -> str:
+    """A database named by a SQLite file or by a URL (PostgreSQL)."""
+    return str(db) if "://" in str(db) else f"sqlite:///{db}"
+
+
+def subprocess_figures(county: str, db: str | Path, *, seed: bool) -> dict:
     command = [sys.executable, str(Path(__file__)), "measure", "--county", county, "--db", str(db)]
     done = subprocess.run(  # noqa: S603 - this interpreter running this script
         [*command, *(["--seed"] if seed else [])],
@@ -478,9 +486,9 @@ def subprocess_figures(county: str, db: Path, *, seed: bool) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def shouhu(db: Path, *args: str) -> float:
+def shouhu(db: str | Path, *args: str) -> float:
     """Run a `shouhu` command on the database; its wall time in seconds."""
-    env = {**os.environ, "SHOUHU_DATABASE_URL": f"sqlite:///{db}"}
+    env = {**os.environ, "SHOUHU_DATABASE_URL": database_url(db)}
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 - the project's own command
         [str(Path(sys.executable).parent / "shouhu"), *args],
@@ -510,11 +518,11 @@ def demo_rows(db: Path) -> list[Measure]:
     return [seed, *(Measure(**m) for m in demo["measures"])]
 
 
-def synth_rows(db: Path) -> list[Measure]:
+def synth_rows(db: str | Path, *, county: str = "synth20k") -> list[Measure]:
     """`shouhu synth` of 20,000 children, timed from the outside, and its pages."""
     label = f"shouhu synth --children {SYNTH_CHILDREN} --months {SYNTH_MONTHS}"
-    synth = Measure("synth_20k_s", label, unit="s")
-    print(f"synthetic county: migrate, {label} …", flush=True)
+    synth = Measure(f"synth{SUFFIXES[county]}_s", label, unit="s")
+    print(f"synthetic county ({county}): migrate, {label} …", flush=True)
     try:
         shouhu(db, "migrate", "--noinput", "-v0")
         seconds = shouhu(
@@ -522,11 +530,41 @@ def synth_rows(db: Path) -> list[Measure]:
         )
         synth.value = round(seconds, 1)
         print("synthetic county: measure …", flush=True)
-        measured = subprocess_figures("synth20k", db, seed=False)
+        measured = subprocess_figures(county, db, seed=False)
     except RuntimeError as exc:
         synth.error = synth.error or str(exc)[-600:]
         return [synth]
     return [synth, *(Measure(**m) for m in measured["measures"])]
+
+
+def postgres_rows() -> list[Measure]:
+    """The synthetic county again on PostgreSQL 15, production's database, in a throwaway
+    cluster (scripts/with-postgres.sh): `synth_20k_pg_s` and the same pages, keys ending
+    `_20k_pg`. Skipped where PostgreSQL 15 is not installed."""
+    synth = Measure("synth_20k_pg_s", "shouhu synth on PostgreSQL 15", unit="s")
+    if not (Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")) / "initdb").exists():
+        synth.skipped = "PostgreSQL 15 is not installed"
+        return [synth]
+    done = subprocess.run(  # noqa: S603 - the project's script running this script
+        ["/bin/bash", str(ROOT / "scripts/with-postgres.sh"), sys.executable, __file__, "postgres"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        synth.error = f"the PostgreSQL run failed:\n{done.stderr[-600:]}"
+        return [synth]
+    print(done.stdout.strip().rsplit("\n", 1)[0], flush=True)
+    return [Measure(**m) for m in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def postgres_main() -> int:
+    """`run.py postgres`, inside scripts/with-postgres.sh: the synthetic county on the cluster
+    it started, its measures as one JSON line."""
+    rows = synth_rows(os.environ["SHOUHU_DATABASE_URL"], county="synth20k_pg")
+    print(json.dumps([asdict(m) for m in rows], ensure_ascii=False))
+    return 0
 
 
 def import_figures() -> tuple[dict, str]:
@@ -598,14 +636,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command")
     measure = commands.add_parser("measure", help="measure one county (used by the run itself)")
-    measure.add_argument("--county", choices=["demo", "synth20k"], required=True)
+    measure.add_argument("--county", choices=list(SUFFIXES), required=True)
+    commands.add_parser("postgres", help="the synthetic county on PostgreSQL (inside the run)")
     measure.add_argument("--db", required=True)
     measure.add_argument("--seed", action="store_true", help="migrate and seed the demo first")
     parser.add_argument("--skip-synth", action="store_true", help="leave out the 20k county")
     parser.add_argument("--skip-import", action="store_true", help="leave out the import")
+    parser.add_argument(
+        "--skip-postgres", action="store_true", help="leave out the 20k county on PostgreSQL"
+    )
     args = parser.parse_args()
     if args.command == "measure":
         return measure_main(args)
+    if args.command == "postgres":
+        return postgres_main()
 
     loads = [load_average()]
     rows: list[Measure] = []
@@ -615,6 +659,8 @@ def main() -> int:
         rows += demo_rows(Path(tmp) / "demo.sqlite3")
         if not args.skip_synth:
             rows += synth_rows(Path(tmp) / "synth.sqlite3")
+            if not args.skip_postgres:
+                rows += postgres_rows()
         loads.append(load_average())
     if not args.skip_import:
         print("census import of 20,000 rows …", flush=True)

@@ -269,8 +269,9 @@ class CoverageFigures:
     unpaired: int = 0
     unsupervised: int = 0
     unsupervised_unpaired: int = 0
-    teachers: int = 0
-    idle_teachers: int = 0
+    # None when the teachers were not read (coverage_for(teachers=False)).
+    teachers: int | None = None
+    idle_teachers: int | None = None
     load: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LOAD_BUCKETS, 0))
 
     @property
@@ -286,10 +287,11 @@ class CoverageFigures:
         self.unsupervised_unpaired += unsupervised_unpaired
 
     def add_teachers(self, loads: dict[int, int]) -> None:
-        """Add {load (4 for 4 or more): teachers carrying it}."""
+        """Add {load (4 for 4 or more): teachers carrying it}; an empty dict marks the teachers
+        as read (none)."""
+        self.teachers = (self.teachers or 0) + sum(loads.values())
+        self.idle_teachers = (self.idle_teachers or 0) + loads.get(0, 0)
         for load, teachers in loads.items():
-            self.teachers += teachers
-            self.idle_teachers += teachers if load == 0 else 0
             self.load[LOAD_BUCKETS[min(load, 4)]] += teachers
 
 
@@ -379,10 +381,20 @@ def _teacher_loads(node, *, by: str, day: datetime.date) -> dict[object, dict[in
     return result
 
 
-def coverage_for(user, *, node, today: datetime.date | None = None, by: str = "") -> Coverage:
+def coverage_for(
+    user,
+    *,
+    node,
+    today: datetime.date | None = None,
+    by: str = "",
+    teachers: bool = True,
+) -> Coverage:
     """Coverage of the care network for a node and each unit one level down (or every school,
     `by="school"`): one GROUP BY over the children and one over the teachers; the children
-    without a proxy parent and the teachers by name only for a school or a class."""
+    without a proxy parent and the teachers by name only for a school or a class.
+
+    `teachers=False` reads the children's side only (a dashboard tile): the teacher counts
+    stay None and no teacher is listed."""
     _check_may_oversee(user, node)
     day = today_or(today)
     children = (
@@ -406,10 +418,13 @@ def coverage_for(user, *, node, today: datetime.date | None = None, by: str = ""
         for target in (figures, by_unit.get(key)):
             if target is not None:
                 target.add_children(**row)
-    for key, loads in _teacher_loads(node, by=by, day=day).items():
-        for target in (figures, by_unit.get(key)):
-            if target is not None:
-                target.add_teachers(loads)
+    if teachers:
+        for target in (figures, *by_unit.values()):
+            target.add_teachers({})
+        for key, loads in _teacher_loads(node, by=by, day=day).items():
+            for target in (figures, by_unit.get(key)):
+                if target is not None:
+                    target.add_teachers(loads)
     result = Coverage(node=node, figures=figures, load_limit=settings.SHOUHU_PROXY_LOAD_LIMIT)
     if unit is not None:
         result.unit_label = _unit_label(node, by=by)
@@ -417,12 +432,13 @@ def coverage_for(user, *, node, today: datetime.date | None = None, by: str = ""
             CoverageRow(name=name, code=code, figures=by_unit[key], url=coverage_url(code))
             for key, (name, code) in names.items()
         ]
-    if isinstance(node, (School, SchoolClass)):
-        teachers = _teachers_in(node)
-        loads = _proxy_loads(teachers, day=day)
-        result.teachers = list(teachers.defer("phone").order_by("display_name", "username"))
+    if isinstance(node, (School, SchoolClass)) and teachers:
+        staff = _teachers_in(node)
+        loads = _proxy_loads(staff, day=day)
+        result.teachers = list(staff.defer("phone").order_by("display_name", "username"))
         for teacher in result.teachers:
             teacher.load = loads.get(teacher.pk, 0)  # type: ignore[attr-defined]
+    if isinstance(node, (School, SchoolClass)):
         result.unpaired_children = list(
             children.filter(Q(left_behind=True) | Q(unsupervised=True), paired=False)
             .select_related("school_class")

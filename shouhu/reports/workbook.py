@@ -210,7 +210,7 @@ def workbook_build(user, *, node, term) -> bytes:
         units = units_for(user, node=node, term=term)
         unit_compliance = units_compliance_term(user, node=node, term=term)
         quotas = compliance_term_for(user, node=node, term=term)
-        coverage = care_coverage(user, node=node, term=term).figures
+        coverage = care_coverage(user, node=node, term=term, teachers=True).figures
         tasks = task_figures(user, node=node, term=term)[0]
         census = census_figures(user, node=node, term=term)
     meta = {

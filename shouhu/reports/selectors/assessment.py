@@ -107,7 +107,7 @@ def _ranked(rows: list[Scored]) -> list[Scored]:
 def _teachers(user, school: School, term: Term) -> list[Scored]:
     """The school's teachers: load from care.coverage_for, compliance from the teacher rows of
     care.compliance_for month by month, tasks by who owes them."""
-    coverage = care_coverage(user, node=school, term=term)
+    coverage = care_coverage(user, node=school, term=term, teachers=True)
     months: dict[str, list[MonthCompliance]] = defaultdict(list)
     for month in term_months(term):
         compliance = care_compliance(user, node=school, month=month)

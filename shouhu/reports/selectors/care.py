@@ -35,6 +35,7 @@ from shouhu.registry.models import Child
 from shouhu.reports.selectors.base import (
     Node,
     Share,
+    cache_get,
     cached,
     check_node,
     code_of,
@@ -47,12 +48,22 @@ from shouhu.reports.selectors.compliance import MonthCompliance, month_complianc
 # --- coverage (care.coverage_for) -------------------------------------------------------------
 
 
-def care_coverage(user, *, node: Node, term: Term, by_school: bool = False) -> Coverage:
-    """care.coverage_for on the term's reference day, read once in a piece of work."""
+def care_coverage(
+    user, *, node: Node, term: Term, by_school: bool = False, teachers: bool = False
+) -> Coverage:
+    """care.coverage_for on the term's reference day, read once in a piece of work; the
+    teachers only when asked (or already read)."""
+    key = ("coverage", id(user), node_key(node), term.pk, by_school)
+    if not teachers and (known := cache_get((*key, True))) is not None:
+        return known
     return cached(
-        ("coverage", id(user), node_key(node), term.pk, by_school),
+        (*key, teachers),
         lambda: coverage_for(
-            user, node=node, today=reference_day(term), by="school" if by_school else ""
+            user,
+            node=node,
+            today=reference_day(term),
+            by="school" if by_school else "",
+            teachers=teachers,
         ),
     )
 
@@ -94,8 +105,9 @@ def unsupervised_without_proxy_for(user, *, node: Node, term: Term) -> int:
     _("本范围内的教师（含班主任）中至少担任一名儿童代理家长的人数及比例。"),
 )
 def teachers_pairing_for(user, *, node: Node, term: Term) -> Share:
-    f = care_coverage(user, node=node, term=term).figures
-    return Share(f.teachers - f.idle_teachers, f.teachers)
+    f = care_coverage(user, node=node, term=term, teachers=True).figures
+    teachers, idle = f.teachers or 0, f.idle_teachers or 0
+    return Share(teachers - idle, teachers)
 
 
 def _children_in(user, node: Node):
@@ -369,15 +381,20 @@ class UnitCare:
     tasks: TaskFigures = field(default_factory=TaskFigures)
 
 
-def care_units(user, *, node: Node, term: Term, by_school: bool = False) -> dict[str, UnitCare]:
-    """The care figures of each unit one level down (or of every school), by node code."""
+def care_units(
+    user, *, node: Node, term: Term, by_school: bool = False, teachers: bool = True
+) -> dict[str, UnitCare]:
+    """The care figures of each unit one level down (or of every school), by node code; the
+    coverage's teacher counts only with `teachers`."""
     month = month_of(reference_day(term))
     _total_compliance, compliance = month_compliance_for_node(
         user, node=node, month=month, by_school=by_school
     )
     coverage = {
         row.code: row.figures
-        for row in care_coverage(user, node=node, term=term, by_school=by_school).units
+        for row in care_coverage(
+            user, node=node, term=term, by_school=by_school, teachers=teachers
+        ).units
     }
     _total, tasks = task_figures(user, node=node, term=term, by_school=by_school)
     _expression, nodes = unit_nodes(node, by_school=by_school)

@@ -88,9 +88,13 @@ class UnitRow:
         "口径同上。"
     ),
 )
-def units_for(user, *, node: Node, term: Term, by_school: bool = False) -> list[UnitRow]:
+def units_for(
+    user, *, node: Node, term: Term, by_school: bool = False, teachers: bool = True
+) -> list[UnitRow]:
+    """Each unit's figures; the teachers of each (who is proxy parent) only with `teachers`:
+    the dashboard shows children's coverage only."""
     census = census_units(user, node=node, term=term, by_school=by_school)
-    care = care_units(user, node=node, term=term, by_school=by_school)
+    care = care_units(user, node=node, term=term, by_school=by_school, teachers=teachers)
     return [UnitRow(node=u.node, census=u.figures, care=care[u.key]) for u in census]
 
 
@@ -206,5 +210,5 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         flags=[(str(f.label), flags[f], flags_before.get(f) if before else None) for f in Flag],
         months=compliance_by_month_for(user, node=node, term=term),
         compliance=compliance,
-        units=units_for(user, node=node, term=term),
+        units=units_for(user, node=node, term=term, teachers=False),
     )
