@@ -385,7 +385,8 @@ def _classification(o):
 
 
 class CensusSnapshotFactory(DjangoModelFactory):
-    """A term's snapshot classified from the child's parent rows, in the child's class."""
+    """A term's snapshot classified from the child's parent rows, with the child's guardian, in
+    the child's class."""
 
     class Meta:
         model = CensusSnapshot
@@ -398,6 +399,9 @@ class CensusSnapshotFactory(DjangoModelFactory):
     civil = factory.LazyAttribute(lambda o: _classification(o).civil)
     source = CensusSource.REGISTER
     surveyed_on = factory.SelfAttribute("term.starts_on")
+    guardian_able = factory.LazyAttribute(
+        lambda o: Guardian.objects.filter(child=o.child, able_to_care=True).exists()
+    )
 
 
 class PairingFactory(DjangoModelFactory):

@@ -191,15 +191,22 @@ def snapshot_of(
     child: Child,
     statuses: dict[str, str],
     flags: frozenset[str],
+    guardian_able: bool,
     term: Term,
     school_class: SchoolClass,
     source: str,
     day: datetime.date,
 ) -> CensusSnapshot:
-    """The snapshot `census_snapshot_take` freezes for these parents' statuses and open flags,
-    in the class the child sat in that term."""
+    """The snapshot `census_snapshot_take` freezes for these parents' statuses, open flags and
+    guardian, in the class the child sat in that term."""
     values = census_snapshot_values(
-        child=child, statuses=statuses, open_flags=set(flags), term=term, source=source, day=day
+        child=child,
+        statuses=statuses,
+        open_flags=set(flags),
+        guardian_able=guardian_able,
+        term=term,
+        source=source,
+        day=day,
     )
     return CensusSnapshot(child=child, term=term, **{**values, "school_class": school_class})
 
@@ -213,12 +220,14 @@ def _snapshots(
 ) -> list[CensusSnapshot]:
     """Last spring's snapshot in last spring's class; this term's for children on the register.
 
-    A child who left over the summer is in last spring's census only.
+    A child who left over the summer is in last spring's census only. The guardian is the same
+    in both terms (only parents change over the summer in the plan).
     """
     previous_term, current_term = terms
     by_key = plan.class_by_key()
     rows = []
     for record, child in zip(records, plan.children, strict=True):
+        guardian_able = child.guardian is not None and child.guardian.able_to_care
         if child.previous_class_key:
             school = by_key[child.previous_class_key].school
             rows.append(
@@ -226,6 +235,7 @@ def _snapshots(
                     child=record,
                     statuses=child.statuses(previous=True),
                     flags=child.flags,
+                    guardian_able=guardian_able,
                     term=previous_term,
                     school_class=classes[child.previous_class_key],
                     source=child.previous_source,
@@ -239,6 +249,7 @@ def _snapshots(
                     child=record,
                     statuses=child.statuses(previous=False),
                     flags=child.flags,
+                    guardian_able=guardian_able,
                     term=current_term,
                     school_class=classes[child.class_key],
                     source=child.source,

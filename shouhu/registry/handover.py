@@ -38,6 +38,7 @@ from shouhu.registry.models import (
     ChildFlag,
     ChildTransfer,
     Flag,
+    Guardian,
     HukouType,
     LeaveReason,
     Parent,
@@ -316,6 +317,12 @@ def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> int:
         child__in=children, term__starts_on__lte=from_term.starts_on
     ).order_by("term__starts_on"):
         last[snapshot.child_id] = snapshot
+    # A child never surveyed before is classified from the file, guardian included (one query).
+    able = set(
+        Guardian.objects.filter(
+            child__in=[c for c in children if c.pk not in last], able_to_care=True
+        ).values_list("child_id", flat=True)
+    )
     created = []
     day = to_term.starts_on
     for child in children:
@@ -331,6 +338,7 @@ def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> int:
                 child=child,
                 statuses=statuses,
                 open_flags=flags,
+                guardian_able=child.pk in able,
                 term=to_term,
                 source=CensusSource.REGISTER,
                 day=day,
@@ -349,6 +357,7 @@ def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> int:
                 "source": before.source,
                 "surveyed_on": day,
                 **{flag.value: getattr(before, flag.value) for flag in Flag},
+                "guardian_able": before.guardian_able,
             }
         values["prefilled"] = True
         created.append(CensusSnapshot(child=child, term=to_term, **values))

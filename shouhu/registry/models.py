@@ -244,7 +244,8 @@ class ChildFlag(models.Model):
 
 
 class CensusSnapshot(models.Model):
-    """A child's category and flags frozen for one term (摸底排查): what that census counts."""
+    """A child's category, flags and guardian frozen for one term (摸底排查): what that census
+    counts. A later edit of the file changes the running term's snapshot, never a past one."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="snapshots")
     term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="+")
@@ -268,6 +269,9 @@ class CensusSnapshot(models.Model):
     single_parent = models.BooleanField(Flag.SINGLE_PARENT.label, default=False)
     disabled = models.BooleanField(Flag.DISABLED.label, default=False)
     psych_concern = models.BooleanField(Flag.PSYCH_CONCERN.label, default=False)
+    # An entrusted guardian (委托监护人) able to care was on file at the census: the figure
+    # 无委托监护人 counts the left-behind without one.
+    guardian_able = models.BooleanField(_("有具备监护能力的委托监护人"), default=False)
 
     class Meta:
         verbose_name = _("学期摸底快照")

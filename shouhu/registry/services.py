@@ -150,13 +150,19 @@ def _sync_flags(*, actor, child: Child, flags: set[str], day: datetime.date) -> 
 def census_snapshot_take(
     *, child: Child, term: Term, source: str = CensusSource.REGISTER, day: datetime.date
 ) -> CensusSnapshot:
-    """Freeze the child's category and flags for the term (摸底排查)."""
+    """Freeze the child's category, flags and guardian for the term (摸底排查)."""
     statuses = {p.role: p.status for p in Parent.objects.filter(child=child)}
     open_flags = set(
         ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
     )
     values = census_snapshot_values(
-        child=child, statuses=statuses, open_flags=open_flags, term=term, source=source, day=day
+        child=child,
+        statuses=statuses,
+        open_flags=open_flags,
+        guardian_able=Guardian.objects.filter(child=child, able_to_care=True).exists(),
+        term=term,
+        source=source,
+        day=day,
     )
     snapshot, _created = CensusSnapshot.objects.update_or_create(
         child=child, term=term, defaults=values
@@ -169,11 +175,13 @@ def census_snapshot_values(
     child: Child,
     statuses: dict[str, str],
     open_flags: set[str],
+    guardian_able: bool,
     term: Term,
     source: str,
     day: datetime.date,
 ) -> dict[str, Any]:
-    """The fields of a term's snapshot: the classification on the survey day and the flags."""
+    """The fields of a term's snapshot: the classification on the survey day, the flags, and
+    whether an entrusted guardian able to care (有监护能力的委托监护人) is on file."""
     result = classify(
         father=statuses.get(ParentRole.FATHER),
         mother=statuses.get(ParentRole.MOTHER),
@@ -190,6 +198,7 @@ def census_snapshot_values(
         "surveyed_on": day,
         "prefilled": False,
         **{flag.value: flag.value in open_flags for flag in Flag},
+        "guardian_able": guardian_able,
     }
 
 

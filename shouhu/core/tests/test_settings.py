@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from shouhu.reports.selectors.assessment import COMPONENTS
 from shouhu.settings import parse_weights
@@ -86,3 +87,13 @@ def test_the_project_refuses_to_start_with_bad_assessment_weights(tmp_path):
     assert done.returncode != 0
     assert "ImproperlyConfigured" in done.stderr
     assert "SHOUHU_ASSESSMENT_WEIGHTS: the weight of compliance" in done.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compiled the county's compliance query for minutes on the 20,000-child county."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

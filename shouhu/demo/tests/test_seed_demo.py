@@ -43,7 +43,14 @@ DEMO_ROLES = {
     "volunteer": Role.VOLUNTEER,
     "privacy": Role.PRIVACY_OFFICER,
 }
-SNAPSHOT_FIELDS = ["school_class_id", "category", "education", "civil", *[f.value for f in Flag]]
+SNAPSHOT_FIELDS = [
+    "school_class_id",
+    "category",
+    "education",
+    "civil",
+    *[f.value for f in Flag],
+    "guardian_able",
+]
 
 
 def row_counts() -> dict[str, int]:
@@ -187,6 +194,16 @@ def test_snapshots_written_in_bulk_are_those_census_snapshot_take_freezes(small_
             child=child, term=snapshot.term, source=snapshot.source, day=snapshot.surveyed_on
         )
         assert snapshot_values(retaken) == snapshot_values(snapshot)
+
+
+def test_every_unsupervised_child_is_frozen_without_a_guardian_able_to_care(small_county):
+    for term in (CURRENT, PREVIOUS):
+        left_behind = CensusSnapshot.objects.filter(term__code=term, education=True)
+        assert left_behind.filter(unsupervised=True).exists()
+        assert not left_behind.filter(unsupervised=True, guardian_able=True).exists()
+        # Most left-behind children live with a grandparent able to care; a few do not.
+        without = left_behind.filter(guardian_able=False).count()
+        assert 0 < without < left_behind.count() / 4
 
 
 def test_a_change_over_the_summer_is_in_the_files_history_as_child_update_leaves_it(

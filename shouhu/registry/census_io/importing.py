@@ -121,6 +121,8 @@ class RowPlan:
     parent_values: dict[str, dict[str, Any]] = field(default_factory=dict)
     guardian: Guardian | None = None
     guardian_values: dict[str, Any] | None = None
+    # An entrusted guardian able to care is on file once the row is applied (the snapshot's).
+    guardian_able: bool = False
     flags: set[str] | None = None
     source: str | None = None
     snapshot_due: bool = True
@@ -727,11 +729,13 @@ def _plan_row(
                     Change(label, _display(Parent, part, old), _display(Parent, part, new))
                 )
     guardian_values = values["guardian"]
+    # Loaded with the file (select_related): no query, None when the child has no guardian.
+    old_guardian = getattr(existing, "guardian", None) if existing else None
     if guardian_values.get("name"):
-        old_guardian = getattr(existing, "guardian", None) if existing else None
         guardian = Guardian()
         if old_guardian is not None:
-            for name in GUARDIAN_FIELDS:
+            # The sheet has no column for the ability to care: the file's stays.
+            for name in [*GUARDIAN_FIELDS, "able_to_care"]:
                 setattr(guardian, name, getattr(old_guardian, name))
         for name, value in guardian_values.items():
             setattr(guardian, name, value if value is not None else (None if name == "age" else ""))
@@ -764,10 +768,19 @@ def _plan_row(
         plan.flags = None if existing is not None else plan.flags
     if reader.errors:
         return None, []
+    # A row without a guardian's name leaves the guardian on file as it is (`_save_guardian`).
+    guardian_after = plan.guardian if plan.guardian is not None else old_guardian
+    plan.guardian_able = guardian_after is not None and guardian_after.able_to_care
     source = plan.source or (snapshot.source if snapshot else CensusSource.REGISTER)
     plan.source = source
     expected = census_snapshot_values(
-        child=child, statuses=statuses, open_flags=flags, term=term, source=source, day=day
+        child=child,
+        statuses=statuses,
+        open_flags=flags,
+        guardian_able=plan.guardian_able,
+        term=term,
+        source=source,
+        day=day,
     )
     if snapshot is not None:
         keep = ("surveyed_on",)
@@ -990,6 +1003,7 @@ def _create_children(
             child=child,
             statuses={r: p.status for r, p in plan.parents.items()},
             open_flags=child_flags,
+            guardian_able=plan.guardian_able,
             term=term,
             source=plan.source or CensusSource.REGISTER,
             day=day,

@@ -107,6 +107,7 @@ def test_handover_of_a_whole_demo_school_moves_grades_graduates_the_top_and_lose
             assert snapshot.prefilled
             last = CensusSnapshot.objects.get(child=child, term=current)
             assert snapshot.category == last.category
+            assert snapshot.guardian_able == last.guardian_able
     for pk, (grade, name) in grades.items():
         school_class = SchoolClass.objects.get(pk=pk)
         if grade < Grade.G6:
@@ -155,6 +156,29 @@ def test_unticked_head_teachers_and_pairings_do_not_carry_over(world, school_lea
     pairing.refresh_from_db()
     assert world.class_a.name == "四年级(2)班" and world.class_a.head_teacher is None
     assert pairing.ends_on == world.term.ends_on
+
+
+def test_the_prefilled_census_carries_the_guardian_over_and_reads_a_new_file(
+    frozen_today, world, school_leader, head_teacher, next_term
+):
+    with time_machine.travel(datetime.datetime(2027, 2, 10, 10, tzinfo=SHANGHAI), tick=False):
+        newcomer = register_child(head_teacher, world.class_a)  # the holiday: no snapshot
+    with time_machine.travel(datetime.datetime(2027, 7, 20, 10, tzinfo=SHANGHAI), tick=False):
+        child_update(
+            actor=head_teacher,
+            child=world.child_a,
+            data={},
+            guardian={"name": "王秀英", "able_to_care": False},
+        )
+        handover_apply(
+            actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
+        )
+    prefilled = dict(
+        CensusSnapshot.objects.filter(term=next_term).values_list("child_id", "guardian_able")
+    )
+    # Last term's census carried over, to be checked when the class is surveyed again.
+    assert prefilled[world.child_a.pk] is True
+    assert prefilled[newcomer.pk] is True  # never surveyed: classified from the file
 
 
 def test_handover_is_done_once_and_only_into_the_next_school_year(world, school_leader, next_term):

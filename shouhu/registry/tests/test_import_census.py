@@ -18,7 +18,8 @@ from shouhu.registry.census_io.importing import (
 )
 from shouhu.registry.census_io.reading import SheetError, read_sheet
 from shouhu.registry.census_io.template import census_template_xlsx
-from shouhu.registry.models import CensusSnapshot, Child, Parent
+from shouhu.registry.models import CensusSnapshot, Child, Guardian, Parent
+from shouhu.registry.services import child_update
 from shouhu.registry.tests.census_sheets import HEADERS, read_rows, row, sheet_bytes
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
@@ -28,6 +29,10 @@ ISSUE_HEADERS = (
     "父亲姓名, 父亲状况, 父亲务工地, 父亲电话, 母亲姓名, 母亲状况, 母亲务工地, 母亲电话, "
     "监护人姓名, 与儿童关系, 监护人电话, 监护人年龄, 监护人健康状况, 重点对象, 信息来源"
 ).split(", ")
+
+NO_GUARDIAN = dict.fromkeys(
+    ["监护人姓名", "与儿童关系", "监护人电话", "监护人年龄", "监护人健康状况"], ""
+)
 
 
 def history_rows() -> int:
@@ -142,6 +147,35 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(head_teac
     second = census_import(actor=head_teacher, term=tree.term, source=content)
     assert [r.outcome for r in second.rows] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
     assert (history_rows(), CensusSnapshot.objects.count(), Child.objects.count()) == before
+
+
+def test_the_snapshot_freezes_whether_an_entrusted_guardian_able_to_care_is_on_file(
+    head_teacher, tree
+):
+    without = row(1, **NO_GUARDIAN)
+    census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([row(0), without]))
+    frozen = dict(
+        CensusSnapshot.objects.filter(term=tree.term).values_list("child__name", "guardian_able")
+    )
+    assert frozen == {row(0)["姓名"]: True, without["姓名"]: False}
+
+
+@pytest.mark.parametrize("guardian_in_sheet", [True, False])
+def test_re_importing_leaves_a_guardian_unable_to_care_and_its_snapshot_unchanged(
+    head_teacher, tree, guardian_in_sheet
+):
+    # The sheet has no column for the ability to care: the file's stays, and so does the figure.
+    original = row(0)
+    census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([original]))
+    child = Child.objects.get()
+    child_update(
+        actor=head_teacher, child=child, data={}, guardian={"name": "王秀英", "able_to_care": False}
+    )
+    again = original if guardian_in_sheet else dict(original, **NO_GUARDIAN)
+    second = census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([again]))
+    assert [r.outcome for r in second.rows] == [Outcome.UNCHANGED]
+    assert Guardian.objects.get(child=child).able_to_care is False
+    assert CensusSnapshot.objects.get(child=child, term=tree.term).guardian_able is False
 
 
 def test_a_registered_id_number_updates_that_child_and_the_preview_shows_the_difference(

@@ -57,6 +57,7 @@ def test_registering_creates_file_parents_guardian_flag_snapshot_access_log_and_
     assert (snapshot.education, snapshot.civil) == (True, True)
     assert snapshot.poverty is True
     assert snapshot.unsupervised is False
+    assert snapshot.guardian_able is True
     assert snapshot.surveyed_on == TODAY
 
     (log,) = AccessLog.objects.filter(child=child)
@@ -308,6 +309,37 @@ def test_update_refreshes_this_terms_snapshot(world, head_teacher):
     snapshot = CensusSnapshot.objects.get(child=child, term=world.term)
     assert snapshot.category == Category.ONE_AWAY
     assert snapshot.civil is False
+
+
+def test_registering_without_a_guardian_freezes_none_in_the_snapshot(tree, head_teacher):
+    child = register_child(head_teacher, tree.class_a, guardian={})
+    assert CensusSnapshot.objects.get(child=child, term=tree.term).guardian_able is False
+
+
+def test_a_guardian_no_longer_able_to_care_is_frozen_in_this_terms_snapshot(world, head_teacher):
+    child = world.child_a
+    child_update(
+        actor=head_teacher, child=child, data={}, guardian={"name": "王秀英", "able_to_care": False}
+    )
+    assert CensusSnapshot.objects.get(child=child, term=world.term).guardian_able is False
+
+
+def test_a_guardian_changed_in_the_summer_holiday_leaves_the_ended_terms_snapshot_alone(
+    tree, head_teacher
+):
+    with time_machine.travel(datetime.datetime(2026, 5, 10, 10, 0, tzinfo=datetime.UTC)):
+        child = register_child(head_teacher, tree.class_a)
+    with time_machine.travel(datetime.datetime(2026, 8, 1, 10, 0, tzinfo=datetime.UTC)):
+        child_update(
+            actor=head_teacher,
+            child=child,
+            data={},
+            guardian={"name": "王秀英", "able_to_care": False},
+        )
+    (snapshot,) = CensusSnapshot.objects.filter(child=child)
+    assert snapshot.term == tree.previous_term
+    assert snapshot.guardian_able is True
+    assert Guardian.objects.get(child=child).able_to_care is False
 
 
 def test_update_writes_an_access_log_entry(world, head_teacher):

@@ -1,5 +1,6 @@
 """Figures of the term census (摸底排查): pupils, the left-behind under both definitions, their
-categories, flags, sex and age bands, and the trend over terms.
+categories, flags, guardians, sex and age bands, and the trend over terms. Category, flags and
+guardian are those frozen in each term's snapshot, so a past term's figures stay as counted.
 
 Every figure is counted over census snapshots cut to the user's scope, and divided by the
 pupils enrolled (ClassEnrolment) in the same units. One aggregate query serves every figure
@@ -9,7 +10,7 @@ of a node and a term (and one GROUP BY the figures of every term, for the trend)
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Perm
@@ -24,7 +25,7 @@ from shouhu.org.models import (
 )
 from shouhu.org.selectors import class_filter, term_previous, unit_nodes
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
-from shouhu.registry.models import CensusSnapshot, Flag, Guardian, Sex
+from shouhu.registry.models import CensusSnapshot, Flag, Sex
 from shouhu.reports.selectors.base import (
     Node,
     Share,
@@ -163,11 +164,11 @@ def _born_in_band(terms: list[Term], low: int, high: int) -> Q:
 
 def _aggregates(terms: list[Term]) -> dict:
     """Counts of the left-behind (education definition) by category, flag, sex and age band,
-    and of those without an entrusted guardian able to care."""
+    and of those without an entrusted guardian able to care at the term's census."""
     counts = {
         "left_behind_education": Count("id", filter=Q(education=True)),
         "left_behind_civil": Count("id", filter=Q(civil=True)),
-        "without_guardian": Count("id", filter=Q(education=True, has_guardian=False)),
+        "without_guardian": Count("id", filter=Q(education=True, guardian_able=False)),
     }
     for category in LEFT_BEHIND_CATEGORIES:
         counts[f"c_{category.value}"] = Count("id", filter=Q(category=category))
@@ -195,10 +196,7 @@ def _figures(row: dict | None, pupils: int | None) -> Figures:
 
 
 def _snapshots(user):
-    able_guardian = Guardian.objects.filter(child=OuterRef("child_id"), able_to_care=True)
-    return CensusSnapshot.objects.filter(child_scope_q(user, "child__")).annotate(
-        has_guardian=Exists(able_guardian)
-    )
+    return CensusSnapshot.objects.filter(child_scope_q(user, "child__"))
 
 
 # --- one node, any terms ----------------------------------------------------------------------
@@ -356,7 +354,7 @@ def unsupervised_for(user, *, node: Node, term: Term) -> int:
     _("无委托监护人"),
     _(
         "本学期摸底中的留守儿童（教育部门口径），其档案中没有登记有监护能力的委托监护人的人数"
-        "（监护人以当前档案为准）。"
+        "（监护人以本学期摸底时的档案为准）。"
     ),
 )
 def without_guardian_for(user, *, node: Node, term: Term) -> int:

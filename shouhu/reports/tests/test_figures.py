@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from shouhu.registry.services import child_update
 from shouhu.reports.selectors import (
     FIGURES,
     Share,
@@ -67,10 +68,44 @@ def test_without_guardian_counts_left_behind_children_with_no_capable_guardian(
 ):
     node, term = reported.class_a, reported.term
     assert without_guardian_for(head_teacher, node=node, term=term) == 1  # 张伟
+
+
+def test_a_guardian_no_longer_able_to_care_counts_in_the_running_terms_census(
+    reported, head_teacher
+):
+    node, term = reported.class_a, reported.term
+    child_update(
+        actor=head_teacher,
+        child=reported.anran,
+        data={},
+        guardian={"name": "王秀英", "able_to_care": False},
+    )
+    assert without_guardian_for(head_teacher, node=node, term=term) == 2  # 张伟, 安然
+
+
+def test_a_past_terms_without_guardian_stays_as_counted_when_the_guardian_changes_today(
+    reported, head_teacher
+):
+    node, past = reported.class_a, reported.previous_term
+    # Last term only 李家成 was surveyed, with his grandmother able to care.
+    assert left_behind_education_for(head_teacher, node=node, term=past).count == 1
+    assert without_guardian_for(head_teacher, node=node, term=past) == 0
+    child_update(
+        actor=head_teacher,
+        child=reported.child_a,
+        data={},
+        guardian={"name": "王秀英", "able_to_care": False},
+    )
+    assert without_guardian_for(head_teacher, node=node, term=past) == 0
+    assert without_guardian_for(head_teacher, node=node, term=reported.term) == 2
+
+
+def test_without_guardian_reads_the_snapshot_not_todays_guardian_table(reported, head_teacher):
+    node, term = reported.class_a, reported.term
     guardian = reported.anran.guardian
     guardian.able_to_care = False
-    guardian.save()
-    assert without_guardian_for(head_teacher, node=node, term=term) == 2
+    guardian.save()  # not through the register's services: no snapshot is retaken
+    assert without_guardian_for(head_teacher, node=node, term=term) == 1
 
 
 def test_the_trend_lists_each_term_up_to_the_chosen_one(reported, school_leader):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shouhu.org.models import SchoolClass
 from shouhu.reports.management.operator import node_and_term, operator_for
-from shouhu.reports.models import SummaryDraft
+from shouhu.reports.selectors.drafts import summary_draft_for
 from shouhu.reports.summary.render import to_docx, to_pdf
 from shouhu.reports.summary.sections import summary_build
 
@@ -25,13 +25,10 @@ class Command(BaseCommand):
         node, the_term = node_and_term(scope, term)
         if isinstance(node, SchoolClass):
             raise CommandError("工作总结只能按区划或学校生成。")
-        kwargs = {"school": node} if hasattr(node, "region_id") else {"region": node}
-        draft = (
-            SummaryDraft.objects.filter(term=the_term, **kwargs)
-            .select_related("updated_by")
-            .first()
-        )
-        operator = operator_for(node, name=str(draft.updated_by) if draft else "")
+        operator = operator_for(node)
+        draft = summary_draft_for(operator, node=node, term=the_term)
+        if draft is not None:  # the summary is signed by whoever wrote the draft
+            operator.display_name = str(draft.updated_by)
         document = summary_build(operator, node=node, term=the_term, draft=draft)
         content = to_pdf(document) if kind == "pdf" else to_docx(document)
         Path(output).write_bytes(content)
