@@ -153,7 +153,13 @@ class CareActionChild(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["action", "child"], name="one_link_per_action_child"),
         ]
-        indexes = [models.Index(fields=["child", "kind", "done_on"])]
+        indexes = [
+            # A child's actions (their page, a class's compliance).
+            models.Index(fields=["child", "kind", "done_on"]),
+            # A county's actions of a kind in a span: PostgreSQL range-scans it instead of
+            # reading every link (the 20k county's compliance: 575 → 440 ms).
+            models.Index(fields=["kind", "done_on", "child"], name="care_link_kind_day_child"),
+        ]
 
 
 class QuotaPeriod(models.TextChoices):
