@@ -34,8 +34,8 @@ from shouhu.care.statuses import quota_levels
 from shouhu.core.visibility import may_read_counselling
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import node_within_user_scope, term_current
-from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.models import CensusSnapshot, Child
+from shouhu.registry.services import child_edit_check
 
 # Staff who may be a proxy parent or mentor of a child in their scope (a volunteer may be a
 # proxy parent of any child, and then sees that child).
@@ -204,15 +204,6 @@ def buddy_set(
     return buddy
 
 
-def _check_may_change_file(actor, child: Child) -> None:
-    if is_operator(actor):
-        return  # the command line's operator acts for the whole server (`shouhu handover`)
-    if not actor.has_perm_to(Perm.CHILD_EDIT):
-        raise PermissionDenied(_("您没有登记或修改儿童档案的权限。"))
-    if not node_within_user_scope(actor, child.school_class):
-        raise PermissionDenied(_("该班级不在您的管辖范围内。"))
-
-
 @transaction.atomic
 def pairings_end(
     *,
@@ -242,7 +233,7 @@ def pairings_end(
     4. As `pairing_assign` does, one access-log entry for the child when something changed,
        with the reason in words (the log's query column); none when nothing was open.
     """
-    _check_may_change_file(actor, child)
+    child_edit_check(actor, child.school_class)
     pairings = Pairing.objects.filter(child=child, ends_on__isnull=True)
     if kind is not None:
         pairings = pairings.filter(kind=kind)

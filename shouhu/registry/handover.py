@@ -30,6 +30,7 @@ from shouhu.care.models import Pairing
 from shouhu.care.services import pairings_end
 from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass, SchoolType, Term
 from shouhu.org.selectors import classes_for, node_within_user_scope
+from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.classification import CIVIL_CATEGORIES, EDUCATION_CATEGORIES, age_on
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -45,7 +46,7 @@ from shouhu.registry.models import (
     SchoolHandover,
 )
 from shouhu.registry.selectors import child_history_for
-from shouhu.registry.services import _check_may_edit, _child_save, census_snapshot_values
+from shouhu.registry.services import _child_save, census_snapshot_values, child_edit_check
 
 TOP_GRADE = {
     SchoolType.PRIMARY: Grade.G6,
@@ -58,10 +59,6 @@ FIRST_GRADE = {
     SchoolType.NINE_YEAR: Grade.G1,
 }
 JUNIOR_WORDS = "一二三"
-
-
-def _is_operator(user) -> bool:
-    return bool(getattr(user, "server_operator", False))
 
 
 def next_class_name(name: str, grade: int) -> str | None:
@@ -155,7 +152,7 @@ class HandoverPlan:
 
 
 def _check_may_hand_over(actor, school: School) -> None:
-    if _is_operator(actor):
+    if is_operator(actor):
         return
     if not actor.has_perm_to(Perm.HANDOVER):
         raise PermissionDenied(_("您没有办理学年交接的权限。"))
@@ -388,7 +385,7 @@ def child_leave(
 ) -> Child:
     """The child leaves the register (parents home, turned 16, moved away): the date and reason
     are kept, and so is the file, read-only from then on."""
-    _check_may_edit(actor, child.school_class)
+    child_edit_check(actor, child.school_class)
     errors = {}
     if child.left_on is not None:
         errors["left_on"] = _("该儿童已于%(d)s离开名册。") % {"d": child.left_on.isoformat()}
@@ -432,9 +429,9 @@ def child_transfer(
 ) -> ChildTransfer:
     """Move a child to a school in the same county (转学). The file follows the child; the old
     school keeps a read-only view of the history up to the transfer; pairings end that day."""
-    if not _is_operator(actor) and not actor.has_perm_to(Perm.HANDOVER):
+    if not is_operator(actor) and not actor.has_perm_to(Perm.HANDOVER):
         raise PermissionDenied(_("您没有办理转学的权限。"))
-    _check_may_edit(actor, child.school_class)
+    child_edit_check(actor, child.school_class)
     if child.left_on is not None:
         raise ValidationError(_("该儿童已离开名册，不能办理转学。"))
     if not transfer_classes_for(actor, child).filter(pk=to_class.pk).exists():

@@ -18,6 +18,7 @@ from shouhu.core.idnumber import normalise_id_number
 from shouhu.core.pinyin import name_keys
 from shouhu.org.models import SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope, term_current
+from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.classification import classify
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -35,9 +36,11 @@ from shouhu.registry.models import (
 COUNSELLOR_ONLY_FLAGS = {Flag.PSYCH_CONCERN}
 
 
-def _check_may_edit(actor, school_class: SchoolClass) -> None:
-    if getattr(actor, "server_operator", False):
-        return  # the command line's operator (census_io.operator) acts for the whole server
+def child_edit_check(actor, school_class: SchoolClass) -> None:
+    """Who may change a file of the class (register, edit, leave, transfer, and care's side of
+    those: `care.services.pairings_end`): CHILD_EDIT over the class, or the server operator."""
+    if is_operator(actor):
+        return  # the command line's operator acts for the whole server
     if not actor.has_perm_to(Perm.CHILD_EDIT):
         raise PermissionDenied(_("您没有登记或修改儿童档案的权限。"))
     if not node_within_user_scope(actor, school_class):
@@ -215,7 +218,7 @@ def child_register(
     request: HttpRequest | None = None,
 ) -> Child:
     """Register a child in a class: file, parents, guardian, flags, and this term's snapshot."""
-    _check_may_edit(actor, school_class)
+    child_edit_check(actor, school_class)
     day = timezone.localdate()
     record = Child(school_class=school_class, registered_on=day, **child)
     _child_save(actor=actor, child=record)
@@ -239,11 +242,11 @@ def child_update(
     request: HttpRequest | None = None,
 ) -> Child:
     """Change a child's file. The old values stay in the history; this term's snapshot follows."""
-    _check_may_edit(actor, child.school_class)
+    child_edit_check(actor, child.school_class)
     if child.left_on is not None:
         raise ValidationError(_("该儿童已离开名册，档案只读，不能修改。"))
     if "school_class" in data:
-        _check_may_edit(actor, data["school_class"])
+        child_edit_check(actor, data["school_class"])
     for field, value in data.items():
         setattr(child, field, value)
     _child_save(actor=actor, child=child)

@@ -370,6 +370,35 @@ def test_county_coverage_by_township(world, region_officer, paired, unsupervised
     ]
 
 
+def test_county_coverage_by_school_sums_to_the_townships_and_counts_teachers(
+    world, region_officer, paired, unsupervised
+):
+    by_township = coverage_for(region_officer, node=world.county)
+    by_school = coverage_for(region_officer, node=world.county, by="school")
+    assert by_school.unit_label == "学校"
+    assert [u.code for u in by_school.units] == sorted(u.code for u in by_school.units)
+    assert sum(u.figures.needing for u in by_school.units) == sum(
+        u.figures.needing for u in by_township.units
+    )
+    assert sum(u.figures.teachers for u in by_school.units) == by_school.figures.teachers
+    assert by_school.figures.teachers == by_township.figures.teachers > 0
+
+
+def test_coverage_without_teachers_reads_the_same_children_and_no_teacher(
+    world, school_leader, teacher, paired, unsupervised
+):
+    full = coverage_for(school_leader, node=world.school_a)
+    children_only = coverage_for(school_leader, node=world.school_a, teachers=False)
+    f, c = full.figures, children_only.figures
+    assert (c.needing, c.unpaired, c.unsupervised_unpaired) == (
+        f.needing,
+        f.unpaired,
+        f.unsupervised_unpaired,
+    )
+    assert (c.teachers, c.idle_teachers, children_only.teachers) == (None, None, [])
+    assert f.teachers and full.teachers
+
+
 # --- the class pairing page -------------------------------------------------------------------
 
 

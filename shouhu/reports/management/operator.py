@@ -17,7 +17,7 @@ def node_and_term(scope: str, term: str) -> tuple[Region, Term]:
         raise CommandError(f"找不到：{exc}") from None
 
 
-def operator_for(node, *, name: str = "") -> User:
+def operator_for(node) -> User:
     """An unsaved region officer whose scope is the province above the node.
 
     The commands run with the authority of the whole province the node lies in: they are an
@@ -25,7 +25,7 @@ def operator_for(node, *, name: str = "") -> User:
     """
     code = node.code if isinstance(node, Region) else node.region_id
     province = Region(code=code[:2].ljust(12, "0"), name="", level=RegionLevel.PROVINCE)
-    operator = User(username="shouhu-cli", display_name=name, role=Role.REGION_OFFICER)
+    operator = User(username="shouhu-cli", role=Role.REGION_OFFICER)
     operator.is_active = True
     operator.scope_region = province
     operator.scope_region_id = province.code
