@@ -496,14 +496,17 @@ def grouped_sums(annotated: QuerySet, *, unit, sums: dict[str, str]) -> dict[obj
     """SUM each condition per unit in one GROUP BY over an annotated queryset.
 
     `unit` is an expression over the rows; each condition is SQL over the queryset's annotation
-    names (written here, never from input). The annotated query becomes a subquery, so each
-    correlated subquery runs once per row, whatever the number of sums.
+    names (written here, never from input). The annotated query is a MATERIALIZED CTE, so each
+    correlated subquery runs once per row, whatever the number of sums (as a subquery in FROM,
+    PostgreSQL pulls it up and runs an EXISTS again for every SUM that names it).
     """
     annotated = annotated.order_by().annotate(unit_key=unit)
     fields = ["unit_key", *(n for n in annotated.query.annotations if n != "unit_key")]
     inner_sql, params = annotated.values(*fields).query.sql_with_params()
     columns = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in sums.values())
-    sql = f"SELECT unit_key, {columns} FROM ({inner_sql}) AS t GROUP BY unit_key"  # noqa: S608
+    sql = (
+        f"WITH t AS MATERIALIZED ({inner_sql}) SELECT unit_key, {columns} FROM t GROUP BY unit_key"  # noqa: S608
+    )
     result: dict[object, dict] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
