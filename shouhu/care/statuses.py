@@ -543,10 +543,15 @@ def sum_by(
             f"SUM(CASE WHEN {asked} AND x{i} = 1 AND d{i} < m{i} THEN 1 ELSE 0 END)",
         ]
         sums_params += [c.period.end] * 3
-    sql = f"SELECT unit_key, {', '.join(sums)} FROM ({per_child}) T GROUP BY unit_key"  # noqa: S608
+    # The per-child rows are read once (a subquery in FROM is pulled up into the GROUP BY, and
+    # each per-child expression then runs again in every SUM naming it: 10-20% slower).
+    sql = (
+        f"WITH T AS MATERIALIZED ({per_child}) "  # noqa: S608
+        f"SELECT unit_key, {', '.join(sums)} FROM T GROUP BY unit_key"
+    )
     result: dict[object, list[Cell]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, sums_params + params)
+        cursor.execute(sql, params + sums_params)
         for row in cursor.fetchall():
             values = [int(v or 0) for v in row[1:]]
             result[row[0]] = [Cell(*values[3 * i : 3 * i + 3]) for i in range(len(columns))]
