@@ -304,6 +304,10 @@ SHOUHU_ASSESSMENT_WEIGHTS = env_weights(
     "SHOUHU_ASSESSMENT_WEIGHTS",
     {"coverage": 30, "compliance": 40, "tasks_on_time": 20, "not_escalated": 10},
 )
+# Reports: the dashboard reads its compliance on a second database connection while the rest
+# of its figures are read on the request's (reports.selectors.base.read_alongside); off, one
+# after the other.
+SHOUHU_PARALLEL_FIGURES = env_bool("SHOUHU_PARALLEL_FIGURES", True)
 
 LOGGING = {
     "version": 1,

@@ -6,14 +6,18 @@ key, its label and a short definition, which the dashboard shows on hover, the s
 tables and the summary print in their annex, and `shouhu stats --json` lists.
 """
 
+import contextvars
 import datetime
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection, connections
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise as StrPromise
@@ -97,6 +101,42 @@ def figures_cached() -> Iterator[None]:
     finally:
         if token is not None:
             _cache.reset(token)
+
+
+@contextmanager
+def read_alongside(read: Callable[[], object]) -> Iterator[None]:
+    """Run `read` (figure reads that fill the cache) on a database connection of its own while
+    the block runs on this one, and wait for it when the block ends: the dashboard's compliance
+    query and the rest of its figures take about as long each, and a server has cores for both.
+
+    `read` runs first, on this connection, where another connection would not see the same
+    data (inside a transaction, such as a test's) or could not read beside it (an in-memory
+    SQLite database), or where `SHOUHU_PARALLEL_FIGURES` is off. An exception raised by `read`
+    is raised here either way."""
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
+    if connection.in_atomic_block or in_memory or not settings.SHOUHU_PARALLEL_FIGURES:
+        read()
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            read()
+        except BaseException as exc:  # noqa: BLE001 - raised again on the request's thread
+            failed.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    # The copied context holds the same cache: what `read` puts in it, the block finds.
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(run,))
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
 
 
 def cached(key: Hashable, compute: Callable[[], T]) -> T:

@@ -14,6 +14,7 @@ from shouhu.reports.selectors.base import (
     code_of,
     figure,
     previous_term,
+    read_alongside,
     reference_day,
 )
 from shouhu.reports.selectors.care import UnitCare, care_units
@@ -169,39 +170,44 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
     """Every tile, chart and unit of the dashboard. Call inside `figures_cached()`: the tiles
     and charts share their queries."""
     before = previous_term(term)
-    trend = census_trend_for(user, node=node, term=term)  # every term's census in one query
     months = term_months(term) + ([month_of(reference_day(before))] if before else [])
-    prefetch_compliance(user, node=node, months=months)
+    # Every month's compliance is one query, about as long as all the other figures together:
+    # it is read alongside them, and the figures that need it come after.
+    with read_alongside(lambda: prefetch_compliance(user, node=node, months=months)):
+        trend = census_trend_for(user, node=node, term=term)  # every term's census in one query
+        census_tiles = [
+            _count_tile(user, "pupils", node, term, before),
+            _share_tile(user, "left_behind_education", node, term, before),
+            _share_tile(user, "left_behind_civil", node, term, before),
+            _count_tile(user, "unsupervised", node, term, before, alert=True),
+            _count_tile(user, "without_guardian", node, term, before, alert=True),
+            _count_tile(user, "without_proxy", node, term, before, alert=True),
+        ]
+        task_tiles = [
+            _count_tile(user, "tasks_open", node, term, before),
+            _count_tile(user, "tasks_overdue", node, term, before, alert=True),
+        ]
+        categories = by_category_for(user, node=node, term=term)
+        flags = by_flag_for(user, node=node, term=term)
+        categories_before = by_category_for(user, node=node, term=before) if before else {}
+        flags_before = by_flag_for(user, node=node, term=before) if before else {}
+        census_units(user, node=node, term=term)  # the units' census, kept for `units_for`
     compliance = compliance_month_for(user, node=node, term=term)
     previous_compliance = compliance_month_for(user, node=node, term=before) if before else None
     overall = compliance.overall
-    tiles = [
-        _count_tile(user, "pupils", node, term, before),
-        _share_tile(user, "left_behind_education", node, term, before),
-        _share_tile(user, "left_behind_civil", node, term, before),
-        _count_tile(user, "unsupervised", node, term, before, alert=True),
-        _count_tile(user, "without_guardian", node, term, before, alert=True),
-        _count_tile(user, "without_proxy", node, term, before, alert=True),
-        Tile(
-            key="compliance_month",
-            label=str(FIGURES["compliance_month"].label),
-            value=overall.percent,
-            previous=previous_compliance.overall.percent if previous_compliance else None,
-            is_percent=True,
-            detail=f"{overall.count}/{overall.whole}",
-        ),
-        _count_tile(user, "tasks_open", node, term, before),
-        _count_tile(user, "tasks_overdue", node, term, before, alert=True),
-    ]
-    categories = by_category_for(user, node=node, term=term)
-    flags = by_flag_for(user, node=node, term=term)
-    categories_before = by_category_for(user, node=node, term=before) if before else {}
-    flags_before = by_flag_for(user, node=node, term=before) if before else {}
+    compliance_tile = Tile(
+        key="compliance_month",
+        label=str(FIGURES["compliance_month"].label),
+        value=overall.percent,
+        previous=previous_compliance.overall.percent if previous_compliance else None,
+        is_percent=True,
+        detail=f"{overall.count}/{overall.whole}",
+    )
     return Dashboard(
         node=node,
         term=term,
         previous_term=before,
-        tiles=tiles,
+        tiles=[*census_tiles, compliance_tile, *task_tiles],
         trend=trend,
         categories=[
             (str(c.label), categories[c], categories_before.get(c) if before else None)

@@ -146,3 +146,89 @@ def test_the_query_count_does_not_grow_with_the_children(
     with CaptureQueriesContext(connection) as after:
         client.get(URL)
     assert len(after) == len(before)
+
+
+# --- the compliance read alongside the other figures -------------------------------------------
+
+
+def _board(user, tree):
+    from shouhu.reports.selectors.base import figures_cached
+    from shouhu.reports.selectors.dashboard import dashboard_for
+
+    with figures_cached():
+        board = dashboard_for(user, node=tree.county, term=tree.term)
+    return {
+        "tiles": [(t.key, t.value, t.previous, t.percent, t.detail) for t in board.tiles],
+        "months": [m.as_dict() for m in board.months],
+        "units": [u.as_dict() for u in board.units],
+    }
+
+
+def _reading_threads(monkeypatch) -> list:
+    """The threads the dashboard's compliance is read on, as it reads it."""
+    import threading
+
+    from shouhu.reports.selectors import dashboard
+
+    threads = []
+    prefetch = dashboard.prefetch_compliance
+
+    def prefetch_noting_the_thread(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return prefetch(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "prefetch_compliance", prefetch_noting_the_thread)
+    return threads
+
+
+def test_inside_a_transaction_the_compliance_is_read_on_the_request_connection(
+    reported, region_officer, tree, monkeypatch
+):
+    """A test's data is not committed: another connection would not see it."""
+    import threading
+
+    threads = _reading_threads(monkeypatch)
+    board = _board(region_officer, tree)
+    assert threads == [threading.main_thread()]
+    assert dict((t[0], t[1]) for t in board["tiles"])["compliance_month"] is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_compliance_read_alongside_equals_the_figures_read_one_after_the_other(
+    reported, region_officer, tree, monkeypatch, settings
+):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database is read on one connection only")
+    threads = _reading_threads(monkeypatch)
+    alongside = _board(region_officer, tree)
+    assert threads and threads[0] is not threading.main_thread()
+    settings.SHOUHU_PARALLEL_FIGURES = False
+    assert _board(region_officer, tree) == alongside
+    assert threads[1] is threading.main_thread()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_alongside_closes_its_connection_and_raises_its_error_here(tree):
+    from django.db import connection, connections
+
+    from shouhu.reports.selectors.base import read_alongside
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database is read on one connection only")
+    used = []
+
+    def failing_read():
+        used.append(connections["default"])
+        with used[0].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        raise LookupError("the read failed")
+
+    with pytest.raises(LookupError, match="the read failed"):
+        with read_alongside(failing_read):
+            assert connection.cursor()  # the block runs on the request's connection
+    assert used[0] is not connection
+    assert used[0].connection is None  # closed on its thread
