@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from shouhu.care.models import (
@@ -237,10 +237,23 @@ def _per_child(
     periods = _periods(columns)
     # A child who left by the end of every period is owed nothing (rules.period_owed).
     still_there = Q(left_on__isnull=True) | Q(left_on__gt=min(p.end for p in periods))
+    # The schools asking the same minimum of every column share a quota profile (in a county,
+    # usually one): each child's profile is found once, each minimum read from it.
+    profiles: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for school_id in sorted({s for c in columns for s in c.minimum_by_school}):
+        profiles[tuple(c.minimum_by_school.get(school_id, 0) for c in columns)].append(school_id)
+    profile = Case(
+        *(
+            When(school_class__school_id__in=school_ids, then=Value(n))
+            for n, school_ids in enumerate(profiles.values())
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
     rows = (
         children.filter(still_there)
         .order_by()
-        .values("id", "left_on", unit_key=unit, school_key=F("school_class__school_id"))
+        .values("id", "left_on", unit_key=unit, profile=profile)
     )
     children_sql, children_params = rows.query.sql_with_params()
     sql = _Sql()
@@ -259,13 +272,10 @@ def _per_child(
     per_child = ["C.id", "C.unit_key", "C.left_on"]
     per_child_params: list[Any] = []
     for c in columns:
-        by_minimum: dict[int, list[int]] = defaultdict(list)
-        for school_id, minimum in c.minimum_by_school.items():
-            by_minimum[minimum].append(school_id)
-        minimum_sql = "CASE"
-        for minimum, school_ids in sorted(by_minimum.items()):
-            minimum_sql += f" WHEN C.school_key IN ({', '.join(['%s'] * len(school_ids))}) THEN %s"
-            per_child_params += [*school_ids, minimum]
+        minimum_sql = "CASE C.profile"
+        for n, minima in enumerate(profiles):
+            minimum_sql += " WHEN %s THEN %s"
+            per_child_params += [n, minima[c.index]]
         per_child += [
             f"{minimum_sql} ELSE 0 END m{c.index}",
             f"COALESCE(D{kinds.index(c.kind)}.d{c.index}, 0) d{c.index}",

@@ -233,3 +233,36 @@ def test_the_sums_agree_with_the_statuses_of_each_child(
     assert (home.owed, home.done, home.exempt, home.percent) == (3, 2, 1, 66.7)
     each = [statuses(teacher, c).get(("home_visit", "2026-11")) for c in [world.child_a, *others]]
     assert sorted(each) == sorted([DONE, DONE, EXEMPT, DUE])
+
+
+def test_schools_asking_different_minima_are_summed_each_by_its_own(
+    world, teacher, other_head_teacher, paired
+):
+    """One query over two schools: school A asks two home visits a month, school B the default
+    one; a child of each is visited once in November."""
+    QuotaFactory(school=world.school_a, kind=ActionKind.HOME_VISIT, period="month", minimum=2)
+    PairingFactory(child=world.child_b, carer=other_head_teacher, starts_on=D(2026, 9, 1))
+    visit(teacher, world.child_a, "2026-11-05")
+    visit(other_head_teacher, world.child_b, "2026-11-06")
+    schools = [world.school_a.pk, world.school_b.pk]
+    running, _ended = columns_around(
+        effective_quotas(schools), day=timezone.localdate(), terms=terms_dates()
+    )
+    home = next(c for c in running if c.kind == ActionKind.HOME_VISIT)
+    assert home.minimum_by_school == {world.school_a.pk: 2, world.school_b.pk: 1}
+    sums = sum_by(
+        Child.objects.filter(pk__in=[world.child_a.pk, world.child_b.pk]),
+        running,
+        unit=F("school_class__school_id"),
+    )
+    owed_done = {
+        school: (cells[home.index].owed, cells[home.index].done) for school, cells in sums.items()
+    }
+    assert owed_done == {world.school_a.pk: (1, 0), world.school_b.pk: (1, 1)}
+    by_child = statuses_by_child(
+        Child.objects.filter(pk__in=[world.child_a.pk, world.child_b.pk]),
+        running,
+        today=timezone.localdate(),
+    )
+    minima = {pk: rows[home.index].minimum for pk, rows in by_child.items()}
+    assert minima == {world.child_a.pk: 2, world.child_b.pk: 1}
