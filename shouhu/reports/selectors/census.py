@@ -275,9 +275,13 @@ def census_units(user, *, node: Node, term: Term, by_school: bool = False) -> li
 
 def census_for(user, *, node, term: Term, with_units: bool = True) -> Census:
     """The census of a node for a term: figures, change from the previous term, next level down."""
-    figures = census_figures(user, node=node, term=term)
     previous_term = term_previous(term)
-    previous = census_figures(user, node=node, term=previous_term) if previous_term else None
+    # The term and the one before in one GROUP BY.
+    of_terms = census_figures_of_terms(
+        user, node=node, terms=[term, *([previous_term] if previous_term else [])]
+    )
+    figures = of_terms[term.pk]
+    previous = of_terms[previous_term.pk] if previous_term else None
     units = census_units(user, node=node, term=term) if with_units else []
     return Census(node=node, term=term, figures=figures, previous=previous, units=units)
 
