@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
@@ -106,6 +106,16 @@ def demo_seed(
     county = county_write(plan, terms=window.terms)
     counts = _care(plan, county=county, seed=seed, months=data.DEMO_CARE_MONTHS)
     return _summary(plan, county=county, care=counts, window=window, started=started)
+
+
+def planner_statistics_refresh() -> None:
+    """After a bulk load on PostgreSQL, gather the planner's statistics now (ANALYZE), not when
+    autovacuum next passes: pages read right after the load, as `make bench` reads them, would be
+    planned on empty tables (the 20,000-child county's census page: 0.52 s → 0.25 s). SQLite's
+    plans do not improve with statistics here (measured), so it is left alone."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def synth_database_empty() -> bool:

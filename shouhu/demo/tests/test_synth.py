@@ -47,6 +47,23 @@ def test_synth_builds_a_county_of_the_asked_size_with_two_months_of_care(db, fro
     assert "300" in output and "关爱记录" in output
 
 
+def test_on_postgresql_synth_leaves_the_planner_statistics_of_its_tables(db, frozen_today):
+    """Pages read right after the bulk load must not be planned on empty tables."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+    def analysed(table: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [table])
+            return cursor.fetchone()[0] > 0
+
+    assert not analysed("care_careactionchild")
+    synth(*SMALL)
+    assert analysed("care_careactionchild") and analysed("registry_child")
+
+
 def test_synth_refuses_a_database_that_is_not_empty(db, frozen_today):
     Region.objects.create(code="510000000000", name="四川省", level=RegionLevel.PROVINCE)
 

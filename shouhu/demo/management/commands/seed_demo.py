@@ -3,7 +3,12 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shouhu.demo import data
-from shouhu.demo.services import SeedSummary, demo_database_empty, demo_seed
+from shouhu.demo.services import (
+    SeedSummary,
+    demo_database_empty,
+    demo_seed,
+    planner_statistics_refresh,
+)
 
 
 class Command(BaseCommand):
@@ -39,6 +44,7 @@ class Command(BaseCommand):
                 "Start from an empty database (e.g. make clean)."
             )
         summary = demo_seed(children=children)
+        planner_statistics_refresh()
         self._report(summary)
 
     def _report(self, summary: SeedSummary) -> None:

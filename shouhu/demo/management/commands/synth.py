@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shouhu.demo import data
 from shouhu.demo.management.commands.seed_demo import report_care
-from shouhu.demo.services import synth_database_empty, synth_seed
+from shouhu.demo.services import planner_statistics_refresh, synth_database_empty, synth_seed
 
 
 class Command(BaseCommand):
@@ -42,6 +42,7 @@ class Command(BaseCommand):
                 "Use an empty, migrated database."
             )
         summary = synth_seed(children=children, months=months, seed=seed)
+        planner_statistics_refresh()
         out = self.stdout.write
         schools = sum(t.schools for t in summary.townships)
         classes = sum(t.classes for t in summary.townships)
