@@ -6,7 +6,6 @@ key, its label and a short definition, which the dashboard shows on hover, the s
 tables and the summary print in their annex, and `shouhu stats --json` lists.
 """
 
-import contextvars
 import datetime
 import threading
 from collections.abc import Callable, Hashable, Iterator
@@ -119,8 +118,13 @@ def read_alongside(read: Callable[[], object]) -> Iterator[None]:
         yield
         return
     failed: list[BaseException] = []
+    store = _cache.get()
 
     def run() -> None:
+        # Django's connections are per thread: `read` runs on one of its own. The thread is
+        # handed the request's cache (and nothing else of its context): what `read` puts there,
+        # the block finds.
+        _cache.set(store)
         try:
             read()
         except BaseException as exc:  # noqa: BLE001 - raised again on the request's thread
@@ -128,8 +132,7 @@ def read_alongside(read: Callable[[], object]) -> Iterator[None]:
         finally:
             connections.close_all()  # this thread's own connections
 
-    # The copied context holds the same cache: what `read` puts in it, the block finds.
-    worker = threading.Thread(target=contextvars.copy_context().run, args=(run,))
+    worker = threading.Thread(target=run)
     worker.start()
     try:
         yield

@@ -232,3 +232,20 @@ def test_a_read_alongside_closes_its_connection_and_raises_its_error_here(tree):
             assert connection.cursor()  # the block runs on the request's connection
     assert used[0] is not connection
     assert used[0].connection is None  # closed on its thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_read_alongside_caches_the_block_finds(tree):
+    import threading
+
+    from django.db import connection
+
+    from shouhu.reports.selectors.base import cached, figures_cached, read_alongside
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database is read on one connection only")
+    with figures_cached():
+        with read_alongside(lambda: cached("reader", threading.current_thread)):
+            pass
+        reader = cached("reader", threading.current_thread)  # found, not computed again
+    assert reader is not threading.main_thread()
