@@ -212,6 +212,7 @@ def pairings_end(
     on: datetime.date,
     reason: str,
     kind: str | None = None,
+    tasks_to: User | None = None,
     request: HttpRequest | None = None,
 ) -> int:
     """End the child's open pairings as of `on` because the child's place on the register
@@ -230,7 +231,12 @@ def pairings_end(
        the leader unticked); None ends every open pairing. Buddies (一帮一) are left as they are.
     3. A pairing ends on `on`, or on its first day if it began later (an end never comes before
        a start); the row stays in the history.
-    4. As `pairing_assign` does, one access-log entry for the child when something changed,
+    4. When the proxy parent's pairing ends, the child's open home-visit tasks go to `tasks_to`
+       (the head teacher of the class the child is in afterwards), as `pairing_assign` gives
+       them to the head teacher when it removes a proxy parent: whoever owed them may no longer
+       see the child. With nobody active to give them to they stay, and escalate by date to the
+       child's school, which sees them.
+    5. As `pairing_assign` does, one access-log entry for the child when something changed,
        with the reason in words (the log's query column); none when nothing was open.
     """
     child_edit_check(actor, child.school_class)
@@ -238,11 +244,15 @@ def pairings_end(
     if kind is not None:
         pairings = pairings.filter(kind=kind)
     ended = 0
+    proxy_ended = False
     for pairing in pairings:
         pairing.ends_on = max(on, pairing.starts_on)
         pairing.full_clean()
         pairing.save(update_fields=["ends_on"])
         ended += 1
+        proxy_ended |= pairing.kind == PairingKind.PROXY_PARENT
+    if proxy_ended and tasks_to is not None and tasks_to.is_active:
+        VisitTask.objects.filter(child=child, done_on__isnull=True).update(assignee=tasks_to)
     if ended:
         access_record(
             user=actor,

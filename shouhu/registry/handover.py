@@ -279,12 +279,15 @@ def handover_apply(
     if keep_pairings is not None:
         dropped = [p for p in plan.pairings if p.pk not in keep_pairings]
         for pairing in dropped:
+            # The class as moved above (its head teacher may have been cleared).
+            pairing.child.school_class.refresh_from_db(fields=["head_teacher"])
             pairings_end(
                 actor=actor,
                 child=pairing.child,
                 on=last_day,
                 kind=pairing.kind,
                 reason=_("学年交接时未延续"),
+                tasks_to=pairing.child.school_class.head_teacher,
                 request=request,
             )
     _prefill_census(school=school, from_term=from_term, to_term=to_term)
@@ -447,7 +450,14 @@ def child_transfer(
         by=actor,
     )
     # Before the move: the pairings belong to the old school, the actor's scope.
-    pairings_end(actor=actor, child=child, on=on, reason=_("转学"), request=request)
+    pairings_end(
+        actor=actor,
+        child=child,
+        on=on,
+        reason=_("转学"),
+        tasks_to=to_class.head_teacher,
+        request=request,
+    )
     child.school_class = to_class
     _child_save(actor=actor, child=child)
     access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)

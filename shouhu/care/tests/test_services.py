@@ -509,3 +509,41 @@ def test_a_head_teacher_does_not_set_quotas(world, head_teacher):
 def test_pairing_factory_default_is_a_teacher_of_the_childs_school(world):
     pairing = PairingFactory(child=world.child_b)
     assert pairing.carer.scope_school == world.school_b
+
+
+def test_when_the_proxy_parent_pairing_ends_the_open_tasks_go_to_who_is_named(
+    world, head_teacher, other_head_teacher, paired
+):
+    """As at a transfer: the new class's head teacher takes the visits still owed."""
+    still_owed = VisitTaskFactory(observation__child=world.child_a, assignee=paired.carer)
+    done = VisitTaskFactory(
+        observation__child=world.child_a, assignee=paired.carer, done_on=D(2026, 11, 2)
+    )
+    pairings_end(
+        actor=head_teacher,
+        child=world.child_a,
+        on=TODAY,
+        reason="转学",
+        tasks_to=other_head_teacher,
+    )
+    still_owed.refresh_from_db()
+    done.refresh_from_db()
+    assert (still_owed.assignee, done.assignee) == (other_head_teacher, paired.carer)
+
+
+@pytest.mark.parametrize("mentor_only, named", [(True, True), (False, False)])
+def test_tasks_stay_when_the_proxy_parent_stays_or_nobody_is_named(
+    world, head_teacher, other_head_teacher, paired, mentor_only, named
+):
+    PairingFactory(child=world.child_a, kind=PairingKind.MENTOR, starts_on=TERM_START)
+    task = VisitTaskFactory(observation__child=world.child_a, assignee=paired.carer)
+    pairings_end(
+        actor=head_teacher,
+        child=world.child_a,
+        on=TODAY,
+        reason="学年交接时未延续",
+        kind=PairingKind.MENTOR if mentor_only else None,
+        tasks_to=other_head_teacher if named else None,
+    )
+    task.refresh_from_db()
+    assert task.assignee == paired.carer

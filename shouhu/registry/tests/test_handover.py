@@ -18,6 +18,7 @@ from shouhu.factories import (
     PairingFactory,
     SchoolClassFactory,
     TermFactory,
+    VisitTaskFactory,
     register_child,
 )
 from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass
@@ -143,6 +144,7 @@ def test_graduated_files_are_read_only(world, school_leader, next_term):
 
 def test_unticked_head_teachers_and_pairings_do_not_carry_over(world, school_leader, next_term):
     pairing = PairingFactory(child=world.child_a, starts_on=world.term.starts_on)
+    task = VisitTaskFactory(observation__child=world.child_a, assignee=pairing.carer)
     with time_machine.travel(datetime.datetime(2027, 8, 25, 10, tzinfo=SHANGHAI), tick=False):
         handover_apply(
             actor=school_leader,
@@ -156,6 +158,25 @@ def test_unticked_head_teachers_and_pairings_do_not_carry_over(world, school_lea
     pairing.refresh_from_db()
     assert world.class_a.name == "四年级(2)班" and world.class_a.head_teacher is None
     assert pairing.ends_on == world.term.ends_on
+    task.refresh_from_db()
+    assert task.assignee == pairing.carer  # no head teacher to take it: it escalates by date
+
+
+def test_the_visits_owed_under_an_unticked_proxy_parent_go_to_the_head_teacher(
+    world, school_leader, head_teacher, next_term
+):
+    pairing = PairingFactory(child=world.child_a, starts_on=world.term.starts_on)
+    task = VisitTaskFactory(observation__child=world.child_a, assignee=pairing.carer)
+    with time_machine.travel(datetime.datetime(2027, 8, 25, 10, tzinfo=SHANGHAI), tick=False):
+        handover_apply(
+            actor=school_leader,
+            school=world.school_a,
+            from_term=world.term,
+            to_term=next_term,
+            keep_pairings=set(),
+        )
+    task.refresh_from_db()
+    assert task.assignee == head_teacher != pairing.carer
 
 
 def test_the_prefilled_census_carries_the_guardian_over_and_reads_a_new_file(
@@ -274,6 +295,7 @@ def test_a_transfer_moves_the_file_and_the_old_school_keeps_a_read_only_view(
     world, school_leader, head_teacher
 ):
     pairing = PairingFactory(child=world.child_a, starts_on=world.term.starts_on)
+    task = VisitTaskFactory(observation__child=world.child_a, assignee=pairing.carer)
     transfer = child_transfer(
         actor=school_leader,
         child=world.child_a,
@@ -284,6 +306,9 @@ def test_a_transfer_moves_the_file_and_the_old_school_keeps_a_read_only_view(
     assert child.school_class == world.class_b
     pairing.refresh_from_db()
     assert pairing.ends_on == datetime.date(2026, 11, 28)
+    # The home visit still owed goes to the new class's head teacher.
+    task.refresh_from_db()
+    assert task.assignee == world.class_b.head_teacher is not None
     assert not Child.objects.visible_to(head_teacher).filter(pk=child.pk).exists()
     view = transfer_history_for(head_teacher, transfer.public_id)
     assert view["child"] == child
