@@ -369,10 +369,10 @@ def _teacher_unit(node, *, by: str):
     return Substr(region, 1, PREFIX_LENGTH[level_below(node)])
 
 
-def _teacher_loads(node, *, by: str, day: datetime.date) -> dict[object, dict[int, int]]:
-    """How many teachers carry each load (0, 1, 2, 3, 4 for 4 or more), per unit."""
-    teachers = _teachers_in(node)
-    loads = _proxy_loads(teachers, day=day)
+def _teacher_loads(
+    node, teachers: QuerySet[User], loads: dict[int, int], *, by: str
+) -> dict[object, dict[int, int]]:
+    """How many of the teachers carry each load (0, 1, 2, 3, 4 for 4 or more), per unit."""
     result: dict[object, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for unit, pk in teachers.annotate(unit_key=_teacher_unit(node, by=by)).values_list(
         "unit_key", "pk"
@@ -418,13 +418,6 @@ def coverage_for(
         for target in (figures, by_unit.get(key)):
             if target is not None:
                 target.add_children(**row)
-    if teachers:
-        for target in (figures, *by_unit.values()):
-            target.add_teachers({})
-        for key, loads in _teacher_loads(node, by=by, day=day).items():
-            for target in (figures, by_unit.get(key)):
-                if target is not None:
-                    target.add_teachers(loads)
     result = Coverage(node=node, figures=figures, load_limit=settings.SHOUHU_PROXY_LOAD_LIMIT)
     if unit is not None:
         result.unit_label = _unit_label(node, by=by)
@@ -432,12 +425,19 @@ def coverage_for(
             CoverageRow(name=name, code=code, figures=by_unit[key], url=coverage_url(code))
             for key, (name, code) in names.items()
         ]
-    if isinstance(node, (School, SchoolClass)) and teachers:
+    if teachers:
         staff = _teachers_in(node)
-        loads = _proxy_loads(staff, day=day)
-        result.teachers = list(staff.defer("phone").order_by("display_name", "username"))
-        for teacher in result.teachers:
-            teacher.load = loads.get(teacher.pk, 0)  # type: ignore[attr-defined]
+        loads = _proxy_loads(staff, day=day)  # read once: the counts and the names below
+        for target in (figures, *by_unit.values()):
+            target.add_teachers({})
+        for key, unit_loads in _teacher_loads(node, staff, loads, by=by).items():
+            for target in (figures, by_unit.get(key)):
+                if target is not None:
+                    target.add_teachers(unit_loads)
+        if isinstance(node, (School, SchoolClass)):
+            result.teachers = list(staff.defer("phone").order_by("display_name", "username"))
+            for teacher in result.teachers:
+                teacher.load = loads.get(teacher.pk, 0)  # type: ignore[attr-defined]
     if isinstance(node, (School, SchoolClass)):
         result.unpaired_children = list(
             children.filter(Q(left_behind=True) | Q(unsupervised=True), paired=False)

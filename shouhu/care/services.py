@@ -95,6 +95,11 @@ def proxy_load(carer: User, *, day: datetime.date) -> int:
     )
 
 
+def _open_tasks_to(child: Child, user: User) -> None:
+    """The child's open home-visit tasks follow whoever now owes the visits."""
+    VisitTask.objects.filter(child=child, done_on__isnull=True).update(assignee=user)
+
+
 def _head_teacher_or(child: Child, fallback: User) -> User:
     head = child.school_class.head_teacher
     return head if head is not None and head.is_active else fallback
@@ -159,9 +164,7 @@ def pairing_assign(
             pairing.full_clean()
             pairing.save()
     if kind == PairingKind.PROXY_PARENT:
-        VisitTask.objects.filter(child=child, done_on__isnull=True).update(
-            assignee=carer or _head_teacher_or(child, actor)
-        )
+        _open_tasks_to(child, carer or _head_teacher_or(child, actor))
     access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
     return pairing
 
@@ -252,7 +255,7 @@ def pairings_end(
         ended += 1
         proxy_ended |= pairing.kind == PairingKind.PROXY_PARENT
     if proxy_ended and tasks_to is not None and tasks_to.is_active:
-        VisitTask.objects.filter(child=child, done_on__isnull=True).update(assignee=tasks_to)
+        _open_tasks_to(child, tasks_to)
     if ended:
         access_record(
             user=actor,

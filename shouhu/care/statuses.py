@@ -271,11 +271,11 @@ def _per_child(
     kinds = list(dict.fromkeys(c.kind for c in columns))
     per_child = ["C.id", "C.unit_key", "C.left_on"]
     per_child_params: list[Any] = []
-    for c in columns:
+    for position, c in enumerate(columns):
         minimum_sql = "CASE C.profile"
         for n, minima in enumerate(profiles):
             minimum_sql += " WHEN %s THEN %s"
-            per_child_params += [n, minima[c.index]]
+            per_child_params += [n, minima[position]]
         per_child += [
             f"{minimum_sql} ELSE 0 END m{c.index}",
             f"COALESCE(D{kinds.index(c.kind)}.d{c.index}, 0) d{c.index}",

@@ -278,16 +278,19 @@ def handover_apply(
             SchoolClass.objects.create(school=school, grade=first, name=name)
     if keep_pairings is not None:
         dropped = [p for p in plan.pairings if p.pk not in keep_pairings]
+        # Each class's head teacher as moved above (some were not carried over), read once.
+        heads = {
+            c.pk: c.head_teacher
+            for c in SchoolClass.objects.filter(school=school).select_related("head_teacher")
+        }
         for pairing in dropped:
-            # The class as moved above (its head teacher may have been cleared).
-            pairing.child.school_class.refresh_from_db(fields=["head_teacher"])
             pairings_end(
                 actor=actor,
                 child=pairing.child,
                 on=last_day,
                 kind=pairing.kind,
                 reason=_("学年交接时未延续"),
-                tasks_to=pairing.child.school_class.head_teacher,
+                tasks_to=heads.get(pairing.child.school_class_id),
                 request=request,
             )
     _prefill_census(school=school, from_term=from_term, to_term=to_term)
