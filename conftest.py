@@ -70,11 +70,20 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def frozen_today():
-    """Pin the clock to 2026-11-29 10:00 in China (inside term 2026-2027-1); time still ticks."""
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """Every test starts at 2026-11-29 10:00 in China (inside term 2026-2027-1), before any
+    fixture builds data: a world built on the real date and then moved to the pinned one would
+    hold registrations dated after the day it is tested on. Time still ticks; a test moves the
+    clock further with `time_machine.travel`."""
     with time_machine.travel(datetime.datetime(2026, 11, 29, 10, 0, tzinfo=SHANGHAI), tick=True):
         yield TODAY
+
+
+@pytest.fixture
+def frozen_today(_pinned_clock):
+    """The pinned day, for tests that name it."""
+    return _pinned_clock
 
 
 @pytest.fixture
