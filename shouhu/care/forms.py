@@ -40,10 +40,20 @@ class CareActionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("可不填，之后补充")}),
     )
+    shareable = forms.BooleanField(
+        label=_("摘要可共享"),
+        required=False,
+        help_text=_(
+            "不勾选时，摘要只有您和本校关爱网络（班主任、任课教师、学校领导）能看到；"
+            "勾选后，志愿者、村督导员和上级部门也能看到。涉及健康或家庭隐私的内容请不要勾选。"
+        ),
+    )
     follow_up_on = forms.DateField(label=_("跟进日期"), required=False, widget=DateInput())
 
-    def __init__(self, *args, kinds=None, children=None, tasks=None, **kwargs):
+    def __init__(self, *args, kinds=None, children=None, tasks=None, may_share=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not may_share:
+            del self.fields["shareable"]
         if kinds is not None:
             self._choice("kind").choices = [c for c in ActionKind.choices if c[0] in kinds]
         if children is None:

@@ -116,7 +116,10 @@ GROUP_KINDS = {ActionKind.SYMPOSIUM, ActionKind.GUARDIAN_TRAINING, ActionKind.HE
 class CareAction(models.Model):
     """A dated piece of care work: who, with which children, what kind, a summary, a follow-up.
 
-    Counselling summaries are confidential: only counsellors read them (篇七, 篇十, 篇十一).
+    Who reads the summary is the privacy matrix's (`core.visibility.care_summary_readable`):
+    counselling, and anything a counsellor writes, only counsellors (篇七, 篇十, 篇十一); the
+    others the school's care network, and beyond it (officers, volunteers) only what the author
+    marked `shareable`. The author always reads their own.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -132,6 +135,11 @@ class CareAction(models.Model):
         related_name="care_actions",
     )
     summary = EncryptedTextField(_("情况摘要"), blank=True, default="")
+    shareable = models.BooleanField(
+        _("摘要可共享"),
+        default=False,
+        help_text=_("勾选后，志愿者和上级部门等能看到该儿童的人也能阅读摘要。心理辅导记录不可共享。"),
+    )
     follow_up_on = models.DateField(_("跟进日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

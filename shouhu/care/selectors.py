@@ -88,7 +88,7 @@ from shouhu.care.statuses import (
     terms_dates,
 )
 from shouhu.core.crypto import EncryptedTextField
-from shouhu.core.visibility import may_read_counselling
+from shouhu.core.visibility import ChildField, care_summary_field, care_summary_q
 from shouhu.org.models import School, SchoolClass
 from shouhu.org.selectors import user_scope_node
 from shouhu.registry.models import Child
@@ -153,8 +153,9 @@ def child_for_care(user, public_id) -> Child:
 
 @dataclass(frozen=True)
 class ActionEntry:
-    """A care action as a reader may see it. A counselling summary is None for anyone who is not
-    a counsellor: they see that a session took place and when, never what was said."""
+    """A care action as a reader may see it. `summary` is None when the privacy matrix withholds
+    it from the reader (`core.visibility.care_summary_readable`): they see that the action took
+    place, when and by whom, never what was written. `counselling` says which rule withheld it."""
 
     public_id: object
     kind: str
@@ -164,6 +165,8 @@ class ActionEntry:
     summary: str | None
     follow_up_on: datetime.date | None
     children_count: int
+    shareable: bool = False
+    counselling: bool = False
 
     @property
     def confidential(self) -> bool:
@@ -171,15 +174,10 @@ class ActionEntry:
 
 
 def care_actions_for(user, *, child: Child, limit: int | None = None) -> list[ActionEntry]:
-    """The child's care actions, newest first. For a user who may not read counselling, its
-    summaries are never read from the database: the query itself puts an empty text there."""
+    """The child's care actions, newest first. A summary the user may not read is never read
+    from the database: the query itself puts NULL in its place (`care_summary_q`)."""
     visible = Child.objects.visible_to(user).filter(pk=child.pk)
-    summary: F | Case = F("summary")
-    if not may_read_counselling(user):
-        summary = Case(
-            When(kind=ActionKind.COUNSELLING, then=Value(None)),
-            default=F("summary"),
-        )
+    summary = Case(When(care_summary_q(user), then=F("summary")), default=Value(None))
     actions = (
         CareAction.objects.filter(
             pk__in=CareActionChild.objects.filter(child__in=visible).values("action_id")
@@ -205,6 +203,11 @@ def care_actions_for(user, *, child: Child, limit: int | None = None) -> list[Ac
             summary=action.shown_summary,  # type: ignore[attr-defined]
             follow_up_on=action.follow_up_on,
             children_count=action.children_count,  # type: ignore[attr-defined]
+            shareable=action.shareable,
+            counselling=care_summary_field(
+                action.kind, by_counsellor=action.author.role == Role.COUNSELLOR
+            )
+            == ChildField.COUNSELLING,
         )
         for action in actions
     ]

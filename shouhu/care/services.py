@@ -31,7 +31,7 @@ from shouhu.care.models import (
 )
 from shouhu.care.rules import ONE_DAY, QuotaRule, quota_effective, task_due_on, tightens
 from shouhu.care.statuses import quota_levels
-from shouhu.core.visibility import may_read_counselling
+from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import node_within_user_scope, term_current
 from shouhu.registry.models import CensusSnapshot, Child
@@ -278,13 +278,15 @@ def care_action_record(
     done_on: datetime.date,
     children: Sequence[Child],
     summary: str = "",
+    shareable: bool = False,
     follow_up_on: datetime.date | None = None,
     tasks: Sequence[VisitTask] = (),
     request: HttpRequest | None = None,
 ) -> CareAction:
     """Record a piece of care work with one or more children (a symposium or a training session
     gathers many). Linked home-visit tasks are closed by it. Only counsellors record counselling,
-    since only they may read it back (篇七, 篇十)."""
+    since only they may read it back (篇七, 篇十). The author marks the summary `shareable` to let
+    everyone who sees the child read it; a counsellor's notes never are."""
     if not actor.has_perm_to(Perm.CARE_RECORD):
         raise PermissionDenied(_("您没有记录关爱活动的权限。"))
     if kind == ActionKind.COUNSELLING and not may_read_counselling(actor):
@@ -309,7 +311,12 @@ def care_action_record(
     if errors:
         raise ValidationError(errors)
     action = CareAction(
-        kind=kind, done_on=done_on, author=actor, summary=summary.strip(), follow_up_on=follow_up_on
+        kind=kind,
+        done_on=done_on,
+        author=actor,
+        summary=summary.strip(),
+        shareable=shareable and care_summary_may_share(actor),
+        follow_up_on=follow_up_on,
     )
     action.full_clean()
     action.save()

@@ -41,7 +41,7 @@ from shouhu.care.services import (
     quota_set,
 )
 from shouhu.core.views import permission_required
-from shouhu.core.visibility import may_read_counselling
+from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.models import Region, School, SchoolClass
 from shouhu.org.selectors import (
     class_in_scope,
@@ -128,6 +128,7 @@ def action_create(request, public_id=None):
         kinds=kinds,
         children=group if child is None else None,
         tasks=tasks,
+        may_share=care_summary_may_share(user),
     )
     if data is not None and form.is_valid():
         chosen = [child] if child is not None else []
@@ -141,6 +142,7 @@ def action_create(request, public_id=None):
                 done_on=form.cleaned_data["done_on"],
                 children=chosen,
                 summary=form.cleaned_data["summary"],
+                shareable=form.cleaned_data.get("shareable", False),
                 follow_up_on=form.cleaned_data["follow_up_on"],
                 tasks=[by_id[t] for t in form.cleaned_data.get("tasks", []) if t in by_id],
                 request=request,

@@ -8,17 +8,32 @@ This is the one place that decides. A field is shown to a role in one of three w
   (`shouhu.audit.services.field_reveal`);
 - `hidden`: not shown at all, and no reveal.
 
-Views and templates never decide this themselves: they call `shown()` or `visibility()`.
-A test reads the matrix of docs/privacy.md and checks that it equals `MATRIX`, cell by cell, and
-another renders the child's file for every role and checks every cell on the page.
+Views, documents and templates never decide this themselves: they call `shown()`,
+`child_visibility()`, `printed()` or `care_summary_q()`. The same matrix governs the screen and
+every document (the contact card, the census export): a document never prints in full what the
+screen masks.
+
+Two rules widen or narrow a cell for one child or one record, and live here too:
+
+- the child's current proxy parent reads the family's phones in full (`PROXY_PARENT_FULL`);
+- a care record's summary follows the row of its kind, or counselling's row when a counsellor
+  wrote it; its author always reads it, and a masked cell reads it only when the author marked
+  it shareable (`care_summary_field`, `care_summary_readable`, `care_summary_q`).
+
+A test reads the matrices of docs/privacy.md and checks that they equal `MATRIX` and
+`CARE_SUMMARY_FIELD`, cell by cell, and others render the child's pages and documents for every
+role and check every cell.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Role
+from shouhu.care.models import ActionKind, PairingKind
 from shouhu.core.masking import mask_id_number, mask_phone
 
 
@@ -39,7 +54,8 @@ class ChildField(models.TextChoices):
     HEALTH = "health", _("健康状况")
     COUNSELLING = "counselling", _("心理辅导记录")
     HISTORY = "history", _("变更记录（敏感旧值脱敏）")
-    CARD_PHONES = "card_phones", _("联系卡上的电话（打印）")
+    CARE_NOTES = "care_notes", _("关爱记录摘要（家访、通话、谈心等）")
+    STAFF_PHONE = "staff_phone", _("班主任和代理家长的电话（联系卡）")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -68,7 +84,8 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.HEALTH: (H, M, M, M, F, F, F, F, M, M),
     ChildField.COUNSELLING: (H, H, H, H, H, H, H, F, H, H),
     ChildField.HISTORY: (H, F, F, F, F, F, F, F, F, F),
-    ChildField.CARD_PHONES: (H, F, F, F, F, F, F, F, F, H),
+    ChildField.CARE_NOTES: (H, M, M, M, F, F, F, F, M, M),
+    ChildField.STAFF_PHONE: (H, F, F, F, F, F, F, F, F, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {
@@ -81,6 +98,34 @@ def visibility(user, field: str) -> Visibility:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Visibility.HIDDEN
     return MATRIX[field].get(user.role, Visibility.HIDDEN)
+
+
+# The rows a child's current proxy parent reads in full whatever their role's cell says (when it
+# is masked, never when hidden): the proxy parent calls the parents every month (与家长通话,
+# 三个一) and the guardian when something happens, so a reason for each call would be noise.
+PROXY_PARENT_FULL: frozenset[str] = frozenset({ChildField.FAMILY_PHONE})
+
+
+def is_proxy_parent(user, child, *, day=None) -> bool:
+    """Whether `user` is the child's proxy parent today. Reads `child.pairings`, so a caller
+    printing many children prefetches them."""
+    day = day or timezone.localdate()
+    return any(
+        p.carer_id == user.pk
+        and p.kind == PairingKind.PROXY_PARENT
+        and p.starts_on <= day
+        and (p.ends_on is None or p.ends_on >= day)
+        for p in child.pairings.all()
+    )
+
+
+def child_visibility(user, child, field: str) -> Visibility:
+    """How `field` of this child is shown to `user`: the role's cell, widened for the child's
+    proxy parent (`PROXY_PARENT_FULL`)."""
+    state = visibility(user, field)
+    if state == Visibility.MASKED and field in PROXY_PARENT_FULL and is_proxy_parent(user, child):
+        return Visibility.FULL
+    return state
 
 
 class RevealTarget(models.TextChoices):
@@ -148,10 +193,12 @@ class Shown:
         return self.state == Visibility.HIDDEN
 
 
-def shown(user, child, target: str) -> Shown:
-    """A reveal target of a child's file as `user` may see it."""
+def shown(user, child, target: str, *, state: Visibility | None = None) -> Shown:
+    """A reveal target of a child's file as `user` may see it (`state`, when the caller already
+    knows the field's `child_visibility`)."""
     field = TARGET_FIELD[target]
-    state = visibility(user, field)
+    if state is None:
+        state = child_visibility(user, child, field)
     value = target_value(child, target)
     if state == Visibility.HIDDEN:
         return Shown(target, state, "")
@@ -162,9 +209,98 @@ def shown(user, child, target: str) -> Shown:
 
 def shown_all(user, child) -> dict[str, Shown]:
     """Every reveal target of the file, keyed by target: what the file page prints."""
-    return {target.value: shown(user, child, target) for target in RevealTarget}
+    states = {field: child_visibility(user, child, field) for field in set(TARGET_FIELD.values())}
+    return {
+        target.value: shown(user, child, target, state=states[TARGET_FIELD[target]])
+        for target in RevealTarget
+    }
+
+
+def printed(state: Visibility, field: str, value: str, *, revealed: bool = False) -> str:
+    """A value as a document prints it in a cell of `state`: in full, masked (phones and ID
+    numbers keep their ends, free text is withheld), or not at all. `revealed` is a masked value
+    the user asked for in full with a logged reason."""
+    if state == Visibility.HIDDEN:
+        return ""
+    if state == Visibility.FULL or revealed or not value:
+        return value
+    return _masked_text(field, value)
 
 
 def may_read_counselling(user) -> bool:
     """Counselling notes are for counsellors only (domain README, 篇七, 篇十, 篇十一)."""
     return visibility(user, ChildField.COUNSELLING) == Visibility.FULL
+
+
+# --- care-record summaries --------------------------------------------------------------------
+
+# The matrix row that governs the summary of each kind of care action. Every kind is named, so a
+# new kind fails the test until someone decides who reads it. A summary is free text: whatever
+# its kind, it may speak of the family and of health (奶奶身体不好), so it is never laxer than
+# the health row; a counselling session is counselling's.
+CARE_SUMMARY_FIELD: dict[str, str] = {
+    ActionKind.HOME_VISIT: ChildField.CARE_NOTES,
+    ActionKind.PARENT_CALL: ChildField.CARE_NOTES,
+    ActionKind.PARENT_LETTER: ChildField.CARE_NOTES,
+    ActionKind.TALK: ChildField.CARE_NOTES,
+    ActionKind.COUNSELLING: ChildField.COUNSELLING,
+    ActionKind.SYMPOSIUM: ChildField.CARE_NOTES,
+    ActionKind.FAMILY_CALL: ChildField.CARE_NOTES,
+    ActionKind.GUARDIAN_TRAINING: ChildField.CARE_NOTES,
+    ActionKind.HEALTH_CHECK: ChildField.HEALTH,
+}
+
+
+def care_summary_field(kind: str, *, by_counsellor: bool) -> str:
+    """The row a summary follows: what a counsellor writes, of any kind (a 谈心 too), is
+    counselling; otherwise the row of its kind."""
+    return ChildField.COUNSELLING if by_counsellor else CARE_SUMMARY_FIELD[kind]
+
+
+def care_summary_state(user, *, kind: str, by_counsellor: bool) -> Visibility:
+    """The cell of a summary for a reader who did not write it. `masked` means: read only when
+    its author marked it shareable (a colleague's note has no reveal by reason)."""
+    return visibility(user, care_summary_field(kind, by_counsellor=by_counsellor))
+
+
+def care_summary_readable(user, *, kind: str, author, shareable: bool) -> bool:
+    """Whether `user` reads the summary of one care action: its author always; anyone else
+    by the cell of `care_summary_state`, a masked cell only when the summary is shareable."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if author.pk == user.pk:
+        return True
+    state = care_summary_state(user, kind=kind, by_counsellor=author.role == Role.COUNSELLOR)
+    return state == Visibility.FULL or (state == Visibility.MASKED and shareable)
+
+
+def care_summary_may_share(author) -> bool:
+    """Whether marking a summary shareable means anything: not for a counsellor's, which follow
+    counselling's row, where no cell is masked."""
+    return author.role != Role.COUNSELLOR
+
+
+def care_summary_q(user) -> Q:
+    """`care_summary_readable` as a filter on CareAction, so that a summary the user may not read
+    is never read from the database (the selector puts nothing in its place)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    readable = Q(author_id=user.pk)
+    for by_counsellor in (False, True):
+        author = Q(author__role=Role.COUNSELLOR)
+        by = author if by_counsellor else ~author
+        full = [
+            k
+            for k in ActionKind
+            if care_summary_state(user, kind=k, by_counsellor=by_counsellor) == Visibility.FULL
+        ]
+        shared = [
+            k
+            for k in ActionKind
+            if care_summary_state(user, kind=k, by_counsellor=by_counsellor) == Visibility.MASKED
+        ]
+        if full:
+            readable |= by & Q(kind__in=full)
+        if shared:
+            readable |= by & Q(kind__in=shared, shareable=True)
+    return readable
