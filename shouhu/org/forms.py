@@ -1,5 +1,6 @@
 from django import forms
 
+from shouhu.core.phones import validate_phone
 from shouhu.org.models import ClassEnrolment, Region, School, SchoolClass, Term
 
 
@@ -7,16 +8,24 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class RegionForm(forms.ModelForm):
+class ContactPhoneMixin:
+    """The office phone printed on the contact card, stored normalised (0818-8621234 → 08188621234)."""
+
+    def clean_contact_phone(self) -> str:
+        raw = self.cleaned_data.get("contact_phone", "")  # type: ignore[attr-defined]
+        return validate_phone(raw) if raw else ""
+
+
+class RegionForm(ContactPhoneMixin, forms.ModelForm):
     class Meta:
         model = Region
-        fields = ["code", "name", "level", "parent"]
+        fields = ["code", "name", "level", "parent", "contact_phone"]
 
 
-class SchoolForm(forms.ModelForm):
+class SchoolForm(ContactPhoneMixin, forms.ModelForm):
     class Meta:
         model = School
-        fields = ["code", "name", "kind", "region"]
+        fields = ["code", "name", "kind", "region", "contact_phone"]
 
 
 class SchoolClassForm(forms.ModelForm):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.core.phones import validate_phone
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("省")
@@ -61,6 +63,16 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # An office's public number (a township's 教管中心 or child director), printed on the contact
+    # card; not a person's, so it is stored in clear.
+    contact_phone = models.CharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[validate_phone],
+        help_text=_("乡镇教管中心或儿童主任的办公电话，印在联系卡上。"),
+    )
 
     class Meta:
         verbose_name = _("行政区划")
@@ -98,6 +110,14 @@ class School(models.Model):
     kind = models.CharField(_("学校类型"), max_length=10, choices=SchoolType.choices)
     region = models.ForeignKey(
         Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="schools"
+    )
+    contact_phone = models.CharField(
+        _("学校联系电话"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[validate_phone],
+        help_text=_("学校办公室（或德育处）的电话，印在联系卡上。"),
     )
 
     class Meta:
