@@ -138,7 +138,9 @@ class CareAction(models.Model):
     shareable = models.BooleanField(
         _("摘要可共享"),
         default=False,
-        help_text=_("勾选后，志愿者和上级部门等能看到该儿童的人也能阅读摘要。心理辅导记录不可共享。"),
+        help_text=_(
+            "勾选后，志愿者和上级部门等能看到该儿童的人也能阅读摘要。心理辅导记录不可共享。"
+        ),
     )
     follow_up_on = models.DateField(_("跟进日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,7 +9,8 @@ class DateInput(forms.DateInput):
 
 
 class ContactPhoneMixin:
-    """The office phone printed on the contact card, stored normalised (0818-8621234 → 08188621234)."""
+    """The office phone printed on the contact card, stored normalised (0818-8621234 →
+    08188621234)."""
 
     def clean_contact_phone(self) -> str:
         raw = self.cleaned_data.get("contact_phone", "")  # type: ignore[attr-defined]

@@ -1,46 +1,129 @@
 """The contact card (联系卡, 篇五, 篇六): one printable A4 page per child linking the head
-teacher, the proxy parent, the guardian and both parents, so anyone can call anyone else.
+teacher, the proxy parent, the guardian, both parents, the school and the township, so anyone in
+the care network can call anyone else.
+
+The card follows the privacy matrix as the screen does (`shouhu.core.visibility`): the family's
+phones are printed in full to whoever sees them in full on the child's file (the head teacher,
+the school leader, the child's own proxy parent), masked to the others unless the reader typed a
+reason for the batch (`audit.services.card_phones_reveal`, logged per child); the head teacher's
+and the proxy parent's phones follow the `staff_phone` row; the school's and the township's
+office phones are public and always printed.
 
 Rendered by WeasyPrint with Noto CJK.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from shouhu.care.models import PairingKind
+from shouhu.core.visibility import ChildField, Visibility, child_visibility, printed, visibility
+from shouhu.org.models import Region, RegionLevel
 from shouhu.registry.models import Child, Guardian
 
 
-def _card(child: Child) -> dict:
-    today = timezone.localdate()
-    proxy = next(
+@dataclass(frozen=True)
+class Contact:
+    """One line of the card: who, and the phone as the reader may print it."""
+
+    label: str
+    name: str
+    detail: str
+    phone: str
+    masked: bool = False
+
+
+def _township(region: Region) -> Region | None:
+    """The township of a school's region: a school in a village answers to its township's
+    education centre."""
+    if region.level == RegionLevel.TOWNSHIP:
+        return region
+    if region.level == RegionLevel.VILLAGE:
+        return region.parent
+    return None
+
+
+def _proxy(child: Child, day: datetime.date):
+    return next(
         (
             p.carer
             for p in child.pairings.all()
             if p.kind == PairingKind.PROXY_PARENT
-            and p.starts_on <= today
-            and (p.ends_on is None or p.ends_on >= today)
+            and p.starts_on <= day
+            and (p.ends_on is None or p.ends_on >= day)
         ),
         None,
     )
+
+
+def card_for(child: Child, *, reader, revealed: bool = False, day=None) -> dict:
+    """What one card prints for `reader`. `revealed`: the reader gave a logged reason to print
+    the family's phones in full where their cell masks them."""
+    day = day or timezone.localdate()
+    family = child_visibility(reader, child, ChildField.FAMILY_PHONE)
+    staff = visibility(reader, ChildField.STAFF_PHONE)
+
+    def family_line(label: str, name: str, detail: str, phone: str) -> Contact:
+        return Contact(
+            label=label,
+            name=name,
+            detail=detail,
+            phone=printed(family, ChildField.FAMILY_PHONE, phone, revealed=revealed),
+            masked=bool(phone) and family == Visibility.MASKED and not revealed,
+        )
+
+    def staff_line(label: str, user, missing: str) -> Contact:
+        if user is None:
+            return Contact(label=label, name=missing, detail="", phone="")
+        phone = printed(staff, ChildField.STAFF_PHONE, user.phone)
+        return Contact(label=label, name=str(user), detail="", phone=phone)
+
+    school = child.school_class.school
+    township = _township(school.region)
+    lines = [
+        staff_line(_("班主任"), child.school_class.head_teacher, "—"),
+        staff_line(_("代理家长"), _proxy(child, day), _("尚未结对")),
+    ]
     try:
         guardian = child.guardian
     except Guardian.DoesNotExist:
         guardian = None
-    return {
-        "child": child,
-        "head_teacher": child.school_class.head_teacher,
-        "proxy": proxy,
-        "guardian": guardian,
-        "parents": sorted(child.parents.all(), key=lambda p: p.role != "father"),
-    }
+    if guardian is not None:
+        lines.append(family_line(_("委托监护人"), guardian.name, guardian.relation, guardian.phone))
+    for parent in sorted(child.parents.all(), key=lambda p: p.role != "father"):
+        detail = parent.get_status_display()
+        if parent.destination:
+            detail = f"{detail}，{parent.destination}"
+        lines.append(
+            family_line(parent.get_role_display(), parent.name or "—", detail, parent.phone)
+        )
+    lines.append(Contact(label=_("学校"), name=school.name, detail="", phone=school.contact_phone))
+    if township is not None:
+        lines.append(
+            Contact(
+                label=_("乡镇教管中心"),
+                name=township.name,
+                detail="",
+                phone=township.contact_phone,
+            )
+        )
+    return {"child": child, "lines": lines, "masked": any(line.masked for line in lines)}
 
 
-def contact_cards_pdf(children: list[Child]) -> bytes:
-    """One page per child; the children should come with their relations prefetched."""
+def contact_cards_pdf(
+    children: list[Child], *, reader, revealed: frozenset[int] = frozenset()
+) -> bytes:
+    """One page per child, as `reader` may print it; `revealed` holds the ids of the children
+    whose family phones the reader revealed with a logged reason. The children should come with
+    their relations prefetched (`contact_card_children_for`)."""
+    day = timezone.localdate()
+    cards = [card_for(c, reader=reader, revealed=c.pk in revealed, day=day) for c in children]
     html = render_to_string(
         "registry/contact_card.html",
-        {"cards": [_card(c) for c in children], "printed_on": timezone.localdate()},
+        {"cards": cards, "printed_on": day, "reader": reader},
     )
     return HTML(string=html).write_pdf()

@@ -126,3 +126,34 @@ class ChildFilterForm(forms.Form):
         self.fields["school_class"].choices = [("", _("全部班级"))] + [
             (c.pk, str(c)) for c in classes
         ]
+
+
+class ContactCardsForm(forms.Form):
+    """Print contact cards: one child (from the file page) or a batch (a class, a school, a
+    township), and, for a reader whose cell masks the family's phones, an optional reason that
+    prints them in full; the reason is logged for every child of the batch."""
+
+    child = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    scope = forms.ChoiceField(label=_("打印范围"), required=False)
+    reason = forms.CharField(
+        label=_("显示完整电话的理由"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "不填写时，家庭成员电话按您的权限脱敏打印。填写后打印完整号码，理由记入访问记录。"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, scopes: dict[str, str], one_child: bool, may_reveal: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if one_child:
+            del self.fields["scope"]
+        else:
+            del self.fields["child"]
+            scope = self.fields["scope"]
+            assert isinstance(scope, forms.ChoiceField)
+            scope.choices = [("", _("（请选择）")), *scopes.items()]
+            scope.required = True
+        if not may_reveal:
+            del self.fields["reason"]

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
-from shouhu.org.models import Term
+from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term, subtree_range
+from shouhu.org.selectors import (
+    class_filter,
+    classes_for,
+    classes_of_school,
+    schools_under,
+    user_scope_node,
+)
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian, Parent
 
 
@@ -142,16 +149,47 @@ def child_count_for(user) -> int:
     return Child.objects.visible_to(user).on_register().count()
 
 
-def contact_card_children_for(user, *, public_id=None, school_class=None) -> list[Child]:
-    """The children whose contact cards the user may print: one child, or a class on register."""
+# A batch of contact cards is one PDF; a county's thousands of pages would tie up the server for
+# minutes, so a batch stops at a township's size and asks for a smaller one beyond.
+CONTACT_CARD_BATCH_MAX = 600
+
+
+def contact_card_children_for(user, *, public_id=None, node=None) -> list[Child]:
+    """The children whose contact cards the user may print: one child, or the children on
+    register of a node (a class, a school, a township or village) inside the user's scope;
+    404 when there is none."""
     children = Child.objects.visible_to(user).select_related(
-        "school_class__school", "school_class__head_teacher", "guardian"
+        "school_class__school__region__parent", "school_class__head_teacher", "guardian"
     )
     if public_id is not None:
         children = children.filter(public_id=public_id)
     else:
-        children = children.on_register().filter(school_class=school_class)
+        children = children.on_register().filter(class_filter(node, "school_class__"))
     result = list(children.prefetch_related("parents", "pairings__carer").order_by("name_pinyin"))
     if not result:
         raise Http404
     return result
+
+
+def contact_card_scopes_for(user) -> list:
+    """The batches the user may print, largest first: their township or village (or, for a
+    county, each township), each school and each class inside their scope."""
+    scope = user_scope_node(user)
+    if scope is None:
+        return []
+    if isinstance(scope, SchoolClass):
+        return [scope]
+    if isinstance(scope, School):
+        return [scope, *classes_of_school(scope)]
+    if scope.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        regions = [scope]
+    else:
+        regions = list(
+            Region.objects.filter(
+                level=RegionLevel.TOWNSHIP, code__range=subtree_range(scope.prefix)
+            ).order_by("code")
+        )
+    schools = list(schools_under(scope).order_by("code"))
+    if scope.level not in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        return [*regions, *schools]  # a county's classes are too many to list: print by school
+    return [*regions, *schools, *classes_for(user).filter(school__in=schools)]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.child_detail, name="child-detail"),
     path("<uuid:public_id>/edit/", views.child_edit, name="child-edit"),
     path("<uuid:public_id>/contact-card.pdf", views.contact_card, name="contact-card"),
+    path("contact-cards/", views.contact_cards, name="contact-cards"),
     path(
         "class/<int:class_id>/contact-cards.pdf",
         views.class_contact_cards,

@@ -1,11 +1,12 @@
 """The child register: list, file, register and edit, contact cards."""
 
+import uuid
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,19 +14,35 @@ from django.views.decorators.http import require_http_methods
 
 from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
-from shouhu.audit.services import access_record
+from shouhu.audit.services import access_record, card_phones_reveal
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
-from shouhu.org.selectors import class_in_scope, classes_for, term_current, terms_all
+from shouhu.org.models import Region
+from shouhu.org.selectors import (
+    class_in_scope,
+    classes_for,
+    node_code,
+    term_current,
+    terms_all,
+)
 from shouhu.registry.contact_card import contact_cards_pdf
-from shouhu.registry.forms import ChildFilterForm, ChildForm, FlagsForm, GuardianForm, ParentForm
+from shouhu.registry.forms import (
+    ChildFilterForm,
+    ChildForm,
+    ContactCardsForm,
+    FlagsForm,
+    GuardianForm,
+    ParentForm,
+)
 from shouhu.registry.models import Child, ParentRole
 from shouhu.registry.selectors import (
+    CONTACT_CARD_BATCH_MAX,
     ChildFilters,
     child_get_for,
     child_history_for,
     child_list_for,
     contact_card_children_for,
+    contact_card_scopes_for,
 )
 from shouhu.registry.services import child_register, child_update
 
@@ -77,6 +94,7 @@ def child_list(request):
             "term": term,
             "query": query.urlencode(),
             "may_register": request.user.has_perm_to(Perm.CHILD_EDIT),
+            "may_print_cards": request.user.has_perm_to(Perm.CONTACT_CARD),
             "filtered": any(data.get(k) for k in ("school_class", "category", "flag")),
         },
     )
@@ -216,17 +234,92 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _cards_pdf(request, children: list[Child], *, filename: str, reason: str = "") -> HttpResponse:
+    """The cards as the user may print them; with a reason, the family's phones the user's cell
+    masks are printed in full and each child's reveal is logged (the reason is checked there).
+    Every card printed writes a `print` row."""
+    revealed: set[int] = set()
+    if reason:
+        revealed = card_phones_reveal(
+            actor=request.user, children=children, reason=reason, request=request
+        )
+    for child in children:
+        access_record(user=request.user, action=AccessAction.PRINT, child=child, request=request)
+    pdf = contact_cards_pdf(children, reader=request.user, revealed=frozenset(revealed))
+    return _pdf_response(pdf, filename)
+
+
 @permission_required(Perm.CONTACT_CARD)
 def contact_card(request, public_id):
+    """One child's card, phones as the matrix shows them to the user (no reason asked)."""
     children = contact_card_children_for(request.user, public_id=public_id)
-    access_record(user=request.user, action=AccessAction.PRINT, child=children[0], request=request)
-    return _pdf_response(contact_cards_pdf(children), f"联系卡-{children[0].name}.pdf")
+    return _cards_pdf(request, children, filename=f"联系卡-{children[0].name}.pdf")
 
 
 @permission_required(Perm.CONTACT_CARD)
 def class_contact_cards(request, class_id):
+    """A class's cards, phones as the matrix shows them to the user (no reason asked)."""
     school_class = class_in_scope(request.user, class_id)
-    children = contact_card_children_for(request.user, school_class=school_class)
-    for child in children:
-        access_record(user=request.user, action=AccessAction.PRINT, child=child, request=request)
-    return _pdf_response(contact_cards_pdf(children), f"联系卡-{school_class.name}.pdf")
+    children = contact_card_children_for(request.user, node=school_class)
+    return _cards_pdf(request, children, filename=f"联系卡-{school_class.name}.pdf")
+
+
+def _scope_label(node) -> str:
+    if isinstance(node, Region):
+        return _("%(name)s（全部学校）") % {"name": node.name}
+    return str(node)
+
+
+@permission_required(Perm.CONTACT_CARD)
+@require_http_methods(["GET", "POST"])
+def contact_cards(request):
+    """打印联系卡: one child's card (?child=ID, from the file page) or a batch (a class, a
+    school, a township), with one reason for the whole batch when the user wants the phones
+    their role sees masked.
+
+    1. GET shows the form; a user whose cell masks the family's phones gets a reason box.
+    2. POST prints: without a reason, as the matrix shows; with one, in full, logged per child.
+    """
+    user = request.user
+    nodes = {node_code(n): n for n in contact_card_scopes_for(user)}
+    may_reveal = visibility(user, ChildField.FAMILY_PHONE) == Visibility.MASKED
+    data = request.POST if request.method == "POST" else None
+    child_id = (data or request.GET).get("child", "")
+    child = None
+    if child_id:
+        try:
+            child = child_get_for(user, uuid.UUID(str(child_id)))
+        except ValueError:
+            raise Http404 from None
+    form = ContactCardsForm(
+        data,
+        initial={"child": child_id},
+        scopes={code: _scope_label(n) for code, n in nodes.items()},
+        one_child=child is not None,
+        may_reveal=may_reveal,
+    )
+    if data is not None and form.is_valid():
+        reason = form.cleaned_data.get("reason", "")
+        if child is not None:
+            children = contact_card_children_for(user, public_id=child.public_id)
+            filename = f"联系卡-{child.name}.pdf"
+        else:
+            node = nodes[form.cleaned_data["scope"]]
+            children = contact_card_children_for(user, node=node)
+            filename = f"联系卡-{node.name}.pdf"
+        if len(children) > CONTACT_CARD_BATCH_MAX:
+            form.add_error(
+                "scope",
+                _("一次最多打印%(max)d张（此范围有%(n)d名儿童），请按学校或班级分批打印。")
+                % {"max": CONTACT_CARD_BATCH_MAX, "n": len(children)},
+            )
+        else:
+            try:
+                return _cards_pdf(request, children, filename=filename, reason=reason)
+            except ValidationError as error:
+                form.add_error("reason" if may_reveal else None, error.messages)
+    return render(
+        request,
+        "registry/contact_cards.html",
+        {"form": form, "child": child, "may_reveal": may_reveal},
+    )
