@@ -224,7 +224,16 @@ def printed(state: Visibility, field: str, value: str, *, revealed: bool = False
         return ""
     if state == Visibility.FULL or revealed or not value:
         return value
-    return _masked_text(field, value)
+    if field in (ChildField.ID_NUMBER, ChildField.FAMILY_PHONE, ChildField.STAFF_PHONE):
+        return mask_phone(value) if field != ChildField.ID_NUMBER else mask_id_number(value)
+    # A printed page has no reveal button: masked free text is simply withheld.
+    return str(_("（已脱敏）"))
+
+
+def stricter(*states: Visibility) -> Visibility:
+    """The narrowest of several cells (a document that is stricter than the screen)."""
+    order = [Visibility.HIDDEN, Visibility.MASKED, Visibility.FULL]
+    return min(states, key=order.index)
 
 
 def may_read_counselling(user) -> bool:

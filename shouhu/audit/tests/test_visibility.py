@@ -1,19 +1,41 @@
 """The role × field matrix: docs/privacy.md and shouhu/core/visibility.py agree cell by cell, and
-every cell is what each role actually sees on the child's pages."""
+every cell is what each role actually sees on the child's pages, in every kind of care record
+and in every document (the contact card, the census export, the work summary and workbook)."""
 
+import io
 import re
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from shouhu.accounts.roles import ROLE_PERMS, Perm, Role
+from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import ActionKind
 from shouhu.core.masking import mask_id_number, mask_phone
-from shouhu.core.visibility import MATRIX, ROLES, ChildField, Visibility, shown, visibility
-from shouhu.factories import CareActionFactory, UserFactory
+from shouhu.core.visibility import (
+    CARE_SUMMARY_FIELD,
+    MATRIX,
+    ROLES,
+    ChildField,
+    Visibility,
+    care_summary_field,
+    care_summary_readable,
+    care_summary_state,
+    shown,
+    visibility,
+)
+from shouhu.factories import (
+    CareActionFactory,
+    CounsellorFactory,
+    PairingFactory,
+    TeacherFactory,
+    UserFactory,
+    register_child,
+)
 
 DOC = Path(settings.BASE_DIR) / "docs" / "privacy.md"
 HEALTH = "轻度哮喘，随身带药"
@@ -32,9 +54,9 @@ ROLE_FIXTURES = {
 }
 
 
-def doc_matrix() -> dict[str, dict[str, str]]:
+def doc_matrix(table: str = "matrix") -> dict[str, dict[str, str]]:
     text = DOC.read_text()
-    block = text.split("<!-- matrix:start -->")[1].split("<!-- matrix:end -->")[0]
+    block = text.split(f"<!-- {table}:start -->")[1].split(f"<!-- {table}:end -->")[0]
     lines = [line for line in block.strip().splitlines() if line.startswith("|")]
     header = [c.strip() for c in lines[0].strip("|").split("|")]
     rows = {}
@@ -70,10 +92,88 @@ def test_counselling_notes_are_for_counsellors_only():
     assert [r for r in Role if MATRIX[ChildField.COUNSELLING][r] != "hidden"] == [Role.COUNSELLOR]
 
 
-def test_card_phones_follow_the_contact_card_permission():
+def test_staff_phones_are_printed_for_every_role_that_prints_contact_cards():
     for role in Role:
-        full = MATRIX[ChildField.CARD_PHONES][role] == Visibility.FULL
+        full = MATRIX[ChildField.STAFF_PHONE][role] == Visibility.FULL
         assert full == (Perm.CONTACT_CARD in ROLE_PERMS[role]), role
+
+
+def test_no_document_prints_a_family_phone_a_role_cannot_see_on_screen():
+    """The contact card prints the family's phones through `family_phone`, the screen's row;
+    no role may print cards and have that row hidden (they would print nothing useful)."""
+    for role in Role:
+        if Perm.CONTACT_CARD in ROLE_PERMS[role]:
+            assert MATRIX[ChildField.FAMILY_PHONE][role] != Visibility.HIDDEN, role
+
+
+# --- care-record summaries: every kind × every role -------------------------------------------
+
+CARE_NETWORK = {Role.SCHOOL_LEADER, Role.HEAD_TEACHER, Role.TEACHER, Role.COUNSELLOR}
+BEYOND_THE_SCHOOL = {
+    Role.REGION_OFFICER,
+    Role.TOWNSHIP_OFFICER,
+    Role.VILLAGE_SUPERVISOR,
+    Role.VOLUNTEER,
+    Role.PRIVACY_OFFICER,
+}
+
+
+def expected_summary_reader(role: str, kind: str, *, by_counsellor: bool, shareable: bool) -> bool:
+    """Who reads a summary they did not write, written out independently of the code: the
+    school's care network every summary but counselling; beyond it only shared ones; counselling
+    and anything a counsellor writes only counsellors; the administrator nothing."""
+    if by_counsellor or kind == ActionKind.COUNSELLING:
+        return role == Role.COUNSELLOR
+    if role in CARE_NETWORK:
+        return True
+    return role in BEYOND_THE_SCHOOL and shareable
+
+
+def _user(role: str, pk: int):
+    return SimpleNamespace(pk=pk, role=role, is_authenticated=True, is_active=True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("kind", list(ActionKind))
+def test_who_reads_a_care_summary_for_every_kind_and_role(kind, role):
+    reader = _user(role, pk=1)
+    for by_counsellor in (False, True):
+        author = _user(Role.COUNSELLOR if by_counsellor else Role.TEACHER, pk=2)
+        for shareable in (False, True):
+            expected = expected_summary_reader(
+                role, kind, by_counsellor=by_counsellor, shareable=shareable
+            )
+            readable = care_summary_readable(
+                reader, kind=kind, author=author, shareable=shareable
+            )
+            assert readable == expected, (by_counsellor, shareable)
+    # Whoever wrote it reads it back; nobody inactive reads anything.
+    assert care_summary_readable(reader, kind=kind, author=reader, shareable=False)
+    gone = SimpleNamespace(pk=1, role=role, is_authenticated=True, is_active=False)
+    assert not care_summary_readable(gone, kind=kind, author=_user(Role.TEACHER, 2), shareable=True)
+
+
+def test_every_care_kind_names_the_row_its_summary_follows():
+    assert set(CARE_SUMMARY_FIELD) == set(ActionKind)
+    assert set(CARE_SUMMARY_FIELD.values()) <= {f.value for f in ChildField}
+
+
+def test_the_documented_care_summary_table_is_the_enforced_one_cell_by_cell():
+    documented = doc_matrix("care")
+    assert set(documented) == {k.value for k in ActionKind} | {"by_counsellor"}
+    for key, row in documented.items():
+        assert list(row) == ROLES, f"columns of {key}"
+        for role, cell in row.items():
+            user = _user(role, pk=1)
+            if key == "by_counsellor":
+                states = {
+                    care_summary_state(user, kind=k, by_counsellor=True) for k in ActionKind
+                }
+                assert states == {cell}, f"{key} × {role}"
+            else:
+                state = care_summary_state(user, kind=key, by_counsellor=False)
+                assert state == cell, f"{key} × {role}: doc {cell}"
+    assert care_summary_field(ActionKind.TALK, by_counsellor=True) == ChildField.COUNSELLING
 
 
 def test_an_inactive_user_sees_nothing(world, head_teacher):
@@ -94,15 +194,26 @@ def village_supervisor(world):
     )
 
 
+HEAD_TEACHER_PHONE = "13600001234"
+SCHOOL_PHONE = "08188621234"
+TOWNSHIP_PHONE = "08188629999"
+
+
 @pytest.fixture
-def file_world(world, volunteer):
-    """child_a with health notes, a home in village A and a counselling session on record."""
+def file_world(world, volunteer, head_teacher):
+    """child_a with health notes, a home in village A and a counselling session on record; the
+    volunteer is child_a's proxy parent (conftest); the head teacher, school A and 太平镇 have
+    phones for the contact card."""
     child = world.child_a
     child.health_notes = HEALTH
     child.home_region = world.village_a
     child.save()
-    from shouhu.factories import CounsellorFactory
-
+    head_teacher.phone = HEAD_TEACHER_PHONE
+    head_teacher.save()
+    world.school_a.contact_phone = SCHOOL_PHONE
+    world.school_a.save()
+    world.township_a.contact_phone = TOWNSHIP_PHONE
+    world.township_a.save()
     CareActionFactory(
         kind=ActionKind.COUNSELLING,
         children=[child],
@@ -127,10 +238,17 @@ def _expect(page: str, *, state: str, full: str, masked: str | None, label: str)
         assert f"<dt>{label}</dt>" not in page
 
 
+def pdf_text(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_each_cell_of_the_role_is_what_it_sees(client, request, file_world, role):
-    """One role per test (the world is built once), every field of the matrix checked."""
+    """One role per test (the world is built once), every field of the matrix checked on the
+    file, the care page and the contact card."""
     user = request.getfixturevalue(ROLE_FIXTURES[role])
     client.force_login(user)
     child = file_world.child_a
@@ -145,6 +263,8 @@ def test_each_cell_of_the_role_is_what_it_sees(client, request, file_world, role
     basic = response.content.decode()
     family = client.get(detail, {"tab": "family"}).content.decode()
     cell = {f: MATRIX[f][role] for f in ChildField}
+    # The volunteer is child_a's proxy parent: the family's phones are theirs in full.
+    family_phones = Visibility.FULL if role == Role.VOLUNTEER else cell[ChildField.FAMILY_PHONE]
 
     assert child.name in basic and "出生日期" in basic
     assert cell[ChildField.IDENTITY] == Visibility.FULL
@@ -157,7 +277,7 @@ def test_each_cell_of_the_role_is_what_it_sees(client, request, file_world, role
     )
     _expect(
         family,
-        state=cell[ChildField.FAMILY_PHONE],
+        state=family_phones,
         full=father.phone,
         masked=mask_phone(father.phone),
         label="电话",
@@ -177,10 +297,84 @@ def test_each_cell_of_the_role_is_what_it_sees(client, request, file_world, role
     assert (COUNSELLING in care.content.decode()) == (cell[ChildField.COUNSELLING] == "full")
 
     card = client.get(reverse("registry:contact-card", kwargs={"public_id": child.public_id}))
-    if cell[ChildField.CARD_PHONES] == Visibility.HIDDEN:
+    if Perm.CONTACT_CARD not in ROLE_PERMS[role]:
         assert card.status_code == 403
-    else:
-        text = subprocess.run(
-            ["pdftotext", "-", "-"], input=card.content, capture_output=True, check=True
-        ).stdout.decode()
-        assert father.phone in text
+        return
+    text = pdf_text(card.content)
+    # The card prints the family's phones exactly as the screen shows them.
+    assert (father.phone in text) == (family_phones == Visibility.FULL)
+    assert (mask_phone(father.phone) in text) == (family_phones == Visibility.MASKED)
+    assert (HEAD_TEACHER_PHONE in text) == (cell[ChildField.STAFF_PHONE] == Visibility.FULL)
+    assert "张老师" in text and "志愿者何阿姨" in text
+    assert SCHOOL_PHONE in text and TOWNSHIP_PHONE in text and "太平镇" in text
+    assert AccessLog.objects.filter(user=user, action=AccessAction.PRINT, child=child).exists()
+    assert not AccessLog.objects.filter(user=user, action=AccessAction.REVEAL).exists()
+
+
+# --- every kind of care record on the care page, for every role -------------------------------
+
+
+@pytest.fixture
+def care_world(world, volunteer):
+    """child_a with one record of every kind by a teacher of school A (not shared), a shared
+    home visit, a counsellor's 谈心 and counselling, and a visit the volunteer wrote. The child
+    lives in village A, so the village supervisor sees them."""
+    world.child_a.home_region = world.village_a
+    world.child_a.save()
+    colleague = TeacherFactory(scope_school=world.school_a, display_name="钱老师")
+    counsellor = CounsellorFactory(scope_school=world.school_a, display_name="孔老师")
+    notes = []
+    for kind in ActionKind:
+        by_counsellor = kind == ActionKind.COUNSELLING
+        author = counsellor if by_counsellor else colleague
+        text = f"摘要-{kind.value}-未共享"
+        CareActionFactory(kind=kind, children=[world.child_a], author=author, summary=text)
+        notes.append((text, kind, by_counsellor, False, author))
+    for kind, author, shareable in (
+        (ActionKind.HOME_VISIT, colleague, True),
+        (ActionKind.TALK, counsellor, False),
+        (ActionKind.TALK, counsellor, True),  # a counsellor's notes are never shared
+        (ActionKind.HOME_VISIT, volunteer, False),
+    ):
+        text = f"摘要-{kind.value}-{author.role}-{shareable}"
+        CareActionFactory(
+            kind=kind, children=[world.child_a], author=author, summary=text, shareable=shareable
+        )
+        notes.append((text, kind, author.role == Role.COUNSELLOR, shareable, author))
+    return SimpleNamespace(world=world, notes=notes)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_kind_of_care_summary_is_what_the_role_reads(client, request, care_world, role):
+    user = request.getfixturevalue(ROLE_FIXTURES[role])
+    client.force_login(user)
+    child = care_world.world.child_a
+    response = client.get(reverse("care:child-care", kwargs={"public_id": child.public_id}))
+    if Perm.CHILD_VIEW not in ROLE_PERMS[role]:
+        assert response.status_code == 403
+        return
+    page = response.content.decode()
+    for text, kind, by_counsellor, shareable, author in care_world.notes:
+        expected = author.pk == user.pk or expected_summary_reader(
+            role, kind, by_counsellor=by_counsellor, shareable=shareable
+        )
+        assert (text in page) == expected, (text, role)
+    file = client.get(reverse("registry:child-detail", kwargs={"public_id": child.public_id}))
+    for text, *_rest in care_world.notes:
+        if text in file.content.decode():
+            assert text in page  # the file's care section never shows more than the care page
+
+
+def test_a_volunteer_reads_their_own_notes_and_the_shared_ones_only(care_world, volunteer):
+    from shouhu.care.selectors import care_actions_for
+
+    entries = care_actions_for(volunteer, child=care_world.world.child_a)
+    read = {e.summary for e in entries if e.summary is not None}
+    assert read == {
+        "摘要-home_visit-teacher-True",
+        "摘要-home_visit-volunteer-False",
+    }
+    withheld = [e for e in entries if e.confidential]
+    assert {e.counselling for e in withheld if e.kind == ActionKind.COUNSELLING} == {True}
+    assert any(not e.counselling for e in withheld)

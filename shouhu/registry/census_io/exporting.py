@@ -5,6 +5,9 @@ table as a second sheet.
 - The first line is a watermark: who exported, when, which node and term, masked or not.
 - ID numbers and phones are masked unless the exporter holds an unused full-export grant from
   the privacy officer; the grant is used up and logged, and so is every child exported.
+- The other sensitive columns (home address, the guardian's health) follow the privacy matrix
+  for the exporter as the screen does (`core.visibility`): withheld where the screen masks them,
+  unless a grant makes the whole export full.
 - The workbook is written in openpyxl's write-only mode, streaming the children in chunks.
 """
 
@@ -27,7 +30,7 @@ from openpyxl.styles import Alignment, Font
 from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.audit.services import access_record, client_ip
-from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.org.models import Grade, Region, School, SchoolClass, Term, subtree_range
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.operator import census_reader_for, is_operator
@@ -169,24 +172,49 @@ def _range(r1: int, c1: int, r2: int, c2: int) -> str:
     return f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
 
 
-def _register_row(n: int, snapshot: CensusSnapshot, *, full: bool) -> list[Any]:
+# The sensitive columns of the register, by the row of the matrix that governs them.
+DOCUMENT_FIELDS = (
+    ChildField.ID_NUMBER,
+    ChildField.FAMILY_PHONE,
+    ChildField.ADDRESS,
+    ChildField.HEALTH,
+)
+
+
+def register_states(actor, node, *, full: bool) -> dict[str, Visibility]:
+    """How each sensitive column is printed: all in full with a grant; otherwise as the matrix
+    shows them to the exporter on screen, and ID numbers and phones masked at most, since a
+    register leaves the system. The operator reads as `shouhu census` does (a region officer)."""
+    if full:
+        return dict.fromkeys(DOCUMENT_FIELDS, Visibility.FULL)
+    reader = census_reader_for(actor, node)
+    states = {field: visibility(reader, field) for field in DOCUMENT_FIELDS}
+    for field in (ChildField.ID_NUMBER, ChildField.FAMILY_PHONE):
+        states[field] = stricter(states[field], Visibility.MASKED)
+    return states
+
+
+def _register_row(n: int, snapshot: CensusSnapshot, *, states: dict[str, Visibility]) -> list[Any]:
     child = snapshot.child
     school_class = snapshot.school_class
     parents = {p.role: p for p in child.parents.all()}
     guardian = getattr(child, "guardian", None)
 
+    def shown(field: str, value: str) -> str:
+        return printed(states[field], field, value or "")
+
     def phone(value: str) -> str:
-        return value if full else mask_phone(value)
+        return shown(ChildField.FAMILY_PHONE, value)
 
     row: list[Any] = [
         n,
         child.name,
         child.get_sex_display(),
-        child.id_number if full else mask_id_number(child.id_number),
+        shown(ChildField.ID_NUMBER, child.id_number),
         child.birth_date.isoformat(),
         child.ethnicity,
         child.get_hukou_type_display(),
-        child.address,
+        shown(ChildField.ADDRESS, child.address),
         school_class.school.name,
         school_class.school.code,
         Grade(school_class.grade).label,
@@ -212,7 +240,7 @@ def _register_row(n: int, snapshot: CensusSnapshot, *, full: bool) -> list[Any]:
             guardian.relation,
             phone(guardian.phone),
             guardian.age,
-            guardian.health,
+            shown(ChildField.HEALTH, guardian.health),
         ]
     flags = [str(f.label) for f in Flag if getattr(snapshot, f.value)]
     row += [
@@ -271,6 +299,7 @@ def census_export(
     _check_may_export(actor, node)
     grant = export_grant_take(actor=actor, node=node, grant_id=grant_id) if grant_id else None
     full = grant is not None
+    states = register_states(actor, node, full=full)
     at = timezone.now()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("登记表"))
@@ -286,7 +315,7 @@ def census_export(
     count = 0
     for snapshot in _chunked(snapshots):
         count += 1
-        sheet.append([escape_cell(v) for v in _register_row(count, snapshot, full=full)])
+        sheet.append([escape_cell(v) for v in _register_row(count, snapshot, states=states)])
         logs.append(
             AccessLog(user=user, action=AccessAction.EXPORT, child_id=snapshot.child_id, ip=ip)
         )
