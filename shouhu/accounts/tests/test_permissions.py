@@ -131,6 +131,20 @@ TABLE = [
         everyone(200, admin=403, privacy_officer=403, other_head_teacher=404, outsider=404),
     ),
     (
+        "registry:contact-cards",
+        {},
+        "",
+        "get",
+        everyone(200, admin=403, privacy_officer=403),
+    ),
+    (
+        "registry:contact-cards",
+        {},
+        "child={child_a}",
+        "get",
+        everyone(200, admin=403, privacy_officer=403, other_head_teacher=404, outsider=404),
+    ),
+    (
         "registry:class-contact-cards",
         {"class_id": lambda w: w.class_a.pk},
         "",
@@ -437,6 +451,6 @@ def test_permission_table(client, request, world, name, kwargs, query, method, r
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     url = reverse(name, kwargs={k: value(world) for k, value in kwargs.items()})
-    query = query.format(class_a=world.class_a.pk)
+    query = query.format(class_a=world.class_a.pk, child_a=world.child_a.public_id)
     response = getattr(client, method)(f"{url}?{query}" if query else url)
     assert response.status_code == expected

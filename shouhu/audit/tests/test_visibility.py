@@ -143,9 +143,7 @@ def test_who_reads_a_care_summary_for_every_kind_and_role(kind, role):
             expected = expected_summary_reader(
                 role, kind, by_counsellor=by_counsellor, shareable=shareable
             )
-            readable = care_summary_readable(
-                reader, kind=kind, author=author, shareable=shareable
-            )
+            readable = care_summary_readable(reader, kind=kind, author=author, shareable=shareable)
             assert readable == expected, (by_counsellor, shareable)
     # Whoever wrote it reads it back; nobody inactive reads anything.
     assert care_summary_readable(reader, kind=kind, author=reader, shareable=False)
@@ -166,9 +164,7 @@ def test_the_documented_care_summary_table_is_the_enforced_one_cell_by_cell():
         for role, cell in row.items():
             user = _user(role, pk=1)
             if key == "by_counsellor":
-                states = {
-                    care_summary_state(user, kind=k, by_counsellor=True) for k in ActionKind
-                }
+                states = {care_summary_state(user, kind=k, by_counsellor=True) for k in ActionKind}
                 assert states == {cell}, f"{key} × {role}"
             else:
                 state = care_summary_state(user, kind=key, by_counsellor=False)
@@ -378,3 +374,151 @@ def test_a_volunteer_reads_their_own_notes_and_the_shared_ones_only(care_world, 
     withheld = [e for e in entries if e.confidential]
     assert {e.counselling for e in withheld if e.kind == ActionKind.COUNSELLING} == {True}
     assert any(not e.counselling for e in withheld)
+
+
+# --- the proxy parent reads the family's phones -----------------------------------------------
+
+
+def test_a_teacher_who_is_the_proxy_parent_sees_the_family_phones_in_full(client, world, teacher):
+    father = world.child_a.parents.get(role="father")
+    detail = reverse("registry:child-detail", kwargs={"public_id": world.child_a.public_id})
+    client.force_login(teacher)
+    page = client.get(detail, {"tab": "family"}).content.decode()
+    assert father.phone not in page and mask_phone(father.phone) in page
+    PairingFactory(child=world.child_a, carer=teacher)
+    page = client.get(detail, {"tab": "family"}).content.decode()
+    assert father.phone in page
+    # Not another child's: the rule is the pairing, not the role.
+    other = register_child(world.class_a.head_teacher, world.class_a, name="安然")
+    other_page = client.get(
+        reverse("registry:child-detail", kwargs={"public_id": other.public_id}), {"tab": "family"}
+    ).content.decode()
+    other_father = other.parents.get(role="father")
+    assert other_father.phone not in other_page
+
+
+# --- contact cards: a reason for the batch, logged per child ----------------------------------
+
+
+def cards_url() -> str:
+    return reverse("registry:contact-cards")
+
+
+def test_a_masked_reader_prints_full_phones_with_one_reason_logged_for_each_child(
+    client, file_world, township_officer, school_leader
+):
+    world = file_world
+    second = register_child(school_leader, world.class_a2, name="安然")
+    fathers = [c.parents.get(role="father").phone for c in (world.child_a, second)]
+    client.force_login(township_officer)
+    page = client.get(cards_url()).content.decode()
+    assert "太平镇（全部学校）" in page and "显示完整电话的理由" in page
+    masked = client.post(cards_url(), {"scope": world.township_a.prefix})
+    text = pdf_text(masked.content)
+    assert all(p not in text and mask_phone(p) in text for p in fathers)
+    assert "脱敏" in text
+    assert not AccessLog.objects.filter(action=AccessAction.REVEAL).exists()
+
+    reason = "防汛期间逐户电话联系家长"
+    full = client.post(cards_url(), {"scope": world.township_a.prefix, "reason": reason})
+    assert full["Content-Type"] == "application/pdf"
+    text = pdf_text(full.content)
+    assert all(p in text for p in fathers)
+    reveals = AccessLog.objects.filter(user=township_officer, action=AccessAction.REVEAL)
+    assert {r.child_id for r in reveals} == {world.child_a.pk, second.pk}
+    assert {(r.field, r.reason) for r in reveals} == {("family_phone", reason)}
+    prints = AccessLog.objects.filter(user=township_officer, action=AccessAction.PRINT)
+    assert prints.filter(child=second).count() == 2
+
+
+def test_a_reason_that_says_nothing_prints_nothing(client, file_world, teacher):
+    client.force_login(teacher)
+    url = f"{cards_url()}?child={file_world.child_a.public_id}"
+    response = client.post(url, {"child": file_world.child_a.public_id, "reason": "看"})
+    assert response["Content-Type"].startswith("text/html")
+    assert "请填写查看理由" in response.content.decode()
+    assert not AccessLog.objects.filter(
+        action__in=[AccessAction.REVEAL, AccessAction.PRINT]
+    ).exists()
+
+
+def test_a_reader_who_sees_phones_in_full_is_not_asked_for_a_reason(
+    client, file_world, head_teacher
+):
+    client.force_login(head_teacher)
+    page = client.get(f"{cards_url()}?child={file_world.child_a.public_id}").content.decode()
+    assert "显示完整电话的理由" not in page
+    response = client.post(cards_url(), {"scope": f"class:{file_world.class_a.pk}"})
+    father = file_world.child_a.parents.get(role="father")
+    assert father.phone in pdf_text(response.content)
+
+
+def test_a_batch_outside_the_scope_cannot_be_chosen(client, file_world, township_officer):
+    client.force_login(township_officer)
+    response = client.post(cards_url(), {"scope": file_world.township_b.prefix})
+    assert response["Content-Type"].startswith("text/html")
+    assert not AccessLog.objects.filter(action=AccessAction.PRINT).exists()
+
+
+# --- the census export and the reports follow the same matrix ---------------------------------
+
+EXPORTERS = [r for r in ROLES if Perm.CENSUS_EXPORT in ROLE_PERMS[r]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", EXPORTERS)
+def test_the_census_export_prints_no_cell_the_screen_masks(request, file_world, role):
+    from shouhu.registry.census_io.exporting import census_export
+    from shouhu.registry.tests.census_sheets import read_rows
+
+    user = request.getfixturevalue(ROLE_FIXTURES[role])
+    child = file_world.child_a
+    guardian = child.guardian
+    guardian.health = "患有高血压"
+    guardian.save()
+    father = child.parents.get(role="father")
+    buffer = io.BytesIO()
+    census_export(
+        actor=user, node=file_world.school_a.region, term=file_world.term, out=buffer
+    ) if (role in (Role.REGION_OFFICER, Role.TOWNSHIP_OFFICER)) else census_export(
+        actor=user, node=file_world.class_a, term=file_world.term, out=buffer
+    )
+    cells = {v for line in read_rows(buffer.getvalue(), 0)[4:] for v in line if v}
+    assert child.name in cells
+    # ID numbers and phones leave the system masked unless the privacy officer granted it.
+    assert child.id_number not in cells and mask_id_number(child.id_number) in cells
+    assert father.phone not in cells and mask_phone(father.phone) in cells
+    assert guardian.phone not in cells
+    address = MATRIX[ChildField.ADDRESS][role]
+    assert (child.address in cells) == (address == Visibility.FULL)
+    health = MATRIX[ChildField.HEALTH][role]
+    assert ("患有高血压" in cells) == (health == Visibility.FULL)
+
+
+def test_the_work_summary_and_the_workbook_name_no_child(file_world, school_leader):
+    """They hold figures: no name, ID number, phone or address of a child leaves in them."""
+    from openpyxl import load_workbook
+
+    from shouhu.reports.summary.render import to_docx
+    from shouhu.reports.summary.sections import summary_build
+    from shouhu.reports.workbook import workbook_build
+
+    child = file_world.child_a
+    father = child.parents.get(role="father")
+    secrets = [child.name, child.id_number, father.phone, child.guardian.phone, child.address]
+    document = summary_build(
+        school_leader, node=file_world.school_a, term=file_world.term, draft=None
+    )
+    docx = to_docx(document)
+    from docx import Document as Docx
+
+    docx_text = "\n".join(p.text for p in Docx(io.BytesIO(docx)).paragraphs)
+    workbook = load_workbook(
+        io.BytesIO(workbook_build(school_leader, node=file_world.school_a, term=file_world.term))
+    )
+    cells = " ".join(
+        str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row if v
+    )
+    assert "太平镇中心小学" in document.text() + cells
+    for secret in secrets:
+        assert secret not in document.text() and secret not in docx_text and secret not in cells
