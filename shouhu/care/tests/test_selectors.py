@@ -212,7 +212,9 @@ def test_counsellors_read_counselling(world, counselling, counsellor):
         assert entry.summary == "父母离异后情绪低落，约定每周谈话。"
 
 
-def test_other_kinds_keep_their_summary_for_everyone(world, teacher, head_teacher, paired):
+def test_other_kinds_keep_their_summary_for_the_schools_care_network(
+    world, teacher, head_teacher, paired
+):
     care_action_record(
         actor=teacher,
         kind=ActionKind.HOME_VISIT,

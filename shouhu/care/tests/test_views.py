@@ -162,6 +162,43 @@ def test_a_symposium_ticks_the_children_of_a_class(client, world, head_teacher):
     assert set(CareAction.objects.get().children.all()) == {world.child_a, other}
 
 
+def test_the_author_shares_a_summary_and_the_volunteer_then_reads_it(
+    client, world, teacher, volunteer
+):
+    client.force_login(teacher)
+    page = text(client.get(record_url(world.child_a)))
+    assert "摘要可共享" in page
+    for summary, shared in (
+        ("奶奶最近住院，孩子由姑姑照看。", False),
+        ("孩子作业按时完成。", True),
+    ):
+        response = client.post(
+            record_url(world.child_a),
+            {"kind": "home_visit", "done_on": "2026-11-28", "summary": summary}
+            | ({"shareable": "on"} if shared else {}),
+        )
+        assert response.status_code == 302
+    assert sorted(CareAction.objects.values_list("shareable", flat=True)) == [False, True]
+    client.force_login(volunteer)
+    page = text(client.get(care_url(world.child_a)))
+    assert "孩子作业按时完成。" in page
+    assert "奶奶最近住院" not in page and "摘要仅记录人和本校关爱网络可见" in page
+
+
+def test_a_counsellors_notes_cannot_be_shared(client, world, counsellor):
+    client.force_login(counsellor)
+    assert "摘要可共享" not in text(client.get(record_url(world.child_a)))
+    action = care_action_record(
+        actor=counsellor,
+        kind=ActionKind.TALK,
+        done_on=TODAY,
+        children=[world.child_a],
+        summary="谈到想念外出打工的妈妈。",
+        shareable=True,
+    )
+    assert action.shareable is False
+
+
 def test_a_child_out_of_scope_is_a_404_on_every_care_page(client, world, teacher):
     client.force_login(teacher)
     for name in ("care:child-care", "care:child-action-create", "care:observation-create"):

@@ -79,3 +79,30 @@ def test_head_teacher_cannot_post_to_the_tree(client, head_teacher, world):
     )
     assert response.status_code == 403
     assert not School.objects.filter(code="3151781010").exists()
+
+
+def test_admin_sets_the_phones_the_contact_card_prints(client, admin, world):
+    """The school's and the township's office phones, normalised; a bad one refused in Chinese."""
+    client.force_login(admin)
+    school = world.school_a
+    data = {
+        "code": school.code,
+        "name": school.name,
+        "kind": school.kind,
+        "region": school.region_id,
+    }
+    url = reverse("org:edit", kwargs={"kind": "school", "pk": school.pk})
+    assert client.post(url, {**data, "contact_phone": "0818-862 1234"}).status_code == 302
+    school.refresh_from_db()
+    assert school.contact_phone == "08188621234"
+    response = client.post(url, {**data, "contact_phone": "12345"})
+    assert "手机号应为11位" in response.content.decode()
+    township = world.township_a
+    url = reverse("org:edit", kwargs={"kind": "region", "pk": township.pk})
+    region = {"code": township.code, "name": township.name, "level": township.level}
+    response = client.post(
+        url, {**region, "parent": township.parent_id, "contact_phone": "13800001111"}
+    )
+    assert response.status_code == 302
+    township.refresh_from_db()
+    assert township.contact_phone == "13800001111"
