@@ -173,7 +173,7 @@ def _range(r1: int, c1: int, r2: int, c2: int) -> str:
 
 
 # The sensitive columns of the register, by the row of the matrix that governs them.
-DOCUMENT_FIELDS = (
+DOCUMENT_FIELDS: tuple[str, ...] = (
     ChildField.ID_NUMBER,
     ChildField.FAMILY_PHONE,
     ChildField.ADDRESS,
@@ -188,7 +188,7 @@ def register_states(actor, node, *, full: bool) -> dict[str, Visibility]:
     if full:
         return dict.fromkeys(DOCUMENT_FIELDS, Visibility.FULL)
     reader = census_reader_for(actor, node)
-    states = {field: visibility(reader, field) for field in DOCUMENT_FIELDS}
+    states: dict[str, Visibility] = {field: visibility(reader, field) for field in DOCUMENT_FIELDS}
     for field in (ChildField.ID_NUMBER, ChildField.FAMILY_PHONE):
         states[field] = stricter(states[field], Visibility.MASKED)
     return states
