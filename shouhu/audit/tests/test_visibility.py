@@ -434,6 +434,8 @@ def test_a_masked_reader_prints_full_phones_with_one_reason_logged_for_each_chil
 def test_a_reason_that_says_nothing_prints_nothing(client, file_world, teacher):
     client.force_login(teacher)
     url = f"{cards_url()}?child={file_world.child_a.public_id}"
+    detail = reverse("registry:child-detail", kwargs={"public_id": file_world.child_a.public_id})
+    assert url in client.get(detail).content.decode()  # offered on the file
     response = client.post(url, {"child": file_world.child_a.public_id, "reason": "看"})
     assert response["Content-Type"].startswith("text/html")
     assert "请填写查看理由" in response.content.decode()
@@ -446,11 +448,24 @@ def test_a_reader_who_sees_phones_in_full_is_not_asked_for_a_reason(
     client, file_world, head_teacher
 ):
     client.force_login(head_teacher)
+    detail = reverse("registry:child-detail", kwargs={"public_id": file_world.child_a.public_id})
+    assert cards_url() not in client.get(detail).content.decode()
     page = client.get(f"{cards_url()}?child={file_world.child_a.public_id}").content.decode()
     assert "显示完整电话的理由" not in page
     response = client.post(cards_url(), {"scope": f"class:{file_world.class_a.pk}"})
     father = file_world.child_a.parents.get(role="father")
     assert father.phone in pdf_text(response.content)
+
+
+def test_a_batch_too_large_for_one_print_asks_for_a_smaller_one(
+    client, monkeypatch, file_world, township_officer, school_leader
+):
+    register_child(school_leader, file_world.class_a2, name="安然")
+    monkeypatch.setattr("shouhu.registry.views.CONTACT_CARD_BATCH_MAX", 1)
+    client.force_login(township_officer)
+    response = client.post(cards_url(), {"scope": file_world.township_a.prefix})
+    assert "一次最多打印1张（此范围有2名儿童）" in response.content.decode()
+    assert not AccessLog.objects.filter(action=AccessAction.PRINT).exists()
 
 
 def test_a_batch_outside_the_scope_cannot_be_chosen(client, file_world, township_officer):
