@@ -106,17 +106,26 @@ def visibility(user, field: str) -> Visibility:
 PROXY_PARENT_FULL: frozenset[str] = frozenset({ChildField.FAMILY_PHONE})
 
 
-def is_proxy_parent(user, child, *, day=None) -> bool:
-    """Whether `user` is the child's proxy parent today. Reads `child.pairings`, so a caller
-    printing many children prefetches them."""
+def proxy_pairing_of(child, *, day=None):
+    """The child's current proxy-parent pairing, or None. Reads `child.pairings`, so a caller
+    printing many children prefetches them (with their carers)."""
     day = day or timezone.localdate()
-    return any(
-        p.carer_id == user.pk
-        and p.kind == PairingKind.PROXY_PARENT
-        and p.starts_on <= day
-        and (p.ends_on is None or p.ends_on >= day)
-        for p in child.pairings.all()
+    return next(
+        (
+            p
+            for p in child.pairings.all()
+            if p.kind == PairingKind.PROXY_PARENT
+            and p.starts_on <= day
+            and (p.ends_on is None or p.ends_on >= day)
+        ),
+        None,
     )
+
+
+def is_proxy_parent(user, child, *, day=None) -> bool:
+    """Whether `user` is the child's proxy parent today."""
+    pairing = proxy_pairing_of(child, day=day)
+    return pairing is not None and pairing.carer_id == user.pk
 
 
 def child_visibility(user, child, field: str) -> Visibility:
@@ -224,8 +233,10 @@ def printed(state: Visibility, field: str, value: str, *, revealed: bool = False
         return ""
     if state == Visibility.FULL or revealed or not value:
         return value
-    if field in (ChildField.ID_NUMBER, ChildField.FAMILY_PHONE, ChildField.STAFF_PHONE):
-        return mask_phone(value) if field != ChildField.ID_NUMBER else mask_id_number(value)
+    if field == ChildField.ID_NUMBER:
+        return mask_id_number(value)
+    if field in (ChildField.FAMILY_PHONE, ChildField.STAFF_PHONE):
+        return mask_phone(value)
     # A printed page has no reveal button: masked free text is simply withheld.
     return str(_("（已脱敏）"))
 

@@ -12,7 +12,6 @@ office phones are public and always printed.
 Rendered by WeasyPrint with Noto CJK.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -20,8 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 
-from shouhu.care.models import PairingKind
-from shouhu.core.visibility import ChildField, Visibility, child_visibility, printed, visibility
+from shouhu.core.visibility import (
+    ChildField,
+    Visibility,
+    child_visibility,
+    printed,
+    proxy_pairing_of,
+    visibility,
+)
 from shouhu.org.models import Region, RegionLevel
 from shouhu.registry.models import Child, Guardian
 
@@ -45,19 +50,6 @@ def _township(region: Region) -> Region | None:
     if region.level == RegionLevel.VILLAGE:
         return region.parent
     return None
-
-
-def _proxy(child: Child, day: datetime.date):
-    return next(
-        (
-            p.carer
-            for p in child.pairings.all()
-            if p.kind == PairingKind.PROXY_PARENT
-            and p.starts_on <= day
-            and (p.ends_on is None or p.ends_on >= day)
-        ),
-        None,
-    )
 
 
 def card_for(child: Child, *, reader, revealed: bool = False, day=None) -> dict:
@@ -84,9 +76,10 @@ def card_for(child: Child, *, reader, revealed: bool = False, day=None) -> dict:
 
     school = child.school_class.school
     township = _township(school.region)
+    proxy = proxy_pairing_of(child, day=day)
     lines = [
         staff_line(_("班主任"), child.school_class.head_teacher, "—"),
-        staff_line(_("代理家长"), _proxy(child, day), _("尚未结对")),
+        staff_line(_("代理家长"), proxy.carer if proxy else None, _("尚未结对")),
     ]
     try:
         guardian = child.guardian
