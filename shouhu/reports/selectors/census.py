@@ -2,9 +2,14 @@
 categories, flags, guardians, sex and age bands, and the trend over terms. Category, flags and
 guardian are those frozen in each term's snapshot, so a past term's figures stay as counted.
 
-Every figure is counted over census snapshots cut to the user's scope, and divided by the
-pupils enrolled (ClassEnrolment) in the same units. One aggregate query serves every figure
-of a node and a term (and one GROUP BY the figures of every term, for the trend).
+Every figure of a node is counted over the census snapshots taken in its classes, and divided
+by the pupils enrolled (ClassEnrolment) in the same units. One aggregate query serves every
+figure of a node and a term (and one GROUP BY the figures of every term, for the trend).
+
+A figure is one function of (node, term, day), whoever asks: the user's scope decides which
+nodes they may read (`check_node`), never which rows of a node count. A child surveyed in a
+school last term who has moved since still counts there for last term, for the school leader
+as for the county (issue 11: the leader's page once read 267 where the county's read 293).
 """
 
 import datetime
@@ -15,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Perm
 from shouhu.care.rules import percent
-from shouhu.core.scoping import child_scope_q
 from shouhu.org.models import (
     ClassEnrolment,
     Region,
@@ -195,10 +199,6 @@ def _figures(row: dict | None, pupils: int | None) -> Figures:
     )
 
 
-def _snapshots(user):
-    return CensusSnapshot.objects.filter(child_scope_q(user, "child__"))
-
-
 # --- one node, any terms ----------------------------------------------------------------------
 
 
@@ -223,8 +223,7 @@ def census_figures_of_terms(user, *, node: Node, terms: list[Term]) -> dict[int,
         ids = [t.pk for t in missing]
         rows = {
             r["term_id"]: r
-            for r in _snapshots(user)
-            .filter(in_node, term_id__in=ids)
+            for r in CensusSnapshot.objects.filter(in_node, term_id__in=ids)
             .values("term_id")
             .annotate(**_aggregates(missing))
         }
@@ -255,8 +254,7 @@ def census_units(user, *, node: Node, term: Term, by_school: bool = False) -> li
         in_node = class_filter(node, "school_class__")
         rows = {
             r["unit"]: r
-            for r in _snapshots(user)
-            .filter(in_node, term=term)
+            for r in CensusSnapshot.objects.filter(in_node, term=term)
             .values(unit=key)
             .annotate(**_aggregates([term]))
         }
