@@ -112,6 +112,7 @@ class Tile:
     is_percent: bool = False
     alert: bool = False
     detail: str = ""
+    days_left: int | None = None  # a figure of a period still running: so far, not compared
 
     @property
     def definition(self) -> str:
@@ -193,7 +194,12 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         flags_before = by_flag_for(user, node=node, term=before) if before else {}
         census_units(user, node=node, term=term)  # the units' census, kept for `units_for`
     compliance = compliance_month_for(user, node=node, term=term)
-    previous_compliance = compliance_month_for(user, node=node, term=before) if before else None
+    # This month so far is never compared with a month that has ended.
+    previous_compliance = (
+        compliance_month_for(user, node=node, term=before)
+        if before and not compliance.in_progress
+        else None
+    )
     overall = compliance.overall
     compliance_tile = Tile(
         key="compliance_month",
@@ -202,6 +208,7 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         previous=previous_compliance.overall.percent if previous_compliance else None,
         is_percent=True,
         detail=f"{overall.count}/{overall.whole}",
+        days_left=compliance.days_left,
     )
     return Dashboard(
         node=node,
