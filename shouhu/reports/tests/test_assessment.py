@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.factories import PairingFactory, TeacherFactory
-
 from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.base import Share
 

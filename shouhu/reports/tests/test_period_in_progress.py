@@ -145,9 +145,7 @@ def test_the_assessment_does_not_mark_a_teacher_down_for_a_month_still_running(
 
 
 def test_the_summary_gives_a_running_quota_so_far_not_as_missed(december, school_leader):
-    document = summary_build(
-        school_leader, node=december.school_a, term=december.term, draft=None
-    )
+    document = summary_build(school_leader, node=december.school_a, term=december.term, draft=None)
     text = "\n".join(
         paragraph
         for section in document.sections
