@@ -134,18 +134,18 @@ def _teachers(user, school: School, term: Term) -> list[Scored]:
     rows = []
     for teacher in coverage.teachers:
         load = teacher.load  # type: ignore[attr-defined]
-        compliance = overall_of(term_quotas(months.get(str(teacher), [])))
+        done = overall_of(term_quotas(months.get(str(teacher), [])))
         owed_tasks = tasks.get(teacher.pk, TaskFigures())
         rows.append(
             Scored(
                 name=str(teacher),
                 components={
                     "coverage": Share(1 if load else 0, 1),
-                    "compliance": compliance,
+                    "compliance": done,
                     **_task_shares(owed_tasks),
                 },
                 # Being paired is not work owed: the quotas and tasks that follow are.
-                owes=bool(compliance.whole or owed_tasks.raised),
+                owes=bool(done.whole or owed_tasks.raised),
             )
         )
     return rows
