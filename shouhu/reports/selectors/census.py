@@ -356,13 +356,14 @@ def census_for(user, *, node, term: Term, with_units: bool = True) -> Census:
     """The census of a node for a term: figures, change from the same unit the term before
     (for a class, its cohort's class), next level down."""
     before = previous_term(term)
+    previous_node = node_before(node, term=term)
     # The term and the one before in one GROUP BY, when the unit is the same.
-    terms = [term]
-    if before is not None and node_before(node, term=term) == node:
-        terms.append(before)
+    terms = [term, *([before] if before is not None and previous_node == node else [])]
     of_terms = census_figures_of_terms(user, node=node, terms=terms)
     figures = of_terms[term.pk]
-    previous_node, previous = census_before(user, node=node, term=term)
+    previous = None
+    if before is not None and previous_node is not None:
+        previous = of_terms.get(before.pk) or _figures_of_terms(previous_node, [before])[before.pk]
     units = census_units(user, node=node, term=term) if with_units else []
     return Census(
         node=node,
