@@ -138,6 +138,12 @@ def last_period(kind: str, day: datetime.date, terms: Sequence[TermDates]) -> Pe
     return term_period(max(ended, key=lambda t: t.starts_on)) if ended else None
 
 
+def period_days_left(period: Period, *, today: datetime.date) -> int | None:
+    """The days left in a period still running, today included (还剩 N 天: 1 on its last day);
+    None once it has ended. A running period's figures are "so far": never a miss."""
+    return (period.end - today).days + 1 if today <= period.end else None
+
+
 def period_owed(
     period: Period, *, paired_on: datetime.date | None, left_on: datetime.date | None
 ) -> bool:

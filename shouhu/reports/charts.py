@@ -241,6 +241,13 @@ def categories_chart(
     )
 
 
+def _month_label(month: MonthCompliance) -> str:
+    """A month still running is read as "so far"."""
+    if month.in_progress:
+        return _("%(month)s（截至目前）") % {"month": month.month.label}
+    return month.month.label
+
+
 def compliance_chart(months: list[MonthCompliance]) -> Chart:
     """% done per month for each monthly quota."""
     title = _("逐月关爱要求完成率（%）")
@@ -250,7 +257,8 @@ def compliance_chart(months: list[MonthCompliance]) -> Chart:
             if quota.monthly:
                 kinds.setdefault(quota.kind, quota.kind_label)
     chart = Drawing("Bar", range=(0, 100), include_x_axis=True)
-    chart.x_labels = [m.month.label for m in months]
+    labels = [_month_label(m) for m in months]
+    chart.x_labels = labels
     table_rows = []
     for kind, label in kinds.items():
         values = []
@@ -258,12 +266,12 @@ def compliance_chart(months: list[MonthCompliance]) -> Chart:
             quota = next((q for q in month.quotas if q.kind == kind and q.monthly), None)
             values.append(quota.percent if quota else None)
         chart.add(label, values)
-    for month in months:
+    for month, month_label in zip(months, labels, strict=True):
         for quota in month.quotas:
             if quota.monthly:
                 table_rows.append(
                     [
-                        month.month.label,
+                        month_label,
                         quota.kind_label,
                         quota.done,
                         quota.owed,

@@ -235,7 +235,11 @@ def care_results(context: SummaryContext) -> list[Part]:
         title=_("关爱要求完成情况"),
         paragraphs=[
             "；".join(
-                _("%(kind)s应完成%(owed)d人次，已完成%(done)d人次，完成率%(p)s")
+                # A quota whose period still runs is so far, not owed and missed.
+                _("%(kind)s截至目前已完成%(done)d人次（还剩%(days)d天）")
+                % {"kind": q.label, "done": q.done, "days": q.days_left}
+                if q.in_progress
+                else _("%(kind)s应完成%(owed)d人次，已完成%(done)d人次，完成率%(p)s")
                 % {"kind": q.label, "owed": q.owed, "done": q.done, "p": pct(q.percent)}
                 for q in quotas
             )

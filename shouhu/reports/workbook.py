@@ -253,7 +253,8 @@ def workbook_build(user, *, node, term) -> bytes:
             _("关爱完成率"),
             _("%(unit)s%(term)s关爱要求完成情况表"),
             [
-                f"{q.label}{part}"
+                # A quota whose period still runs is so far, not owed and missed.
+                f"{q.label}{_('（截至目前）') if q.in_progress else ''}{part}"
                 for q in quotas
                 for part in (_("应完成"), _("已完成"), _("免除"), _("完成率%"))
             ],

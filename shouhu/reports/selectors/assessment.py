@@ -10,7 +10,9 @@ Four components, each a share in percent:
 
 The score is the weighted mean of the components that have something to count (a school
 with no task is not marked down on tasks), with weights from the setting
-`SHOUHU_ASSESSMENT_WEIGHTS`, documented on the page.
+`SHOUHU_ASSESSMENT_WEIGHTS`, documented on the page. With nothing owed (a teacher paired
+today owes no quota until the next full period, and no task) there is nothing to score: the
+score is 无数据 and the row is listed, unranked, after the ranked ones.
 """
 
 from collections import defaultdict
@@ -45,7 +47,10 @@ COMPONENT_DEFINITIONS = {
     "coverage": _(
         "学校：需要代理家长的儿童中已有代理家长的比例；教师：是否至少担任一名儿童的代理家长。"
     ),
-    "compliance": _("本学期关爱要求完成率：按月的要求合计各月，按学期的要求取本学期。"),
+    "compliance": _(
+        "本学期关爱要求完成率：按月的要求合计已结束的各月，按学期的要求在学期结束后计入；"
+        "尚未结束的周期不计。"
+    ),
     "tasks_on_time": _("本学期产生的家访任务中，按期完成或尚未到期的比例。"),
     "not_escalated": _("本学期产生的家访任务中，没有因逾期升级至班主任的比例。"),
 }
@@ -59,11 +64,18 @@ def assessment_weights() -> dict[str, int]:
 
 @dataclass
 class Scored:
+    """A teacher or school with its components; `owes` whether anything was owed at all
+    (children needing a proxy parent, a quota, a home-visit task)."""
+
     name: str
     components: dict[str, Share]
+    owes: bool = True
 
     @property
     def score(self) -> float | None:
+        """None (无数据) with nothing owed, or nothing counted under a weight."""
+        if not self.owes:
+            return None
         weights = assessment_weights()
         counted = {k: s for k, s in self.components.items() if s.whole and weights[k]}
         total = sum(weights[k] for k in counted)
@@ -92,6 +104,11 @@ class Assessment:
     def component_labels(self) -> list[str]:
         return [str(label) for label in COMPONENTS.values()]
 
+    @property
+    def ranked(self) -> list[tuple[int | None, Scored]]:
+        """(rank, row): 1, 2, … for the scored rows; None for those with no score."""
+        return [(n if r.score is not None else None, r) for n, r in enumerate(self.rows, 1)]
+
 
 def _task_shares(tasks: TaskFigures) -> dict[str, Share]:
     return {
@@ -117,14 +134,18 @@ def _teachers(user, school: School, term: Term) -> list[Scored]:
     rows = []
     for teacher in coverage.teachers:
         load = teacher.load  # type: ignore[attr-defined]
+        done = overall_of(term_quotas(months.get(str(teacher), [])))
+        owed_tasks = tasks.get(teacher.pk, TaskFigures())
         rows.append(
             Scored(
                 name=str(teacher),
                 components={
                     "coverage": Share(1 if load else 0, 1),
-                    "compliance": overall_of(term_quotas(months.get(str(teacher), []))),
-                    **_task_shares(tasks.get(teacher.pk, TaskFigures())),
+                    "compliance": done,
+                    **_task_shares(owed_tasks),
                 },
+                # Being paired is not work owed: the quotas and tasks that follow are.
+                owes=bool(done.whole or owed_tasks.raised),
             )
         )
     return rows
@@ -136,16 +157,22 @@ def _schools(user, node: Node, term: Term) -> list[Scored]:
     rows = []
     for unit in units:
         coverage = unit.care.coverage
+        paired = (
+            Share(coverage.needing - coverage.unpaired, coverage.needing)
+            if coverage
+            else Share(0, 0)
+        )
+        done = overall_of(compliance.get(unit.code, []))
         rows.append(
             Scored(
                 name=unit.name,
                 components={
-                    "coverage": Share(coverage.needing - coverage.unpaired, coverage.needing)
-                    if coverage
-                    else Share(0, 0),
-                    "compliance": overall_of(compliance.get(unit.code, [])),
+                    "coverage": paired,
+                    "compliance": done,
                     **_task_shares(unit.care.tasks),
                 },
+                # A school owes a proxy parent to each child who needs one.
+                owes=bool(paired.whole or done.whole or unit.care.tasks.raised),
             )
         )
     return rows

@@ -2,9 +2,14 @@
 categories, flags, guardians, sex and age bands, and the trend over terms. Category, flags and
 guardian are those frozen in each term's snapshot, so a past term's figures stay as counted.
 
-Every figure is counted over census snapshots cut to the user's scope, and divided by the
-pupils enrolled (ClassEnrolment) in the same units. One aggregate query serves every figure
-of a node and a term (and one GROUP BY the figures of every term, for the trend).
+Every figure of a node is counted over the census snapshots taken in its classes, and divided
+by the pupils enrolled (ClassEnrolment) in the same units. One aggregate query serves every
+figure of a node and a term (and one GROUP BY the figures of every term, for the trend).
+
+A figure is one function of (node, term, day), whoever asks: the user's scope decides which
+nodes they may read (`check_node`), never which rows of a node count. A child surveyed in a
+school last term who has moved since still counts there for last term, for the school leader
+as for the county (issue 11: the leader's page once read 267 where the county's read 293).
 """
 
 import datetime
@@ -15,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Perm
 from shouhu.care.rules import percent
-from shouhu.core.scoping import child_scope_q
 from shouhu.org.models import (
     ClassEnrolment,
     Region,
@@ -23,7 +27,7 @@ from shouhu.org.models import (
     SchoolClass,
     Term,
 )
-from shouhu.org.selectors import class_filter, term_previous, unit_nodes
+from shouhu.org.selectors import class_filter, unit_nodes
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.models import CensusSnapshot, Flag, Sex
 from shouhu.reports.selectors.base import (
@@ -36,6 +40,7 @@ from shouhu.reports.selectors.base import (
     code_of,
     figure,
     node_key,
+    previous_term,
 )
 
 LEFT_BEHIND_CATEGORIES = [c for c in Category if c in EDUCATION_CATEGORIES]
@@ -68,6 +73,18 @@ class Figures:
     by_sex: dict[str, int] = field(default_factory=dict)
     by_age_band: dict[str, int] = field(default_factory=dict)
     without_guardian: int = 0
+
+    @property
+    def education(self) -> Share:
+        return Share(self.left_behind_education, self.pupils)
+
+    @property
+    def civil(self) -> Share:
+        return Share(self.left_behind_civil, self.pupils)
+
+    @property
+    def unsupervised(self) -> int:
+        return self.by_flag.get(Flag.UNSUPERVISED, 0)
 
     @property
     def percent_education(self) -> float | None:
@@ -116,11 +133,16 @@ class Unit:
 
 @dataclass
 class Census:
+    """A node's census in a term; `previous` is that of `previous_node` (the same unit, or a
+    class's cohort in the class it was in) in `previous_term`: None where there is none."""
+
     node: Region | School | SchoolClass
     term: Term
     figures: Figures
     previous: Figures | None
     units: list[Unit]
+    previous_term: Term | None = None
+    previous_node: Region | School | SchoolClass | None = None
 
     def as_dict(self) -> dict:
         units = []
@@ -134,9 +156,13 @@ class Census:
             "scope": {"code": Unit(self.node, self.figures).code, "name": self.node.name},
             **self.figures.as_dict(),
             "previous": None
-            if self.previous is None
+            if self.previous is None or self.previous_term is None
             else {
-                "term": term_previous(self.term).code,  # type: ignore[union-attr]
+                "term": self.previous_term.code,
+                "scope": {
+                    "code": Unit(self.previous_node, self.previous).code,  # type: ignore[arg-type]
+                    "name": self.previous_node.name,  # type: ignore[union-attr]
+                },
                 **self.previous.as_dict(),
             },
             "units": units,
@@ -195,10 +221,6 @@ def _figures(row: dict | None, pupils: int | None) -> Figures:
     )
 
 
-def _snapshots(user):
-    return CensusSnapshot.objects.filter(child_scope_q(user, "child__"))
-
-
 # --- one node, any terms ----------------------------------------------------------------------
 
 
@@ -212,7 +234,12 @@ def census_figures_of_terms(user, *, node: Node, terms: list[Term]) -> dict[int,
     """The census figures of a node in several terms: one GROUP BY term for the terms not yet
     read in this piece of work."""
     check_node(user, node, Perm.CENSUS_VIEW)
-    keys = {t.pk: ("census", id(user), node_key(node), t.pk) for t in terms}
+    return _figures_of_terms(node, terms)
+
+
+def _figures_of_terms(node: Node, terms: list[Term]) -> dict[int, Figures]:
+    """census_figures_of_terms once the user may read the node (they are the same for all)."""
+    keys = {t.pk: ("census", node_key(node), t.pk) for t in terms}
     known: dict[int, Figures] = {}
     for pk, key in keys.items():
         if (figures := cache_get(key)) is not None:
@@ -223,8 +250,7 @@ def census_figures_of_terms(user, *, node: Node, terms: list[Term]) -> dict[int,
         ids = [t.pk for t in missing]
         rows = {
             r["term_id"]: r
-            for r in _snapshots(user)
-            .filter(in_node, term_id__in=ids)
+            for r in CensusSnapshot.objects.filter(in_node, term_id__in=ids)
             .values("term_id")
             .annotate(**_aggregates(missing))
         }
@@ -255,8 +281,7 @@ def census_units(user, *, node: Node, term: Term, by_school: bool = False) -> li
         in_node = class_filter(node, "school_class__")
         rows = {
             r["unit"]: r
-            for r in _snapshots(user)
-            .filter(in_node, term=term)
+            for r in CensusSnapshot.objects.filter(in_node, term=term)
             .values(unit=key)
             .annotate(**_aggregates([term]))
         }
@@ -273,25 +298,109 @@ def census_units(user, *, node: Node, term: Term, by_school: bool = False) -> li
     return cached(("census_units", id(user), node_key(node), term.pk, by_school), compute)
 
 
+# --- the same unit the term before ------------------------------------------------------------
+
+
+def class_before(school_class: SchoolClass, *, term: Term) -> SchoolClass | None:
+    """The class a class's cohort was in the term before: the class most of the children of
+    this term's census in it were surveyed in then (issue 11: "三年级(2)班 上学期 0, +28").
+
+    After a year-end handover that is the class itself: the handover promotes a class in
+    place (三年级(2)班 becomes 四年级(2)班, the same class with its files). Where a school's
+    classes keep their grade and the pupils move up a class (the demo county), it is the class
+    of the grade below. None when none of them was surveyed then (a new first grade): there
+    is nothing to compare with."""
+    before = previous_term(term)
+    if before is None:
+        return None
+
+    def compute() -> SchoolClass | None:
+        cohort = CensusSnapshot.objects.filter(term=term, school_class=school_class)
+        row = (
+            CensusSnapshot.objects.filter(term=before, child__in=cohort.values("child_id"))
+            .values("school_class")
+            .annotate(n=Count("id"))
+            .order_by("-n", "school_class")
+            .first()
+        )
+        if row is None:
+            return None
+        if row["school_class"] == school_class.pk:
+            return school_class
+        return SchoolClass.objects.select_related("school").get(pk=row["school_class"])
+
+    return cached(("class_before", school_class.pk, term.pk), compute)
+
+
+def node_before(node: Node, *, term: Term) -> Node | None:
+    """The unit a node is compared with in the term before: itself (a school, a region), or
+    for a class the class its cohort was in (`class_before`); None when there is none."""
+    if previous_term(term) is None:
+        return None
+    if isinstance(node, SchoolClass):
+        return class_before(node, term=term)
+    return node
+
+
+def census_before(user, *, node: Node, term: Term) -> tuple[Node | None, Figures | None]:
+    """The node's unit in the term before (`node_before`) and its census then. The figures are
+    part of the node's own (its change from last term), so the user needs the node only."""
+    check_node(user, node, Perm.CENSUS_VIEW)
+    before, unit = previous_term(term), node_before(node, term=term)
+    if before is None or unit is None:
+        return None, None
+    return unit, _figures_of_terms(unit, [before])[before.pk]
+
+
 def census_for(user, *, node, term: Term, with_units: bool = True) -> Census:
-    """The census of a node for a term: figures, change from the previous term, next level down."""
-    previous_term = term_previous(term)
-    # The term and the one before in one GROUP BY.
-    of_terms = census_figures_of_terms(
-        user, node=node, terms=[term, *([previous_term] if previous_term else [])]
-    )
+    """The census of a node for a term: figures, change from the same unit the term before
+    (for a class, its cohort's class), next level down."""
+    before = previous_term(term)
+    previous_node = node_before(node, term=term)
+    # The term and the one before in one GROUP BY, when the unit is the same.
+    terms = [term, *([before] if before is not None and previous_node == node else [])]
+    of_terms = census_figures_of_terms(user, node=node, terms=terms)
     figures = of_terms[term.pk]
-    previous = of_terms[previous_term.pk] if previous_term else None
+    previous = None
+    if before is not None and previous_node is not None:
+        previous = of_terms.get(before.pk) or _figures_of_terms(previous_node, [before])[before.pk]
     units = census_units(user, node=node, term=term) if with_units else []
-    return Census(node=node, term=term, figures=figures, previous=previous, units=units)
+    return Census(
+        node=node,
+        term=term,
+        figures=figures,
+        previous=previous,
+        units=units,
+        previous_term=before,
+        previous_node=previous_node,
+    )
 
 
 # --- the figures ------------------------------------------------------------------------------
 
+# The attribute of a node's `Figures` each census figure reads: the change from last term reads
+# the same attribute of the figures of the unit before (`census_before`).
+FIGURES_ATTRIBUTE = {
+    "pupils": "pupils",
+    "left_behind_education": "education",
+    "left_behind_civil": "civil",
+    "by_category": "by_category",
+    "by_flag": "by_flag",
+    "by_sex": "by_sex",
+    "by_age_band": "by_age_band",
+    "unsupervised": "unsupervised",
+    "without_guardian": "without_guardian",
+}
+
+
+def census_value(key: str, figures: Figures):
+    """The value of the census figure `key` in a node's figures."""
+    return getattr(figures, FIGURES_ATTRIBUTE[key])
+
 
 @figure("pupils", _("在校学生数"), DEFINITIONS["pupils"])
 def pupils_for(user, *, node: Node, term: Term) -> int:
-    return census_figures(user, node=node, term=term).pupils
+    return census_value("pupils", census_figures(user, node=node, term=term))
 
 
 @figure(
@@ -300,14 +409,12 @@ def pupils_for(user, *, node: Node, term: Term) -> int:
     DEFINITIONS["left_behind_education"],
 )
 def left_behind_education_for(user, *, node: Node, term: Term) -> Share:
-    f = census_figures(user, node=node, term=term)
-    return Share(f.left_behind_education, f.pupils)
+    return census_value("left_behind_education", census_figures(user, node=node, term=term))
 
 
 @figure("left_behind_civil", _("农村留守儿童（民政部门口径）"), DEFINITIONS["left_behind_civil"])
 def left_behind_civil_for(user, *, node: Node, term: Term) -> Share:
-    f = census_figures(user, node=node, term=term)
-    return Share(f.left_behind_civil, f.pupils)
+    return census_value("left_behind_civil", census_figures(user, node=node, term=term))
 
 
 @figure(
@@ -316,7 +423,7 @@ def left_behind_civil_for(user, *, node: Node, term: Term) -> Share:
     _("本学期摸底中留守儿童（教育部门口径）按父母外出情况分类的人数。"),
 )
 def by_category_for(user, *, node: Node, term: Term) -> dict[str, int]:
-    return census_figures(user, node=node, term=term).by_category
+    return census_value("by_category", census_figures(user, node=node, term=term))
 
 
 @figure(
@@ -325,12 +432,12 @@ def by_category_for(user, *, node: Node, term: Term) -> dict[str, int]:
     _("本学期摸底中留守儿童（教育部门口径）带有各重点对象标记（无人监护、辍学、无户籍等）的人数。"),
 )
 def by_flag_for(user, *, node: Node, term: Term) -> dict[str, int]:
-    return census_figures(user, node=node, term=term).by_flag
+    return census_value("by_flag", census_figures(user, node=node, term=term))
 
 
 @figure("by_sex", _("按性别"), _("本学期摸底中留守儿童（教育部门口径）按性别的人数。"))
 def by_sex_for(user, *, node: Node, term: Term) -> dict[str, int]:
-    return census_figures(user, node=node, term=term).by_sex
+    return census_value("by_sex", census_figures(user, node=node, term=term))
 
 
 @figure(
@@ -339,7 +446,7 @@ def by_sex_for(user, *, node: Node, term: Term) -> dict[str, int]:
     _("本学期摸底中留守儿童（教育部门口径）按开学第一天周岁年龄分段的人数。"),
 )
 def by_age_band_for(user, *, node: Node, term: Term) -> dict[str, int]:
-    return census_figures(user, node=node, term=term).by_age_band
+    return census_value("by_age_band", census_figures(user, node=node, term=term))
 
 
 @figure(
@@ -350,7 +457,7 @@ def by_age_band_for(user, *, node: Node, term: Term) -> dict[str, int]:
     ),
 )
 def unsupervised_for(user, *, node: Node, term: Term) -> int:
-    return census_figures(user, node=node, term=term).by_flag.get(Flag.UNSUPERVISED, 0)
+    return census_value("unsupervised", census_figures(user, node=node, term=term))
 
 
 @figure(
@@ -362,7 +469,7 @@ def unsupervised_for(user, *, node: Node, term: Term) -> int:
     ),
 )
 def without_guardian_for(user, *, node: Node, term: Term) -> int:
-    return census_figures(user, node=node, term=term).without_guardian
+    return census_value("without_guardian", census_figures(user, node=node, term=term))
 
 
 @dataclass(frozen=True)
@@ -379,9 +486,24 @@ class TrendPoint:
     _("截至所选学期的近几个学期，每学期摸底的留守儿童人数（两种口径）及占在校学生数的比例。"),
 )
 def census_trend_for(user, *, node: Node, term: Term) -> list[TrendPoint]:
+    """A class's trend follows its cohort back (`class_before`), as its change does, and
+    begins with the cohort's first term."""
     terms = list(Term.objects.filter(starts_on__lte=term.starts_on).order_by("-starts_on"))
     terms = list(reversed(terms[:TREND_TERMS]))
-    by_term = census_figures_of_terms(user, node=node, terms=terms)
+    units: dict[int, Node] = {t.pk: node for t in terms}
+    if isinstance(node, SchoolClass):
+        units = {}
+        unit: Node | None = node
+        for later in reversed(terms):  # each term's unit is the one before the later term's
+            if unit is None:
+                break
+            units[later.pk] = unit
+            unit = node_before(unit, term=later) if later != terms[0] else None
+    own = [t for t in terms if units.get(t.pk) == node]
+    by_term = census_figures_of_terms(user, node=node, terms=own)
+    for t in terms:
+        if t.pk in units and t.pk not in by_term:
+            by_term[t.pk] = _figures_of_terms(units[t.pk], [t])[t.pk]
     return [
         TrendPoint(
             term=t,
@@ -390,4 +512,5 @@ def census_trend_for(user, *, node: Node, term: Term) -> list[TrendPoint]:
             civil=Share(by_term[t.pk].left_behind_civil, by_term[t.pk].pupils),
         )
         for t in terms
+        if t.pk in by_term
     ]

@@ -3,17 +3,22 @@
 Every figure here is care's `compliance_months_for` (the months a page shows read in one query),
 kept for the piece of work and added up: monthly quotas over the term's months, termly ones as
 the last month reads them. Nothing here counts a child.
+
+A period that has not ended (this month, a running term's letter) is "so far": its figure
+carries `days_left` (还剩 N 天), is never compared with a finished period, and is left out of
+every total (`term_quotas`, `overall_of`): a visit still due this month is not a miss.
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.accounts.roles import Perm
 from shouhu.care.models import ActionKind
-from shouhu.care.rules import Period, month_of
+from shouhu.care.rules import Period, month_of, period_days_left
 from shouhu.care.selectors import Compliance, compliance_for, compliance_months_for
 from shouhu.care.statuses import Cell
 from shouhu.org.models import Term
@@ -34,7 +39,8 @@ from shouhu.reports.selectors.base import (
 
 @dataclass(frozen=True)
 class QuotaFigure:
-    """One quota over a group of children in one period: owed, done, exempt."""
+    """One quota over a group of children in one period: owed, done, exempt; with the days
+    left while its period runs (then the figure is so far, not a result)."""
 
     kind: str
     label: str
@@ -42,6 +48,11 @@ class QuotaFigure:
     owed: int
     done: int
     exempt: int
+    days_left: int | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.days_left is not None
 
     @property
     def share(self) -> Share:
@@ -60,6 +71,11 @@ class QuotaFigure:
 class MonthCompliance:
     month: Period
     quotas: list[QuotaFigure]
+    days_left: int | None = None  # while the month runs: its figures are so far
+
+    @property
+    def in_progress(self) -> bool:
+        return self.days_left is not None
 
     @property
     def overall(self) -> Share:
@@ -70,6 +86,8 @@ class MonthCompliance:
     def as_dict(self) -> dict:
         return {
             "month": self.month.key,
+            "in_progress": self.in_progress,
+            "days_left": self.days_left,
             "overall": self.overall.as_dict(),
             "quotas": [
                 {
@@ -79,6 +97,8 @@ class MonthCompliance:
                     "done": q.done,
                     "exempt": q.exempt,
                     "percent": q.percent,
+                    "in_progress": q.in_progress,
+                    "days_left": q.days_left,
                 }
                 for q in self.quotas
             ],
@@ -86,6 +106,7 @@ class MonthCompliance:
 
 
 def month_compliance(compliance: Compliance, cells: list[Cell]) -> MonthCompliance:
+    today = timezone.localdate()
     return MonthCompliance(
         month=compliance.month,
         quotas=[
@@ -96,9 +117,11 @@ def month_compliance(compliance: Compliance, cells: list[Cell]) -> MonthComplian
                 owed=cell.owed,
                 done=cell.done,
                 exempt=cell.exempt,
+                days_left=period_days_left(column.period, today=today),
             )
             for column, cell in zip(compliance.columns, cells, strict=True)
         ],
+        days_left=period_days_left(compliance.month, today=today),
     )
 
 
@@ -165,7 +188,8 @@ def month_compliance_for_node(
     _(
         "所选学期的当月（学期已结束则为最后一个月）各项关爱要求的完成率＝已完成÷应完成；"
         "应完成指该周期第一天起已有代理家长、周期结束时仍在名册中的儿童，不含因免除而未完成的。"
-        "总完成率合计各项按月的要求。"
+        "总完成率合计各项按月的要求。周期尚未结束时为截至目前的情况（注明还剩天数），"
+        "不与已结束的周期比较。"
     ),
 )
 def compliance_month_for(user, *, node: Node, term: Term) -> MonthCompliance:
@@ -185,28 +209,38 @@ def compliance_by_month_for(user, *, node: Node, term: Term) -> list[MonthCompli
 @figure(
     "compliance_term",
     _("本学期关爱要求完成率"),
-    _("所选学期各项关爱要求的完成情况：按月的要求合计各月的应完成与已完成，按学期的要求取本学期。"),
+    _(
+        "所选学期各项关爱要求的完成情况：按月的要求合计已结束各月的应完成与已完成，按学期的要求"
+        "取本学期。尚未结束的周期不计入（不算未完成），只列出截至目前的情况。"
+    ),
 )
 def compliance_term_for(user, *, node: Node, term: Term) -> list[QuotaFigure]:
     return term_quotas(compliance_by_month_for(user, node=node, term=term))
 
 
 def term_quotas(months: list[MonthCompliance]) -> list[QuotaFigure]:
-    """Monthly quotas summed over the months; termly ones as the last month reads them."""
+    """Monthly quotas summed over the months that have ended; termly ones as the last month
+    reads them, once the term has ended. A quota none of whose periods has ended yet (the
+    term's letter, the first month of a term) is given as it stands so far (`in_progress`),
+    for `overall_of` to leave out: a period still running is never a miss."""
     totals: dict[str, list[int]] = {}
     labels: dict[str, tuple[str, bool]] = {}
+    running: dict[str, QuotaFigure] = {}
     for index, month in enumerate(months):
         last = index == len(months) - 1
         for quota in month.quotas:
-            if quota.monthly or last:
-                sums = totals.setdefault(quota.kind, [0, 0, 0])
-                sums[0] += quota.owed
-                sums[1] += quota.done
-                sums[2] += quota.exempt
-                labels[quota.kind] = (quota.kind_label, quota.monthly)
-    order = {k: i for i, k in enumerate(ActionKind.values)}
-    return [
-        QuotaFigure(
+            if not (quota.monthly or last):
+                continue
+            if quota.in_progress:
+                running[quota.kind] = quota
+                continue
+            sums = totals.setdefault(quota.kind, [0, 0, 0])
+            sums[0] += quota.owed
+            sums[1] += quota.done
+            sums[2] += quota.exempt
+            labels[quota.kind] = (quota.kind_label, quota.monthly)
+    result = {
+        kind: QuotaFigure(
             kind=kind,
             label=str(labels[kind][0]),
             monthly=labels[kind][1],
@@ -214,12 +248,27 @@ def term_quotas(months: list[MonthCompliance]) -> list[QuotaFigure]:
             done=sums[1],
             exempt=sums[2],
         )
-        for kind, sums in sorted(totals.items(), key=lambda item: order[item[0]])
-    ]
+        for kind, sums in totals.items()
+    }
+    for kind, quota in running.items():
+        if kind not in result:
+            result[kind] = QuotaFigure(
+                kind=kind,
+                label=quota.kind_label,
+                monthly=quota.monthly,
+                owed=quota.owed,
+                done=quota.done,
+                exempt=quota.exempt,
+                days_left=quota.days_left,
+            )
+    order = {k: i for i, k in enumerate(ActionKind.values)}
+    return sorted(result.values(), key=lambda q: order[q.kind])
 
 
 def overall_of(quotas: list[QuotaFigure]) -> Share:
-    return Share(sum(q.done for q in quotas), sum(q.owed for q in quotas))
+    """All the quotas together, leaving out those whose period is still running."""
+    ended = [q for q in quotas if not q.in_progress]
+    return Share(sum(q.done for q in ended), sum(q.owed for q in ended))
 
 
 def units_compliance_term(

@@ -19,13 +19,16 @@ from shouhu.reports.selectors.base import (
 )
 from shouhu.reports.selectors.care import UnitCare, care_units
 from shouhu.reports.selectors.census import (
+    FIGURES_ATTRIBUTE,
     LEFT_BEHIND_CATEGORIES,
     Figures,
     TrendPoint,
     by_category_for,
     by_flag_for,
+    census_before,
     census_trend_for,
     census_units,
+    census_value,
 )
 from shouhu.reports.selectors.compliance import (
     MonthCompliance,
@@ -112,6 +115,7 @@ class Tile:
     is_percent: bool = False
     alert: bool = False
     detail: str = ""
+    days_left: int | None = None  # a figure of a period still running: so far, not compared
 
     @property
     def definition(self) -> str:
@@ -139,23 +143,38 @@ class Dashboard:
     units: list[UnitRow] = field(default_factory=list)
 
 
-def _count_tile(user, key: str, node: Node, term: Term, before: Term | None, alert=False) -> Tile:
-    function = FIGURES[key].function
-    value = function(user, node=node, term=term)
-    previous = function(user, node=node, term=before) if before else None
+def _previous(user, key: str, node: Node, before: Term | None, census_before: Figures | None):
+    """The figure last term: a census figure of the unit before (for a class, its cohort's
+    class: `census_before`); a care figure of the node itself, whose children it follows."""
+    if key in FIGURES_ATTRIBUTE:
+        return None if census_before is None else census_value(key, census_before)
+    return FIGURES[key].function(user, node=node, term=before) if before else None
+
+
+def _count_tile(
+    user,
+    key: str,
+    node: Node,
+    term: Term,
+    before: Term | None,
+    census_before: Figures | None,
+    alert=False,
+) -> Tile:
+    value = FIGURES[key].function(user, node=node, term=term)
     return Tile(
         key=key,
         label=str(FIGURES[key].label),
         value=value,
-        previous=previous,
+        previous=_previous(user, key, node, before, census_before),
         alert=alert and bool(value),
     )
 
 
-def _share_tile(user, key: str, node: Node, term: Term, before: Term | None) -> Tile:
-    function = FIGURES[key].function
-    share = function(user, node=node, term=term)
-    previous = function(user, node=node, term=before) if before else None
+def _share_tile(
+    user, key: str, node: Node, term: Term, before: Term | None, census_before: Figures | None
+) -> Tile:
+    share = FIGURES[key].function(user, node=node, term=term)
+    previous = _previous(user, key, node, before, census_before)
     return Tile(
         key=key,
         label=str(FIGURES[key].label),
@@ -175,25 +194,31 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
     # it is read alongside them, and the figures that need it come after.
     with read_alongside(lambda: prefetch_compliance(user, node=node, months=months)):
         trend = census_trend_for(user, node=node, term=term)  # every term's census in one query
+        _unit, prior = census_before(user, node=node, term=term)
         census_tiles = [
-            _count_tile(user, "pupils", node, term, before),
-            _share_tile(user, "left_behind_education", node, term, before),
-            _share_tile(user, "left_behind_civil", node, term, before),
-            _count_tile(user, "unsupervised", node, term, before, alert=True),
-            _count_tile(user, "without_guardian", node, term, before, alert=True),
-            _count_tile(user, "without_proxy", node, term, before, alert=True),
+            _count_tile(user, "pupils", node, term, before, prior),
+            _share_tile(user, "left_behind_education", node, term, before, prior),
+            _share_tile(user, "left_behind_civil", node, term, before, prior),
+            _count_tile(user, "unsupervised", node, term, before, prior, alert=True),
+            _count_tile(user, "without_guardian", node, term, before, prior, alert=True),
+            _count_tile(user, "without_proxy", node, term, before, prior, alert=True),
         ]
         task_tiles = [
-            _count_tile(user, "tasks_open", node, term, before),
-            _count_tile(user, "tasks_overdue", node, term, before, alert=True),
+            _count_tile(user, "tasks_open", node, term, before, prior),
+            _count_tile(user, "tasks_overdue", node, term, before, prior, alert=True),
         ]
         categories = by_category_for(user, node=node, term=term)
         flags = by_flag_for(user, node=node, term=term)
-        categories_before = by_category_for(user, node=node, term=before) if before else {}
-        flags_before = by_flag_for(user, node=node, term=before) if before else {}
+        categories_before = prior.by_category if prior else {}
+        flags_before = prior.by_flag if prior else {}
         census_units(user, node=node, term=term)  # the units' census, kept for `units_for`
     compliance = compliance_month_for(user, node=node, term=term)
-    previous_compliance = compliance_month_for(user, node=node, term=before) if before else None
+    # This month so far is never compared with a month that has ended.
+    previous_compliance = (
+        compliance_month_for(user, node=node, term=before)
+        if before and not compliance.in_progress
+        else None
+    )
     overall = compliance.overall
     compliance_tile = Tile(
         key="compliance_month",
@@ -202,6 +227,7 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         previous=previous_compliance.overall.percent if previous_compliance else None,
         is_percent=True,
         detail=f"{overall.count}/{overall.whole}",
+        days_left=compliance.days_left,
     )
     return Dashboard(
         node=node,
@@ -210,10 +236,10 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         tiles=[*census_tiles, compliance_tile, *task_tiles],
         trend=trend,
         categories=[
-            (str(c.label), categories[c], categories_before.get(c) if before else None)
+            (str(c.label), categories[c], categories_before.get(c) if prior else None)
             for c in LEFT_BEHIND_CATEGORIES
         ],
-        flags=[(str(f.label), flags[f], flags_before.get(f) if before else None) for f in Flag],
+        flags=[(str(f.label), flags[f], flags_before.get(f) if prior else None) for f in Flag],
         months=compliance_by_month_for(user, node=node, term=term),
         compliance=compliance,
         units=units_for(user, node=node, term=term, teachers=False),

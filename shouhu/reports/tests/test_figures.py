@@ -148,14 +148,17 @@ def test_compliance_month_by_month(reported, head_teacher):
     assert [(q.done, q.owed) for q in visits] == [(0, 1), (1, 1), (2, 2)]
 
 
-def test_term_compliance_adds_the_months_and_counts_the_letter_once(reported, head_teacher):
+def test_term_compliance_adds_the_months_that_ended_and_gives_the_running_letter_so_far(
+    reported, head_teacher
+):
     quotas = compliance_term_for(head_teacher, node=reported.class_a, term=reported.term)
-    assert {q.kind: (q.done, q.owed) for q in quotas} == {
-        "home_visit": (3, 4),
-        "parent_call": (1, 4),
-        "parent_letter": (0, 1),
+    # September and October; November and the term (its letter) still run on 29 November.
+    assert {q.kind: (q.done, q.owed, q.days_left) for q in quotas} == {
+        "home_visit": (1, 2, None),
+        "parent_call": (0, 2, None),
+        "parent_letter": (0, 1, 53),
     }
-    assert overall_of(quotas).percent == 44.4
+    assert overall_of(quotas).percent == 25.0
 
 
 def test_care_actions_by_kind_count_actions_and_person_times(reported, school_leader):

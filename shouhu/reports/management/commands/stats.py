@@ -38,7 +38,7 @@ def plain(value):
 
 def _extras(value) -> dict:
     extras = {}
-    for name in ("percent", "label"):
+    for name in ("percent", "label", "in_progress"):
         if isinstance(getattr(type(value), name, None), property):
             extras[name] = getattr(value, name)
     return extras
