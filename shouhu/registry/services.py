@@ -47,6 +47,14 @@ def child_edit_check(actor, school_class: SchoolClass) -> None:
         raise PermissionDenied(_("该班级不在您的管辖范围内。"))
 
 
+def child_read_only_reason(child: Child) -> str:
+    """Why the file can no longer be changed ("" while the child is on the register): a child
+    who left (or graduated) keeps a read-only file (学年交接, 篇十)."""
+    if child.left_on is None:
+        return ""
+    return _("该儿童已离开名册，档案只读，不能修改。")
+
+
 def _check_id_number_free(*, actor, child: Child) -> None:
     """A duplicate ID number is refused; the existing child is named only inside the scope."""
     if not child.id_number_index:
@@ -243,8 +251,9 @@ def child_update(
 ) -> Child:
     """Change a child's file. The old values stay in the history; this term's snapshot follows."""
     child_edit_check(actor, child.school_class)
-    if child.left_on is not None:
-        raise ValidationError(_("该儿童已离开名册，档案只读，不能修改。"))
+    refused = child_read_only_reason(child)
+    if refused:
+        raise ValidationError(refused)
     if "school_class" in data:
         child_edit_check(actor, data["school_class"])
     for field, value in data.items():

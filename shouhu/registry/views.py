@@ -27,7 +27,7 @@ from shouhu.registry.selectors import (
     child_list_for,
     contact_card_children_for,
 )
-from shouhu.registry.services import child_register, child_update
+from shouhu.registry.services import child_read_only_reason, child_register, child_update
 
 TABS = [
     ("basic", gettext_lazy("基本信息")),
@@ -113,7 +113,8 @@ def child_detail(request, public_id):
         "show_history": visibility(request.user, ChildField.HISTORY) != Visibility.HIDDEN,
         "open_flags": [f for f in child.flags.all() if f.until is None],
         "snapshots": sorted(child.snapshots.all(), key=lambda s: s.term.starts_on, reverse=True),
-        "may_edit": request.user.has_perm_to(Perm.CHILD_EDIT),
+        # A child who left (or graduated) keeps a read-only file: no edit button.
+        "may_edit": on_register and request.user.has_perm_to(Perm.CHILD_EDIT),
         # The permissions the leave and transfer pages ask for; a child who has left (or
         # graduated) is read-only, so neither is offered.
         "may_leave": on_register and request.user.has_perm_to(Perm.CHILD_EDIT),
@@ -141,6 +142,9 @@ def _forms(request, *, child: Child | None):
 
 def _spread_errors(forms, error: ValidationError) -> None:
     """A service error keyed `father_phone` or `guardian_name` goes back to its form's field."""
+    if not hasattr(error, "error_dict"):  # a refusal of the whole file, not of one field
+        forms["child"].add_error(None, error.messages)
+        return
     for key, messages_ in error.message_dict.items():
         prefix, _sep, field = key.partition("_")
         if prefix in ("father", "mother", "guardian") and field in forms[prefix].fields:
@@ -201,6 +205,10 @@ def child_create(request):
 @require_http_methods(["GET", "POST"])
 def child_edit(request, public_id):
     child = child_get_for(request.user, public_id)
+    refused = child_read_only_reason(child)
+    if refused:  # a form opened before the child left, or a stale link: nothing is written
+        messages.error(request, refused)
+        return redirect("registry:child-detail", public_id=child.public_id)
     forms = _forms(request, child=child)
     if request.method == "POST":
         saved = _save(request, forms, child=child)
