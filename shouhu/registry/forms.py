@@ -68,6 +68,7 @@ class GuardianForm(forms.ModelForm):
         widgets = {
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "address": forms.TextInput(),
+            "health": forms.TextInput(attrs={"maxlength": 30}),
         }
 
     def __init__(self, *args, **kwargs):

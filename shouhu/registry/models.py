@@ -210,7 +210,10 @@ class Guardian(models.Model):
     address = EncryptedTextField(
         _("监护人住址"), blank=True, default="", validators=[MaxLengthValidator(200)]
     )
-    health = models.CharField(_("监护人健康状况"), max_length=30, blank=True, default="")
+    # Health is among the most sensitive fields (domain README): encrypted like the child's.
+    health = EncryptedTextField(
+        _("监护人健康状况"), blank=True, default="", validators=[MaxLengthValidator(30)]
+    )
     able_to_care = models.BooleanField(_("有监护能力"), default=True)
 
     history = HistoricalRecords()
