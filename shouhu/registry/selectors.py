@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
 from shouhu.org.models import Term
+from shouhu.registry.flags import flag_hidden_message, flag_visible
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian, Parent
 
 
@@ -37,6 +39,9 @@ def _search_q(text: str) -> Q:
 
 
 def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
+    if filters.flag and not flag_visible(user, filters.flag):
+        # Listing by a flag the user may not see would tell them who carries it.
+        raise PermissionDenied(flag_hidden_message(filters.flag))
     children = Child.objects.visible_to(user)
     if not filters.include_left:
         children = children.on_register()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.child_create, name="child-create"),
     path("<uuid:public_id>/", views.child_detail, name="child-detail"),
     path("<uuid:public_id>/edit/", views.child_edit, name="child-edit"),
+    path("<uuid:public_id>/flags/<slug:flag>/", views.child_flag, name="child-flag"),
     path("<uuid:public_id>/contact-card.pdf", views.contact_card, name="contact-card"),
     path(
         "class/<int:class_id>/contact-cards.pdf",

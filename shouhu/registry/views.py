@@ -3,13 +3,13 @@
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
@@ -18,8 +18,16 @@ from shouhu.core.views import permission_required
 from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
 from shouhu.org.selectors import class_in_scope, classes_for, term_current, terms_all
 from shouhu.registry.contact_card import contact_cards_pdf
-from shouhu.registry.forms import ChildFilterForm, ChildForm, FlagsForm, GuardianForm, ParentForm
-from shouhu.registry.models import Child, ParentRole
+from shouhu.registry.flags import FLAG_FIELD, flag_settable, flag_visible
+from shouhu.registry.forms import (
+    ChildFilterForm,
+    ChildForm,
+    FlagSetForm,
+    FlagsForm,
+    GuardianForm,
+    ParentForm,
+)
+from shouhu.registry.models import Child, Flag, ParentRole
 from shouhu.registry.selectors import (
     ChildFilters,
     child_get_for,
@@ -27,7 +35,12 @@ from shouhu.registry.selectors import (
     child_list_for,
     contact_card_children_for,
 )
-from shouhu.registry.services import child_read_only_reason, child_register, child_update
+from shouhu.registry.services import (
+    child_flag_set,
+    child_read_only_reason,
+    child_register,
+    child_update,
+)
 
 TABS = [
     ("basic", gettext_lazy("基本信息")),
@@ -41,8 +54,22 @@ TABS = [
 def child_list(request):
     terms = list(terms_all())
     classes = list(classes_for(request.user))
-    form = ChildFilterForm(request.GET or None, terms=terms, classes=classes)
+    form = ChildFilterForm(request.GET or None, user=request.user, terms=terms, classes=classes)
     form.is_valid()
+    if form.has_error("flag", code="hidden"):
+        # A filter on a flag the role may not see is refused, never silently dropped or applied.
+        access_record(
+            user=request.user,
+            action=AccessAction.DENIED,
+            query=_list_query_text(request.GET, count=0),
+            request=request,
+        )
+        return render(
+            request,
+            "registry/child_list_refused.html",
+            {"errors": form.errors["flag"]},
+            status=400,
+        )
     data = form.cleaned_data if form.is_bound else {}
     current = term_current()
     term_code = data.get("term") or (current.code if current else "")
@@ -103,6 +130,8 @@ def child_detail(request, public_id):
         parent.shown_employer = fields[f"{parent.role}_employer"]
     guardian = getattr(child, "guardian", None)  # loaded with the child by child_get_for
     on_register = child.left_on is None
+    user = request.user
+    open_kinds = {f.flag for f in child.flags.all() if f.until is None}
     context = {
         "child": child,
         "tab": tab,
@@ -111,7 +140,15 @@ def child_detail(request, public_id):
         "parents": parents,
         "guardian": guardian,
         "show_history": visibility(request.user, ChildField.HISTORY) != Visibility.HIDDEN,
-        "open_flags": [f for f in child.flags.all() if f.until is None],
+        "open_flags": [
+            f for f in child.flags.all() if f.until is None and flag_visible(user, f.flag)
+        ],
+        # 心理问题 is set and cleared here by whoever may (the counsellor): see registry.flags.
+        "settable_flags": [
+            (flag, flag in open_kinds)
+            for flag in FLAG_FIELD
+            if on_register and flag_settable(user, flag)
+        ],
         "snapshots": sorted(child.snapshots.all(), key=lambda s: s.term.starts_on, reverse=True),
         # A child who left (or graduated) keeps a read-only file: no edit button.
         "may_edit": on_register and request.user.has_perm_to(Perm.CHILD_EDIT),
@@ -123,6 +160,36 @@ def child_detail(request, public_id):
     if tab == "history":
         context["history"] = child_history_for(request.user, child)
     return render(request, "registry/child_detail.html", context)
+
+
+@permission_required(Perm.CHILD_VIEW)
+@require_POST
+def child_flag(request, public_id, flag):
+    """Set or clear one flag (`on=1` / `on=0`) of a child: how the counsellor marks 心理问题."""
+    child = child_get_for(request.user, public_id)
+    if flag not in Flag.values:
+        raise Http404
+    if not flag_settable(request.user, flag):
+        raise PermissionDenied(_("您的角色不能修改这一重点对象标记。"))
+    form = FlagSetForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("请求无效。"))
+    try:
+        changed = child_flag_set(
+            actor=request.user,
+            child=child,
+            flag=flag,
+            on=form.cleaned_data["on"],
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if changed:
+            label = Flag(flag).label
+            text = _("已标记：%(f)s") if form.cleaned_data["on"] else _("已解除标记：%(f)s")
+            messages.success(request, text % {"f": label})
+    return redirect("registry:child-detail", public_id=child.public_id)
 
 
 def _forms(request, *, child: Child | None):

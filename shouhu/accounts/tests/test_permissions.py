@@ -123,6 +123,14 @@ TABLE = [
         "get",
         everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
     ),
+    # Only who sees counselling sets 心理问题: the counsellor (an empty POST is a 400).
+    (
+        "registry:child-flag",
+        {**CHILD_A, "flag": lambda w: "psych_concern"},
+        "",
+        "post",
+        everyone(403, counsellor=400, other_head_teacher=404, outsider=404),
+    ),
     (
         "registry:contact-card",
         {"public_id": lambda w: w.child_a.public_id},

@@ -28,11 +28,13 @@ from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.audit.services import access_record, client_ip
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Grade, Region, School, SchoolClass, Term, subtree_range
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.operator import census_reader_for, is_operator
 from shouhu.registry.census_io.summary import Summary, census_summary_for, column_headers
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
+from shouhu.registry.flags import flags_visible_to
 from shouhu.registry.models import CensusSnapshot, CensusSource, Child, Flag, Parent, ParentRole
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -169,7 +171,11 @@ def _range(r1: int, c1: int, r2: int, c2: int) -> str:
     return f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
 
 
-def _register_row(n: int, snapshot: CensusSnapshot, *, full: bool) -> list[Any]:
+def _register_row(
+    n: int, snapshot: CensusSnapshot, *, full: bool, flags: list[Flag], health: bool
+) -> list[Any]:
+    """One child's row. `flags`: those the exporter sees (`registry.flags`); `health`: whether
+    the guardian's health is shown (the matrix's health row, or a full export)."""
     child = snapshot.child
     school_class = snapshot.school_class
     parents = {p.role: p for p in child.parents.all()}
@@ -212,12 +218,11 @@ def _register_row(n: int, snapshot: CensusSnapshot, *, full: bool) -> list[Any]:
             guardian.relation,
             phone(guardian.phone),
             guardian.age,
-            guardian.health,
+            guardian.health if health or not guardian.health else _("（已脱敏）"),
         ]
-    flags = [str(f.label) for f in Flag if getattr(snapshot, f.value)]
     row += [
         Category(snapshot.category).label,
-        "、".join(flags),
+        "、".join(str(f.label) for f in flags if getattr(snapshot, f.value)),
         CensusSource(snapshot.source).label,
     ]
     return [str(v) if isinstance(v, Promise) else v for v in row]
@@ -271,6 +276,9 @@ def census_export(
     _check_may_export(actor, node)
     grant = export_grant_take(actor=actor, node=node, grant_id=grant_id) if grant_id else None
     full = grant is not None
+    # 心理问题 only for whoever sees counselling, even in a full export (it is hidden, not masked).
+    flags = flags_visible_to(actor)
+    health = full or visibility(actor, ChildField.HEALTH) == Visibility.FULL
     at = timezone.now()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("登记表"))
@@ -286,7 +294,8 @@ def census_export(
     count = 0
     for snapshot in _chunked(snapshots):
         count += 1
-        sheet.append([escape_cell(v) for v in _register_row(count, snapshot, full=full)])
+        row = _register_row(count, snapshot, full=full, flags=flags, health=health)
+        sheet.append([escape_cell(v) for v in row])
         logs.append(
             AccessLog(user=user, action=AccessAction.EXPORT, child_id=snapshot.child_id, ip=ip)
         )
