@@ -4,6 +4,7 @@ service and the importer share one set of checks."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.registry.census_io.forms import HandoverTermsForm
 from shouhu.registry.classification import Category
 from shouhu.registry.flags import flag_hidden_message, flag_settable, flag_visible, flags_visible_to
 from shouhu.registry.models import CensusSource, Child, Flag, Guardian, Parent
@@ -146,3 +147,38 @@ class ChildFilterForm(forms.Form):
         if flag and self.user is not None and not flag_visible(self.user, flag):
             raise forms.ValidationError(flag_hidden_message(flag), code="hidden")
         return flag
+
+
+class HandoverForm(HandoverTermsForm):
+    """The handover wizard's terms, and the day it counts from when applied outside the break
+    between them (`handover.handover_date_problem`)."""
+
+    on = forms.DateField(
+        label=_("交接日期"),
+        required=False,
+        widget=DateInput(format="%Y-%m-%d"),
+        help_text=_(
+            "学期结束后、新学期开学前办理时不填，按原学期最后一天计。其他时间办理须填写："
+            "毕业儿童离开名册、未延续的结对结束都按这一天。"
+        ),
+    )
+
+
+class IdListField(forms.Field):
+    """Record ids sent as repeated parameters (ticked boxes); anything but whole numbers is a
+    bad request, not a server error."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value or []
+        if not all(isinstance(v, str) and v.isdigit() for v in values):
+            raise forms.ValidationError(_("请求无效。"), code="invalid")
+        return [int(v) for v in values]
+
+
+class HandoverKeepForm(forms.Form):
+    """The classes whose head teacher and the pairings the leader ticked to carry over."""
+
+    keep_class = IdListField(required=False)
+    keep_pairing = IdListField(required=False)

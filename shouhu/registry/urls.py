@@ -36,6 +36,11 @@ urlpatterns = [
     path("census/export/", views_census_io.census_export_view, name="census-export"),
     path("census/summary/", views_census_io.census_summary, name="census-summary"),
     path("handover/", views_census_io.handover, name="handover"),
+    path(
+        "handover/<uuid:public_id>/undo/",
+        views_census_io.handover_undo_view,
+        name="handover-undo",
+    ),
     path("transfers/", views_census_io.transfers_out, name="transfers-out"),
     path(
         "transfers/<uuid:public_id>/",

@@ -5,6 +5,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shouhu.factories import ChildTransferFactory, GuardianRequestFactory, census_upload
+from shouhu.registry.models import SchoolHandover
 
 CAST = [
     "anonymous",
@@ -362,6 +363,17 @@ TABLE = [
         ),
     ),
     ("registry:handover", {}, "", "get", everyone(403, school_leader=200)),
+    (
+        "registry:handover-undo",
+        {
+            "public_id": lambda w: SchoolHandover.objects.create(
+                school=w.school_a, from_term=w.previous_term, to_term=w.term
+            ).public_id
+        },
+        "",
+        "post",
+        everyone(403, school_leader=302),
+    ),
     ("registry:transfers-out", {}, "", "get", everyone(200, admin=403)),
     (
         "registry:transfer-history",
