@@ -366,9 +366,11 @@ TABLE = [
     (
         "registry:handover-undo",
         {
-            "public_id": lambda w: SchoolHandover.objects.create(
-                school=w.school_a, from_term=w.previous_term, to_term=w.term
-            ).public_id
+            "public_id": lambda w: (
+                SchoolHandover.objects.create(
+                    school=w.school_a, from_term=w.previous_term, to_term=w.term
+                ).public_id
+            )
         },
         "",
         "post",
