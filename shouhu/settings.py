@@ -292,6 +292,8 @@ SHOUHU_RETENTION_YEARS = env_int("SHOUHU_RETENTION_YEARS", 3)
 SHOUHU_ADULT_AGE = 18
 # A guardian's request to see, correct or delete data is due within this many days.
 SHOUHU_REQUEST_DAYS = env_int("SHOUHU_REQUEST_DAYS", 15)
+# A year-end handover (学年交接) can be undone for this many days after it was applied.
+SHOUHU_HANDOVER_UNDO_DAYS = env_int("SHOUHU_HANDOVER_UNDO_DAYS", 7)
 # Care (篇十): a signal's home visit is due in N days; overdue, it escalates to the head teacher,
 # then to the school leader; a proxy parent takes 2–3 children (篇六).
 SHOUHU_TASK_DUE_DAYS = env_int("SHOUHU_TASK_DUE_DAYS", 3)

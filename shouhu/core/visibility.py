@@ -149,6 +149,7 @@ class RevealTarget(models.TextChoices):
     MOTHER_EMPLOYER = "mother_employer", _("母亲工作单位")
     GUARDIAN_PHONE = "guardian_phone", _("监护人电话")
     GUARDIAN_ADDRESS = "guardian_address", _("监护人住址")
+    GUARDIAN_HEALTH = "guardian_health", _("监护人健康状况")
 
 
 TARGET_FIELD: dict[str, str] = {
@@ -161,6 +162,7 @@ TARGET_FIELD: dict[str, str] = {
     RevealTarget.MOTHER_EMPLOYER: ChildField.EMPLOYER,
     RevealTarget.GUARDIAN_PHONE: ChildField.FAMILY_PHONE,
     RevealTarget.GUARDIAN_ADDRESS: ChildField.ADDRESS,
+    RevealTarget.GUARDIAN_HEALTH: ChildField.HEALTH,
 }
 
 

@@ -4,10 +4,10 @@ service and the importer share one set of checks."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.accounts.roles import Role
+from shouhu.registry.census_io.forms import HandoverTermsForm
 from shouhu.registry.classification import Category
+from shouhu.registry.flags import flag_hidden_message, flag_settable, flag_visible, flags_visible_to
 from shouhu.registry.models import CensusSource, Child, Flag, Guardian, Parent
-from shouhu.registry.services import COUNSELLOR_ONLY_FLAGS
 
 
 class DateInput(forms.DateInput):
@@ -68,6 +68,7 @@ class GuardianForm(forms.ModelForm):
         widgets = {
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "address": forms.TextInput(),
+            "health": forms.TextInput(attrs={"maxlength": 30}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -99,10 +100,16 @@ class FlagsForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if actor is None or actor.role != Role.COUNSELLOR:
-            self.fields["flags"].choices = [
-                c for c in Flag.choices if c[0] not in COUNSELLOR_ONLY_FLAGS
-            ]
+        # Only the flags the actor may set; the others stay as they are (`_sync_flags`).
+        self.fields["flags"].choices = [
+            c for c in Flag.choices if actor is not None and flag_settable(actor, c[0])
+        ]
+
+
+class FlagSetForm(forms.Form):
+    """One flag set (`on=1`) or cleared (`on=0`) from the child's file."""
+
+    on = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
 
 
 class ChildFilterForm(forms.Form):
@@ -120,12 +127,61 @@ class ChildFilterForm(forms.Form):
         label=_("重点对象"), required=False, choices=[("", _("全部")), *Flag.choices]
     )
 
-    def __init__(self, *args, terms=(), classes=(), **kwargs):
+    def __init__(self, *args, user=None, terms=(), classes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # Every flag is a valid value, so that one the user may not see is refused as such
+        # (`clean_flag`) rather than dropped as unknown; the menu offers only those they see.
+        visible = flags_visible_to(user) if user is not None else list(Flag)
+        self.fields["flag"].widget.choices = [
+            ("", _("全部")),
+            *[(f.value, f.label) for f in visible],
+        ]
         self.fields["term"].choices = [(t.code, str(t)) for t in terms]
         self.fields["school_class"].choices = [("", _("全部班级"))] + [
             (c.pk, str(c)) for c in classes
         ]
+
+    def clean_flag(self) -> str:
+        flag = self.cleaned_data["flag"]
+        if flag and self.user is not None and not flag_visible(self.user, flag):
+            raise forms.ValidationError(flag_hidden_message(flag), code="hidden")
+        return flag
+
+
+class HandoverForm(HandoverTermsForm):
+    """The handover wizard's terms, and the day it counts from when applied outside the break
+    between them (`handover.handover_date_problem`)."""
+
+    on = forms.DateField(
+        label=_("交接日期"),
+        required=False,
+        widget=DateInput(format="%Y-%m-%d"),
+        help_text=_(
+            "学期结束后、新学期开学前办理时不填，按原学期最后一天计。其他时间办理须填写："
+            "毕业儿童离开名册、未延续的结对结束都按这一天。"
+        ),
+    )
+
+
+class IdListField(forms.Field):
+    """Record ids sent as repeated parameters (ticked boxes); anything but whole numbers is a
+    bad request, not a server error."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value or []
+        if not all(isinstance(v, str) and v.isdigit() for v in values):
+            raise forms.ValidationError(_("请求无效。"), code="invalid")
+        return [int(v) for v in values]
+
+
+class HandoverKeepForm(forms.Form):
+    """The classes whose head teacher and the pairings the leader ticked to carry over."""
+
+    keep_class = IdListField(required=False)
+    keep_pairing = IdListField(required=False)
 
 
 class ContactCardsForm(forms.Form):

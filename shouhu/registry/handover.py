@@ -11,6 +11,10 @@ The school handover, for a school leader (wizard) or the operator (`shouhu hando
 3. The new term's census opens, prefilled from each child's last snapshot (marked 待核实 until
    the class is surveyed again), and each class's pupil count is carried over for confirmation.
 4. A dry run (`handover_plan`) lists every change and writes nothing.
+5. It is applied between terms, counting from the old term's last day; at any other time only
+   with a day the user gives (`handover_date_problem`), since it relabels the running term.
+6. What it moved is kept with the handover, which can be undone for a few days
+   (`registry.handover_undo`).
 """
 
 import datetime
@@ -26,7 +30,7 @@ from django.utils.translation import gettext as _
 from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
-from shouhu.care.models import Pairing
+from shouhu.care.models import Pairing, VisitTask
 from shouhu.care.services import pairings_end
 from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass, SchoolType, Term
 from shouhu.org.selectors import classes_for, node_within_user_scope
@@ -92,11 +96,44 @@ class Graduation:
     children: list[Child]
 
 
+def handover_date_problem(
+    *, from_term: Term, to_term: Term, today: datetime.date, on: datetime.date | None = None
+) -> str:
+    """Why the handover may not be applied today ("" when it may).
+
+    Without a day given it is applied between terms: after the old term's last day, up to the
+    new term's first, and counts from the old term's last day. At any other time the user gives
+    the day it counts from (`on`): graduates leave and unticked pairings end that day, which
+    lies between the two terms' first days and not after today (nothing is dated ahead)."""
+    if on is None:
+        if today <= from_term.ends_on:
+            return _(
+                "%(term)s 到 %(end)s 才结束：学年交接在学期结束后办理。"
+                "如确需提前办理，请填写交接日期。"
+            ) % {"term": from_term, "end": from_term.ends_on.isoformat()}
+        if today > to_term.starts_on:
+            return _("%(term)s 已于 %(start)s 开学：如需补办学年交接，请填写交接日期。") % {
+                "term": to_term,
+                "start": to_term.starts_on.isoformat(),
+            }
+        return ""
+    if on > today:
+        return _("交接日期不能晚于今天。")
+    if not from_term.starts_on <= on <= to_term.starts_on:
+        return _("交接日期应在 %(a)s 至 %(b)s 之间。") % {
+            "a": from_term.starts_on.isoformat(),
+            "b": to_term.starts_on.isoformat(),
+        }
+    return ""
+
+
 @dataclass
 class HandoverPlan:
     school: School
     from_term: Term
     to_term: Term
+    on: datetime.date  # graduates leave, unticked pairings end
+    refusal: str = ""  # why it may not be applied today (`handover_date_problem`)
     moves: list[ClassMove] = field(default_factory=list)
     graduations: list[Graduation] = field(default_factory=list)
     new_first_classes: list[str] = field(default_factory=list)
@@ -112,13 +149,26 @@ class HandoverPlan:
     def lines(self) -> list[str]:
         """Everything that would change, in words (the dry run)."""
         lines = [
-            _("%(school)s：%(a)s → %(b)s")
-            % {"school": self.school.name, "a": self.from_term, "b": self.to_term}
+            _("%(school)s：%(a)s → %(b)s，交接日期 %(on)s")
+            % {
+                "school": self.school.name,
+                "a": self.from_term,
+                "b": self.to_term,
+                "on": self.on.isoformat(),
+            }
         ]
         for g in self.graduations:
             lines.append(
-                _("毕业：%(cls)s 的 %(n)d 名儿童离开名册，档案保留只读；班级更名为 %(new)s")
-                % {"cls": g.school_class.name, "n": len(g.children), "new": g.archive_name}
+                _(
+                    "毕业：%(cls)s 的 %(n)d 名儿童于 %(on)s 离开名册，档案保留只读；"
+                    "班级更名为 %(new)s"
+                )
+                % {
+                    "cls": g.school_class.name,
+                    "n": len(g.children),
+                    "on": self.on.isoformat(),
+                    "new": g.archive_name,
+                }
             )
         for m in self.moves:
             head = m.school_class.head_teacher
@@ -151,7 +201,8 @@ class HandoverPlan:
         return lines
 
 
-def _check_may_hand_over(actor, school: School) -> None:
+def handover_check(actor, school: School) -> None:
+    """Who may hand a school over (and undo it): HANDOVER over the school, or the operator."""
     if is_operator(actor):
         return
     if not actor.has_perm_to(Perm.HANDOVER):
@@ -166,19 +217,36 @@ def _open_pairings(children) -> QuerySet[Pairing]:
     )
 
 
-def handover_plan(*, actor, school: School, from_term: Term, to_term: Term) -> HandoverPlan:
-    """What the handover would do; writes nothing."""
-    _check_may_hand_over(actor, school)
+def handover_plan(
+    *,
+    actor,
+    school: School,
+    from_term: Term,
+    to_term: Term,
+    on: datetime.date | None = None,
+) -> HandoverPlan:
+    """What the handover would do, and whether it may be applied today; writes nothing."""
+    handover_check(actor, school)
     if not (to_term.start_year == from_term.start_year + 1 and to_term.semester == 1):
         raise ValidationError(
             _("学年交接应从一个学年的学期转到下一学年的第一学期（如 2026-2027-2 → 2027-2028-1）。")
         )
-    if SchoolHandover.objects.filter(school=school, to_term=to_term).exists():
+    if SchoolHandover.objects.filter(
+        school=school, to_term=to_term, undone_at__isnull=True
+    ).exists():
         raise ValidationError(
             _("%(school)s 已办理过转入 %(term)s 的学年交接。")
             % {"school": school.name, "term": to_term}
         )
-    plan = HandoverPlan(school=school, from_term=from_term, to_term=to_term)
+    plan = HandoverPlan(
+        school=school,
+        from_term=from_term,
+        to_term=to_term,
+        on=on or from_term.ends_on,
+        refusal=handover_date_problem(
+            from_term=from_term, to_term=to_term, today=timezone.localdate(), on=on
+        ),
+    )
     top = TOP_GRADE[SchoolType(school.kind)]
     classes = list(
         SchoolClass.objects.filter(school=school)
@@ -201,6 +269,12 @@ def handover_plan(*, actor, school: School, from_term: Term, to_term: Term) -> H
             archive = f"{to_term.start_year}届{school_class.name}"
             plan.graduations.append(Graduation(school_class, archive, children))
             plan.ending_pairings += list(_open_pairings(children))
+            plan.problems += [
+                _("%(name)s 的登记日期 %(d)s 晚于交接日期。")
+                % {"name": c.name, "d": c.registered_on.isoformat()}
+                for c in children
+                if c.registered_on > plan.on
+            ]
             taken.discard(school_class.name)
             continue
         new_name = next_class_name(school_class.name, school_class.grade) or school_class.name
@@ -239,14 +313,23 @@ def handover_apply(
     keep_head_teachers: set[int] | None = None,
     keep_pairings: set[int] | None = None,
     open_first_grade: bool = True,
+    on: datetime.date | None = None,
     request: HttpRequest | None = None,
 ) -> SchoolHandover:
-    """Apply the plan. `keep_*` name the class / pairing ids the leader confirmed (None: all)."""
-    plan = handover_plan(actor=actor, school=school, from_term=from_term, to_term=to_term)
+    """Apply the plan. `keep_*` name the class / pairing ids the leader confirmed (None: all);
+    `on` is the day it counts from when it is applied outside the break between the terms.
+
+    The log (`changes`) is written from the plan before anything moves, so each line reads
+    old → new; what moved, with its old value, is kept for `handover_undo`."""
+    plan = handover_plan(actor=actor, school=school, from_term=from_term, to_term=to_term, on=on)
+    if plan.refusal:
+        raise ValidationError(plan.refusal)
     if plan.problems:
         raise ValidationError(plan.problems)
-    last_day = from_term.ends_on
+    lines = plan.lines()
+    last_day = plan.on
     user = actor if actor.pk else None
+    moved = _moved_before(plan)
     for graduation in plan.graduations:
         for child in graduation.children:
             _leave(actor=actor, child=child, on=last_day, reason=LeaveReason.GRADUATED, note="")
@@ -269,13 +352,16 @@ def handover_apply(
             fields.append("head_teacher")
         school_class.save(update_fields=fields)
         if move.pupils is not None:
-            ClassEnrolment.objects.get_or_create(
+            enrolment, created = ClassEnrolment.objects.get_or_create(
                 school_class=school_class, term=to_term, defaults={"pupils": move.pupils}
             )
+            if created:
+                moved["enrolments"].append(enrolment.pk)
     if open_first_grade:
         first = FIRST_GRADE[SchoolType(school.kind)]
         for name in plan.new_first_classes:
-            SchoolClass.objects.create(school=school, grade=first, name=name)
+            created_class = SchoolClass.objects.create(school=school, grade=first, name=name)
+            moved["new_classes"].append(created_class.pk)
     if keep_pairings is not None:
         dropped = [p for p in plan.pairings if p.pk not in keep_pairings]
         # Each class's head teacher as moved above (some were not carried over), read once.
@@ -293,22 +379,72 @@ def handover_apply(
                 tasks_to=heads.get(pairing.child.school_class_id),
                 request=request,
             )
-    _prefill_census(school=school, from_term=from_term, to_term=to_term)
+    moved["snapshots"] = _prefill_census(school=school, from_term=from_term, to_term=to_term)
+    _moved_after(moved)
     record = SchoolHandover.objects.create(
-        school=school, from_term=from_term, to_term=to_term, by=user, changes=plan.lines()
+        school=school,
+        from_term=from_term,
+        to_term=to_term,
+        on=last_day,
+        by=user,
+        changes=lines,
+        moved=moved,
     )
     access_record(
         user=user,
         action=AccessAction.UPDATE,
-        query=_("学年交接 %(school)s %(a)s→%(b)s")
-        % {"school": school.code, "a": from_term.code, "b": to_term.code},
+        query=handover_log_text(record),
         request=request,
     )
     return record
 
 
-def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> int:
-    """The new term's snapshots, copied from each child's last one (marked 待核实)."""
+def handover_log_text(handover: SchoolHandover, *, undone: bool = False) -> str:
+    """The access log's words for a handover: the school and both terms, by code."""
+    text = (
+        _("撤销学年交接 %(school)s：%(a)s → %(b)s")
+        if undone
+        else _("学年交接 %(school)s：%(a)s → %(b)s")
+    )
+    return text % {
+        "school": handover.school.code,
+        "a": handover.from_term.code,
+        "b": handover.to_term.code,
+    }
+
+
+def _moved_before(plan: HandoverPlan) -> dict:
+    """What the handover is about to move, with the values it has now (ids, JSON-ready). The
+    open pairings and home-visit tasks are read again afterwards: those that changed moved."""
+    children = Child.objects.on_register().filter(school_class__school=plan.school)
+    classes = [g.school_class for g in plan.graduations] + [m.school_class for m in plan.moves]
+    open_tasks = VisitTask.objects.filter(child__in=children, done_on__isnull=True)
+    return {
+        "graduates": [c.pk for g in plan.graduations for c in g.children],
+        # In the order they are renamed; the undo goes backwards, so each old name is free.
+        "classes": [[c.pk, c.name, c.grade, c.head_teacher_id] for c in classes],
+        "new_classes": [],
+        "enrolments": [],
+        "snapshots": [],
+        "pairings": list(_open_pairings(children).values_list("pk", flat=True)),
+        "tasks": [list(t) for t in open_tasks.values_list("pk", "assignee_id")],
+    }
+
+
+def _moved_after(moved: dict) -> None:
+    """Keep, of the open pairings and tasks read before, those the handover changed."""
+    moved["pairings"] = list(
+        Pairing.objects.filter(pk__in=moved["pairings"], ends_on__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    before = dict(moved["tasks"])
+    after = dict(VisitTask.objects.filter(pk__in=before).values_list("pk", "assignee_id"))
+    moved["tasks"] = [[pk, old] for pk, old in before.items() if after.get(pk) != old]
+
+
+def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> list[int]:
+    """The new term's snapshots, copied from each child's last one (marked 待核实); their ids."""
     children = list(
         Child.objects.on_register()
         .filter(school_class__school=school)
@@ -365,7 +501,10 @@ def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> int:
         values["prefilled"] = True
         created.append(CensusSnapshot(child=child, term=to_term, **values))
     CensusSnapshot.objects.bulk_create(created)
-    return len(created)
+    # Every new-term snapshot of these children is one made here: those with one were left out.
+    return list(
+        CensusSnapshot.objects.filter(term=to_term, child__in=children).values_list("pk", flat=True)
+    )
 
 
 # --- leaving the register and transfers --------------------------------------------------------

@@ -210,7 +210,10 @@ class Guardian(models.Model):
     address = EncryptedTextField(
         _("监护人住址"), blank=True, default="", validators=[MaxLengthValidator(200)]
     )
-    health = models.CharField(_("监护人健康状况"), max_length=30, blank=True, default="")
+    # Health is among the most sensitive fields (domain README): encrypted like the child's.
+    health = EncryptedTextField(
+        _("监护人健康状况"), blank=True, default="", validators=[MaxLengthValidator(30)]
+    )
     able_to_care = models.BooleanField(_("有监护能力"), default=True)
 
     history = HistoricalRecords()
@@ -340,8 +343,11 @@ class ChildTransfer(models.Model):
 
 
 class SchoolHandover(models.Model):
-    """A school's year-end handover (学年交接, 篇十) from one term to the next, done once."""
+    """A school's year-end handover (学年交接, 篇十) from one term to the next, done once (unless
+    undone). `changes` is the log in words; `moved` is what it moved, each row with the value it
+    had, so that `handover_undo` can put every row back within the undo window."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("org.School", verbose_name=_("学校"), on_delete=models.PROTECT)
     from_term = models.ForeignKey(
         "org.Term", verbose_name=_("原学期"), on_delete=models.PROTECT, related_name="+"
@@ -358,11 +364,28 @@ class SchoolHandover(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(auto_now_add=True)
+    # The day the handover counts from: graduates leave and unticked pairings end on it.
+    on = models.DateField(_("交接日期"), null=True, blank=True)
     changes = models.JSONField(_("变更清单"), default=list)
+    moved = models.JSONField(_("移动的记录"), default=dict, blank=True)
+    undone_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("学年交接")
         verbose_name_plural = _("学年交接")
+        ordering = ["-at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "to_term"], name="one_handover_per_term"),
+            models.UniqueConstraint(
+                fields=["school", "to_term"],
+                condition=Q(undone_at__isnull=True),
+                name="one_handover_per_term",
+            ),
         ]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from shouhu.org.selectors import (
     schools_under,
     user_scope_node,
 )
+from shouhu.registry.flags import flag_hidden_message, flag_visible
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian, Parent
 
 
@@ -44,6 +46,9 @@ def _search_q(text: str) -> Q:
 
 
 def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
+    if filters.flag and not flag_visible(user, filters.flag):
+        # Listing by a flag the user may not see would tell them who carries it.
+        raise PermissionDenied(flag_hidden_message(filters.flag))
     children = Child.objects.visible_to(user)
     if not filters.include_left:
         children = children.on_register()

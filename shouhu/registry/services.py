@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhu.accounts.roles import Perm, Role
+from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.crypto import blind_index
@@ -20,6 +20,7 @@ from shouhu.org.models import SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope, term_current
 from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.classification import classify
+from shouhu.registry.flags import FLAG_FIELD, flag_settable
 from shouhu.registry.models import (
     CensusSnapshot,
     CensusSource,
@@ -32,8 +33,9 @@ from shouhu.registry.models import (
     ParentRole,
 )
 
-# Only a counsellor may set or clear the psychological-concern flag (domain README).
-COUNSELLOR_ONLY_FLAGS = {Flag.PSYCH_CONCERN}
+# The flags that are counselling data (`flags.FLAG_FIELD`): the census import refuses them in a
+# sheet and keeps them as they are on file.
+COUNSELLOR_ONLY_FLAGS = frozenset(FLAG_FIELD)
 
 
 def child_edit_check(actor, school_class: SchoolClass) -> None:
@@ -45,6 +47,14 @@ def child_edit_check(actor, school_class: SchoolClass) -> None:
         raise PermissionDenied(_("您没有登记或修改儿童档案的权限。"))
     if not node_within_user_scope(actor, school_class):
         raise PermissionDenied(_("该班级不在您的管辖范围内。"))
+
+
+def child_read_only_reason(child: Child) -> str:
+    """Why the file can no longer be changed ("" while the child is on the register): a child
+    who left (or graduated) keeps a read-only file (学年交接, 篇十)."""
+    if child.left_on is None:
+        return ""
+    return _("该儿童已离开名册，档案只读，不能修改。")
 
 
 def _check_id_number_free(*, actor, child: Child) -> None:
@@ -138,10 +148,11 @@ def _save_guardian(*, actor, child: Child, guardian: dict[str, Any] | None) -> N
 
 
 def _sync_flags(*, actor, child: Child, flags: set[str], day: datetime.date) -> None:
-    """Open the flags newly set and close those removed; each keeps its dates."""
+    """Open the flags newly set and close those removed; each keeps its dates. A flag the actor
+    may not set (`flags.flag_settable`) stays as it is on file, whatever was sent."""
     open_flags = {f.flag: f for f in ChildFlag.objects.filter(child=child, until__isnull=True)}
-    if actor.role != Role.COUNSELLOR:
-        flags = (flags - COUNSELLOR_ONLY_FLAGS) | (set(open_flags) & COUNSELLOR_ONLY_FLAGS)
+    settable = {flag for flag in Flag.values if flag_settable(actor, flag)}
+    flags = (flags & settable) | (set(open_flags) - settable)
     for flag in flags - set(open_flags):
         ChildFlag.objects.create(child=child, flag=flag, since=day)
     for flag in set(open_flags) - flags:
@@ -243,8 +254,9 @@ def child_update(
 ) -> Child:
     """Change a child's file. The old values stay in the history; this term's snapshot follows."""
     child_edit_check(actor, child.school_class)
-    if child.left_on is not None:
-        raise ValidationError(_("该儿童已离开名册，档案只读，不能修改。"))
+    refused = child_read_only_reason(child)
+    if refused:
+        raise ValidationError(refused)
     if "school_class" in data:
         child_edit_check(actor, data["school_class"])
     for field, value in data.items():
@@ -260,3 +272,41 @@ def child_update(
     _snapshot_current_term(child=child, day=day)
     access_record(user=actor, action=AccessAction.UPDATE, child=child, request=request)
     return child
+
+
+@transaction.atomic
+def child_flag_set(
+    *, actor, child: Child, flag: str, on: bool, request: HttpRequest | None = None
+) -> bool:
+    """Set (`on`) or clear one key-intervention flag of a child in the actor's scope, from
+    today; this term's snapshot follows. Returns whether anything changed.
+
+    This is how the counsellor, who does not edit files, sets and clears 心理问题
+    (`flags.flag_settable`). The access log names no flag: the entry itself must not tell a
+    reader of the log what only counsellors may know."""
+    if flag not in Flag.values or not flag_settable(actor, flag):
+        raise PermissionDenied(_("您的角色不能修改这一重点对象标记。"))
+    if not is_operator(actor) and not node_within_user_scope(actor, child.school_class):
+        raise PermissionDenied(_("该班级不在您的管辖范围内。"))
+    refused = child_read_only_reason(child)
+    if refused:
+        raise ValidationError(refused)
+    is_open = ChildFlag.objects.filter(child=child, flag=flag, until__isnull=True).exists()
+    if is_open == on:
+        return False
+    day = timezone.localdate()
+    open_flags = set(
+        ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
+    )
+    _sync_flags(
+        actor=actor, child=child, flags=open_flags | {flag} if on else open_flags - {flag}, day=day
+    )
+    _snapshot_current_term(child=child, day=day)
+    access_record(
+        user=actor,
+        action=AccessAction.UPDATE,
+        child=child,
+        query=_("重点对象标记"),
+        request=request,
+    )
+    return True

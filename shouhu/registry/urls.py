@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.child_create, name="child-create"),
     path("<uuid:public_id>/", views.child_detail, name="child-detail"),
     path("<uuid:public_id>/edit/", views.child_edit, name="child-edit"),
+    path("<uuid:public_id>/flags/<slug:flag>/", views.child_flag, name="child-flag"),
     path("<uuid:public_id>/contact-card.pdf", views.contact_card, name="contact-card"),
     path("contact-cards/", views.contact_cards, name="contact-cards"),
     path(
@@ -36,6 +37,11 @@ urlpatterns = [
     path("census/export/", views_census_io.census_export_view, name="census-export"),
     path("census/summary/", views_census_io.census_summary, name="census-summary"),
     path("handover/", views_census_io.handover, name="handover"),
+    path(
+        "handover/<uuid:public_id>/undo/",
+        views_census_io.handover_undo_view,
+        name="handover-undo",
+    ),
     path("transfers/", views_census_io.transfers_out, name="transfers-out"),
     path(
         "transfers/<uuid:public_id>/",

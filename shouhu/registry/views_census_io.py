@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +28,6 @@ from shouhu.registry.census_io.exporting import (
 )
 from shouhu.registry.census_io.forms import (
     ExportForm,
-    HandoverTermsForm,
     ImportUploadForm,
     LeaveForm,
     TransferForm,
@@ -43,6 +42,7 @@ from shouhu.registry.census_io.importing import (
 )
 from shouhu.registry.census_io.summary import census_summary_for, column_headers
 from shouhu.registry.census_io.template import census_template_xlsx
+from shouhu.registry.forms import HandoverForm, HandoverKeepForm
 from shouhu.registry.handover import (
     child_leave,
     child_transfer,
@@ -51,6 +51,12 @@ from shouhu.registry.handover import (
     transfer_classes_for,
     transfer_history_for,
     transfers_out_for,
+)
+from shouhu.registry.handover_undo import (
+    handover_get_for,
+    handover_undo,
+    handover_undo_deadline,
+    handovers_undoable_for,
 )
 from shouhu.registry.models import ImportStatus
 from shouhu.registry.selectors import child_get_for
@@ -244,36 +250,63 @@ def census_summary(request):
 @permission_required(Perm.HANDOVER)
 @require_http_methods(["GET", "POST"])
 def handover(request):
-    """1. Choose the terms. 2. See every change; untick head teachers and pairings that change.
-    3. Apply."""
+    """1. Choose the terms (and, outside the break between them, the day it counts from).
+    2. See every change; untick head teachers and pairings that change. 3. Apply. The school's
+    recent handovers are listed with their undo button."""
     user = request.user
     school = user.scope_school
     if school is None:
         raise Http404
-    form = HandoverTermsForm(request.POST or None, terms=list(terms_all()))
-    context = {"form": form, "school": school, "plan": None}
+    form = HandoverForm(request.POST or None, terms=list(terms_all()))
+    context = {
+        "form": form,
+        "school": school,
+        "plan": None,
+        "undoable": [(h, handover_undo_deadline(h)) for h in handovers_undoable_for(user, school)],
+    }
     if request.method == "POST" and form.is_valid():
         from_term = term_by_code(form.cleaned_data["from_term"])
         to_term = term_by_code(form.cleaned_data["to_term"])
+        on = form.cleaned_data["on"]
         try:
             if request.POST.get("action") == "apply":
+                keep = HandoverKeepForm(request.POST)
+                if not keep.is_valid():
+                    return HttpResponseBadRequest(_("请求无效。"))
                 handover_apply(
                     actor=user,
                     school=school,
                     from_term=from_term,
                     to_term=to_term,
-                    keep_head_teachers={int(v) for v in request.POST.getlist("keep_class")},
-                    keep_pairings={int(v) for v in request.POST.getlist("keep_pairing")},
+                    keep_head_teachers=set(keep.cleaned_data["keep_class"]),
+                    keep_pairings=set(keep.cleaned_data["keep_pairing"]),
+                    on=on,
                     request=request,
                 )
                 messages.success(request, _("学年交接已完成。"))
-                return redirect("registry:child-list")
+                return redirect("registry:handover")
             context["plan"] = handover_plan(
-                actor=user, school=school, from_term=from_term, to_term=to_term
+                actor=user, school=school, from_term=from_term, to_term=to_term, on=on
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
     return render(request, "registry/handover_wizard.html", context)
+
+
+@permission_required(Perm.HANDOVER)
+@require_POST
+def handover_undo_view(request, public_id):
+    handover = handover_get_for(request.user, public_id)
+    try:
+        handover_undo(actor=request.user, handover=handover, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已撤销学年交接：%(a)s → %(b)s。") % {"a": handover.from_term, "b": handover.to_term},
+        )
+    return redirect("registry:handover")
 
 
 @permission_required(Perm.CHILD_EDIT)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shouhu.factories import ChildTransferFactory, GuardianRequestFactory, census_upload
+from shouhu.registry.models import SchoolHandover
 
 CAST = [
     "anonymous",
@@ -122,6 +123,14 @@ TABLE = [
         "",
         "get",
         everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
+    # Only who sees counselling sets 心理问题: the counsellor (an empty POST is a 400).
+    (
+        "registry:child-flag",
+        {**CHILD_A, "flag": lambda w: "psych_concern"},
+        "",
+        "post",
+        everyone(403, counsellor=400, other_head_teacher=404, outsider=404),
     ),
     (
         "registry:contact-card",
@@ -368,6 +377,19 @@ TABLE = [
         ),
     ),
     ("registry:handover", {}, "", "get", everyone(403, school_leader=200)),
+    (
+        "registry:handover-undo",
+        {
+            "public_id": lambda w: (
+                SchoolHandover.objects.create(
+                    school=w.school_a, from_term=w.previous_term, to_term=w.term
+                ).public_id
+            )
+        },
+        "",
+        "post",
+        everyone(403, school_leader=302),
+    ),
     ("registry:transfers-out", {}, "", "get", everyone(200, admin=403)),
     (
         "registry:transfer-history",

@@ -36,6 +36,7 @@ from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.operator import census_reader_for, is_operator
 from shouhu.registry.census_io.summary import Summary, census_summary_for, column_headers
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
+from shouhu.registry.flags import flags_visible_to
 from shouhu.registry.models import CensusSnapshot, CensusSource, Child, Flag, Parent, ParentRole
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -194,7 +195,11 @@ def register_states(actor, node, *, full: bool) -> dict[str, Visibility]:
     return states
 
 
-def _register_row(n: int, snapshot: CensusSnapshot, *, states: dict[str, Visibility]) -> list[Any]:
+def _register_row(
+    n: int, snapshot: CensusSnapshot, *, states: dict[str, Visibility], flags: list[Flag]
+) -> list[Any]:
+    """One child's row. `states`: how each sensitive column is printed (`register_states`);
+    `flags`: those the exporter sees (`registry.flags`)."""
     child = snapshot.child
     school_class = snapshot.school_class
     parents = {p.role: p for p in child.parents.all()}
@@ -242,10 +247,9 @@ def _register_row(n: int, snapshot: CensusSnapshot, *, states: dict[str, Visibil
             guardian.age,
             shown(ChildField.HEALTH, guardian.health),
         ]
-    flags = [str(f.label) for f in Flag if getattr(snapshot, f.value)]
     row += [
         Category(snapshot.category).label,
-        "、".join(flags),
+        "、".join(str(f.label) for f in flags if getattr(snapshot, f.value)),
         CensusSource(snapshot.source).label,
     ]
     return [str(v) if isinstance(v, Promise) else v for v in row]
@@ -300,6 +304,8 @@ def census_export(
     grant = export_grant_take(actor=actor, node=node, grant_id=grant_id) if grant_id else None
     full = grant is not None
     states = register_states(actor, node, full=full)
+    # 心理问题 only for whoever sees counselling, even in a full export (it is hidden, not masked).
+    flags = flags_visible_to(actor)
     at = timezone.now()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("登记表"))
@@ -315,7 +321,8 @@ def census_export(
     count = 0
     for snapshot in _chunked(snapshots):
         count += 1
-        sheet.append([escape_cell(v) for v in _register_row(count, snapshot, states=states)])
+        row = _register_row(count, snapshot, states=states, flags=flags)
+        sheet.append([escape_cell(v) for v in row])
         logs.append(
             AccessLog(user=user, action=AccessAction.EXPORT, child_id=snapshot.child_id, ip=ip)
         )

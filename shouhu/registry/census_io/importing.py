@@ -809,7 +809,9 @@ def _label(model, name: str) -> str:
 
 
 def _flag_labels(flags: set[str]) -> str:
-    return "、".join(str(Flag(f).label) for f in sorted(flags)) or "—"
+    # The counselling flags are kept as they are and never shown to the importer (registry.flags).
+    shown = sorted(flags - COUNSELLOR_ONLY_FLAGS)
+    return "、".join(str(Flag(f).label) for f in shown) or "—"
 
 
 def census_sheet_check(*, actor, term: Term, source: str | bytes | IO[bytes]) -> ImportResult:

@@ -35,6 +35,8 @@ from shouhu.registry.services import child_update
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEXT_YEAR = {"start_year": 2027, "semester": 1}
+# The summer break: the current term (2026-2027-1) has ended, 2027-2028-1 has not begun.
+SUMMER = datetime.datetime(2027, 8, 25, 10, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -210,9 +212,10 @@ def test_handover_is_done_once_and_only_into_the_next_school_year(world, school_
             from_term=world.term,
             to_term=world.previous_term,
         )
-    handover_apply(
-        actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
-    )
+    with time_machine.travel(SUMMER, tick=False):
+        handover_apply(
+            actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
+        )
     with pytest.raises(ValidationError, match="已办理"):
         handover_plan(
             actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
@@ -249,8 +252,10 @@ def test_wizard_previews_then_applies(client, world, school_leader, next_term):
     assert "三年级(2)班 → 四年级(2)班" in preview.content.decode()
     world.class_a.refresh_from_db()
     assert world.class_a.grade == Grade.G3
-    done = client.post(url, {**terms, "action": "apply", "keep_class": [world.class_a.pk]})
-    assert done.status_code == 302
+    with time_machine.travel(SUMMER, tick=False):
+        client.force_login(school_leader)  # the session of November has long expired
+        done = client.post(url, {**terms, "action": "apply", "keep_class": [world.class_a.pk]})
+    assert done.status_code == 302 and done.url == url
     world.class_a.refresh_from_db()
     assert world.class_a.grade == Grade.G4 and world.class_a.head_teacher is not None
 

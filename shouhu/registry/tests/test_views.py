@@ -116,18 +116,23 @@ def test_teacher_sees_a_masked_id_number_and_head_teacher_the_full_one(
     assert number in client.get(url).content.decode()
 
 
-def test_edit_keeps_history_visible_on_the_file(client, head_teacher, world):
-    client.force_login(head_teacher)
-    child = world.child_a
-    edit = reverse("registry:child-edit", kwargs={"public_id": child.public_id})
-    form = client.get(edit).context["forms"]
+def _edit_data(client, edit: str) -> dict:
+    """What the edit form would post back unchanged, as a browser sends it."""
     data = {}
-    for prefix_form in form.values():
+    for prefix_form in client.get(edit).context["forms"].values():
         for bound in prefix_form:
             value = bound.value()
             if value is None or value is False:
                 continue
-            data[bound.html_name] = value if not isinstance(value, list) else value
+            data[bound.html_name] = value
+    return data
+
+
+def test_edit_keeps_history_visible_on_the_file(client, head_teacher, world):
+    client.force_login(head_teacher)
+    child = world.child_a
+    edit = reverse("registry:child-edit", kwargs={"public_id": child.public_id})
+    data = _edit_data(client, edit)
     data["ethnicity"] = "土家族"
     data["birth_date"] = child.birth_date.isoformat()
     response = client.post(edit, data)
@@ -244,4 +249,26 @@ def test_a_child_who_left_is_offered_neither_leaving_nor_transfer(client, world,
     page = client.get(reverse("registry:child-detail", kwargs=ids)).content.decode()
     assert reverse("registry:child-leave", kwargs=ids) not in page
     assert reverse("registry:child-transfer", kwargs=ids) not in page
-    assert reverse("registry:child-edit", kwargs=ids) in page  # the rest of the page is there
+    assert reverse("registry:child-edit", kwargs=ids) not in page  # read-only: no edit button
+    assert "已离开名册" in page and world.child_a.name in page  # the rest of the page is there
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_saving_the_file_of_a_child_who_left_says_why_in_chinese_and_writes_nothing(
+    client, world, head_teacher
+):
+    client.force_login(head_teacher)
+    ids = {"public_id": world.child_a.public_id}
+    edit = reverse("registry:child-edit", kwargs=ids)
+    data = {**_edit_data(client, edit), "ethnicity": "土家族"}  # the form opened before leaving
+    child_leave(
+        actor=head_teacher, child=world.child_a, on=world.child_a.registered_on, reason="other"
+    )
+    response = client.post(edit, data, follow=True)
+    assert response.redirect_chain == [(reverse("registry:child-detail", kwargs=ids), 302)]
+    assert "该儿童已离开名册，档案只读，不能修改。" in response.content.decode()
+    assert Child.objects.get(pk=world.child_a.pk).ethnicity == "汉族"
+    # Opening the edit page of a left child leads back to the file with the same reason.
+    opened = client.get(edit, follow=True)
+    assert opened.redirect_chain == [(reverse("registry:child-detail", kwargs=ids), 302)]
+    assert "档案只读" in opened.content.decode()
