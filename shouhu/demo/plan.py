@@ -43,7 +43,7 @@ from shouhu.demo.terms import DemoCalendar, demo_calendar
 from shouhu.registry.classification import classify
 from shouhu.registry.models import HukouType, Sex
 
-# Share of the register in each situation this autumn (教育部门口径 counts the first three).
+# Share of the register in each situation this school year (教育部门口径 counts the first three).
 CURRENT_SITUATIONS = (("both_away", 75), ("other_cannot", 14), ("one_away", 7), ("returned", 4))
 TRANSFER_IN_RATE = 0.04  # children of grades 2–9 who were not in the county last spring
 MOVED_AWAY_RATE = 0.025  # children who left with their parents over the summer (随迁)
@@ -59,7 +59,7 @@ class ClassPlan:
     grade: int
     section: int
     name: str
-    share: float  # planned left-behind share of the pupils this autumn
+    share: float  # planned left-behind share of the pupils this school year
     teacher_username: str
     teacher_name: str
     pupils: dict[str, int] = field(default_factory=dict)  # term code → all pupils
@@ -81,7 +81,7 @@ class ChildPlan:
     personality: str
     study_notes: str
     health_notes: str
-    class_key: str  # this autumn's class, or the last class of a child who left
+    class_key: str  # this school year's class, or the last class of a child who left
     previous_class_key: str | None  # last spring's class; None when not in the county then
     parents: dict[str, ParentPlan]
     previous_parents: dict[str, ParentPlan] | None  # last spring's parents, when they differ

@@ -53,7 +53,8 @@ def children_register_bulk(
     3. Last spring's snapshot in last spring's class; this school year's for children still
        here.
     4. One audit entry per registration.
-    5. Families whose situation changed: this autumn's parents, as `child_update` saves them.
+    5. Families whose situation changed: this school year's parents, as `child_update` saves
+       them.
     """
     by_key = plan.class_by_key()
     actors = {key: users[c.teacher_username] for key, c in by_key.items()}
