@@ -27,7 +27,7 @@ from shouhu.demo.care.record import CareCounts, care_write
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import children_register_bulk
 from shouhu.demo.synth import synthetic_layout
-from shouhu.demo.terms import demo_calendar
+from shouhu.demo.terms import ONE_DAY, demo_calendar
 from shouhu.org.models import (
     ClassEnrolment,
     Region,
@@ -389,6 +389,6 @@ def _summary(
         head_left_behind=snapshots.filter(school_class=head_class).count(),
         care=care,
         care_from=window.start,
-        care_to=window.today,
+        care_to=window.today - ONE_DAY,  # the care work ends yesterday
         seconds=time.perf_counter() - started,
     )

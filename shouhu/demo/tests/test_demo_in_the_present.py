@@ -126,14 +126,16 @@ def test_seed_demo_on_any_day_fills_the_current_term_up_to_yesterday(db, day, cu
     today = datetime.date.fromisoformat(day)
     moment = datetime.datetime.combine(today, datetime.time(9, 0), tzinfo=SHANGHAI)
     with time_machine.travel(moment, tick=True):
-        seed("--children", str(SMALL))
+        output = seed("--children", str(SMALL))
         term = term_current()
         census = census_json()
         teacher_list = worklist_for(User.objects.get(username="teacher"), today=today)
         head_list = worklist_for(User.objects.get(username="head"), today=today)
         leader_list = worklist_for(User.objects.get(username="leader"), today=today)
 
+    yesterday = today - datetime.timedelta(days=1)
     assert term.code == current
+    assert f" – {yesterday:%Y-%m-%d}）" in output  # the care work reported, up to yesterday
     assert census["term"] == current and census["left_behind_education"] > SMALL * 0.7
     on_register = set(Child.objects.on_register().values_list("pk", flat=True))
     snapshots = CensusSnapshot.objects.filter(term=term)
@@ -142,7 +144,7 @@ def test_seed_demo_on_any_day_fills_the_current_term_up_to_yesterday(db, day, cu
     assert not Term.objects.filter(starts_on__gt=today).exists()
     actions = CareAction.objects.all()
     assert actions.filter(done_on__gte=term.starts_on).exists()
-    assert max(actions.values_list("done_on", flat=True)) <= today - datetime.timedelta(days=1)
+    assert max(actions.values_list("done_on", flat=True)) <= yesterday
     assert not Child.objects.filter(registered_on__gt=today).exists()
     assert not Pairing.objects.filter(starts_on__gt=today).exists()
     assert not Observation.objects.filter(noted_on__gt=today).exists()
