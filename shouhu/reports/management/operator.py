@@ -76,8 +76,10 @@ def reader_and_node(scope: str | None, username: str | None) -> tuple[User, Node
     if user is None:
         raise CommandError(f"找不到账号：{username}", returncode=REFUSED)
     own = _node(scope) if scope else user_scope_node(user)
-    if own is None:
-        raise _out_of_scope(username, scope or "")
+    if own is None:  # a volunteer's scope is the children paired with them, not a node
+        raise CommandError(
+            f"账号 {username} 没有管辖的区划、学校或班级：请用 --scope 指定。", returncode=REFUSED
+        )
     return user, own
 
 
@@ -101,9 +103,8 @@ def refused(reader: User) -> CommandError:
 
 
 def _out_of_scope(username: str, scope: str) -> CommandError:
-    where = f"“{scope}”" if scope else "其管辖范围"
     return CommandError(
-        f"账号 {username} 无权查看{where}：不在该账号的管辖范围内。", returncode=REFUSED
+        f"账号 {username} 无权查看“{scope}”：不在该账号的管辖范围内。", returncode=REFUSED
     )
 
 

@@ -111,6 +111,15 @@ def test_a_role_without_the_permission_is_refused_with_status_2(reported, comman
     assert refused.value.returncode == 2
 
 
+def test_an_account_without_a_scope_node_must_name_one(reported):
+    VolunteerFactory(username="volunteer")  # a volunteer's scope is their children, not a node
+
+    with pytest.raises(CommandError, match="请用 --scope 指定") as refused:
+        _run("census", username="volunteer")
+
+    assert refused.value.returncode == 2
+
+
 def test_an_unknown_account_is_refused_with_status_2(reported):
     with pytest.raises(CommandError, match="找不到账号") as refused:
         _run("stats", scope="511781", username="nobody")
