@@ -4,7 +4,6 @@ Everything here is static. `shouhu.demo.plan` draws from it with a seeded random
 same seed always gives the same county.
 """
 
-import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,15 +19,8 @@ PROVINCE = ("510000000000", "四川省")
 CITY = ("511700000000", "达州市")
 COUNTY = ("511781000000", "万源市")
 
-# The two terms of the demo: last spring and the current autumn term (today, 2026-11-29).
-PREVIOUS_TERM = ("2025-2026-2", 2025, 2, datetime.date(2026, 3, 1), datetime.date(2026, 7, 10))
-CURRENT_TERM = ("2026-2027-1", 2026, 1, datetime.date(2026, 9, 1), datetime.date(2027, 1, 20))
-PAIRINGS_START = datetime.date(2026, 9, 1)
-GRADUATION_DAY = datetime.date(2026, 7, 10)
-# The day the demo's care work is written up to: the worklists and compliance views read as of it.
-DEMO_TODAY = datetime.date(2026, 11, 29)
-# Months of care work in the demo: March 2026 (last spring's term) to November 2026.
-DEMO_CARE_MONTHS = 9
+# The demo's terms and its day are not here: it is built around the day it is seeded
+# (`shouhu.demo.terms`).
 
 
 @dataclass(frozen=True)

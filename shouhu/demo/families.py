@@ -269,10 +269,12 @@ def guardian_of(
     address: str,
     surname: str,
     birth_date: datetime.date,
+    year: int,
 ) -> GuardianPlan:
-    """A parent at home cares for the child; otherwise mostly a grandparent (隔代监护)."""
+    """A parent at home cares for the child; otherwise mostly a grandparent (隔代监护). Ages
+    are as of `year`, when the school year began."""
     rng = draw.rng
-    child_age = data.CURRENT_TERM[3].year - birth_date.year
+    child_age = year - birth_date.year
     at_home = [p for p in parents.values() if p.status == AT_HOME]
     if at_home:
         parent = at_home[0]

@@ -1,21 +1,25 @@
 """The demo county drawn as plain data, before anything touches the database.
 
-`county_plan(children=…, seed=…, layout=…)` is a pure function: the same arguments always give
+`county_plan(children=…, seed=…, layout=…, calendar=…)` is a pure function: the same arguments
+always give
 the same classes, children, parents, guardians and flags (a child's family is drawn by
 `shouhu.demo.families`; the care work by `shouhu.demo.care`). `shouhu.demo.services` then
 writes the plan. Keeping the two apart lets tests check the full-size county (for example that
 the demo head teacher's class has enough left-behind children) without seeding it. The layout
 (townships and schools) is the demo county's unless `shouhu.demo.synth` draws a larger one.
 
-How the two terms relate: a class (三年级(2)班) is a slot that each year's cohort passes through.
-A child in 三年级(2)班 this autumn sat in 二年级(2)班 last spring; a 七年级 pupil came from a
-六年级 class of a primary school in the same township; first-graders and transfers have no
-previous term; last spring's 九年级 pupils have graduated and left the register.
+How the terms relate (`shouhu.demo.terms`): a class (三年级(2)班) is a slot that each year's
+cohort passes through. A child in 三年级(2)班 this school year (its autumn term, and its spring
+term once that has begun) sat in 二年级(2)班 last spring; a 七年级 pupil came from a 六年级 class
+of a primary school in the same township; first-graders and transfers have no previous term;
+last spring's 九年级 pupils have graduated and left the register.
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from shouhu.demo import data
 from shouhu.demo.families import (
@@ -35,13 +39,15 @@ from shouhu.demo.families import (
     previous_statuses,
     statuses_for,
 )
+from shouhu.demo.terms import DemoCalendar, demo_calendar
 from shouhu.registry.classification import classify
 from shouhu.registry.models import HukouType, Sex
 
-# Share of the register in each situation this autumn (教育部门口径 counts the first three).
+# Share of the register in each situation this school year (教育部门口径 counts the first three).
 CURRENT_SITUATIONS = (("both_away", 75), ("other_cannot", 14), ("one_away", 7), ("returned", 4))
 TRANSFER_IN_RATE = 0.04  # children of grades 2–9 who were not in the county last spring
 MOVED_AWAY_RATE = 0.025  # children who left with their parents over the summer (随迁)
+PLANNED = "planned"  # ClassPlan.pupils key of the pupils drawn before the children
 
 
 @dataclass
@@ -53,7 +59,7 @@ class ClassPlan:
     grade: int
     section: int
     name: str
-    share: float  # planned left-behind share of the pupils this autumn
+    share: float  # planned left-behind share of the pupils this school year
     teacher_username: str
     teacher_name: str
     pupils: dict[str, int] = field(default_factory=dict)  # term code → all pupils
@@ -75,7 +81,7 @@ class ChildPlan:
     personality: str
     study_notes: str
     health_notes: str
-    class_key: str  # this autumn's class, or the last class of a child who left
+    class_key: str  # this school year's class, or the last class of a child who left
     previous_class_key: str | None  # last spring's class; None when not in the county then
     parents: dict[str, ParentPlan]
     previous_parents: dict[str, ParentPlan] | None  # last spring's parents, when they differ
@@ -105,10 +111,11 @@ class ChildPlan:
         parents = self.previous_parents if previous and self.previous_parents else self.parents
         return {role: parent.status for role, parent in parents.items()}
 
-    def left_behind(self, *, previous: bool) -> bool:
-        """Counted under the education definition in that term's census."""
+    def left_behind(self, *, previous: bool, calendar: DemoCalendar) -> bool:
+        """Counted under the education definition in last spring's census (`previous`), else
+        in this school year's first."""
         statuses = self.statuses(previous=previous)
-        term = data.PREVIOUS_TERM if previous else data.CURRENT_TERM
+        term = calendar.previous if previous else calendar.year_terms[0]
         return classify(
             father=statuses.get(FATHER),
             mother=statuses.get(MOTHER),
@@ -125,6 +132,7 @@ class CountyPlan:
     children: list[ChildPlan]
     head_class_key: str
     census_days: dict[tuple[str, str], datetime.date]  # (school code, term code) → survey day
+    calendar: DemoCalendar
     _by_key: dict[str, ClassPlan] = field(default_factory=dict, repr=False)
 
     def class_by_key(self) -> dict[str, ClassPlan]:
@@ -136,19 +144,23 @@ class CountyPlan:
         self, child: ChildPlan, *, register_began: datetime.date | None = None
     ) -> datetime.date:
         """A child surveyed last spring entered the register on that census day (or when the
-        register began, if earlier); a child new this autumn on this term's census day."""
+        register began, if earlier); a child new this school year on its first census day."""
         by_key = self.class_by_key()
         if child.previous_class_key:
-            day = self.census_days[(by_key[child.previous_class_key].school, data.PREVIOUS_TERM[0])]
+            school = by_key[child.previous_class_key].school
+            day = self.census_days[(school, self.calendar.previous[0])]
             return min(day, register_began) if register_began is not None else day
-        return self.census_days[(by_key[child.class_key].school, data.CURRENT_TERM[0])]
+        first = self.calendar.year_terms[0][0]
+        return self.census_days[(by_key[child.class_key].school, first)]
 
     def left_behind_in(self, class_key: str) -> int:
-        """Left-behind children (education definition) of a class this autumn."""
+        """Left-behind children (education definition) of a class this school year."""
         return sum(
             1
             for c in self.children
-            if c.class_key == class_key and c.left_on is None and c.left_behind(previous=False)
+            if c.class_key == class_key
+            and c.left_on is None
+            and c.left_behind(previous=False, calendar=self.calendar)
         )
 
 
@@ -157,8 +169,10 @@ def county_plan(
     children: int = data.DEFAULT_CHILDREN,
     seed: int = data.DEFAULT_SEED,
     layout: data.Layout = data.DEMO_LAYOUT,
+    calendar: DemoCalendar | None = None,
 ) -> CountyPlan:
-    """Plan the county with `children` children on this autumn's register.
+    """Plan the county with `children` children on this school year's register, around the
+    calendar's day (by default today's: `shouhu.demo.terms`).
 
     1. Classes of every school, each with its planned pupils and left-behind share.
     2. The register spread over the classes in proportion to their left-behind pupils.
@@ -168,11 +182,12 @@ def county_plan(
     6. Each class's pupils in both terms, from its left-behind count and share.
     7. The demo head teacher's class.
     """
+    calendar = calendar or demo_calendar(timezone.localdate())
     draw = Draw(seed)
     classes = _plan_classes(draw, layout)
-    feeders = _Feeders(classes, layout)
-    census_days = _census_days(draw, layout)
-    planned = {c.key: c.pupils[data.CURRENT_TERM[0]] * c.share for c in classes}
+    feeders = _Feeders(classes, layout, calendar)
+    census_days = _census_days(draw, layout, calendar)
+    planned = {c.key: c.pupils.pop(PLANNED) * c.share for c in classes}
     sizes = _apportion(total=children, weights=planned)
     plans: list[ChildPlan] = []
     for school_class in classes:
@@ -185,6 +200,7 @@ def county_plan(
                 draw,
                 layout,
                 school_class=school_class,
+                calendar=calendar,
                 stayed=sizes[school_class.key],
                 came_up=came_up[school_class.key],
             )
@@ -192,8 +208,8 @@ def county_plan(
     grade_of = {c.key: c.grade for c in classes}
     for group in ([c for c in plans if c.left_on is None], [c for c in plans if c.left_on]):
         assign_flags(draw, children=group, grade_of=grade_of)
-    _set_pupils(draw, classes=classes, children=plans)
-    head_class = _head_class(layout, classes=classes, children=plans)
+    _set_pupils(draw, classes=classes, children=plans, calendar=calendar)
+    head_class = _head_class(layout, classes=classes, children=plans, calendar=calendar)
     head_class.teacher_username = "head"
     head_class.teacher_name = next(
         a for a in data.DEMO_ACCOUNTS if a.username == "head"
@@ -204,6 +220,7 @@ def county_plan(
         children=plans,
         head_class_key=head_class.key,
         census_days=census_days,
+        calendar=calendar,
     )
 
 
@@ -223,17 +240,21 @@ def _plan_classes(draw: Draw, layout: data.Layout) -> list[ClassPlan]:
                     teacher_username=f"t{school.code}-{grade}-{section}",
                     teacher_name=draw.adult_name(sex=teacher_sex),
                 )
-                school_class.pupils[data.CURRENT_TERM[0]] = draw.rng.randint(*school.pupils)
+                school_class.pupils[PLANNED] = draw.rng.randint(*school.pupils)
                 classes.append(school_class)
     return classes
 
 
-def _census_days(draw: Draw, layout: data.Layout) -> dict[tuple[str, str], datetime.date]:
-    """Each school surveys its classes in the first fortnight of the term (摸底排查)."""
+def _census_days(
+    draw: Draw, layout: data.Layout, calendar: DemoCalendar
+) -> dict[tuple[str, str], datetime.date]:
+    """Each school surveys its classes in the first fortnight of the term (摸底排查), and by
+    today in a term that has only just begun."""
     days = {}
     for school in layout.schools:
-        for term in (data.PREVIOUS_TERM, data.CURRENT_TERM):
-            days[(school.code, term[0])] = term[3] + datetime.timedelta(draw.rng.randrange(1, 14))
+        for term in calendar.terms:
+            day = term[3] + datetime.timedelta(draw.rng.randrange(1, 14))
+            days[(school.code, term[0])] = min(day, calendar.today)
     return days
 
 
@@ -251,8 +272,11 @@ def _apportion(*, total: int, weights: dict[str, float]) -> dict[str, int]:
 class _Feeders:
     """The classes of the county by key, and by township and grade (where pupils come from)."""
 
-    def __init__(self, classes: list[ClassPlan], layout: data.Layout) -> None:
+    def __init__(
+        self, classes: list[ClassPlan], layout: data.Layout, calendar: DemoCalendar
+    ) -> None:
         self.layout = layout
+        self.calendar = calendar
         self.by_key = {c.key: c for c in classes}
         self.by_township_grade: dict[tuple[str, int], list[ClassPlan]] = {}
         for c in classes:
@@ -286,7 +310,8 @@ def _child_on_register(draw: Draw, *, school_class: ClassPlan, feeders: _Feeders
         draw,
         feeders.layout,
         school_class=school_class,
-        school_year=data.CURRENT_TERM[1],
+        calendar=feeders.calendar,
+        school_year=feeders.calendar.year_terms[0][1],
         statuses=statuses,
         previous_class_key=previous,
         left_on=None,
@@ -300,7 +325,13 @@ def _child_on_register(draw: Draw, *, school_class: ClassPlan, feeders: _Feeders
 
 
 def _children_who_left(
-    draw: Draw, layout: data.Layout, *, school_class: ClassPlan, stayed: int, came_up: int
+    draw: Draw,
+    layout: data.Layout,
+    *,
+    school_class: ClassPlan,
+    calendar: DemoCalendar,
+    stayed: int,
+    came_up: int,
 ) -> list[ChildPlan]:
     """Last spring's pupils of this class who are gone by the autumn.
 
@@ -319,15 +350,16 @@ def _children_who_left(
     for _ in range(count):
         statuses = statuses_for(draw, draw.weighted(CURRENT_SITUATIONS[:-1]))
         if final:
-            left_on = data.GRADUATION_DAY
-        else:
-            left_on = datetime.date(2026, 7, 15) + datetime.timedelta(draw.rng.randrange(40))
+            left_on = calendar.graduation_day
+        else:  # from five days after last spring's term to the end of August
+            left_on = calendar.graduation_day + datetime.timedelta(5 + draw.rng.randrange(40))
         gone.append(
             _child(
                 draw,
                 layout,
                 school_class=school_class,
-                school_year=data.PREVIOUS_TERM[1],
+                calendar=calendar,
+                school_year=calendar.previous[1],
                 statuses=statuses,
                 previous_class_key=school_class.key,
                 left_on=left_on,
@@ -341,6 +373,7 @@ def _child(
     layout: data.Layout,
     *,
     school_class: ClassPlan,
+    calendar: DemoCalendar,
     school_year: int,
     statuses: dict[str, str],
     previous_class_key: str | None,
@@ -359,7 +392,12 @@ def _child(
     hukou = HukouType.URBAN.value if rng.random() < urban_rate else HukouType.RURAL.value
     parents = parents_of(draw, surname=surname, statuses=statuses)
     guardian = guardian_of(
-        draw, parents=parents, address=address, surname=surname, birth_date=birth_date
+        draw,
+        parents=parents,
+        address=address,
+        surname=surname,
+        birth_date=birth_date,
+        year=calendar.year_start.year,
     )
     id_number = draw.id_number(birth_date=birth_date, sex=sex)
     return ChildPlan(
@@ -387,8 +425,11 @@ def _child(
     )
 
 
-def _set_pupils(draw: Draw, *, classes: list[ClassPlan], children: list[ChildPlan]) -> None:
-    """All pupils of each class in both terms, so that the left-behind share is the planned one."""
+def _set_pupils(
+    draw: Draw, *, classes: list[ClassPlan], children: list[ChildPlan], calendar: DemoCalendar
+) -> None:
+    """All pupils of each class in every term, so that the left-behind share is the planned
+    one; a class keeps its pupils through the school year."""
     now_total: Counter[str] = Counter()
     now_left_behind: Counter[str] = Counter()
     then_total: Counter[str] = Counter()
@@ -396,26 +437,35 @@ def _set_pupils(draw: Draw, *, classes: list[ClassPlan], children: list[ChildPla
     for child in children:
         if child.left_on is None:
             now_total[child.class_key] += 1
-            now_left_behind[child.class_key] += child.left_behind(previous=False)
+            now_left_behind[child.class_key] += child.left_behind(previous=False, calendar=calendar)
         if child.previous_class_key:
             then_total[child.previous_class_key] += 1
-            then_left_behind[child.previous_class_key] += child.left_behind(previous=True)
+            then_left_behind[child.previous_class_key] += child.left_behind(
+                previous=True, calendar=calendar
+            )
     for school_class in classes:
         key = school_class.key
         now = max(now_total[key], round(now_left_behind[key] / school_class.share))
         then_share = min(0.8, max(0.35, school_class.share * draw.rng.uniform(0.88, 1.1)))
         then = max(then_total[key], round(then_left_behind[key] / then_share))
-        school_class.pupils[data.CURRENT_TERM[0]] = max(now, 1)
-        school_class.pupils[data.PREVIOUS_TERM[0]] = max(then, 1)
+        for term in calendar.year_terms:
+            school_class.pupils[term[0]] = max(now, 1)
+        school_class.pupils[calendar.previous[0]] = max(then, 1)
 
 
 def _head_class(
-    layout: data.Layout, *, classes: list[ClassPlan], children: list[ChildPlan]
+    layout: data.Layout,
+    *,
+    classes: list[ClassPlan],
+    children: list[ChildPlan],
+    calendar: DemoCalendar,
 ) -> ClassPlan:
     """The demo head teacher's class: the demo school's class with most left-behind children,
     above the first grade where there is one (its children have been here since last spring)."""
     counts: Counter[str] = Counter(
-        c.class_key for c in children if c.left_on is None and c.left_behind(previous=False)
+        c.class_key
+        for c in children
+        if c.left_on is None and c.left_behind(previous=False, calendar=calendar)
     )
     candidates = [c for c in classes if c.school == layout.demo_school]
     candidates = [c for c in candidates if c.grade > 1] or candidates

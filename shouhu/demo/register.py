@@ -12,8 +12,8 @@ bulk. Each row is derived and validated the way the registry's services do it:
 - each term's snapshot from `census_snapshot_values`, what `census_snapshot_take` freezes.
 
 A family whose situation changed over the summer is written as `child_update` leaves it: the
-parents first as they were, then changed at the autumn census, each change a history row ("~")
-of the parent and of the file, with an audit entry (修改).
+parents first as they were, then changed at the school year's first census, each change a
+history row ("~") of the parent and of the file, with an audit entry (修改).
 
 The demo's tests re-take every snapshot with `census_snapshot_take` and compare, and check the
 changed families' history, so the two paths cannot drift apart unnoticed.
@@ -41,17 +41,20 @@ def children_register_bulk(
     regions: dict[str, Region],
     classes: dict[str, SchoolClass],
     users: dict[str, User],
-    terms: tuple[Term, Term],
+    terms: tuple[Term, ...],
     register_began: datetime.date | None = None,
 ) -> list[Child]:
     """Write every planned child with parents, guardian, flags, snapshots, history and audit.
+    `terms` are last spring's and this school year's up to the current one.
 
     1. Files, each registered on its school's census day by the class's head teacher (or on
        `register_began`, when given and earlier, for children who were here last spring).
     2. Parents as they were when first registered, the guardian, the open flags.
-    3. Last spring's snapshot in last spring's class; this autumn's for children still here.
+    3. Last spring's snapshot in last spring's class; this school year's for children still
+       here.
     4. One audit entry per registration.
-    5. Families whose situation changed: this autumn's parents, as `child_update` saves them.
+    5. Families whose situation changed: this school year's parents, as `child_update` saves
+       them.
     """
     by_key = plan.class_by_key()
     actors = {key: users[c.teacher_username] for key, c in by_key.items()}
@@ -146,9 +149,9 @@ def _families_changed(
     records: list[Child],
     parents: list[Parent],
     actors: dict[str, User],
-    terms: tuple[Term, Term],
+    terms: tuple[Term, ...],
 ) -> None:
-    """This autumn's parents where the family's situation changed over the summer.
+    """This school year's parents where the family's situation changed over the summer.
 
     As `child_update` (`_save_parents`) leaves it, dated the school's autumn census day: each
     parent whose data changed is validated and saved with a history row ("~"), the file gets a
@@ -216,14 +219,15 @@ def _snapshots(
     *,
     records: list[Child],
     classes: dict[str, SchoolClass],
-    terms: tuple[Term, Term],
+    terms: tuple[Term, ...],
 ) -> list[CensusSnapshot]:
-    """Last spring's snapshot in last spring's class; this term's for children on the register.
+    """Last spring's snapshot in last spring's class; each of this school year's terms' for
+    children on the register, in their class.
 
     A child who left over the summer is in last spring's census only. The guardian is the same
-    in both terms (only parents change over the summer in the plan).
+    in every term (only parents change over the summer in the plan).
     """
-    previous_term, current_term = terms
+    previous_term, *year_terms = terms
     by_key = plan.class_by_key()
     rows = []
     for record, child in zip(records, plan.children, strict=True):
@@ -244,16 +248,17 @@ def _snapshots(
             )
         if child.left_on is None:
             school = by_key[child.class_key].school
-            rows.append(
+            rows.extend(
                 snapshot_of(
                     child=record,
                     statuses=child.statuses(previous=False),
                     flags=child.flags,
                     guardian_able=guardian_able,
-                    term=current_term,
+                    term=term,
                     school_class=classes[child.class_key],
                     source=child.source,
-                    day=plan.census_days[(school, current_term.code)],
+                    day=plan.census_days[(school, term.code)],
                 )
+                for term in year_terms
             )
     return rows

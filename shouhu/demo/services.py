@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 
 from shouhu.accounts.models import User
 from shouhu.accounts.roles import Role
@@ -26,6 +27,7 @@ from shouhu.demo.care.record import CareCounts, care_write
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import children_register_bulk
 from shouhu.demo.synth import synthetic_layout
+from shouhu.demo.terms import ONE_DAY, demo_calendar
 from shouhu.org.models import (
     ClassEnrolment,
     Region,
@@ -91,20 +93,23 @@ def demo_database_empty() -> bool:
 def demo_seed(
     *, children: int = data.DEFAULT_CHILDREN, seed: int = data.DEFAULT_SEED
 ) -> SeedSummary:
-    """Write the demo county of `children` children into an empty database.
+    """Write the demo county of `children` children into an empty database, around today
+    (`shouhu.demo.terms`): the current term is the one running today, or the last one in
+    the holidays.
 
     1. Regions, terms, schools and classes.
     2. Accounts: one per role, and a head teacher for every class.
-    3. Each class's enrolment in both terms.
-    4. Children with parents, guardians, flags and both terms' snapshots (`demo.register`).
-    5. Care work from last March to 2026-11-29 (`demo.care`): proxy parents, buddies,
-       care actions with gaps, signals and tasks.
+    3. Each class's enrolment in every term of the plan.
+    4. Children with parents, guardians, flags and each term's snapshots (`demo.register`).
+    5. Care work from the start of the term before the current one up to yesterday
+       (`demo.care`): proxy parents, buddies, care actions with gaps, signals and tasks.
     """
     started = time.perf_counter()
-    plan = county_plan(children=children, seed=seed)
-    window = care_window(today=data.DEMO_TODAY, months=data.DEMO_CARE_MONTHS)
+    calendar = demo_calendar(timezone.localdate())
+    plan = county_plan(children=children, seed=seed, calendar=calendar)
+    window = care_window(calendar=calendar, months=calendar.care_months)
     county = county_write(plan, terms=window.terms)
-    counts = _care(plan, county=county, seed=seed, months=data.DEMO_CARE_MONTHS)
+    counts = _care(plan, county=county, seed=seed, months=calendar.care_months)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -131,15 +136,16 @@ def synth_database_empty() -> bool:
 @transaction.atomic
 def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> SeedSummary:
     """Write a synthetic county of `children` children with `months` months of care work up to
-    2026-11-29 into an empty database: the demo's steps over a larger layout (`demo.synth`).
+    yesterday into an empty database: the demo's steps over a larger layout (`demo.synth`).
 
     When the months reach back before last spring's census, the children then on the register
     were registered when the care work began, and the terms of those months are added."""
     started = time.perf_counter()
+    calendar = demo_calendar(timezone.localdate())
     layout = synthetic_layout(children=children, seed=seed)
-    plan = county_plan(children=children, seed=seed, layout=layout)
-    window = care_window(today=data.DEMO_TODAY, months=months)
-    began = window.start if window.start < data.PREVIOUS_TERM[3] else None
+    plan = county_plan(children=children, seed=seed, layout=layout, calendar=calendar)
+    window = care_window(calendar=calendar, months=months)
+    began = window.start if window.start < calendar.previous[3] else None
     county = county_write(plan, terms=window.terms, register_began=began)
     counts = _care(plan, county=county, seed=seed, months=months, register_began=began)
     return _summary(plan, county=county, care=counts, window=window, started=started)
@@ -153,22 +159,19 @@ def county_write(
 ) -> County:
     """Regions, terms, schools, classes, accounts, enrolments and children of a county plan."""
     regions = _regions(plan.layout)
-    stored_terms = _terms([data.PREVIOUS_TERM, data.CURRENT_TERM, *terms])
-    previous_term, current_term = (
-        stored_terms[data.PREVIOUS_TERM[0]],
-        stored_terms[data.CURRENT_TERM[0]],
-    )
+    stored_terms = _terms([*plan.calendar.terms, *terms])
+    plan_terms = tuple(stored_terms[t[0]] for t in plan.calendar.terms)
     schools = _schools(plan.layout, regions)
     classes = _classes(plan, schools)
     password = make_password(data.DEMO_PASSWORD)  # Argon2 is slow on purpose: hashed once
     users = _accounts(plan, regions=regions, schools=schools, classes=classes, password=password)
-    _enrolments(plan, classes=classes, terms=(previous_term, current_term))
+    _enrolments(plan, classes=classes, terms=plan_terms)
     records = children_register_bulk(
         plan=plan,
         regions=regions,
         classes=classes,
         users=users,
-        terms=(previous_term, current_term),
+        terms=plan_terms,
         register_began=register_began,
     )
     return County(
@@ -193,7 +196,6 @@ def _care(
     care = care_plan(
         plan,
         seed=seed,
-        today=data.DEMO_TODAY,
         months=months,
         due_days=settings.SHOUHU_TASK_DUE_DAYS,
         register_began=register_began,
@@ -327,7 +329,7 @@ def _accounts(
 
 
 def _enrolments(
-    plan: CountyPlan, *, classes: dict[str, SchoolClass], terms: tuple[Term, Term]
+    plan: CountyPlan, *, classes: dict[str, SchoolClass], terms: tuple[Term, ...]
 ) -> None:
     ClassEnrolment.objects.bulk_create(
         ClassEnrolment(school_class=classes[c.key], term=term, pupils=c.pupils[term.code])
@@ -344,7 +346,7 @@ def _summary(
     window: Window,
     started: float,
 ) -> SeedSummary:
-    term = county.terms[data.CURRENT_TERM[0]]
+    term = county.terms[plan.calendar.current[0]]
     snapshots = CensusSnapshot.objects.filter(term=term, education=True)
     left_behind = Counter(
         snapshots.values_list("school_class__school__region_id", flat=True).iterator()
@@ -387,6 +389,6 @@ def _summary(
         head_left_behind=snapshots.filter(school_class=head_class).count(),
         care=care,
         care_from=window.start,
-        care_to=window.today,
+        care_to=window.today - ONE_DAY,  # the care work ends yesterday
         seconds=time.perf_counter() - started,
     )

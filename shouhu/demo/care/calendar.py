@@ -1,16 +1,15 @@
 """The months of care work and the terms they touch: which days of a month are school days.
 
-Before last spring the terms follow the demo's calendar: autumn 1 Sep – 20 Jan, spring
-1 Mar – 10 Jul. A month that touches no term is a holiday: no monthly quota is owed in it.
+The terms follow the demo's calendar (`shouhu.demo.terms`). A month that touches no term is a
+holiday: no monthly quota is owed in it.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from shouhu.demo import data
+from shouhu.demo.terms import ONE_DAY, DemoCalendar, TermData, term_before
 
-ONE_DAY = datetime.timedelta(days=1)
-TermData = tuple[str, int, int, datetime.date, datetime.date]  # as data.CURRENT_TERM
+__all__ = ["ONE_DAY", "Month", "TermData", "Window", "care_window", "terms_since"]
 
 
 @dataclass(frozen=True)
@@ -44,43 +43,24 @@ class Window:
         return next((m for m in self.months if m.key == key), None)
 
 
-def terms_since(day: datetime.date) -> tuple[TermData, ...]:
-    """The terms from the one running on `day` (or the next) to this autumn's, oldest first.
-
-    Before last spring the calendar is the demo's: autumn 1 Sep – 20 Jan, spring 1 Mar – 10 Jul.
-    """
-    terms: list[TermData] = [data.PREVIOUS_TERM, data.CURRENT_TERM]
+def terms_since(day: datetime.date, calendar: DemoCalendar) -> tuple[TermData, ...]:
+    """The terms from the one running on `day` (or the next) to the current one, oldest first."""
+    terms = list(calendar.terms)
     while terms[0][3] > day:
-        code, year, semester, starts_on, _ends_on = terms[0]
-        if semester == 2:  # the autumn before a spring term
-            earlier = (
-                f"{year}-{year + 1}-1",
-                year,
-                1,
-                datetime.date(year, 9, 1),
-                datetime.date(year + 1, 1, 20),
-            )
-        else:  # the spring before an autumn term
-            earlier = (
-                f"{year - 1}-{year}-2",
-                year - 1,
-                2,
-                datetime.date(year, 3, 1),
-                datetime.date(year, 7, 10),
-            )
-        terms.insert(0, earlier)
+        terms.insert(0, term_before(terms[0]))
     return tuple(t for t in terms if t[4] >= day)
 
 
-def care_window(*, today: datetime.date, months: int) -> Window:
+def care_window(*, calendar: DemoCalendar, months: int) -> Window:
     """The `months` calendar months that end with today's, and the terms they touch."""
+    today = calendar.today
     if months < 1:
         raise ValueError("months must be at least 1")
     year, month = today.year, today.month - (months - 1)
     while month < 1:
         year, month = year - 1, month + 12
     first = datetime.date(year, month, 1)
-    terms = terms_since(first)
+    terms = terms_since(first, calendar)
     result = []
     start = first
     while start <= today:

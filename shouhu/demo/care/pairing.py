@@ -11,7 +11,6 @@ import datetime
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from shouhu.demo import data
 from shouhu.demo.care.calendar import ONE_DAY
 from shouhu.demo.care.plans import PairingPlan
 from shouhu.registry.models import Flag
@@ -118,7 +117,7 @@ def _reassign(planner: "Planner", load: Counter[str]) -> None:
             continue
         school = planner.by_key[planner.children[pairing.child].class_key].school
         others = [t for t in planner.teachers[school] if t != pairing.carer and load[t] < 3]
-        day = datetime.date(data.CURRENT_TERM[1], 10, rng.randint(8, 28))
+        day = datetime.date(planner.calendar.year_start.year, 10, rng.randint(8, 28))
         if not others or day >= planner.today or day <= pairing.starts_on:
             continue
         successor = rng.choice(others)
@@ -129,8 +128,8 @@ def _reassign(planner: "Planner", load: Counter[str]) -> None:
 
 
 def pair_last_spring(planner: "Planner") -> None:
-    """Last spring's proxy parents, when the window reaches back before this term."""
-    term_start = data.CURRENT_TERM[3]
+    """Last spring's proxy parents, when the window reaches back before this school year."""
+    term_start = planner.calendar.year_start
     if planner.window.start >= term_start:
         return
     summer_end = term_start - ONE_DAY

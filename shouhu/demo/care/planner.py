@@ -1,15 +1,16 @@
 """The care work of a planned county, drawn as plain data before anything touches the database.
 
-`care_plan(plan, seed=…, today=…, months=…)` is a pure function of the county plan: the same
-arguments always give the same proxy parents, buddies, exemptions, care actions and signals.
+`care_plan(plan, seed=…, months=…)` is a pure function of the county plan and its calendar: the
+same arguments always give the same proxy parents, buddies, exemptions, care actions and
+signals, dated up to the day before the calendar's day.
 `shouhu.demo.care.record` writes it. What it draws, from the reports:
 
 - **Proxy parents (代理家长, 篇六, 篇十一).** Every left-behind or unsupervised child on the
   register has one. A head teacher takes 1–3 children of the class (the unsupervised first), the
   school's subject teachers (任课教师) 1–3 each, volunteers (志愿者) about 5% of the children; a
-  few teachers of a school carry none. Last spring's pairings are kept: most ended over the
-  summer (a new class, a child who left, parents who came home), some go on. A few children were
-  reassigned in October.
+  few teachers of a school carry none. Last spring's pairings are kept when the window reaches
+  back to them: most ended over the summer (a new class, a child who left, parents who came
+  home), some go on. A few children were reassigned in October.
 - **The quotas (三个一, 篇十)** are done at 75–90%: each carer has a diligence, most between 0.8
   and 0.97, some well below. The running month is partly done; a child in hospital is exempt.
 - **Signals (五必访)** create home-visit tasks, nearly all closed by a linked home visit within
@@ -103,13 +104,16 @@ class Planner:
         self.plan = plan
         self.draw = _Draw(seed)
         self.window = window
+        self.calendar = plan.calendar
         self.today = window.today
+        self.yesterday = plan.calendar.yesterday  # the last day of care work
         self.due_days = due_days
         self.by_key = plan.class_by_key()
         self.children = plan.children
-        self.now_lb = [c.left_behind(previous=False) for c in plan.children]
+        self.now_lb = [c.left_behind(previous=False, calendar=self.calendar) for c in plan.children]
         self.then_lb = [
-            bool(c.previous_class_key) and c.left_behind(previous=True) for c in plan.children
+            bool(c.previous_class_key) and c.left_behind(previous=True, calendar=self.calendar)
+            for c in plan.children
         ]
         self.registered = [
             plan.registered_on(c, register_began=register_began) for c in plan.children
@@ -163,12 +167,13 @@ class Planner:
         return child.left_on is None and (self.now_lb[i] or Flag.UNSUPERVISED in child.flags)
 
     def current_start(self, i: int) -> datetime.date:
-        """From the start of term for a child already on the register, else the census day."""
-        return max(data.PAIRINGS_START, self.registered[i])
+        """From the start of the school year for a child already on the register, else the
+        census day."""
+        return max(self.calendar.year_start, self.registered[i])
 
     def class_on(self, child: ChildPlan, day: datetime.date) -> str | None:
-        """The class the child sat in on the day: last school year's before this term."""
-        if day >= data.CURRENT_TERM[3]:
+        """The class the child sat in on the day: last school year's before this one."""
+        if day >= self.calendar.year_start:
             return child.class_key if child.left_on is None or child.left_on > day else None
         return child.previous_class_key
 
@@ -210,7 +215,7 @@ class Planner:
 
     def work_days(self, month: Month) -> tuple[datetime.date, datetime.date] | None:
         assert month.school_from is not None and month.school_to is not None
-        last = min(month.school_to, self.today)
+        last = min(month.school_to, self.yesterday)
         return (month.school_from, last) if month.school_from <= last else None
 
     def visit(self, i: int, carer: str, day: datetime.date, *, note: str | None = None) -> int:
@@ -262,12 +267,12 @@ def care_plan(
     plan: CountyPlan,
     *,
     seed: int = data.DEFAULT_SEED,
-    today: datetime.date = data.DEMO_TODAY,
-    months: int = data.DEMO_CARE_MONTHS,
+    months: int | None = None,
     due_days: int = 3,
     register_began: datetime.date | None = None,
 ) -> CarePlan:
-    """Plan the county's care work over `months` months up to `today`.
+    """Plan the county's care work over `months` months up to the plan's day (by default the
+    calendar's `care_months`: from the start of the term before the current one).
 
     `due_days` is the days a home-visit task is due in (SHOUHU_TASK_DUE_DAYS);
     `register_began` is what the county's registration used (see `CountyPlan.registered_on`).
@@ -280,7 +285,7 @@ def care_plan(
     5. The demo accounts' scripted children.
     6. Letters, symposia, guardian trainings, health checks; counselling; buddies.
     """
-    window = care_window(today=today, months=months)
+    window = care_window(calendar=plan.calendar, months=months or plan.calendar.care_months)
     planner = Planner(
         plan, seed=seed, window=window, due_days=due_days, register_began=register_began
     )

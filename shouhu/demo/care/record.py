@@ -42,7 +42,6 @@ from shouhu.care.models import (
 )
 from shouhu.care.services import carer_may_pair
 from shouhu.core.visibility import may_read_counselling
-from shouhu.demo import data
 from shouhu.demo.care.plans import CarePlan, PairingPlan
 from shouhu.demo.plan import CountyPlan
 from shouhu.org.models import School, SchoolClass
@@ -146,9 +145,10 @@ def _staff(
 
 
 def _class_then(plan: CountyPlan, pairing: PairingPlan, classes: dict[str, SchoolClass]):
-    """The class the child sat in when the pairing started (last spring's, before this term)."""
+    """The class the child sat in when the pairing started (last spring's, before this school
+    year)."""
     child = plan.children[pairing.child]
-    if pairing.starts_on < data.CURRENT_TERM[3] and child.previous_class_key:
+    if pairing.starts_on < plan.calendar.year_start and child.previous_class_key:
         return classes[child.previous_class_key]
     return classes[child.class_key]
 

@@ -9,6 +9,7 @@ from shouhu.care.models import ActionKind, SignalKind
 from shouhu.demo import data
 from shouhu.demo.care.calendar import ONE_DAY, Month, TermData
 from shouhu.demo.care.plans import ActionPlan, BuddyPlan, ExemptionPlan
+from shouhu.demo.terms import term_before
 from shouhu.registry.models import Flag
 
 if TYPE_CHECKING:
@@ -132,7 +133,7 @@ def _child_signals(planner: "Planner", i: int, owed: list[tuple[Month, str]]) ->
         else:
             close = rng.random() < RECENT_CLOSED_RATE
         visit_on = noted_on + datetime.timedelta(days=rng.choice(CLOSING_DELAY))
-        if close and visit_on <= planner.today:
+        if close and visit_on <= planner.yesterday:
             signal.visit = planner.visit(i, carer, visit_on, note=rng.choice(data.TASK_VISIT_NOTES))
             month_of_visit = planner.window.month_of(visit_on)
             if month_of_visit is not None:
@@ -143,11 +144,13 @@ def _child_signals(planner: "Planner", i: int, owed: list[tuple[Month, str]]) ->
 def script_demo(planner: "Planner") -> None:
     """The demo accounts' story as of today.
 
-    teacher's children, paired since the start of term: all done in earlier months, except
-    the first child's home visit last month (overdue) and this month (due); the second has
-    an open task due in a day or two; the third a task three days overdue, which reaches
+    teacher's children, paired since the start of the school year: all done in earlier months,
+    except the first child's home visit last month (overdue) and this month (due); the second
+    has an open task due in a day or two; the third a task three days overdue, which reaches
     the head teacher. A child of another class of the demo school has a task overdue long
-    enough to reach the school leader.
+    enough to reach the school leader. In the holidays the tasks are there all the same (a
+    signal is noticed on a call home); in the first days of the school year, a signal is not
+    older than the pairing, so nothing is overdue yet.
     """
     teacher = planner.script.get("teacher", [])
     this = planner.window.month_of(planner.today)
@@ -163,16 +166,19 @@ def script_demo(planner: "Planner") -> None:
             if not (i == t0 and month.end == this.start - ONE_DAY):
                 planner.visit(i, carer, planner.draw.day(*days))
             planner.call(i, carer, planner.draw.day(*days))
-    planner.call(t0, "teacher", this.start + datetime.timedelta(days=4))
-    planner.visit(t1, "teacher", this.start + datetime.timedelta(days=9))
-    planner.call(t2, "teacher", this.start + datetime.timedelta(days=6))
+    days = planner.work_days(this) if this.school_from is not None else None
+    if days is not None:  # this month's work so far, none of it after yesterday
+        first, last = days
+        planner.call(t0, "teacher", min(this.start + datetime.timedelta(days=4), last))
+        planner.visit(t1, "teacher", min(this.start + datetime.timedelta(days=9), last))
+        planner.call(t2, "teacher", min(this.start + datetime.timedelta(days=6), last))
     for i, days_ago, kind in (
         (t1, 2, SignalKind.BAD_MOOD.value),
         (t2, 6, SignalKind.GRADES_DROPPED.value),
     ):
         planner.signal(
             i,
-            planner.today - datetime.timedelta(days=days_ago),
+            _noted_on(planner, i, days_ago=days_ago),
             author="head",
             assignee="teacher",
             kind=kind,
@@ -187,7 +193,7 @@ def script_demo(planner: "Planner") -> None:
             and child.class_key != head_key
             and planner.by_key[child.class_key].school == demo_school
         ):
-            noted_on = planner.today - datetime.timedelta(days=12)
+            noted_on = max(planner.today - datetime.timedelta(days=12), pairing.starts_on)
             head = planner.by_key[child.class_key].teacher_username
             planner.signal(
                 pairing.child,
@@ -200,12 +206,18 @@ def script_demo(planner: "Planner") -> None:
             break
 
 
+def _noted_on(planner: "Planner", i: int, *, days_ago: int) -> datetime.date:
+    """`days_ago` days before today, or the first day the child's proxy parent held them."""
+    starts_on = min(p.starts_on for p in planner.segments[i] if p.ends_on is None)
+    return max(planner.today - datetime.timedelta(days=days_ago), starts_on)
+
+
 def _span(
     planner: "Planner", term: TermData, low: int, high: int
 ) -> tuple[datetime.date, datetime.date] | None:
     """Days `low` to `high` after the start of term, inside the term and the window."""
     first = max(term[3] + datetime.timedelta(days=low), planner.window.start)
-    last = min(term[3] + datetime.timedelta(days=high), term[4], planner.today)
+    last = min(term[3] + datetime.timedelta(days=high), term[4], planner.yesterday)
     return (first, last) if first <= last else None
 
 
@@ -219,7 +231,7 @@ def group_work(planner: "Planner") -> None:
         for i, child in enumerate(planner.children):
             key = planner.class_on(child, term[3] + datetime.timedelta(days=20))
             if key is not None and (
-                planner.now_lb[i] if term[3] >= data.CURRENT_TERM[3] else planner.then_lb[i]
+                planner.now_lb[i] if term[3] >= planner.calendar.year_start else planner.then_lb[i]
             ):
                 members[key].append(i)
         for school_class in planner.plan.classes:
@@ -320,16 +332,18 @@ def group_work(planner: "Planner") -> None:
 
 def counselling(planner: "Planner") -> None:
     """The demo counsellor's sessions with the demo school's children of psychological
-    concern: one to three this term, and one last spring for about half (confidential)."""
+    concern: one to three this term, and one the term before for about half (confidential)."""
     rng = planner.draw.rng
     layout = planner.plan.layout
+    current = planner.calendar.current
+    before = term_before(current)
     this_term = (
-        max(data.CURRENT_TERM[3] + datetime.timedelta(days=14), planner.window.start),
-        planner.today - ONE_DAY,
+        max(current[3] + datetime.timedelta(days=14), planner.window.start),
+        min(current[4], planner.yesterday),
     )
     spring = (
-        max(data.PREVIOUS_TERM[3] + datetime.timedelta(days=14), planner.window.start),
-        min(data.PREVIOUS_TERM[4], planner.today),
+        max(before[3] + datetime.timedelta(days=14), planner.window.start),
+        min(before[4], planner.yesterday),
     )
     for i, child in enumerate(planner.children):
         if Flag.PSYCH_CONCERN not in child.flags:
@@ -352,7 +366,7 @@ def counselling(planner: "Planner") -> None:
                             follow_up,
                         )
                     )
-        then = child.previous_class_key
+        then = planner.class_on(child, before[3])
         if (
             then
             and planner.by_key[then].school == layout.demo_school

@@ -15,8 +15,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from shouhu.demo.terms import demo_calendar
+
 SMALL = 200
 TODAY = datetime.date(2026, 11, 29)
+# The demo as seeded on that day: last spring 2025-2026-2, the current term 2026-2027-1.
+CALENDAR = demo_calendar(TODAY)
+CURRENT, PREVIOUS = CALENDAR.current[0], CALENDAR.previous[0]
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as conftest.py sets per test
 
 

@@ -27,7 +27,7 @@ from shouhu.demo import data
 from shouhu.demo.care.calendar import care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.plan import county_plan
-from shouhu.demo.tests.conftest import SMALL, TODAY
+from shouhu.demo.tests.conftest import CALENDAR, CURRENT, SMALL, TODAY
 from shouhu.org.models import Region
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
 
@@ -69,7 +69,7 @@ def test_every_left_behind_or_unsupervised_child_on_the_register_has_a_proxy_par
 ):
     left_behind = set(
         CensusSnapshot.objects.filter(
-            term__code=data.CURRENT_TERM[0], education=True, child__left_on__isnull=True
+            term__code=CURRENT, education=True, child__left_on__isnull=True
         ).values_list("child_id", flat=True)
     )
     unsupervised = set(
@@ -101,12 +101,12 @@ def test_proxy_parents_are_teachers_of_the_school_or_volunteers_with_one_to_thre
 
 
 def test_last_springs_pairings_are_kept_ended_or_running_on(small_county):
-    spring = data.PREVIOUS_TERM[3]
+    spring = CALENDAR.previous[3]
     ended = Pairing.objects.filter(ends_on__isnull=False)
 
-    assert ended.filter(ends_on=data.PAIRINGS_START - datetime.timedelta(days=1)).exists()
+    assert ended.filter(ends_on=CALENDAR.year_start - datetime.timedelta(days=1)).exists()
     assert ended.filter(child__left_on__isnull=False).exists()
-    assert Pairing.objects.filter(starts_on__lt=data.PAIRINGS_START, ends_on=None).exists()
+    assert Pairing.objects.filter(starts_on__lt=CALENDAR.year_start, ends_on=None).exists()
     assert not Pairing.objects.filter(starts_on__lt=spring).exists()
 
 
@@ -266,7 +266,7 @@ def test_buddies_are_not_left_behind_classmates(small_county):
     buddies = Buddy.objects.select_related("child")
     left_behind = defaultdict(set)
     for class_id, name in CensusSnapshot.objects.filter(
-        term__code=data.CURRENT_TERM[0], education=True
+        term__code=CURRENT, education=True
     ).values_list("school_class_id", "child__name"):
         left_behind[class_id].add(name)
 
@@ -308,17 +308,18 @@ def test_the_care_plan_is_the_same_for_the_same_seed():
 
 
 def test_the_care_window_keeps_to_the_terms():
-    demo = care_window(today=TODAY, months=data.DEMO_CARE_MONTHS)
-    year = care_window(today=TODAY, months=12)
+    demo = care_window(calendar=CALENDAR, months=CALENDAR.care_months)
+    year = care_window(calendar=CALENDAR, months=12)
 
-    assert [t[0] for t in demo.terms] == [data.PREVIOUS_TERM[0], data.CURRENT_TERM[0]]
-    assert demo.start == data.PREVIOUS_TERM[3]
+    assert [t[0] for t in demo.terms] == ["2025-2026-2", "2026-2027-1"]
+    assert demo.start == datetime.date(2026, 3, 1)
     assert [t[0] for t in year.terms] == ["2025-2026-1", "2025-2026-2", "2026-2027-1"]
     assert year.start == datetime.date(2025, 12, 1)
     holidays = [m.key for m in year.months if m.school_from is None]
     assert holidays == ["2026-02", "2026-08"]
     july = year.month_of(datetime.date(2026, 7, 5))
-    assert (july.school_from, july.school_to) == (datetime.date(2026, 7, 1), data.PREVIOUS_TERM[4])
+    assert july.school_from == datetime.date(2026, 7, 1)
+    assert july.school_to == datetime.date(2026, 7, 10)
 
 
 def test_a_home_visit_recorded_after_the_seed_closes_the_teachers_task(small_county):

@@ -17,7 +17,7 @@ from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import validate_id_number
 from shouhu.core.pinyin import name_keys
 from shouhu.demo import data
-from shouhu.demo.tests.conftest import SMALL, seed
+from shouhu.demo.tests.conftest import CALENDAR, CURRENT, PREVIOUS, SMALL, seed
 from shouhu.org.models import ClassEnrolment, Region, School, SchoolClass, Term
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -30,7 +30,6 @@ from shouhu.registry.models import (
 )
 from shouhu.registry.services import census_snapshot_take
 
-CURRENT, PREVIOUS = data.CURRENT_TERM[0], data.PREVIOUS_TERM[0]
 DEMO_ROLES = {
     "admin": Role.ADMIN,
     "county": Role.REGION_OFFICER,
@@ -107,7 +106,7 @@ def test_teacher_and_volunteer_are_proxy_parents_from_the_start_of_term(small_co
     demo_pairs = Pairing.objects.filter(
         carer__username__in=["teacher", "head", "volunteer"], ends_on__isnull=True
     )
-    assert {p.starts_on for p in demo_pairs} == {data.PAIRINGS_START}
+    assert {p.starts_on for p in demo_pairs} == {CALENDAR.year_start}
     assert not Pairing.objects.filter(
         carer__username__in=["teacher", "volunteer"], ends_on__isnull=False
     )

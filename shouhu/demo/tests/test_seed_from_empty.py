@@ -10,11 +10,9 @@ from shouhu.accounts.models import User
 from shouhu.care.models import CareAction, Pairing, PairingKind, VisitTask
 from shouhu.demo import data
 from shouhu.demo.plan import county_plan
-from shouhu.demo.tests.conftest import TODAY, care_rows
+from shouhu.demo.tests.conftest import CURRENT, TODAY, care_rows
 from shouhu.org.models import Region, School
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
-
-CURRENT = data.CURRENT_TERM[0]
 
 
 def seed(*args: str) -> str:

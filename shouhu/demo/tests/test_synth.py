@@ -11,7 +11,7 @@ from shouhu.accounts.models import User
 from shouhu.care.models import CareAction, Observation, Pairing, PairingKind, VisitTask
 from shouhu.demo import data
 from shouhu.demo.synth import synthetic_layout
-from shouhu.demo.tests.conftest import TODAY, care_rows
+from shouhu.demo.tests.conftest import CURRENT, TODAY, care_rows
 from shouhu.org.models import ClassEnrolment, Region, RegionLevel, School, SchoolClass
 from shouhu.registry.models import CensusSnapshot, Child
 
@@ -27,7 +27,7 @@ def synth(*args: str) -> str:
 def test_synth_builds_a_county_of_the_asked_size_with_two_months_of_care(db, frozen_today):
     output = synth(*SMALL)
 
-    current = CensusSnapshot.objects.filter(term__code=data.CURRENT_TERM[0])
+    current = CensusSnapshot.objects.filter(term__code=CURRENT)
     left_behind = set(current.filter(education=True).values_list("child_id", flat=True))
     paired = set(
         Pairing.objects.current(TODAY)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             "--months",
             type=int,
             default=12,
-            help="关爱记录的月数，截至2026年11月（默认 12）。Months of care work up to 2026-11.",
+            help="关爱记录的月数，截至昨天（默认 12）。Months of care work up to yesterday.",
         )
         parser.add_argument(
             "--seed",

@@ -1,15 +1,23 @@
-"""`shouhu stats --scope 511781 --term 2026-2027-1 --json`: every figure of a node and a term,
-read from the same figure functions as the dashboard, the tables and the summary."""
+"""`shouhu stats --scope 511781 [--term 2026-2027-1] [--as USERNAME] --json`: every figure of a
+node and a term (by default the current one), read from the same figure functions as the
+dashboard, the tables and the summary, as the operator or as an account sees them."""
 
 import dataclasses
 import datetime
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
 from shouhu.care.rules import Period
 from shouhu.org.models import Region, School, SchoolClass, Term
-from shouhu.reports.management.operator import node_and_term, operator_for
+from shouhu.reports.management.operator import (
+    reader_and_node,
+    reader_arguments,
+    refused,
+    scope_enforced,
+    term_named,
+)
 from shouhu.reports.selectors import FIGURES, figures_cached
 from shouhu.reports.selectors.base import code_of
 
@@ -48,22 +56,27 @@ class Command(BaseCommand):
     help = "打印某学期某区划或学校的全部统计指标（--json 输出 JSON），口径与看板、报表、总结相同。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scope", required=True, help="区划代码（如 511781）或10位学校标识码")
-        parser.add_argument("--term", required=True, help="学期代码，如 2026-2027-1")
+        reader_arguments(parser, withheld="；无权查看的指标不列出")
         parser.add_argument("--json", dest="as_json", action="store_true", help="输出 JSON")
 
-    def handle(self, *args, scope, term, as_json: bool, **options):
-        node, the_term = node_and_term(scope, term)
-        operator = operator_for(node)
-        with figures_cached():
-            values = {
-                key: plain(figure.function(operator, node=node, term=the_term))
-                for key, figure in FIGURES.items()
-            }
+    def handle(self, *args, scope, term, username, as_json: bool, **options):
+        reader, node = reader_and_node(scope, username)
+        the_term = term_named(term)
+        values, withheld = {}, []
+        with figures_cached(), scope_enforced(reader, scope or ""):
+            for key, figure in FIGURES.items():
+                try:
+                    values[key] = plain(figure.function(reader, node=node, term=the_term))
+                except PermissionDenied:  # a figure the account's role may not see
+                    withheld.append(key)
+        if not values:
+            raise refused(reader)
         if as_json:
             data = {
                 "scope": {"code": code_of(node), "name": node.name},
                 "term": the_term.code,
+                "as": username,
+                "withheld": withheld,
                 "figures": {
                     key: {
                         "label": str(FIGURES[key].label),
@@ -75,7 +88,7 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{node.name} {the_term}")
+        self.stdout.write(f"{node.name} {the_term}（{the_term.code}）")
         for key, value in values.items():
             if isinstance(value, (int, float)) or value is None:
                 self.stdout.write(f"  {FIGURES[key].label}：{value}")
