@@ -64,6 +64,10 @@ def env_weights(name: str, default: dict[str, int]) -> dict[str, int]:
 
 
 DEBUG = env_bool("SHOUHU_DEBUG", True)
+# Read once from the environment: `shouhu seed-demo` refuses production (SHOUHU_DEBUG=0), where
+# its accounts' published password would hand them to whoever logs in first. Not DEBUG itself,
+# which test runners switch off.
+SHOUHU_DEMO_DATA_ALLOWED = DEBUG
 
 # Development-only values, refused in production below.
 _DEV_SECRET_KEY = "dev-only-not-secret-shouhu"
