@@ -4,6 +4,7 @@ Every variable has a safe development default. With SHOUHU_DEBUG=0 the secrets m
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,6 +55,22 @@ def parse_weights(value: str, *, keys: tuple[str, ...], name: str) -> dict[str, 
     if not any(weights.values()):
         raise ImproperlyConfigured(f"{name}: at least one weight must be above 0.")
     return weights
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP addresses or networks (`10.0.0.2,192.168.10.0/24`); a typo refuses
+    to start rather than trusting the wrong machine."""
+    networks = []
+    for item in (os.environ.get(name) or "").split(","):
+        if not item.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item.strip()!r} is not an IP address or network."
+            ) from error
+    return tuple(networks)
 
 
 def env_weights(name: str, default: dict[str, int]) -> dict[str, int]:
@@ -252,16 +269,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (django-axes): after 5 failed logins a username is locked for 15 minutes, and
-# so is one browser at one address that sprays many usernames. Not the address alone: a whole
-# school often shares one address.
+# Login throttling (django-axes, shouhu.accounts.throttling): after 5 failed logins a username is
+# locked for 15 minutes, whatever the address or browser; an address is locked when its failures
+# in those 15 minutes name SHOUHU_LOGIN_SPRAY_LIMIT different usernames (a spray). Never the
+# User-Agent, which the client chooses; never the address alone for one username's failures: a
+# whole school often shares one address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("SHOUHU_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SHOUHU_LOGIN_LOCK_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "shouhu.accounts.throttling.LoginThrottleHandler"
+SHOUHU_LOGIN_SPRAY_LIMIT = env_int("SHOUHU_LOGIN_SPRAY_LIMIT", 6)
+# The reverse proxies whose X-Forwarded-For names the client (shouhu.core.network); from any
+# other address the header is ignored. Empty: the server faces the clients directly.
+SHOUHU_TRUSTED_PROXIES = env_networks("SHOUHU_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "shouhu.core.network.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
