@@ -112,3 +112,20 @@ def test_the_access_log_records_the_client_address_behind_a_trusted_proxy(
     url = reverse("registry:child-detail", kwargs={"public_id": world.child_a.public_id})
     client.get(url, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"{SCHOOL}, 10.0.0.9")
     assert AccessLog.objects.filter(child=world.child_a).latest("at").ip == SCHOOL
+
+
+def test_trusted_proxies_are_read_as_addresses_or_networks_and_a_typo_refuses_to_start(
+    monkeypatch,
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from shouhu.settings import env_networks
+
+    monkeypatch.setenv("SHOUHU_TRUSTED_PROXIES", " 10.0.0.2, 192.168.10.0/24 ,")
+    assert env_networks("SHOUHU_TRUSTED_PROXIES") == (
+        ipaddress.ip_network("10.0.0.2/32"),
+        ipaddress.ip_network("192.168.10.0/24"),
+    )
+    monkeypatch.setenv("SHOUHU_TRUSTED_PROXIES", "10.0.0.2,proxy.local")
+    with pytest.raises(ImproperlyConfigured, match="SHOUHU_TRUSTED_PROXIES"):
+        env_networks("SHOUHU_TRUSTED_PROXIES")
