@@ -32,10 +32,10 @@ def login(page: Page, base: str, username: str, password: str, *, device=None) -
     expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
-def walk(page: Page, base: str, extra: list[str]) -> dict[str, list[str]]:
-    """Open every menu link and the extra paths; return the problems seen on each page."""
+def watch(page: Page) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Record every console error and script error against the page it happened on."""
     problems: dict[str, list[str]] = {}
-    current = {"url": ""}
+    current = {"url": "/accounts/login/"}
     page.on(
         "console",
         lambda msg: (
@@ -48,6 +48,11 @@ def walk(page: Page, base: str, extra: list[str]) -> dict[str, list[str]]:
         "pageerror",
         lambda error: problems.setdefault(current["url"], []).append(f"error: {error}"),
     )
+    return problems, current
+
+
+def walk(page: Page, base: str, extra: list[str], problems, current) -> None:
+    """Open every menu link and the extra paths, adding the policy violations of each."""
     page.goto(f"{base}/")
     menu = page.get_by_role("navigation", name="主菜单").get_by_role("link")
     paths = [menu.nth(i).get_attribute("href") for i in range(menu.count())]
@@ -59,7 +64,6 @@ def walk(page: Page, base: str, extra: list[str]) -> dict[str, list[str]]:
         violations = page.evaluate("window.__csp")
         if violations:
             problems.setdefault(path, []).extend(f"csp: {v}" for v in violations)
-    return problems
 
 
 @pytest.mark.parametrize("role", ["school_leader", "head_teacher", "teacher", "region_officer"])
@@ -78,11 +82,9 @@ def test_no_page_of_the_menu_logs_a_console_error_or_breaks_the_policy(
     if role == "region_officer":
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     page.add_init_script(RECORD_VIOLATIONS)
+    problems, current = watch(page)
     login(page, live_server.url, user.username, world.password, device=device)
     child = world.child_a.public_id
-    problems = walk(
-        page,
-        live_server.url,
-        [f"/children/{child}/", f"/care/children/{child}/", "/accounts/password/"],
-    )
+    extra = [f"/children/{child}/", f"/care/children/{child}/", "/accounts/password/"]
+    walk(page, live_server.url, extra, problems, current)
     assert problems == {}
