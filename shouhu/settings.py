@@ -4,6 +4,7 @@ Every variable has a safe development default. With SHOUHU_DEBUG=0 the secrets m
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -56,6 +57,22 @@ def parse_weights(value: str, *, keys: tuple[str, ...], name: str) -> dict[str, 
     return weights
 
 
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP addresses or networks (`10.0.0.2,192.168.10.0/24`); a typo refuses
+    to start rather than trusting the wrong machine."""
+    networks = []
+    for item in (os.environ.get(name) or "").split(","):
+        if not item.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item.strip()!r} is not an IP address or network."
+            ) from error
+    return tuple(networks)
+
+
 def env_weights(name: str, default: dict[str, int]) -> dict[str, int]:
     value = os.environ.get(name)
     if value is None:
@@ -64,6 +81,10 @@ def env_weights(name: str, default: dict[str, int]) -> dict[str, int]:
 
 
 DEBUG = env_bool("SHOUHU_DEBUG", True)
+# Read once from the environment: `shouhu seed-demo` refuses production (SHOUHU_DEBUG=0), where
+# its accounts' published password would hand them to whoever logs in first. Not DEBUG itself,
+# which test runners switch off.
+SHOUHU_DEMO_DATA_ALLOWED = DEBUG
 
 # Development-only values, refused in production below.
 _DEV_SECRET_KEY = "dev-only-not-secret-shouhu"
@@ -130,6 +151,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "shouhu.accounts.sessions.SessionLimitMiddleware",
     "shouhu.accounts.two_factor.TwoFactorMiddleware",
+    "shouhu.accounts.passwords.PasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -155,6 +177,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shouhu.core.context_processors.permissions",
+                "shouhu.core.context_processors.navigation",
             ],
         },
     },
@@ -248,16 +271,28 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (django-axes): after 5 failed logins a username is locked for 15 minutes, and
-# so is one browser at one address that sprays many usernames. Not the address alone: a whole
-# school often shares one address.
+# Login throttling (django-axes, shouhu.accounts.throttling): after 5 failed logins a username is
+# locked for 15 minutes, whatever the address or browser; an address is locked when its failures
+# in those 15 minutes name SHOUHU_LOGIN_SPRAY_LIMIT different usernames (a spray). Never the
+# User-Agent, which the client chooses; never the address alone for one username's failures: a
+# whole school often shares one address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("SHOUHU_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SHOUHU_LOGIN_LOCK_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "shouhu.accounts.throttling.LoginThrottleHandler"
+SHOUHU_LOGIN_SPRAY_LIMIT = env_int("SHOUHU_LOGIN_SPRAY_LIMIT", 6)
+# The reverse proxies whose X-Forwarded-For names the client (shouhu.core.network); from any
+# other address the header is ignored. Empty: the server faces the clients directly.
+SHOUHU_TRUSTED_PROXIES = env_networks("SHOUHU_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "shouhu.core.network.client_address"
+# axes.W006 asks for "ip_address" among the lockout parameters. The address is limited, but by
+# the spray rule in LoginThrottleHandler: as a lockout parameter it would count one teacher's
+# typos against the whole school behind its NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -265,6 +300,9 @@ AXES_VERBOSE = False
 # Two factors (django-otp): TOTP is required of these roles and optional for the others.
 SHOUHU_TWO_FACTOR_ROLES = ("admin", "region_officer", "privacy_officer")
 SHOUHU_RECOVERY_CODES = 10
+# A new account's or a reset password is a one-time code, valid for one login within this many
+# hours; that login must set a new password (shouhu.accounts.passwords).
+SHOUHU_ONE_TIME_PASSWORD_HOURS = env_int("SHOUHU_ONE_TIME_PASSWORD_HOURS", 72)
 OTP_TOTP_ISSUER = "守护 Shouhu"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

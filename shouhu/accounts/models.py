@@ -32,6 +32,21 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
     )
+    # After an administrator's reset, or a new account, the password is a one-time code: it
+    # works for one login before `password_expires_at`, and that login must set a new password
+    # before anything else (shouhu.accounts.passwords).
+    must_change_password = models.BooleanField(_("登录后须修改密码"), default=False)
+    password_expires_at = models.DateTimeField(_("临时密码有效期至"), null=True, blank=True)
+    # Who created the account in the application: a volunteer has no scope node, so until they
+    # are paired the administrator who created them finds them by this.
+    created_by = models.ForeignKey(
+        "self",
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("用户")

@@ -39,7 +39,7 @@ class Perm(models.TextChoices):
     QUOTA_MANAGE = "quota_manage", _("设置关爱要求")
     EXEMPTION_GRANT = "exemption_grant", _("批准关爱要求免除")
     PRIVACY_OFFICE = "privacy_office", _("个人信息保护：访问记录、权利请求、年度审计")
-    ACCOUNT_MANAGE = "account_manage", _("管理账号（停用、重置两步验证）")
+    ACCOUNT_MANAGE = "account_manage", _("管理账号（创建、停用、重置密码和两步验证）")
     DASHBOARD_VIEW = "dashboard_view", _("查看统计看板")
     REPORT_LEAD = "report_lead", _("统计报表、工作总结和检查考核")
 
@@ -86,10 +86,13 @@ _CARE_GRANTS: dict[str, set[str]] = {
 }
 ROLE_PERMS = {role: perms | _CARE_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
 
-# Privacy and accounts (issue 5): the privacy officer's own pages; the administrator's accounts.
+# Privacy and accounts (issue 5): the privacy officer's own pages; the accounts, which an
+# administrator manages in their region and a school leader for their school's staff.
 _PRIVACY_GRANTS: dict[str, set[str]] = {
     Role.PRIVACY_OFFICER: {Perm.PRIVACY_OFFICE},
     Role.ADMIN: {Perm.ACCOUNT_MANAGE},
+    # Their own school's staff only (accounts.selectors.user_manageable_q, issue 12).
+    Role.SCHOOL_LEADER: {Perm.ACCOUNT_MANAGE},
 }
 ROLE_PERMS = {role: perms | _PRIVACY_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
 

@@ -1,12 +1,11 @@
-"""The second factor (enrol, verify, recovery codes, turn off) and the administrator's accounts
-page (deactivate, reset a lost second factor)."""
+"""The user's own security: the second factor (enrol, verify, recovery codes, turn off) and
+their password (changed of their own accord, or set after a one-time code)."""
 
 from base64 import b32encode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -14,11 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts import two_factor
-from shouhu.accounts.roles import Perm
-from shouhu.accounts.security_forms import TokenForm, UserSearchForm
-from shouhu.accounts.selectors import user_get_for, user_list_for
-from shouhu.accounts.services import user_deactivate, user_two_factor_reset
-from shouhu.core.views import permission_required
+from shouhu.accounts.forms import PasswordChangeForm, PasswordSetForm
+from shouhu.accounts.security_forms import TokenForm
+from shouhu.accounts.services import password_change
 
 
 def _next(request) -> str:
@@ -126,39 +123,33 @@ def two_factor_off(request):
     return redirect("accounts:security")
 
 
-@permission_required(Perm.ACCOUNT_MANAGE)
-def user_list(request):
-    form = UserSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(user_list_for(request.user, q=q), per_page=50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "accounts/user_list.html", {"form": form, "page": page})
-
-
-@permission_required(Perm.ACCOUNT_MANAGE)
-@require_POST
-def user_deactivate_view(request, pk):
-    user = user_get_for(request.user, pk)
-    try:
-        ended = user_deactivate(actor=request.user, user=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request):
+    """修改密码: of the user's own accord (current password, and the second factor if enrolled),
+    or the new password owed after a one-time code."""
+    user = request.user
+    forced = user.must_change_password
+    if forced:
+        form = PasswordSetForm(request.POST or None)
     else:
-        messages.success(
-            request, _("已停用 %(user)s，结束会话 %(n)d 个。") % {"user": user, "n": ended}
+        form = PasswordChangeForm(
+            request.POST or None, with_token=two_factor.two_factor_enrolled(user)
         )
-    return redirect("accounts:user-list")
-
-
-@permission_required(Perm.ACCOUNT_MANAGE)
-@require_POST
-def user_two_factor_reset_view(request, pk):
-    user = user_get_for(request.user, pk)
-    try:
-        user_two_factor_reset(actor=request.user, user=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已重置 %(user)s 的两步验证。") % {"user": user})
-    return redirect("accounts:user-list")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            password_change(
+                request=request,
+                user=user,
+                new_password=data["new_password1"],
+                current_password=data.get("current_password", ""),
+                token=data.get("token", ""),
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("密码已修改。"))
+            return redirect("home" if forced else "accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced})

@@ -1,16 +1,46 @@
-"""Reads of accounts for a user."""
+"""Reads of accounts for a user: which accounts an account manager may see and change, which
+roles they may grant and which scope nodes they may give.
+
+- An administrator manages the accounts under their region: staff whose scope node lies there,
+  volunteers paired with a child there, and the volunteers they created themselves.
+- A school leader manages their own school's staff: the head teachers, teachers and counsellors
+  whose scope is the school or one of its classes. Nobody else, and no other role.
+- Any other account is outside the scope: a 404, never a 403.
+"""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shouhu.accounts.models import User
-from shouhu.org.models import subtree_range
+from shouhu.accounts.roles import Perm, Role
+from shouhu.org.models import Region, School, SchoolClass, subtree_range
+from shouhu.org.selectors import classes_for, node_by_code, node_within_user_scope
+
+# The staff a school leader manages and may create (issue 12, point 13).
+SCHOOL_STAFF_ROLES = (Role.HEAD_TEACHER, Role.TEACHER, Role.COUNSELLOR)
+
+# The kind of scope node each role holds: a head teacher a class, a school's people the school,
+# officers, supervisors and administrators a region, a volunteer none (their pairings).
+ROLE_NODE: dict[str, type | None] = {
+    Role.ADMIN: Region,
+    Role.REGION_OFFICER: Region,
+    Role.TOWNSHIP_OFFICER: Region,
+    Role.VILLAGE_SUPERVISOR: Region,
+    Role.PRIVACY_OFFICER: Region,
+    Role.SCHOOL_LEADER: School,
+    Role.HEAD_TEACHER: SchoolClass,
+    Role.TEACHER: School,
+    Role.COUNSELLOR: School,
+    Role.VOLUNTEER: None,
+}
+
+NOTHING = Q(pk__in=[])
 
 
 def user_scope_q(actor, prefix: str = "") -> Q:
     """Users whose scope node lies under the actor's region (a volunteer: paired there)."""
     if not actor.scope_region_id:
-        return Q(pk__in=[])
+        return NOTHING
     low_high = subtree_range(actor.scope_region.prefix)
     return (
         Q(**{f"{prefix}scope_region__code__range": low_high})
@@ -20,12 +50,34 @@ def user_scope_q(actor, prefix: str = "") -> Q:
     )
 
 
+def user_manageable_q(actor) -> Q:
+    """The accounts the actor may see and change on the accounts pages."""
+    if not actor.has_perm_to(Perm.ACCOUNT_MANAGE):
+        return NOTHING
+    if actor.role == Role.SCHOOL_LEADER:
+        if not actor.scope_school_id:
+            return NOTHING
+        return Q(role__in=SCHOOL_STAFF_ROLES) & (
+            Q(scope_school_id=actor.scope_school_id)
+            | Q(scope_class__school_id=actor.scope_school_id)
+        )
+    if not actor.scope_region_id:
+        return NOTHING
+    created_here = Q(
+        role=Role.VOLUNTEER,
+        created_by__scope_region__code__range=subtree_range(actor.scope_region.prefix),
+    )
+    return user_scope_q(actor) | created_here
+
+
 def user_list_for(actor, *, q: str = "") -> QuerySet[User]:
-    users = User.objects.filter(user_scope_q(actor)).distinct()
+    users = User.objects.filter(pk__in=User.objects.filter(user_manageable_q(actor)).values("pk"))
     q = q.strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
-    return users.order_by("username")
+    return users.select_related("scope_region", "scope_school", "scope_class__school").order_by(
+        "username"
+    )
 
 
 def user_get_for(actor, pk) -> User:
@@ -33,3 +85,49 @@ def user_get_for(actor, pk) -> User:
     if user is None:
         raise Http404
     return user
+
+
+def roles_grantable_by(actor) -> list[Role]:
+    """The roles the actor may give an account: an administrator any, a leader their staff's."""
+    if not actor.has_perm_to(Perm.ACCOUNT_MANAGE):
+        return []
+    if actor.role == Role.SCHOOL_LEADER:
+        return list(SCHOOL_STAFF_ROLES)
+    return list(Role)
+
+
+def scope_nodes_for(actor) -> list[Region | School | SchoolClass]:
+    """The nodes the actor may give as a scope: their own node and everything under it."""
+    if actor.role == Role.SCHOOL_LEADER:
+        if not actor.scope_school_id:
+            return []
+        return [actor.scope_school, *classes_for(actor)]
+    if not actor.scope_region_id:
+        return []
+    low_high = subtree_range(actor.scope_region.prefix)
+    return [
+        *Region.objects.filter(code__range=low_high).order_by("code"),
+        *School.objects.filter(region__code__range=low_high).order_by("code"),
+        *classes_for(actor),
+    ]
+
+
+def scope_node_for(actor, code: str) -> Region | School | SchoolClass | None:
+    """The node named by a scope code (`node_code`) if the actor may give it, else None."""
+    code = code.strip()
+    node: Region | School | SchoolClass | None
+    if code.startswith("class:"):
+        pk = code.removeprefix("class:")
+        node = classes_for(actor).filter(pk=pk).first() if pk.isdigit() else None
+    else:
+        try:
+            node = node_by_code(code)
+        except Http404:
+            node = None
+    return node if node is not None and node_within_user_scope(actor, node) else None
+
+
+def scope_node_fits(*, role: str, node) -> bool:
+    """Is the node of the kind the role holds (none for a volunteer)?"""
+    kind = ROLE_NODE.get(role)
+    return node is None if kind is None else isinstance(node, kind)

@@ -115,6 +115,21 @@ def remember_no_device(sender, request, user, **kwargs) -> None:
         request.session[NO_DEVICE_KEY] = True
 
 
+def second_factor_due(request) -> str | None:
+    """The page a logged-in user must pass before any other (enrol or verify), or None."""
+    user = request.user
+    if not user.is_authenticated or user.is_verified():
+        return None
+    if request.session.get(NO_DEVICE_KEY) and not two_factor_required(user):
+        return None
+    if two_factor_enrolled(user):
+        return "accounts:two-factor-verify"
+    if two_factor_required(user):
+        return "accounts:two-factor-setup"
+    request.session[NO_DEVICE_KEY] = True
+    return None
+
+
 def _open(path: str) -> bool:
     if path.startswith(settings.STATIC_URL):
         return True
@@ -134,17 +149,10 @@ class TwoFactorMiddleware:
         return response if response is not None else self.get_response(request)
 
     def _gate(self, request) -> HttpResponse | None:
-        user = request.user
-        if not user.is_authenticated or user.is_verified() or _open(request.path_info):
+        if _open(request.path_info):
             return None
-        if request.session.get(NO_DEVICE_KEY) and not two_factor_required(user):
-            return None
-        if two_factor_enrolled(user):
-            target = "accounts:two-factor-verify"
-        elif two_factor_required(user):
-            target = "accounts:two-factor-setup"
-        else:
-            request.session[NO_DEVICE_KEY] = True
+        target = second_factor_due(request)
+        if target is None:
             return None
         response = redirect_to_login(request.get_full_path(), resolve_url(target))
         if request.headers.get("HX-Request") == "true":

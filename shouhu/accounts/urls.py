@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from shouhu.accounts import security_views, views
+from shouhu.accounts import manage_views, security_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("security/", security_views.security, name="security"),
+    path("password/", security_views.password_change_view, name="password-change"),
     path("two-factor/", security_views.two_factor_verify, name="two-factor-verify"),
     path("two-factor/setup/", security_views.two_factor_setup, name="two-factor-setup"),
     path("two-factor/off/", security_views.two_factor_off, name="two-factor-off"),
@@ -16,11 +17,19 @@ urlpatterns = [
         security_views.recovery_codes_renew,
         name="recovery-codes-renew",
     ),
-    path("users/", security_views.user_list, name="user-list"),
-    path("users/<int:pk>/deactivate/", security_views.user_deactivate_view, name="user-deactivate"),
+    path("users/", manage_views.user_list, name="user-list"),
+    path("users/new/", manage_views.user_create_view, name="user-create"),
+    path("users/<int:pk>/", manage_views.user_edit_view, name="user-edit"),
+    path("users/<int:pk>/deactivate/", manage_views.user_deactivate_view, name="user-deactivate"),
+    path("users/<int:pk>/reactivate/", manage_views.user_reactivate_view, name="user-reactivate"),
+    path(
+        "users/<int:pk>/password-reset/",
+        manage_views.user_password_reset_view,
+        name="user-password-reset",
+    ),
     path(
         "users/<int:pk>/two-factor-reset/",
-        security_views.user_two_factor_reset_view,
+        manage_views.user_two_factor_reset_view,
         name="user-two-factor-reset",
     ),
 ]

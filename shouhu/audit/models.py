@@ -27,6 +27,14 @@ class AccessAction(models.TextChoices):
     SEARCH = "search", _("查询名单")
     REVEAL = "reveal", _("查看完整信息")
     DENIED = "denied", _("越权访问被拒")
+    # Accounts (issue 12, point 13): the account concerned is named in `query`.
+    ACCOUNT_CREATE = "acct_new", _("创建账号")
+    ACCOUNT_UPDATE = "acct_edit", _("修改账号")
+    ACCOUNT_DEACTIVATE = "acct_off", _("停用账号")
+    ACCOUNT_REACTIVATE = "acct_on", _("启用账号")
+    PASSWORD_RESET = "pwd_reset", _("重置密码")
+    PASSWORD_CHANGE = "pwd_change", _("修改密码")
+    TWO_FACTOR_RESET = "2fa_reset", _("重置两步验证")
 
 
 class AccessLogQuerySet(models.QuerySet):

@@ -20,6 +20,7 @@ from shouhu.audit.models import (
     RequestKind,
     RequestStatus,
 )
+from shouhu.core.network import client_address
 from shouhu.core.visibility import (
     TARGET_FIELD,
     ChildField,
@@ -33,9 +34,8 @@ REASON_MIN_LENGTH = 4
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """Where from: the client's address, behind a trusted reverse proxy too."""
+    return client_address(request)
 
 
 def access_record(

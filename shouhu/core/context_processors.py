@@ -1,4 +1,5 @@
-"""`may.<permission>` in every template: what the logged-in user's role may do (for menus)."""
+"""What every template may read about the logged-in user: `may.<permission>` (what their role
+may do) and `menu` (the main menu's links, `core.menu`)."""
 
 from shouhu.accounts.roles import Perm
 
@@ -8,3 +9,18 @@ def permissions(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"may": {}}
     return {"may": {perm.value: user.has_perm_to(perm) for perm in Perm}}
+
+
+def navigation(request) -> dict:
+    """The menu, and whether the login is finished. An unfinished login (the second factor or a
+    new password still owed) opens no page but that step, so its menu is empty."""
+    from shouhu.accounts.passwords import password_change_due
+    from shouhu.accounts.two_factor import second_factor_due
+    from shouhu.core.menu import menu_for
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": [], "login_unfinished": False}
+    if second_factor_due(request) is not None or password_change_due(user):
+        return {"menu": [], "login_unfinished": True}
+    return {"menu": menu_for(user), "login_unfinished": False}

@@ -48,6 +48,9 @@ STYLESHEET = Path(__file__).parent / "static" / "reports" / "charts.css"
 
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _STYLE = re.compile(r"<style\b.*?</style>", re.S)
+# pygal hides its tooltip with `style="opacity: 0"`: the CSP refuses style attributes too (a
+# console error on every chart); charts.css hides the tooltip instead.
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*')""")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title>Pygal</title>")
 _ROOT_ID = re.compile(r'id="chart-[0-9a-f-]+"')
@@ -65,9 +68,10 @@ class Chart:
 
     @property
     def inline_svg(self) -> SafeString:
-        """The SVG for a page: no style or script (the page's CSP forbids them inline), titled
-        for screen readers."""
+        """The SVG for a page: no style element or attribute and no script (the page's CSP
+        forbids them inline), titled for screen readers."""
         svg = _COMMENT.sub("", _STYLE.sub("", _SCRIPT.sub("", self.svg)))
+        svg = _STYLE_ATTRIBUTE.sub("", svg)
         svg = _ROOT_ID.sub(f'role="img" aria-label="{escape(self.title)}"', svg, count=1)
         svg = _TITLE.sub(f"<title>{escape(self.title)}</title>", svg)
         return mark_safe(svg)  # noqa: S308 - pygal escapes every label it draws

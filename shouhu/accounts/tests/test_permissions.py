@@ -4,7 +4,13 @@ scope is a 404, and a URL missing from the table fails the suite."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from shouhu.factories import ChildTransferFactory, GuardianRequestFactory, census_upload
+from shouhu.factories import (
+    ChildTransferFactory,
+    GuardianRequestFactory,
+    HeadTeacherFactory,
+    RegionOfficerFactory,
+    census_upload,
+)
 from shouhu.registry.models import SchoolHandover
 
 CAST = [
@@ -89,6 +95,14 @@ REGION_ONLY = {**dict.fromkeys(REPORT_LEADS, 404), "region_officer": 200}
 # Their second factor was given (conftest's force_login): the verify page sends them on.
 VERIFIED_ALREADY = {"admin": 302, "region_officer": 302, "privacy_officer": 302}
 HEAD_TEACHER_A = {"pk": lambda w: w.class_a.head_teacher_id}
+HEAD_TEACHER_B = {"pk": lambda w: w.class_b.head_teacher_id}
+OTHER_COUNTY = {"pk": lambda w: HeadTeacherFactory(scope_class=w.other_class).pk}
+COUNTY_OFFICER = {"pk": lambda w: RegionOfficerFactory(scope_region=w.county).pk}
+MANAGERS = {"admin": 200, "school_leader": 200}
+MANAGED_POST = {"admin": 302, "school_leader": 302}
+ADMIN_ONLY = {"admin": 200, "school_leader": 404}
+ADMIN_ONLY_POST = {"admin": 302, "school_leader": 404}
+NOT_MANAGED = {"admin": 404, "school_leader": 404}
 
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
 TABLE = [
@@ -300,9 +314,30 @@ TABLE = [
         "post",
         everyone(302, **dict.fromkeys(VERIFIED_ALREADY, 200)),
     ),
-    ("accounts:user-list", {}, "", "get", everyone(403, admin=200)),
-    ("accounts:user-deactivate", HEAD_TEACHER_A, "", "post", everyone(403, admin=302)),
-    ("accounts:user-two-factor-reset", HEAD_TEACHER_A, "", "post", everyone(403, admin=302)),
+    # Accounts (issue 12): the administrator for the county, the school leader for school A's
+    # staff; an account outside what they manage is a 404.
+    ("accounts:password-change", {}, "", "get", everyone(200)),
+    ("accounts:user-list", {}, "", "get", everyone(403, **MANAGERS)),
+    ("accounts:user-create", {}, "", "get", everyone(403, **MANAGERS)),
+    ("accounts:user-edit", HEAD_TEACHER_A, "", "get", everyone(403, **MANAGERS)),
+    ("accounts:user-edit", HEAD_TEACHER_B, "", "get", everyone(403, admin=200, school_leader=404)),
+    ("accounts:user-edit", OTHER_COUNTY, "", "get", everyone(403, admin=404, school_leader=404)),
+    ("accounts:user-edit", COUNTY_OFFICER, "", "get", everyone(403, admin=200, school_leader=404)),
+    ("accounts:user-deactivate", HEAD_TEACHER_A, "", "post", everyone(403, **MANAGED_POST)),
+    ("accounts:user-deactivate", HEAD_TEACHER_B, "", "post", everyone(403, **ADMIN_ONLY_POST)),
+    ("accounts:user-reactivate", HEAD_TEACHER_A, "", "post", everyone(403, **MANAGED_POST)),
+    ("accounts:user-reactivate", OTHER_COUNTY, "", "post", everyone(403, **NOT_MANAGED)),
+    ("accounts:user-password-reset", HEAD_TEACHER_A, "", "post", everyone(403, **MANAGERS)),
+    ("accounts:user-password-reset", OTHER_COUNTY, "", "post", everyone(403, **NOT_MANAGED)),
+    ("accounts:user-password-reset", COUNTY_OFFICER, "", "post", everyone(403, **ADMIN_ONLY)),
+    ("accounts:user-two-factor-reset", HEAD_TEACHER_A, "", "post", everyone(403, **MANAGED_POST)),
+    (
+        "accounts:user-two-factor-reset",
+        HEAD_TEACHER_B,
+        "",
+        "post",
+        everyone(403, **ADMIN_ONLY_POST),
+    ),
     # The privacy officer's pages (issue 5).
     ("audit:index", {}, "", "get", everyone(403, privacy_officer=200)),
     ("audit:access-log", {}, "", "get", everyone(403, privacy_officer=200)),

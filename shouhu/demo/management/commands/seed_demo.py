@@ -1,5 +1,6 @@
 """`shouhu seed-demo`: load the demo county (四川省达州市万源市) into an empty database."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shouhu.demo import data
@@ -31,6 +32,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool, children: int, **options) -> None:
+        # The demo accounts (admin, county, privacy …) carry the password published in the
+        # README: in production whoever logs in first would own them.
+        if not settings.SHOUHU_DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "生产环境（SHOUHU_DEBUG=0）拒绝载入演示数据：演示账号使用公开的密码。\n"
+                "Demo data is refused in production (SHOUHU_DEBUG=0): "
+                "the demo accounts use the published password."
+            )
         if children < 1:
             raise CommandError("--children 至少为 1。--children must be at least 1.")
         if not demo_database_empty():
