@@ -1,6 +1,7 @@
 """The semester work summary: figures equal to the selectors', the leader's draft, the rollup of
 a township's or county's schools, the section register, DOCX, PDF and the command."""
 
+import ctypes.util
 import io
 import re
 import shutil
@@ -32,7 +33,8 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.services import summary_draft_save
 from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part
-from shouhu.reports.summary.render import to_docx, to_pdf
+from shouhu.reports.checks import pdf_font_subsetting
+from shouhu.reports.summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.reports.summary.sections import PROVIDERS, summary_build, summary_part
 
 pytestmark = pytest.mark.django_db
@@ -255,6 +257,38 @@ def test_the_pdf_is_a4_with_the_schools_name_the_term_and_the_census_figure(
     assert "—1—" in flat  # page numbers
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert "(A4)" in info
+
+
+def test_the_pdf_fonts_are_subset_by_harfbuzz_not_fonttools(reported, school_leader, monkeypatch):
+    """fontTools took 10–15 s per Noto CJK face: the county's PDF 48.5 s (issue 11, 15)."""
+    from weasyprint.pdf.fonts import Font
+
+    def slow(*args, **kwargs):
+        raise AssertionError("fontTools subsets the CJK fonts: install libharfbuzz-subset0")
+
+    monkeypatch.setattr(Font, "_fonttools_subset", slow)
+    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=None)
+    assert to_pdf(document).startswith(b"%PDF")
+
+
+def test_fast_font_subsetting_finds_what_weasyprint_finds():
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    expected = bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+    assert fast_font_subsetting() is expected
+
+
+def test_the_check_warns_when_the_pdf_would_subset_fonts_slowly(monkeypatch):
+    found = ctypes.util.find_library
+    monkeypatch.setattr(
+        ctypes.util,
+        "find_library",
+        lambda name: None if name == "harfbuzz-subset" else found(name),
+    )
+    assert fast_font_subsetting() is False
+    assert [w.id for w in pdf_font_subsetting(None)] == ["reports.W001"]
+    monkeypatch.undo()
+    assert pdf_font_subsetting(None) == []
 
 
 def test_the_leader_writes_the_draft_in_the_web_form(client, reported, school_leader):
