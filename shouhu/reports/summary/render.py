@@ -157,8 +157,9 @@ def fast_font_subsetting() -> bool:
     """Will WeasyPrint subset the PDF's fonts with HarfBuzz-Subset (≥ 4.1.0, as it asks)
     rather than fontTools? Found as WeasyPrint finds it, without importing WeasyPrint (seconds
     at every command's start)."""
-    subset, harfbuzz = ctypes.util.find_library("harfbuzz-subset"), ctypes.util.find_library(
-        "harfbuzz"
+    subset, harfbuzz = (
+        ctypes.util.find_library("harfbuzz-subset"),
+        ctypes.util.find_library("harfbuzz"),
     )
     if subset is None or harfbuzz is None:
         return False

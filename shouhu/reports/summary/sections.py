@@ -22,7 +22,6 @@ from shouhu.reports.selectors import definitions, figures_cached
 from shouhu.reports.selectors.base import previous_term
 from shouhu.reports.summary.document import HEADINGS, PLANS, PROBLEMS, Document, Part, Section
 
-
 SummaryNode = Region | School | SchoolClass
 
 

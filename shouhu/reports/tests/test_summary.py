@@ -15,6 +15,7 @@ from docx import Document as Docx
 
 from shouhu.factories import HeadTeacherFactory
 from shouhu.reports import summary_sections
+from shouhu.reports.checks import pdf_font_subsetting
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import (
     by_category_for,
@@ -33,7 +34,6 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.services import summary_draft_save
 from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part
-from shouhu.reports.checks import pdf_font_subsetting
 from shouhu.reports.summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.reports.summary.sections import PROVIDERS, summary_build, summary_part
 
