@@ -338,6 +338,9 @@ SHOUHU_TASK_DUE_DAYS = env_int("SHOUHU_TASK_DUE_DAYS", 3)
 SHOUHU_ESCALATE_HEAD_DAYS = env_int("SHOUHU_ESCALATE_HEAD_DAYS", 2)
 SHOUHU_ESCALATE_LEADER_DAYS = env_int("SHOUHU_ESCALATE_LEADER_DAYS", 5)
 SHOUHU_PROXY_LOAD_LIMIT = env_int("SHOUHU_PROXY_LOAD_LIMIT", 3)
+# A period's open quota stays on the worklist for this many days after the period ends: an
+# action that happened in the period may be recorded late (补录) until then; after, it is a miss.
+SHOUHU_LATE_ENTRY_DAYS = env_int("SHOUHU_LATE_ENTRY_DAYS", 7)
 # 检查考核 (篇六, 篇七): the weight of each component of a teacher's or school's score
 # (shouhu.reports.selectors.assessment), e.g. "coverage=30,compliance=40,…"; unnamed ones weigh 0.
 SHOUHU_ASSESSMENT_WEIGHTS = env_weights(

@@ -42,6 +42,7 @@ class Perm(models.TextChoices):
     ACCOUNT_MANAGE = "account_manage", _("管理账号（创建、停用、重置密码和两步验证）")
     DASHBOARD_VIEW = "dashboard_view", _("查看统计看板")
     REPORT_LEAD = "report_lead", _("统计报表、工作总结和检查考核")
+    SUMMARY_DRAFT = "summary_draft", _("起草工作总结")
 
 
 _ALL_READERS = {Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}
@@ -98,13 +99,14 @@ ROLE_PERMS = {role: perms | _PRIVACY_GRANTS.get(role, set()) for role, perms in 
 
 # Reports (issue 6): the dashboard for whoever oversees the care work; the statistical tables,
 # the semester work summary and the assessment for those who answer for a school or a region.
-_REPORT_LEADS = {Perm.DASHBOARD_VIEW, Perm.REPORT_LEAD}
+# A head teacher drafts the class's summary (篇一–五 are head teachers' class summaries).
+_REPORT_LEADS = {Perm.DASHBOARD_VIEW, Perm.REPORT_LEAD, Perm.SUMMARY_DRAFT}
 _REPORT_GRANTS: dict[str, set[str]] = {
     Role.REGION_OFFICER: _REPORT_LEADS,
     Role.TOWNSHIP_OFFICER: _REPORT_LEADS,
     Role.VILLAGE_SUPERVISOR: {Perm.DASHBOARD_VIEW},
     Role.SCHOOL_LEADER: _REPORT_LEADS,
-    Role.HEAD_TEACHER: {Perm.DASHBOARD_VIEW},
+    Role.HEAD_TEACHER: {Perm.DASHBOARD_VIEW, Perm.SUMMARY_DRAFT},
 }
 ROLE_PERMS = {role: perms | _REPORT_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
 

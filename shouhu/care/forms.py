@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.care.models import ActionKind, QuotaPeriod, SignalKind
+from shouhu.care.rules import Period
 
 
 class DateInput(forms.DateInput):
@@ -23,7 +24,11 @@ def _today() -> datetime.date:
 
 
 class CareActionForm(forms.Form):
-    """A care action. The children come from the page (one child, or a class's checkboxes)."""
+    """A care action. The children come from the page (one child, or a class's checkboxes).
+
+    For a quota period named by a worklist item (`period`), the date is limited to that period;
+    for one that has ended (a late entry, 补录) it is not filled in: the page asks for the day the
+    action happened."""
 
     kind = forms.ChoiceField(label=_("类型"), choices=ActionKind.choices)
     done_on = forms.DateField(
@@ -50,10 +55,21 @@ class CareActionForm(forms.Form):
     )
     follow_up_on = forms.DateField(label=_("跟进日期"), required=False, widget=DateInput())
 
-    def __init__(self, *args, kinds=None, children=None, tasks=None, may_share=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kinds=None,
+        children=None,
+        tasks=None,
+        may_share=True,
+        period: Period | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if not may_share:
             del self.fields["shareable"]
+        if period is not None:
+            self._limit_to(period)
         if kinds is not None:
             self._choice("kind").choices = [c for c in ActionKind.choices if c[0] in kinds]
         if children is None:
@@ -77,6 +93,20 @@ class CareActionForm(forms.Form):
                 )
                 for t in tasks
             ]
+
+    def _limit_to(self, period: Period) -> None:
+        today = _today()
+        done_on = self.fields["done_on"]
+        done_on.widget.attrs.update(
+            min=period.start.isoformat(), max=min(period.end, today).isoformat()
+        )
+        if period.contains(today):
+            done_on.help_text = _("须在%(period)s内，默认今天。") % {"period": period.label}
+        else:
+            done_on.initial = None
+            done_on.help_text = _("补录：请填写实际发生的日期，须在%(period)s内。") % {
+                "period": period.label
+            }
 
     def _choice(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])

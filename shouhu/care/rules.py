@@ -159,6 +159,18 @@ def period_owed(
     return left_on is None or left_on > period.end
 
 
+def late_entry_until(period: Period, *, days: int) -> datetime.date:
+    """The last day an action of an ended period may still be recorded for it (补录): `days`
+    after the period's end. Until then its open quota is a to-do; after, a miss in the figures."""
+    return period.end + datetime.timedelta(days=days)
+
+
+def late_entry_open(period: Period, *, today: datetime.date, days: int) -> bool:
+    """May an action dated within the period still be recorded for it today? Always while the
+    period runs; after its end, for `days` days."""
+    return today <= late_entry_until(period, days=days)
+
+
 def first_owed_month(paired_on: datetime.date) -> Period:
     """The first month a pairing owes: its own month when it starts on the 1st, else the next."""
     month = month_of(paired_on)

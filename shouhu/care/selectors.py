@@ -69,12 +69,17 @@ from shouhu.care.oversight import (
 )
 from shouhu.care.rules import (
     Escalation,
+    Period,
     QuotaStatus,
     TermDates,
     escalated_due_before,
     escalation_of,
     last_period,
+    late_entry_open,
+    late_entry_until,
+    month_from_key,
     percent,
+    term_period,
 )
 from shouhu.care.statuses import (
     ChildStatus,
@@ -123,6 +128,7 @@ __all__ = [
     "group_children_for",
     "open_tasks_for",
     "pairing_child_for",
+    "quota_period_by_key",
     "quota_settings_for",
     "record_url",
     "tasks_for",
@@ -305,11 +311,16 @@ def open_tasks_for(user, *, child: Child) -> QuerySet[VisitTask]:
 # --- the worklist (我的待办) -------------------------------------------------------------------
 
 
-def record_url(*, child: Child, kind: str, task: VisitTask | None = None) -> str:
-    """One click from an item to the form that records it, with child, kind and task filled."""
+def record_url(
+    *, child: Child, kind: str, task: VisitTask | None = None, period: Period | None = None
+) -> str:
+    """One click from an item to the form that records it, with child, kind and task filled,
+    and the period of a late entry (补录), whose form asks for a date within it."""
     query = {"kind": kind}
     if task is not None:
         query["task"] = str(task.public_id)
+    if period is not None:
+        query["period"] = period.key
     url = reverse("care:child-action-create", kwargs={"public_id": child.public_id})
     return f"{url}?{urlencode(query)}"
 
@@ -326,10 +337,13 @@ class WorkItem:
     carer: User | None = None
     task: VisitTask | None = None
     escalation: Escalation = Escalation.NONE
+    # A past period's quota, still open to a late entry (补录) until `late_until`.
+    late_period: Period | None = None
+    late_until: datetime.date | None = None
 
     @property
     def record_url(self) -> str:
-        return record_url(child=self.child, kind=self.kind, task=self.task)
+        return record_url(child=self.child, kind=self.kind, task=self.task, period=self.late_period)
 
     @property
     def kind_label(self) -> str:
@@ -375,19 +389,28 @@ def _quota_items(
 ) -> list[WorkItem]:
     """The due and overdue quota items of a few children (a proxy parent's, a class), worked
     out in Python from three small queries: building the SQL of a dozen correlated subqueries
-    would cost more than the children do."""
+    would cost more than the children do.
+
+    An overdue item of a period that has ended stays only while a late entry is allowed
+    (SHOUHU_LATE_ENTRY_DAYS after the period): then it is a miss in the figures, not a to-do.
+    Its record link names the period, so that the action recorded is dated within it."""
     rows = list(children.select_related("school_class").defer(*SEALED_CHILD_FIELDS))
     if not rows:
         return []
     school_ids = {r.school_class.school_id for r in rows}
     running, ended = _quota_columns(school_ids, day=day, terms=terms_dates())
-    columns = running + ended
+    late_days = settings.SHOUHU_LATE_ENTRY_DAYS
+    columns = [c for c in running + ended if late_entry_open(c.period, today=day, days=late_days)]
+    if not columns:
+        return []
     few = read_few(rows, columns)
     items = []
     for row in rows:
         carer = few.carer_on(row.pk, day) if with_carer else None
         for status in few_statuses(row, columns, few, today=day):
             if status.status in (QuotaStatus.DUE, QuotaStatus.OVERDUE):
+                period = status.column.period
+                late = status.status == QuotaStatus.OVERDUE
                 items.append(
                     WorkItem(
                         child=row,
@@ -396,6 +419,8 @@ def _quota_items(
                         due_on=status.due_on,
                         status=status.status,
                         carer=carer,
+                        late_period=period if late else None,
+                        late_until=late_entry_until(period, days=late_days) if late else None,
                     )
                 )
     return items
@@ -549,6 +574,20 @@ def _classes_overdue(user, *, day: datetime.date) -> list[ClassOverdue]:
 
 
 # --- forms ------------------------------------------------------------------------------------
+
+
+def quota_period_by_key(key: str) -> Period:
+    """The quota period a late entry is for, by its key: a month ("2026-11") or a term's code
+    ("2026-2027-1"); 404 for anything else."""
+    if key.count("-") == 1:
+        try:
+            return month_from_key(key)
+        except ValueError:
+            raise Http404 from None
+    term = next((t for t in terms_dates() if t.code == key), None)
+    if term is None:
+        raise Http404
+    return term_period(term)
 
 
 def group_children_for(user, *, school_class: SchoolClass | None) -> QuerySet[Child]:

@@ -29,7 +29,16 @@ from shouhu.care.models import (
     QuotaPeriod,
     VisitTask,
 )
-from shouhu.care.rules import ONE_DAY, QuotaRule, quota_effective, task_due_on, tightens
+from shouhu.care.rules import (
+    ONE_DAY,
+    Period,
+    QuotaRule,
+    late_entry_open,
+    late_entry_until,
+    quota_effective,
+    task_due_on,
+    tightens,
+)
 from shouhu.care.statuses import quota_levels
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.models import Region, School
@@ -281,12 +290,17 @@ def care_action_record(
     shareable: bool = False,
     follow_up_on: datetime.date | None = None,
     tasks: Sequence[VisitTask] = (),
+    period: Period | None = None,
     request: HttpRequest | None = None,
 ) -> CareAction:
     """Record a piece of care work with one or more children (a symposium or a training session
     gathers many). Linked home-visit tasks are closed by it. Only counsellors record counselling,
     since only they may read it back (篇七, 篇十). The author marks the summary `shareable` to let
-    everyone who sees the child read it; a counsellor's notes never are."""
+    everyone who sees the child read it; a counsellor's notes never are.
+
+    `period` is the quota period the action is recorded for, from a worklist item: its date
+    must fall within the period, and a period that has ended takes a late entry (补录) only
+    for SHOUHU_LATE_ENTRY_DAYS after its end."""
     if not actor.has_perm_to(Perm.CARE_RECORD):
         raise PermissionDenied(_("您没有记录关爱活动的权限。"))
     if kind == ActionKind.COUNSELLING and not may_read_counselling(actor):
@@ -302,12 +316,16 @@ def care_action_record(
         errors["done_on"] = _("日期不能晚于今天。")
     if follow_up_on is not None and follow_up_on < done_on:
         errors["follow_up_on"] = _("跟进日期不能早于活动日期。")
+    if period is not None:
+        errors |= _late_entry_errors(period, done_on=done_on)
     child_ids = {c.pk for c in children}
     for task in tasks:
         if kind != ActionKind.HOME_VISIT:
             errors["tasks"] = _("只有家访可以完成家访任务。")
         elif task.child_id not in child_ids or task.done_on is not None:
             errors["tasks"] = _("所选家访任务已完成，或不属于所选儿童。")
+        elif done_on < task.observation.noted_on:
+            errors["tasks"] = _("家访日期早于发现必访信号的日期，不能完成该家访任务。")
     if errors:
         raise ValidationError(errors)
     action = CareAction(
@@ -331,6 +349,28 @@ def care_action_record(
     for child in children:
         access_record(user=actor, action=AccessAction.CREATE, child=child, request=request)
     return action
+
+
+def _late_entry_errors(period: Period, *, done_on: datetime.date) -> dict[str, str]:
+    """The date of an action recorded for a quota period: within the period, and while a late
+    entry is still allowed."""
+    days = settings.SHOUHU_LATE_ENTRY_DAYS
+    if not late_entry_open(period, today=_today(), days=days):
+        until = late_entry_until(period, days=days)
+        return {
+            "done_on": _("%(period)s的补录已于%(until)s截止，未完成的计为未完成。")
+            % {"period": period.label, "until": until.strftime("%Y-%m-%d")}
+        }
+    if not period.contains(done_on):
+        return {
+            "done_on": _("请填写实际发生的日期，须在%(period)s内（%(start)s至%(end)s）。")
+            % {
+                "period": period.label,
+                "start": period.start.strftime("%Y-%m-%d"),
+                "end": period.end.strftime("%Y-%m-%d"),
+            }
+        }
+    return {}
 
 
 # --- signals (五必访) ---------------------------------------------------------------------------

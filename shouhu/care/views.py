@@ -28,6 +28,7 @@ from shouhu.care.selectors import (
     group_children_for,
     open_tasks_for,
     pairing_child_for,
+    quota_period_by_key,
     quota_settings_for,
 )
 from shouhu.care.services import (
@@ -97,7 +98,8 @@ def action_create(request, public_id=None):
 
     1. For one child (/care/children/ID/record/, from a worklist item or the child's page) the
        kind (?kind=) and the task (?task=) come filled, and the date is today: a home visit is
-       one tap on 保存.
+       one tap on 保存. An item of a past period (?period=2026-11) is a late entry (补录): the
+       page asks for the day it happened, which must fall within that period.
     2. Without a child, the page lists the children of a class (?class=ID) to tick: a
        symposium or a training session gathers many at once. A volunteer, who has no class,
        sees the children paired with them.
@@ -109,6 +111,8 @@ def action_create(request, public_id=None):
     kinds = _action_kinds(user)
     kind = params.get("kind") if params.get("kind") in kinds else ActionKind.HOME_VISIT
     child = child_for_care(user, public_id) if public_id is not None else None
+    period = quota_period_by_key(params["period"]) if params.get("period") else None
+    late = period is not None and not period.contains(timezone.localdate())
     school_class, classes, group = None, [], []
     if child is None:
         classes = list(classes_for(user))
@@ -120,7 +124,7 @@ def action_create(request, public_id=None):
     initial = {"kind": kind}
     if request.GET.get("task"):
         initial["tasks"] = [request.GET["task"]]
-    elif tasks and kind == ActionKind.HOME_VISIT:
+    elif tasks and kind == ActionKind.HOME_VISIT and not late:
         initial["tasks"] = [str(t.public_id) for t in tasks]
     form = forms.CareActionForm(
         data,
@@ -129,6 +133,7 @@ def action_create(request, public_id=None):
         children=group if child is None else None,
         tasks=tasks,
         may_share=care_summary_may_share(user),
+        period=period,
     )
     if data is not None and form.is_valid():
         chosen = [child] if child is not None else []
@@ -145,6 +150,7 @@ def action_create(request, public_id=None):
                 shareable=form.cleaned_data.get("shareable", False),
                 follow_up_on=form.cleaned_data["follow_up_on"],
                 tasks=[by_id[t] for t in form.cleaned_data.get("tasks", []) if t in by_id],
+                period=period,
                 request=request,
             )
         except ValidationError as error:
@@ -172,6 +178,8 @@ def action_create(request, public_id=None):
             "classes": classes,
             "school_class": school_class,
             "kind": kind,
+            "period": period,
+            "late": late,
             "group_kinds": [k.value for k in GROUP_KINDS],
         },
     )

@@ -9,3 +9,4 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Every app's contributions to the work summary (`<app>/summary_sections.py`).
         autodiscover_modules("summary_sections")
+        from shouhu.reports import checks  # noqa: F401 - registers the system checks

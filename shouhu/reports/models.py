@@ -10,10 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.org.models import School, SchoolClass
+
 
 class SummaryDraft(models.Model):
-    """A school's or a region's semester work summary being written (篇一–篇十四): the leader's
-    own 存在问题 and 下步打算, and the title. One draft per node and term."""
+    """A class's, a school's or a region's semester work summary being written (篇一–篇十四; a
+    head teacher's class summary, 篇一–五): what its author writes (存在问题, 下步打算) and the
+    title. One draft per node and term."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     region = models.ForeignKey(
@@ -27,6 +30,14 @@ class SummaryDraft(models.Model):
     school = models.ForeignKey(
         "org.School",
         verbose_name=_("学校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    school_class = models.ForeignKey(
+        "org.SchoolClass",
+        verbose_name=_("班级"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -52,9 +63,10 @@ class SummaryDraft(models.Model):
         verbose_name_plural = _("工作总结草稿")
         constraints = [
             models.CheckConstraint(
-                condition=Q(region__isnull=False, school__isnull=True)
-                | Q(region__isnull=True, school__isnull=False),
-                name="summary_region_or_school",
+                condition=Q(region__isnull=False, school__isnull=True, school_class__isnull=True)
+                | Q(region__isnull=True, school__isnull=False, school_class__isnull=True)
+                | Q(region__isnull=True, school__isnull=True, school_class__isnull=False),
+                name="summary_region_school_or_class",
             ),
             models.UniqueConstraint(
                 fields=["region", "term"],
@@ -66,8 +78,22 @@ class SummaryDraft(models.Model):
                 condition=Q(school__isnull=False),
                 name="one_summary_per_school_term",
             ),
+            models.UniqueConstraint(
+                fields=["school_class", "term"],
+                condition=Q(school_class__isnull=False),
+                name="one_summary_per_class_term",
+            ),
         ]
 
     @property
     def node(self):
+        if self.school_class_id:
+            return self.school_class
         return self.school if self.school_id else self.region
+
+
+def draft_node_kwargs(node) -> dict:
+    """The draft's field that names the node: a region, a school or a class."""
+    if isinstance(node, SchoolClass):
+        return {"school_class": node}
+    return {"school": node} if isinstance(node, School) else {"region": node}

@@ -39,7 +39,7 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.selectors.compliance import overall_of, units_compliance_term
 from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part, Table
-from shouhu.reports.summary.sections import SummaryContext, summary_part
+from shouhu.reports.summary.sections import SummaryContext, summary_part, unit_name
 
 
 def pct(value: float | None) -> str:
@@ -110,7 +110,7 @@ def census_basics(context: SummaryContext) -> list[Part]:
         )
         % {
             "term": term,
-            "unit": node.name,
+            "unit": unit_name(node),
             "pupils": pupils,
             "education": education.count,
             "pe": pct(education.percent),
@@ -172,25 +172,27 @@ def census_basics(context: SummaryContext) -> list[Part]:
 def care_measures(context: SummaryContext) -> list[Part]:
     user, node, term = context.user, context.node, context.term
     coverage = pairing_coverage_for(user, node=node, term=term)
-    teachers = teachers_pairing_for(user, node=node, term=term)
-    pairing = Part(
-        title=_("结对帮扶"),
-        paragraphs=[
-            _(
-                "本学期新结对%(formed)d对。需要代理家长的儿童%(needing)d人，已落实代理家长"
-                "%(paired)d人，覆盖率%(pc)s；%(teachers)d名教师中%(carers)d人担任代理家长。"
-            )
-            % {
-                "formed": pairs_formed_for(user, node=node, term=term),
-                "needing": coverage.whole,
-                "paired": coverage.count,
-                "pc": pct(coverage.percent),
-                "teachers": teachers.whole,
-                "carers": teachers.count,
-            }
-        ],
-        figures=["pairs_formed", "pairing_coverage", "teachers_pairing"],
-    )
+    sentence = _(
+        "本学期新结对%(formed)d对。需要代理家长的儿童%(needing)d人，已落实代理家长"
+        "%(paired)d人，覆盖率%(pc)s"
+    ) % {
+        "formed": pairs_formed_for(user, node=node, term=term),
+        "needing": coverage.whole,
+        "paired": coverage.count,
+        "pc": pct(coverage.percent),
+    }
+    figures = ["pairs_formed", "pairing_coverage"]
+    if context.is_class:
+        # A class has no teachers of its own: the school's would be quoted as the class's.
+        sentence += "。"
+    else:
+        teachers = teachers_pairing_for(user, node=node, term=term)
+        sentence += _("；%(teachers)d名教师中%(carers)d人担任代理家长。") % {
+            "teachers": teachers.whole,
+            "carers": teachers.count,
+        }
+        figures.append("teachers_pairing")
+    pairing = Part(title=_("结对帮扶"), paragraphs=[sentence], figures=figures)
     actions = care_actions_by_kind_for(user, node=node, term=term)
     counted = "；".join(
         _("%(kind)s%(actions)d次（涉及儿童%(times)d人次）")

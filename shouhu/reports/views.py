@@ -214,12 +214,13 @@ def workbook(request):
 # --- the work summary -------------------------------------------------------------------------
 
 
-@permission_required(Perm.REPORT_LEAD)
+@permission_required(Perm.SUMMARY_DRAFT)
 @require_http_methods(["GET", "POST"])
 def summary(request):
     """The draft of the node's work summary: the figures and lists drawn from the records, and
-    a form for what the leader writes (存在问题, 下步打算), saved as a draft."""
-    node, term = _node_and_term(request, Perm.REPORT_LEAD, classes=False)
+    a form for what the leader writes (存在问题, 下步打算), saved as a draft. A head teacher's
+    node is the class: the class's summary (篇一–五)."""
+    node, term = _node_and_term(request, Perm.SUMMARY_DRAFT)
     if term is None:
         raise Http404
     draft = summary_draft_for(request.user, node=node, term=term)
@@ -245,7 +246,7 @@ def summary(request):
 
 
 def _summary_file(request, kind: str):
-    node, term = _node_and_term(request, Perm.REPORT_LEAD, classes=False)
+    node, term = _node_and_term(request, Perm.SUMMARY_DRAFT)
     if term is None:
         raise Http404
     draft = summary_draft_for(request.user, node=node, term=term)
@@ -264,12 +265,12 @@ def _summary_file(request, kind: str):
     )
 
 
-@permission_required(Perm.REPORT_LEAD)
+@permission_required(Perm.SUMMARY_DRAFT)
 def summary_docx(request):
     return _summary_file(request, "docx")
 
 
-@permission_required(Perm.REPORT_LEAD)
+@permission_required(Perm.SUMMARY_DRAFT)
 def summary_pdf(request):
     return _summary_file(request, "pdf")
 

@@ -91,6 +91,11 @@ REPORT_LEADS = dict.fromkeys(("region_officer", "township_officer", "school_lead
 NO_CLASS_REPORT = dict.fromkeys(REPORT_LEADS, 404)
 # School B lies in the county, outside township A and school A.
 REGION_ONLY = {**dict.fromkeys(REPORT_LEADS, 404), "region_officer": 200}
+# A head teacher drafts the class's summary: their own class by default, another class a 404.
+SUMMARY_DRAFTERS = {
+    **REPORT_LEADS,
+    **dict.fromkeys(("head_teacher", "other_head_teacher", "outsider"), 200),
+}
 
 # Their second factor was given (conftest's force_login): the verify page sends them on.
 VERIFIED_ALREADY = {"admin": 302, "region_officer": 302, "privacy_officer": 302}
@@ -446,7 +451,8 @@ TABLE = [
     ),
     ("registry:child-transfer", CHILD_A, "", "get", everyone(403, school_leader=200)),
     # Reports (issue 6): the dashboard for those who oversee the care work; the tables, the
-    # summary and the assessment for leaders. A class has no summary or assessment (404).
+    # summary and the assessment for leaders; a class's summary for its head teacher too. A
+    # class has no assessment (404).
     ("reports:dashboard", {}, "", "get", everyone(403, **DASHBOARD_READERS)),
     (
         "reports:dashboard",
@@ -470,10 +476,22 @@ TABLE = [
         "get",
         everyone(403, **{**dict.fromkeys(REPORT_LEADS, 404), "region_officer": 200}),
     ),
-    ("reports:summary", {}, "", "get", everyone(403, **REPORT_LEADS)),
-    ("reports:summary", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
-    ("reports:summary-docx", {}, "", "get", everyone(403, **REPORT_LEADS)),
-    ("reports:summary-pdf", {}, "scope=3151781002", "get", everyone(403, **REGION_ONLY)),
+    ("reports:summary", {}, "", "get", everyone(403, **SUMMARY_DRAFTERS)),
+    (
+        "reports:summary",
+        {},
+        "scope=class:{class_a}",
+        "get",
+        everyone(403, **{**SUMMARY_DRAFTERS, "other_head_teacher": 404, "outsider": 404}),
+    ),
+    ("reports:summary-docx", {}, "", "get", everyone(403, **SUMMARY_DRAFTERS)),
+    (
+        "reports:summary-pdf",
+        {},
+        "scope=3151781002",
+        "get",
+        everyone(403, **{**dict.fromkeys(SUMMARY_DRAFTERS, 404), "region_officer": 200}),
+    ),
     ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
     ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
 ]

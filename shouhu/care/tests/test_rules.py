@@ -19,6 +19,8 @@ from shouhu.care.rules import (
     first_owed_month,
     is_school_month,
     last_period,
+    late_entry_open,
+    late_entry_until,
     month_before,
     month_from_key,
     month_of,
@@ -203,6 +205,14 @@ def test_a_percentage_lies_between_0_and_100(whole, data):
 
 
 # --- signals and escalation -------------------------------------------------------------------
+
+
+@given(day=days, late_days=st.integers(0, 60), offset=st.integers(-40, 100))
+def test_a_period_takes_late_entries_until_its_late_days_have_passed(day, late_days, offset):
+    month = month_of(day)
+    today = month.end + datetime.timedelta(days=offset)
+    assert late_entry_until(month, days=late_days) == month.end + datetime.timedelta(late_days)
+    assert late_entry_open(month, today=today, days=late_days) is (offset <= late_days)
 
 
 def test_a_task_is_due_the_set_number_of_days_after_the_signal():

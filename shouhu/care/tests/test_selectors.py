@@ -41,31 +41,109 @@ def titles(items) -> list[tuple[str, str]]:
 
 
 def test_teacher_worklist_lists_own_childrens_overdue_and_due_items(world, teacher, paired):
-    worklist = worklist_for(teacher)
+    with at("2026-11-05"):
+        worklist = worklist_for(teacher)
     assert worklist.view == "own"
     assert titles(worklist.overdue) == [
         ("李家成", "家访（2026年10月）"),
         ("李家成", "与家长通话（2026年10月）"),
     ]
+    assert titles(worklist.later) == [
+        ("李家成", "家访（2026年11月）"),
+        ("李家成", "与家长通话（2026年11月）"),
+        ("李家成", "致家长的一封信（2026–2027学年第一学期）"),
+    ]
+    assert worklist.counts == {"overdue": 2, "this_week": 0, "escalations": 0}
+    worklist = worklist_for(teacher)  # 29 November: the month ends within the week
     assert titles(worklist.this_week) == [
         ("李家成", "家访（2026年11月）"),
         ("李家成", "与家长通话（2026年11月）"),
     ]
     assert titles(worklist.later) == [("李家成", "致家长的一封信（2026–2027学年第一学期）")]
-    assert worklist.counts == {"overdue": 2, "this_week": 2, "escalations": 0}
+
+
+@pytest.mark.parametrize(
+    "day, listed",
+    [
+        ("2026-12-01", True),
+        ("2026-12-07", True),  # the 7th day after November: the last of the late entry
+        ("2026-12-08", False),  # a miss in the figures now, not a to-do
+    ],
+)
+def test_a_past_months_items_stay_only_while_a_late_entry_is_allowed(
+    world, teacher, paired, day, listed
+):
+    with at(day):
+        overdue = worklist_for(teacher).overdue
+    november = [i for i in overdue if i.late_period and i.late_period.key == "2026-11"]
+    assert titles(november) == (
+        [("李家成", "家访（2026年11月）"), ("李家成", "与家长通话（2026年11月）")] if listed else []
+    )
+    assert all(i.late_until == D(2026, 12, 7) for i in november)
+
+
+def test_a_past_periods_items_are_gone_the_day_after_it_without_late_entry_days(
+    world, teacher, paired, settings
+):
+    settings.SHOUHU_LATE_ENTRY_DAYS = 0
+    with at("2026-11-30"):
+        assert titles(worklist_for(teacher).this_week)[0] == ("李家成", "家访（2026年11月）")
+    with at("2026-12-01"):
+        assert worklist_for(teacher).overdue == []
+
+
+def test_a_past_period_on_the_head_teachers_worklist_goes_too(world, head_teacher, paired):
+    with at("2026-12-03"):
+        assert {i.title for i in worklist_for(head_teacher).overdue} == {
+            "家访（2026年11月）",
+            "与家长通话（2026年11月）",
+        }
+    with at("2026-12-08"):
+        assert worklist_for(head_teacher).overdue == []
 
 
 def test_each_item_leads_to_the_form_with_child_and_kind_filled(world, teacher, paired):
-    item = worklist_for(teacher).overdue[0]
+    item = worklist_for(teacher).this_week[0]
     assert item.record_url == f"/care/children/{world.child_a.public_id}/record/?kind=home_visit"
+
+
+def test_a_past_periods_item_leads_to_a_late_entry_for_that_period(world, teacher, paired):
+    with at("2026-12-03"):
+        item = worklist_for(teacher).overdue[0]
+    assert item.record_url == (
+        f"/care/children/{world.child_a.public_id}/record/?kind=home_visit&period=2026-11"
+    )
 
 
 def test_done_items_leave_the_worklist(world, teacher, paired):
     for kind in (ActionKind.HOME_VISIT, ActionKind.PARENT_CALL, ActionKind.PARENT_LETTER):
         care_action_record(actor=teacher, kind=kind, done_on=TODAY, children=[world.child_a])
     worklist = worklist_for(teacher)
-    assert worklist.this_week == [] and worklist.later == []
-    assert len(worklist.overdue) == 2  # October stays missed
+    assert worklist.this_week == worklist.later == worklist.overdue == []
+
+
+def test_a_late_entry_dated_within_its_period_closes_the_item(world, teacher, paired):
+    with at("2026-12-03"):
+        item = worklist_for(teacher).overdue[0]
+        care_action_record(
+            actor=teacher,
+            kind=item.kind,
+            done_on=D(2026, 11, 28),
+            children=[world.child_a],
+            period=item.late_period,
+        )
+        assert titles(worklist_for(teacher).overdue) == [("李家成", "与家长通话（2026年11月）")]
+
+
+def test_a_visit_recorded_today_does_not_close_last_months_item(world, teacher, paired):
+    with at("2026-12-03"):
+        care_action_record(
+            actor=teacher,
+            kind=ActionKind.HOME_VISIT,
+            done_on=D(2026, 12, 3),
+            children=[world.child_a],
+        )
+        assert "家访（2026年11月）" in {i.title for i in worklist_for(teacher).overdue}
 
 
 def test_teacher_sees_only_their_own_childrens_items_and_tasks(world, teacher, head_teacher):
@@ -95,8 +173,8 @@ def test_head_teacher_worklist_covers_the_class_with_each_proxy_parent(
     unpaired = register_child(head_teacher, world.class_a, name="陈晓雨")
     worklist = worklist_for(head_teacher)
     assert worklist.view == "class"
-    assert {i.child for i in worklist.overdue} == {world.child_a}  # the unpaired owes nothing
-    assert all(i.carer == teacher for i in worklist.overdue)
+    assert {i.child for i in worklist.this_week} == {world.child_a}  # the unpaired owes nothing
+    assert all(i.carer == teacher for i in worklist.this_week)
     assert unpaired.name not in {i.child.name for i in worklist.this_week}
 
 

@@ -20,6 +20,7 @@ from shouhu.care.models import (
     SignalKind,
     VisitTask,
 )
+from shouhu.care.rules import month_from_key
 from shouhu.care.services import (
     LoadLimitExceeded,
     buddy_set,
@@ -308,6 +309,71 @@ def test_a_date_in_the_future_is_refused_in_chinese(world, teacher):
             children=[world.child_a],
         )
     assert refused.value.message_dict == {"done_on": ["日期不能晚于今天。"]}
+
+
+NOVEMBER = month_from_key("2026-11")
+
+
+def test_a_late_entry_is_dated_within_its_period(world, teacher, paired):
+    with at("2026-12-03"):
+        action = care_action_record(
+            actor=teacher,
+            kind=ActionKind.HOME_VISIT,
+            done_on=datetime.date(2026, 11, 28),
+            children=[world.child_a],
+            period=NOVEMBER,
+        )
+    assert action.done_on == datetime.date(2026, 11, 28)
+
+
+@pytest.mark.parametrize("done_on", ["2026-12-03", "2026-10-31"])
+def test_a_late_entry_dated_outside_its_period_is_refused_in_chinese(
+    world, teacher, paired, done_on
+):
+    with at("2026-12-03"), pytest.raises(ValidationError) as refused:
+        care_action_record(
+            actor=teacher,
+            kind=ActionKind.HOME_VISIT,
+            done_on=datetime.date.fromisoformat(done_on),
+            children=[world.child_a],
+            period=NOVEMBER,
+        )
+    assert refused.value.message_dict == {
+        "done_on": ["请填写实际发生的日期，须在2026年11月内（2026-11-01至2026-11-30）。"]
+    }
+    assert not CareAction.objects.exists()
+
+
+def test_a_late_entry_after_the_late_entry_days_is_refused(world, teacher, paired, settings):
+    settings.SHOUHU_LATE_ENTRY_DAYS = 3
+    with at("2026-12-04"), pytest.raises(ValidationError) as refused:
+        care_action_record(
+            actor=teacher,
+            kind=ActionKind.HOME_VISIT,
+            done_on=datetime.date(2026, 11, 28),
+            children=[world.child_a],
+            period=NOVEMBER,
+        )
+    assert refused.value.message_dict == {
+        "done_on": ["2026年11月的补录已于2026-12-03截止，未完成的计为未完成。"]
+    }
+
+
+def test_a_visit_dated_before_the_signal_does_not_close_its_task(world, teacher, paired):
+    task = VisitTaskFactory(
+        observation__child=world.child_a, observation__noted_on=TODAY, assignee=teacher
+    )
+    with pytest.raises(ValidationError) as refused:
+        care_action_record(
+            actor=teacher,
+            kind=ActionKind.HOME_VISIT,
+            done_on=TODAY - datetime.timedelta(days=1),
+            children=[world.child_a],
+            tasks=[task],
+        )
+    assert refused.value.message_dict == {
+        "tasks": ["家访日期早于发现必访信号的日期，不能完成该家访任务。"]
+    }
 
 
 def test_only_a_counsellor_records_counselling(world, teacher, counsellor):

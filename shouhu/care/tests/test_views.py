@@ -9,7 +9,7 @@ from django.urls import reverse
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import ActionKind, CareAction, Exemption, Pairing, Quota, SignalKind
 from shouhu.care.services import care_action_record, observation_record
-from shouhu.care.tests.conftest import TERM_START
+from shouhu.care.tests.conftest import TERM_START, at
 from shouhu.factories import PairingFactory, QuotaFactory, TeacherFactory, register_child
 from shouhu.registry.models import Flag
 
@@ -37,8 +37,49 @@ def test_teachers_home_page_is_the_worklist_with_the_overdue_child(client, world
     page = text(client.get("/"))
     assert "<title>我的待办" in page
     assert f'href="{care_url(world.child_a)}">李家成</a>' in page
-    assert "家访（2026年10月）" in page
+    assert "家访（2026年11月）" in page
     assert f'href="{record_url(world.child_a)}?kind=home_visit"' in page
+
+
+def test_tapping_last_months_item_records_a_visit_in_that_month_and_the_item_goes(
+    client, world, teacher, paired
+):
+    with at("2026-12-03"):
+        client.force_login(teacher)  # in the session's own day
+        home = text(client.get("/"))
+        assert "补录截止 12-07" in home
+        url = f"{record_url(world.child_a)}?kind=home_visit&period=2026-11"
+        assert f'href="{url.replace("&", "&amp;")}"' in home
+        form = text(client.get(url))
+        assert "补录2026年11月：请填写实际发生的日期（11月1日至11月30日）。" in form
+        assert 'min="2026-11-01"' in form and 'max="2026-11-30"' in form
+        assert 'value="2026-12-03"' not in form  # not today: the day it happened
+        assert '<input type="hidden" name="period" value="2026-11">' in form
+        response = client.post(
+            url, {"kind": "home_visit", "done_on": "2026-11-27", "period": "2026-11"}
+        )
+        assert response.status_code == 302
+        assert CareAction.objects.get().done_on == D(2026, 11, 27)
+        assert "家访（2026年11月）" not in text(client.get("/"))
+
+
+def test_a_late_entry_dated_outside_its_period_shows_a_chinese_error(
+    client, world, teacher, paired
+):
+    with at("2026-12-03"):
+        client.force_login(teacher)  # in the session's own day
+        response = client.post(
+            f"{record_url(world.child_a)}?kind=home_visit&period=2026-11",
+            {"kind": "home_visit", "done_on": "2026-12-03", "period": "2026-11"},
+        )
+    assert response.status_code == 200
+    assert "请填写实际发生的日期，须在2026年11月内（2026-11-01至2026-11-30）。" in text(response)
+    assert not CareAction.objects.exists()
+
+
+def test_an_unknown_period_is_not_found(client, world, teacher, paired):
+    client.force_login(teacher)
+    assert client.get(f"{record_url(world.child_a)}?period=2026-13").status_code == 404
 
 
 def test_head_teachers_home_page_counts_escalations(client, world, head_teacher, paired):

@@ -120,18 +120,15 @@ def test_teacher_cares_for_three_children_of_heads_class_and_one_missed_last_mon
 
     assert children.count() == 3
     assert {c.school_class for c in children} == {user("head").scope_class}
-    overdue_visits = [
-        item
-        for item in worklist.overdue
-        if item.task is None and item.kind == ActionKind.HOME_VISIT
-    ]
-    assert [item.due_on for item in overdue_visits] == [OCTOBER[1]]
-    late = overdue_visits[0].child
+    missed = {c.pk for c in children} & owed_children(*OCTOBER)
+    missed -= done_children(ActionKind.HOME_VISIT, OCTOBER[0], TODAY)
+    assert len(missed) == 1
+    # October's late entry ended on 7 November: the visit is a miss in the figures, not a to-do.
+    assert [item for item in worklist.overdue if item.task is None] == []
     assert any(
-        item.child == late and item.kind == ActionKind.HOME_VISIT and item.task is None
+        item.child.pk in missed and item.kind == ActionKind.HOME_VISIT and item.task is None
         for item in worklist.this_week
     )
-    assert not done_children(ActionKind.HOME_VISIT, OCTOBER[0], TODAY) & {late.pk}
 
 
 def test_teacher_has_an_open_task_and_one_overdue_long_enough_to_reach_head(small_county):

@@ -16,17 +16,19 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhu.org.models import Region, School, Term
+from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import definitions, figures_cached
 from shouhu.reports.selectors.base import previous_term
 from shouhu.reports.summary.document import HEADINGS, PLANS, PROBLEMS, Document, Part, Section
 
+SummaryNode = Region | School | SchoolClass
+
 
 @dataclass
 class SummaryContext:
     user: object
-    node: Region | School
+    node: SummaryNode
     term: Term
     previous: Term | None
     draft: SummaryDraft | None
@@ -35,6 +37,11 @@ class SummaryContext:
     def is_rollup(self) -> bool:
         """A township's, county's or city's summary rolls up its schools."""
         return isinstance(self.node, Region)
+
+    @property
+    def is_class(self) -> bool:
+        """A head teacher's class summary (篇一–五): the class's own children and work."""
+        return isinstance(self.node, SchoolClass)
 
 
 Provider = Callable[[SummaryContext], list[Part]]
@@ -59,20 +66,28 @@ def _written(text: str) -> Part:
     return Part(paragraphs=paragraphs or [_("（待填写）")])
 
 
-def default_title(node, term: Term) -> str:
-    return _("%(unit)s%(term)s关爱留守儿童工作总结") % {"unit": node.name, "term": term}
+def unit_name(node: SummaryNode) -> str:
+    """The unit that signs the summary: a region's or school's name, a class with its school."""
+    if isinstance(node, SchoolClass):
+        return f"{node.school.name}{node.name}"
+    return node.name
 
 
-def summary_build(
-    user, *, node: Region | School, term: Term, draft: SummaryDraft | None
-) -> Document:
-    """1. Ask every provider, section by section and in order, for its parts.
-    2. Add the leader's 存在问题 and 下步打算 from the draft.
-    3. Gather the definitions of every figure quoted into the annex."""
+def default_title(node: SummaryNode, term: Term) -> str:
+    return _("%(unit)s%(term)s关爱留守儿童工作总结") % {"unit": unit_name(node), "term": term}
+
+
+def summary_build(user, *, node: SummaryNode, term: Term, draft: SummaryDraft | None) -> Document:
+    """1. Ask every provider, section by section and in order, for its parts (the same figure
+       functions for a class as for a school or a region, with the node as unit).
+    2. Add the author's 存在问题 and 下步打算 from the draft.
+    3. Gather the definitions of every figure quoted into the annex.
+
+    A class is not compared with last term: after the year-end handover the class of the same
+    name held another cohort (the census compares a class with its cohort, issue 11 point 5)."""
     with figures_cached():
-        context = SummaryContext(
-            user=user, node=node, term=term, previous=previous_term(term), draft=draft
-        )
+        previous = None if isinstance(node, SchoolClass) else previous_term(term)
+        context = SummaryContext(user=user, node=node, term=term, previous=previous, draft=draft)
         sections = []
         quoted: list[str] = []
         for key in HEADINGS:
@@ -91,7 +106,7 @@ def summary_build(
             sections.append(Section(key=key, parts=parts))
     return Document(
         title=(draft.title if draft and draft.title else "") or default_title(node, term),
-        unit=node.name,
+        unit=unit_name(node),
         term_label=str(term),
         date=timezone.localdate(),
         preparer=str(user),

@@ -22,8 +22,10 @@ def test_head_teacher_sees_their_class_by_default(client, reported, head_teacher
     html = client.get(URL).content.decode()
     assert "统计看板 · 三年级(2)班" in html
     assert "7.5%" in _tile(html, "left_behind_education")
-    # Leaders' pages are not offered to a head teacher.
-    assert reverse("reports:summary") not in html
+    # The class's summary is offered to its head teacher; the leaders' pages are not.
+    assert f'href="{reverse("reports:summary")}?scope=class%3A{reported.class_a.pk}' in html
+    assert reverse("reports:workbook") not in html
+    assert reverse("reports:assessment") not in html
 
 
 def test_school_dashboard(client, reported, school_leader):

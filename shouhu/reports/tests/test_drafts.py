@@ -1,5 +1,5 @@
-"""The saved draft of a work summary, read for a leader: only their own node's, and only for the
-roles that write summaries."""
+"""The saved draft of a work summary, read for a leader or a head teacher: only their own node's,
+and only for the roles that write summaries."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -46,12 +46,24 @@ def test_a_draft_outside_the_scope_is_not_found(tree, school_leader, township_of
         summary_draft_for(school_leader, node=tree.school_b, term=tree.term)
 
 
-def test_a_class_has_no_summary_draft(tree, school_leader):
+def test_a_class_draft_is_read_by_its_head_teacher_and_the_leader(
+    tree, head_teacher, school_leader, other_head_teacher
+):
+    draft = save(head_teacher, tree.class_a, tree.term, problems="个别家长联系不上。")
+    assert summary_draft_for(head_teacher, node=tree.class_a, term=tree.term) == draft
+    assert summary_draft_for(school_leader, node=tree.class_a, term=tree.term) == draft
+    assert summary_draft_for(school_leader, node=tree.school_a, term=tree.term) is None
     with pytest.raises(Http404):
-        summary_draft_for(school_leader, node=tree.class_a, term=tree.term)
+        summary_draft_for(other_head_teacher, node=tree.class_a, term=tree.term)
 
 
-def test_a_role_that_writes_no_summary_is_refused(tree, school_leader, head_teacher):
+def test_a_head_teacher_reads_no_school_draft(tree, school_leader, head_teacher):
+    save(school_leader, tree.school_a, tree.term)
+    with pytest.raises(Http404):
+        summary_draft_for(head_teacher, node=tree.school_a, term=tree.term)
+
+
+def test_a_role_that_writes_no_summary_is_refused(tree, school_leader, teacher):
     save(school_leader, tree.school_a, tree.term)
     with pytest.raises(PermissionDenied):
-        summary_draft_for(head_teacher, node=tree.school_a, term=tree.term)
+        summary_draft_for(teacher, node=tree.school_a, term=tree.term)

@@ -1,6 +1,7 @@
 """The semester work summary: figures equal to the selectors', the leader's draft, the rollup of
 a township's or county's schools, the section register, DOCX, PDF and the command."""
 
+import ctypes.util
 import io
 import re
 import shutil
@@ -12,7 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from docx import Document as Docx
 
+from shouhu.factories import HeadTeacherFactory
 from shouhu.reports import summary_sections
+from shouhu.reports.checks import pdf_font_subsetting
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import (
     by_category_for,
@@ -31,7 +34,7 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.services import summary_draft_save
 from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part
-from shouhu.reports.summary.render import to_docx, to_pdf
+from shouhu.reports.summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.reports.summary.sections import PROVIDERS, summary_build, summary_part
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +262,38 @@ def test_the_pdf_is_a4_with_the_schools_name_the_term_and_the_census_figure(
     assert "(A4)" in info
 
 
+def test_the_pdf_fonts_are_subset_by_harfbuzz_not_fonttools(reported, school_leader, monkeypatch):
+    """fontTools took 10–15 s per Noto CJK face: the county's PDF 48.5 s (issue 11, 15)."""
+    from weasyprint.pdf.fonts import Font
+
+    def slow(*args, **kwargs):
+        raise AssertionError("fontTools subsets the CJK fonts: install libharfbuzz-subset0")
+
+    monkeypatch.setattr(Font, "_fonttools_subset", slow)
+    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=None)
+    assert to_pdf(document).startswith(b"%PDF")
+
+
+def test_fast_font_subsetting_finds_what_weasyprint_finds():
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    expected = bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+    assert fast_font_subsetting() is expected
+
+
+def test_the_check_warns_when_the_pdf_would_subset_fonts_slowly(monkeypatch):
+    found = ctypes.util.find_library
+    monkeypatch.setattr(
+        ctypes.util,
+        "find_library",
+        lambda name: None if name == "harfbuzz-subset" else found(name),
+    )
+    assert fast_font_subsetting() is False
+    assert [w.id for w in pdf_font_subsetting(None)] == ["reports.W001"]
+    monkeypatch.undo()
+    assert pdf_font_subsetting(None) == []
+
+
 def test_the_leader_writes_the_draft_in_the_web_form(client, reported, school_leader):
     client.force_login(school_leader)
     url = reverse("reports:summary")
@@ -303,6 +338,94 @@ def test_a_leader_cannot_open_another_schools_summary(client, reported, school_l
     assert client.get(url, {"scope": reported.school_b.code}).status_code == 404
     response = client.post(f"{url}?scope={reported.school_b.code}", {"problems": "x"})
     assert response.status_code == 404
+    assert not SummaryDraft.objects.exists()
+
+
+# --- a head teacher's class summary (篇一–五) ---------------------------------------------------
+
+
+def test_a_head_teacher_drafts_the_class_summary_with_the_class_figures(
+    client, reported, head_teacher
+):
+    client.force_login(head_teacher)
+    response = client.get(reverse("reports:summary"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    node, term = reported.class_a, reported.term
+    education = left_behind_education_for(head_teacher, node=node, term=term)
+    pupils = pupils_for(head_teacher, node=node, term=term)
+    assert (pupils, education.count) == (40, 3)
+    assert "万源市太平镇中心小学三年级(2)班2026–2027学年第一学期关爱留守儿童工作总结" in page
+    assert (
+        f"万源市太平镇中心小学三年级(2)班共有在校学生{pupils}人，"
+        f"其中留守儿童（教育部门口径）{education.count}人，占在校学生总数的{education.percent}%"
+    ) in page
+    coverage = pairing_coverage_for(head_teacher, node=node, term=term)
+    assert f"已落实代理家长{coverage.count}人，覆盖率{coverage.percent}%。" in page
+    # A class has no teachers of its own, nor a comparable class last term (another cohort).
+    assert "担任代理家长。" not in page and "与上学期相比" not in page
+    assert "各校情况" not in page
+
+
+def test_every_number_in_a_class_summary_is_a_figure_of_the_selectors(reported, head_teacher):
+    from shouhu.reports.selectors import FIGURES
+
+    node, term = reported.class_a, reported.term
+    document = summary_build(head_teacher, node=node, term=term, draft=None)
+    quoted = {key for section in document.sections for p in section.parts for key in p.figures}
+    allowed: set[float] = set()
+    for key in quoted:
+        allowed |= _values(FIGURES[key].function(head_teacher, node=node, term=term))
+    text = _drawn_text(document).replace(str(term), "").replace("三年级(2)班", "")
+    text = re.sub(r"\d+月\d+日", "", text)
+    text = re.sub(r"\d+[–-]\d+岁", "", text)
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)]
+    assert numbers, text
+    assert [n for n in numbers if n not in allowed] == [], text
+
+
+def test_a_head_teacher_saves_the_class_draft(client, reported, head_teacher):
+    client.force_login(head_teacher)
+    url = f"{reverse('reports:summary')}?scope=class:{reported.class_a.pk}&term=2026-2027-1"
+    response = client.post(url, {"title": "", "problems": "个别家长联系不上。", "plans": ""})
+    assert response.status_code == 302
+    draft = SummaryDraft.objects.get(school_class=reported.class_a, term=reported.term)
+    assert (draft.problems, draft.created_by, draft.node) == (
+        "个别家长联系不上。",
+        head_teacher,
+        reported.class_a,
+    )
+    assert "个别家长联系不上。" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("kind, content_type", [("docx", "wordprocessingml"), ("pdf", "pdf")])
+def test_the_class_summary_downloads_for_its_head_teacher(
+    client, reported, head_teacher, kind, content_type
+):
+    client.force_login(head_teacher)
+    response = client.get(reverse(f"reports:summary-{kind}"))
+    assert response.status_code == 200
+    assert content_type in response["Content-Type"]
+    if kind == "docx":
+        texts = [p.text for p in Docx(io.BytesIO(response.content)).paragraphs]
+        assert any("三年级(2)班共有在校学生40人" in t for t in texts)
+    else:
+        assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name", ["reports:summary", "reports:summary-docx", "reports:summary-pdf"])
+def test_another_classes_head_teacher_cannot_find_the_class_summary(client, reported, name):
+    colleague = HeadTeacherFactory(scope_class=reported.class_a2)
+    client.force_login(colleague)
+    url = f"{reverse(name)}?scope=class:{reported.class_a.pk}"
+    assert client.get(url).status_code == 404
+    assert client.get(reverse(name)).status_code == 200  # their own class's
+
+
+def test_another_classes_head_teacher_cannot_save_the_class_draft(client, reported):
+    client.force_login(HeadTeacherFactory(scope_class=reported.class_a2))
+    url = f"{reverse('reports:summary')}?scope=class:{reported.class_a.pk}"
+    assert client.post(url, {"problems": "x"}).status_code == 404
     assert not SummaryDraft.objects.exists()
 
 
