@@ -16,6 +16,7 @@ every row is good (all or nothing).
 """
 
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -39,9 +40,11 @@ from shouhu.audit.services import access_record, client_ip
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import birth_date_of, normalise_id_number, sex_of
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import School, SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.columns import (
+    CLEAR_WORDS,
     NO,
     NONE_WORDS,
     YES,
@@ -126,6 +129,9 @@ class RowPlan:
     flags: set[str] | None = None
     source: str | None = None
     snapshot_due: bool = True
+    # This term's snapshot on record, and the values the row gives it.
+    snapshot: CensusSnapshot | None = None
+    snapshot_values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -263,9 +269,26 @@ def parse_enum(value: Any, *, kind: str, key: str, required: bool = False) -> st
     return found
 
 
-def parse_flags(value: Any, *, actor) -> set[str]:
+@functools.cache
+def _clear_keys() -> frozenset[str]:
+    return frozenset(label_key(w) for w in CLEAR_WORDS)
+
+
+def parse_optional_text(value: Any) -> str | None:
+    """An optional text cell: None when blank (what is on file stays), "" for a clear marker
+    such as 无 (what is on file is cleared), otherwise the text."""
     text = _text(value)
-    if not text or label_key(text) in {label_key(w) for w in NONE_WORDS}:
+    if not text:
+        return None
+    return "" if label_key(text) in _clear_keys() else text
+
+
+def parse_flags(value: Any, *, actor) -> set[str] | None:
+    """None when blank (the flags on file stay); an empty set for 无 (they are closed)."""
+    text = _text(value)
+    if not text:
+        return None
+    if label_key(text) in {label_key(w) for w in NONE_WORDS}:
         return set()
     flags = set()
     index = enum_index("flag")
@@ -286,7 +309,7 @@ def parse_flags(value: Any, *, actor) -> set[str]:
 
 
 def parse_bool(value: Any, key: str) -> bool | None:
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         return value
@@ -298,7 +321,11 @@ def parse_bool(value: Any, key: str) -> bool | None:
     raise _RowProblem(key, _("请填「是」或「否」，当前为「%(v)s」。") % {"v": _text(value)})
 
 
-def parse_age(value: Any) -> int | None:
+def parse_age(value: Any) -> int | str | None:
+    """None when blank (kept), "" for a clear marker, otherwise the age."""
+    cleared = parse_optional_text(value)
+    if cleared == "":
+        return ""
     text = unicodedata.normalize("NFKC", _text(value)).removesuffix("岁").strip()
     if not text:
         return None
@@ -516,19 +543,15 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
     if number and sex and sex != sex_of(number):
         reader.error("sex", _("性别与身份证号不一致（第17位单数为男，双数为女）。"))
     child["sex"] = sex or (sex_of(number) if number else None)
-    if reader.has("ethnicity"):
-        ethnicity = _text(reader.raw("ethnicity"))
-        child["ethnicity"] = _ethnicity(ethnicity)
-    if reader.has("hukou_type"):
-        child["hukou_type"] = (
-            reader.get(parse_enum, reader.raw("hukou_type"), kind="hukou_type", key="hukou_type")
-            or HukouType.RURAL
-        )
-    if reader.has("address"):
-        child["address"] = _text(reader.raw("address"))
-    if reader.has("boarding"):
-        boarding = reader.get(parse_bool, reader.raw("boarding"), "boarding")
-        child["boarding"] = bool(boarding)
+    # A blank cell leaves a value out (None): the file's stays, or a new file takes the
+    # model's default (汉族, 农业户口, not boarding).
+    ethnicity = _text(reader.raw("ethnicity"))
+    child["ethnicity"] = _ethnicity(ethnicity) if ethnicity else None
+    child["hukou_type"] = reader.get(
+        parse_enum, reader.raw("hukou_type"), kind="hukou_type", key="hukou_type"
+    )
+    child["address"] = parse_optional_text(reader.raw("address"))
+    child["boarding"] = reader.get(parse_bool, reader.raw("boarding"), "boarding")
     school_code = _text(reader.raw("school_code"))
     class_name = _text(reader.raw("class_name"))
     if not school_code:
@@ -553,20 +576,16 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
                     parse_enum, reader.raw(key), kind="status", key=key, required=True
                 )
             else:
-                parent[part] = _text(reader.raw(key))
+                parent[part] = parse_optional_text(reader.raw(key))
         values["parents"][role.value] = parent
     guardian: dict[str, Any] = {}
     for model_field, key in GUARDIAN_FIELDS.items():
         if reader.has(key):
             raw = reader.raw(key)
             guardian[model_field] = (
-                reader.get(parse_age, raw) if key == "guardian_age" else _text(raw)
+                reader.get(parse_age, raw) if key == "guardian_age" else parse_optional_text(raw)
             )
-    if guardian.get("name") and reader.has("guardian_relation") and not guardian.get("relation"):
-        reader.error("guardian_relation", _("填写了监护人时，请填写与儿童关系。"))
-    elif not guardian.get("name") and any(v for k, v in guardian.items() if k != "name"):
-        reader.error("guardian_name", _("填写了监护人信息时，请填写监护人姓名。"))
-    values["guardian"] = guardian
+    values["guardian"] = guardian  # checked against the guardian on file (`_plan_guardian`)
     values["flags"] = (
         reader.get(parse_flags, reader.raw("flags"), actor=actor) if reader.has("flags") else None
     )
@@ -634,13 +653,36 @@ def _snapshots(children: list[Child], term: Term) -> dict[int, CensusSnapshot]:
     return found
 
 
-def _display(model, name: str, value: Any) -> str:
+# Which row of the privacy matrix a compared value belongs to (core.visibility).
+MATRIX_FIELD = {
+    "id_number": ChildField.ID_NUMBER,
+    "phone": ChildField.FAMILY_PHONE,
+    "address": ChildField.ADDRESS,
+    "employer": ChildField.EMPLOYER,
+    "health": ChildField.HEALTH,
+}
+
+
+def _display(model, name: str, value: Any, *, viewer) -> str:
+    """A value of the preview's old → new, as the privacy matrix shows it to the viewer: a head
+    teacher sees the phones they would see on the file. The command line's operator sees ID
+    numbers and phones masked, as before any matrix."""
     if value in (None, ""):
         return "—"
-    if name == "id_number":
-        return mask_id_number(value)
-    if name == "phone":
-        return mask_phone(value)
+    matrix_field = MATRIX_FIELD.get(name)
+    if matrix_field is not None:
+        if is_operator(viewer):
+            state = Visibility.MASKED if name in ("id_number", "phone") else Visibility.FULL
+        else:
+            state = visibility(viewer, matrix_field)
+        if state == Visibility.HIDDEN:
+            return _("（不显示）")
+        if state == Visibility.MASKED:
+            if name == "id_number":
+                return mask_id_number(value)
+            if name == "phone":
+                return mask_phone(value)
+            return _("（已脱敏）")
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -657,10 +699,23 @@ def _plan_row(
     snapshot: CensusSnapshot | None,
     term: Term,
     day: datetime.date,
+    viewer,
 ) -> tuple[RowPlan | None, list[Change]]:
-    """Validate with the models' rules and compare with the file on record."""
+    """Validate with the models' rules and compare with the file on record.
+
+    A blank cell (None in `values`) keeps what is on file; a clear marker ("") clears it."""
     data = {k: v for k, v in values["child"].items() if not k.startswith("_") and v is not None}
     changes: list[Change] = []
+
+    def change(model, label: str, name: str, old: Any, new: Any) -> None:
+        changes.append(
+            Change(
+                label,
+                _display(model, name, old, viewer=viewer),
+                _display(model, name, new, viewer=viewer),
+            )
+        )
+
     if existing is None:
         child = Child(registered_on=timezone.localdate(), **data)
     else:
@@ -688,10 +743,7 @@ def _plan_row(
             new = getattr(child, name)
             if old != new:
                 plan.child_changes[name] = new
-                label = _label(Child, name)
-                changes.append(
-                    Change(label, _display(Child, name, old), _display(Child, name, new))
-                )
+                change(Child, _label(Child, name), name, old, new)
     on_record = {p.role: p for p in existing.parents.all()} if existing else {}
     statuses: dict[str, str] = {r: p.status for r, p in on_record.items()}
     for role in ParentRole:
@@ -705,7 +757,8 @@ def _plan_row(
                 setattr(parent, part, getattr(old_parent, part))
             parent.calls_per_month = old_parent.calls_per_month
         for part, value in given.items():
-            setattr(parent, part, value or "")
+            if value is not None:
+                setattr(parent, part, value)
         try:
             # One record per role is kept by construction (the file's own, or a new one).
             parent.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
@@ -724,41 +777,22 @@ def _plan_row(
             plan.parent_values[role.value] = diff
             for part, new in diff.items():
                 old = getattr(old_parent, part) if old_parent else ""
-                label = f"{role.label}{_label(Parent, part)}"
-                changes.append(
-                    Change(label, _display(Parent, part, old), _display(Parent, part, new))
-                )
-    guardian_values = values["guardian"]
+                change(Parent, f"{role.label}{_label(Parent, part)}", part, old, new)
     # Loaded with the file (select_related): no query, None when the child has no guardian.
     old_guardian = getattr(existing, "guardian", None) if existing else None
-    if guardian_values.get("name"):
-        guardian = Guardian()
-        if old_guardian is not None:
-            # The sheet has no column for the ability to care: the file's stays.
-            for name in [*GUARDIAN_FIELDS, "able_to_care"]:
-                setattr(guardian, name, getattr(old_guardian, name))
-        for name, value in guardian_values.items():
-            setattr(guardian, name, value if value is not None else (None if name == "age" else ""))
-        try:
-            guardian.full_clean(
-                exclude=["child"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as exc:
-            reader.model_errors(exc, GUARDIAN_FIELDS)
+    guardian = _plan_guardian(reader, values["guardian"], old_guardian=old_guardian)
+    if guardian is not None:
         plan.guardian = guardian
         diff = {
             name: getattr(guardian, name)
-            for name in guardian_values
+            for name in GUARDIAN_FIELDS
             if old_guardian is None or getattr(old_guardian, name) != getattr(guardian, name)
         }
         if existing is not None and diff:
             plan.guardian_values = {"name": guardian.name, **diff}
             for name, new in diff.items():
                 old = getattr(old_guardian, name) if old_guardian else ""
-                label = _label(Guardian, name)
-                changes.append(
-                    Change(label, _display(Guardian, name, old), _display(Guardian, name, new))
-                )
+                change(Guardian, _label(Guardian, name), name, old, new)
     open_flags = {f.flag for f in getattr(existing, "open", [])} if existing else set()
     flags = open_flags if plan.flags is None else plan.flags | (open_flags & COUNSELLOR_ONLY_FLAGS)
     if existing is not None and flags != open_flags:
@@ -768,7 +802,7 @@ def _plan_row(
         plan.flags = None if existing is not None else plan.flags
     if reader.errors:
         return None, []
-    # A row without a guardian's name leaves the guardian on file as it is (`_save_guardian`).
+    # A row that names no guardian leaves the guardian on file as it is (`_save_guardian`).
     guardian_after = plan.guardian if plan.guardian is not None else old_guardian
     plan.guardian_able = guardian_after is not None and guardian_after.able_to_care
     source = plan.source or (snapshot.source if snapshot else CensusSource.REGISTER)
@@ -782,6 +816,8 @@ def _plan_row(
         source=source,
         day=day,
     )
+    plan.snapshot = snapshot
+    plan.snapshot_values = expected
     if snapshot is not None:
         keep = ("surveyed_on",)
         same = all(
@@ -802,6 +838,40 @@ def _plan_row(
         if old != new or not changes:
             changes.append(Change(label, old, new))
     return plan, changes
+
+
+def _plan_guardian(
+    reader: _RowReader, given: dict[str, Any], *, old_guardian: Guardian | None
+) -> Guardian | None:
+    """The entrusted guardian after the row: the one on file with the row's non-blank cells
+    over it, or a new one when the row names one. None when the row changes nothing."""
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given:
+        return None
+    if given.get("name") == "":
+        reader.error(
+            "guardian_name",
+            _("监护人姓名不能填「无」清除；如已没有委托监护人，请在儿童档案中修改。"),
+        )
+        return None
+    if old_guardian is None and not given.get("name"):
+        if any(given.values()):
+            reader.error("guardian_name", _("填写了监护人信息时，请填写监护人姓名。"))
+        return None
+    guardian = Guardian()
+    if old_guardian is not None:
+        # The sheet has no column for the ability to care: the file's stays.
+        for name in [*GUARDIAN_FIELDS, "able_to_care"]:
+            setattr(guardian, name, getattr(old_guardian, name))
+    for name, value in given.items():
+        setattr(guardian, name, None if name == "age" and value == "" else value)
+    if reader.has("guardian_relation") and not guardian.relation:
+        reader.error("guardian_relation", _("填写了监护人时，请填写与儿童关系。"))
+    try:
+        guardian.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        reader.model_errors(exc, GUARDIAN_FIELDS)
+    return guardian
 
 
 def _label(model, name: str) -> str:
@@ -868,6 +938,7 @@ def census_sheet_check(*, actor, term: Term, source: str | bytes | IO[bytes]) ->
             snapshot=snapshots.get(on_record.pk) if on_record else None,
             term=term,
             day=day,
+            viewer=actor,
         )
         row.errors = sorted(reader.errors, key=lambda e: order.get(e.field, len(order)))
         if row.errors or plan is None:
