@@ -19,20 +19,20 @@ import datetime
 import functools
 import io
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
-from simple_history.utils import bulk_create_with_history
 
 from shouhu.accounts.roles import Perm, Role
 from shouhu.audit.models import AccessAction, AccessLog
@@ -55,6 +55,7 @@ from shouhu.registry.census_io.columns import (
 )
 from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.census_io.reading import Sheet, SheetError, header_of, read_sheet
+from shouhu.registry.census_io.writing import Statements, reserve_ids
 from shouhu.registry.classification import Category, ParentStatus, category_of
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -153,6 +154,7 @@ class ImportResult:
     sheet_errors: list[str] = field(default_factory=list)
     rows: list[RowResult] = field(default_factory=list)
     applied: bool = False
+    write_seconds: float | None = None  # how long the write transaction held the database
 
     @property
     def ok(self) -> bool:
@@ -882,16 +884,22 @@ def _flag_labels(flags: set[str]) -> str:
     return "、".join(str(Flag(f).label) for f in sorted(flags)) or "—"
 
 
-def census_sheet_check(*, actor, term: Term, source: str | bytes | IO[bytes]) -> ImportResult:
-    """Read and check a sheet without writing: the preview and the dry run."""
+def census_sheet_check(
+    *, actor, term: Term, source: str | bytes | IO[bytes] | Sheet
+) -> ImportResult:
+    """Check a sheet without writing: the preview and the dry run. `source` is a workbook, or
+    a sheet read already (an upload keeps its rows, so that it is read once)."""
     result = ImportResult(term=term)
     if not is_operator(actor) and not actor.has_perm_to(Perm.CENSUS_IMPORT):
         raise PermissionDenied(_("您没有导入摸底名册的权限。"))
-    try:
-        sheet = read_sheet(source)
-    except SheetError as exc:
-        result.sheet_errors.append(str(exc))
-        return result
+    if isinstance(source, Sheet):
+        sheet = source
+    else:
+        try:
+            sheet = read_sheet(source)
+        except SheetError as exc:
+            result.sheet_errors.append(str(exc))
+            return result
     result.sheet = sheet
     missing = [c for c in _required_headers() if c[0] not in sheet.columns]
     if missing:
@@ -979,87 +987,102 @@ def _refuse_duplicates(parsed: list[tuple[_RowReader, dict[str, Any]]]) -> None:
             )
 
 
-@transaction.atomic
 def census_import(
     *,
     actor,
     term: Term,
-    source: str | bytes | IO[bytes],
+    source: str | bytes | IO[bytes] | Sheet,
     request: HttpRequest | None = None,
     filename: str = "",
 ) -> ImportResult:
-    """Check the sheet and, when every row is good, write it all; otherwise write nothing."""
+    """Check the sheet and, when every row is good, write it all; otherwise write nothing.
+
+    1. Read and check every row, outside any transaction (`census_sheet_check`).
+    2. Prepare the writes of the new files and of the snapshots: keys, history rows and SQL
+       parameters, encrypted (`writing`).
+    3. In one transaction, as short as it can be: run them, update the changed files through
+       `child_update`, and log the import. A conflict with a save made since the check (the
+       same ID number registered meanwhile) writes nothing and says so."""
     result = census_sheet_check(actor=actor, term=term, source=source)
     if not result.ok:
         return result
     day = _term_day(term)
-    today = timezone.localdate()
     history_user = actor if actor.pk else None
+    statements = Statements()
     new_rows = [r for r in result.rows if r.outcome == Outcome.NEW and r.plan]
-    _create_children(new_rows, actor=history_user, term=term, day=day, today=today, request=request)
-    for row in result.rows:
-        plan = row.plan
-        if plan is None or row.outcome == Outcome.NEW:
-            continue
-        if row.outcome == Outcome.UPDATE and (
-            plan.child_changes
-            or plan.parent_values
-            or plan.guardian_values
-            or plan.flags is not None
-        ):
-            child_update(
-                actor=actor,
-                child=plan.child,
-                data=plan.child_changes,
-                parents=plan.parent_values or None,
-                guardian=plan.guardian_values,
-                flags=plan.flags,
-                request=request,
-            )
-            plan.snapshot_due = True
-        if plan.snapshot_due:
-            census_snapshot_take(
-                child=plan.child, term=term, source=plan.source or CensusSource.REGISTER, day=day
-            )
-    counts = result.counts
-    access_record(
-        user=history_user,
-        action=AccessAction.CREATE,
-        query=_("导入摸底名册 %(f)s（%(t)s）：新增%(n)d，更新%(u)d，无变化%(s)d")
-        % {
-            "f": filename,
-            "t": term.code,
-            "n": counts[Outcome.NEW],
-            "u": counts[Outcome.UPDATE],
-            "s": counts[Outcome.UNCHANGED],
-        },
-        request=request,
+    _prepare_new_children(
+        statements, new_rows, actor=history_user, term=term, ip=client_ip(request)
     )
+    _prepare_snapshots(
+        statements,
+        [r.plan for r in result.rows if r.outcome == Outcome.UNCHANGED and r.plan],
+        term=term,
+    )
+    updates = [r.plan for r in result.rows if r.outcome == Outcome.UPDATE and r.plan]
+    counts = result.counts
+    message = _("导入摸底名册 %(f)s（%(t)s）：新增%(n)d，更新%(u)d，无变化%(s)d") % {
+        "f": filename,
+        "t": term.code,
+        "n": counts[Outcome.NEW],
+        "u": counts[Outcome.UPDATE],
+        "s": counts[Outcome.UNCHANGED],
+    }
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            statements.run()
+            for plan in updates:
+                _update_child(plan, actor=actor, term=term, day=day, request=request)
+            access_record(
+                user=history_user, action=AccessAction.CREATE, query=message, request=request
+            )
+        result.write_seconds = time.perf_counter() - started
+    except IntegrityError:
+        result.sheet_errors.append(
+            _("检查之后名册已有变化（例如同一儿童已由他人登记），未写入任何数据。请重新上传。")
+        )
+        return result
     result.applied = True
     return result
 
 
-def _create_children(
-    rows: list[RowResult],
-    *,
-    actor,
-    term: Term,
-    day: datetime.date,
-    today: datetime.date,
-    request: HttpRequest | None,
+def _update_child(
+    plan: RowPlan, *, actor, term: Term, day: datetime.date, request: HttpRequest | None
 ) -> None:
-    """The bulk path for new files: the rows were validated by the same model rules above."""
-    if not rows:
-        return
+    """A file that changed goes through the register's own service, row by row: updates are
+    the few rows of a re-import, and each keeps its history and access-log entry."""
+    if plan.child_changes or plan.parent_values or plan.guardian_values or plan.flags is not None:
+        child_update(
+            actor=actor,
+            child=plan.child,
+            data=plan.child_changes,
+            parents=plan.parent_values or None,
+            guardian=plan.guardian_values,
+            flags=plan.flags,
+            request=request,
+        )
+    census_snapshot_take(
+        child=plan.child, term=term, source=plan.source or CensusSource.REGISTER, day=day
+    )
+
+
+def _prepare_new_children(
+    statements: Statements, rows: list[RowResult], *, actor, term: Term, ip: str | None
+) -> None:
+    """New files with their parents, guardian, flags, this term's snapshot, history and
+    access-log entries; validated by the same model rules in the check."""
     plans = [r.plan for r in rows if r.plan is not None]
+    if not plans:
+        return
+    today = timezone.localdate()
     children = [p.child for p in plans]
-    bulk_create_with_history(children, Child, batch_size=BATCH, default_user=actor)
+    for child, key in zip(children, reserve_ids(Child, len(children)), strict=True):
+        child.pk = key
     parents: list[Parent] = []
     guardians: list[Guardian] = []
     flags: list[ChildFlag] = []
     snapshots: list[CensusSnapshot] = []
     logs: list[AccessLog] = []
-    ip = client_ip(request)
     for plan in plans:
         child = plan.child
         for parent in plan.parents.values():
@@ -1068,24 +1091,39 @@ def _create_children(
         if plan.guardian is not None:
             plan.guardian.child = child
             guardians.append(plan.guardian)
-        child_flags = plan.flags or set()
-        flags.extend(ChildFlag(child=child, flag=f, since=today) for f in sorted(child_flags))
-        values = census_snapshot_values(
-            child=child,
-            statuses={r: p.status for r, p in plan.parents.items()},
-            open_flags=child_flags,
-            guardian_able=plan.guardian_able,
-            term=term,
-            source=plan.source or CensusSource.REGISTER,
-            day=day,
-        )
-        snapshots.append(CensusSnapshot(child=child, term=term, **values))
+        flags.extend(ChildFlag(child=child, flag=f, since=today) for f in sorted(plan.flags or ()))
+        snapshots.append(CensusSnapshot(child=child, term=term, **plan.snapshot_values))
         logs.append(AccessLog(user=actor, action=AccessAction.CREATE, child=child, ip=ip))
-    bulk_create_with_history(parents, Parent, batch_size=BATCH, default_user=actor)
-    bulk_create_with_history(guardians, Guardian, batch_size=BATCH, default_user=actor)
-    ChildFlag.objects.bulk_create(flags, batch_size=BATCH)
-    CensusSnapshot.objects.bulk_create(snapshots, batch_size=BATCH)
-    AccessLog.objects.bulk_create(logs, batch_size=BATCH)
+    for records in (parents, guardians):
+        model = type(records[0]) if records else None
+        if model is not None:
+            for record, key in zip(records, reserve_ids(model, len(records)), strict=True):
+                record.pk = key
+    for records in (children, parents, guardians):
+        statements.insert(records)
+        statements.history(records, user=actor)
+    statements.insert(flags)
+    statements.insert(snapshots)
+    statements.insert(logs)
+
+
+def _prepare_snapshots(statements: Statements, plans: list[RowPlan], *, term: Term) -> None:
+    """This term's snapshot of the files the sheet leaves unchanged: taken, or brought in line
+    (a snapshot carried over from last term and waiting to be checked)."""
+    new: list[CensusSnapshot] = []
+    changed: list[CensusSnapshot] = []
+    for plan in plans:
+        if not plan.snapshot_due:
+            continue
+        if plan.snapshot is None:
+            new.append(CensusSnapshot(child=plan.child, term=term, **plan.snapshot_values))
+            continue
+        for name, value in plan.snapshot_values.items():
+            setattr(plan.snapshot, name, value)
+        changed.append(plan.snapshot)
+    statements.insert(new)
+    if changed:
+        statements.update(changed, list(plans[0].snapshot_values))
 
 
 # --- the error report -------------------------------------------------------------------------
