@@ -132,13 +132,15 @@ class Statements:
             cursor = connection.connection.cursor()
         else:
             cursor = connection.cursor()
-        try:
-            for sql, params in self.single:
-                cursor.execute(sql, params)
-            for sql, rows in self.many:
-                cursor.executemany(sql, rows)
-        finally:
-            cursor.close()
+        # Django's exceptions (IntegrityError …) for the driver's, as from any other query.
+        with connection.wrap_database_errors:
+            try:
+                for sql, params in self.single:
+                    cursor.execute(sql, params)
+                for sql, rows in self.many:
+                    cursor.executemany(sql, rows)
+            finally:
+                cursor.close()
 
 
 def _native(sql: str) -> str:
