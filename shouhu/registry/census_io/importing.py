@@ -22,6 +22,7 @@ import re
 import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -1015,12 +1016,11 @@ def census_import(
     _prepare_new_children(
         statements, new_rows, actor=history_user, term=term, ip=client_ip(request)
     )
-    _prepare_snapshots(
-        statements,
-        [r.plan for r in result.rows if r.outcome == Outcome.UNCHANGED and r.plan],
-        term=term,
-    )
-    updates = [r.plan for r in result.rows if r.outcome == Outcome.UPDATE and r.plan]
+    on_file = [r.plan for r in result.rows if r.outcome != Outcome.NEW and r.plan]
+    # A file the sheet leaves as it is needs only this term's snapshot (a new term's census):
+    # prepared too. A file that changes goes through the register's service.
+    _prepare_snapshots(statements, [p for p in on_file if not _file_changes(p)], term=term)
+    updates = [p for p in on_file if _file_changes(p)]
     counts = result.counts
     message = _("导入摸底名册 %(f)s（%(t)s）：新增%(n)d，更新%(u)d，无变化%(s)d") % {
         "f": filename,
@@ -1049,21 +1049,26 @@ def census_import(
     return result
 
 
+def _file_changes(plan: RowPlan) -> bool:
+    return bool(
+        plan.child_changes or plan.parent_values or plan.guardian_values or plan.flags is not None
+    )
+
+
 def _update_child(
     plan: RowPlan, *, actor, term: Term, day: datetime.date, request: HttpRequest | None
 ) -> None:
-    """A file that changed goes through the register's own service, row by row: updates are
-    the few rows of a re-import, and each keeps its history and access-log entry."""
-    if plan.child_changes or plan.parent_values or plan.guardian_values or plan.flags is not None:
-        child_update(
-            actor=actor,
-            child=plan.child,
-            data=plan.child_changes,
-            parents=plan.parent_values or None,
-            guardian=plan.guardian_values,
-            flags=plan.flags,
-            request=request,
-        )
+    """A file that changed goes through the register's own service, row by row: those are the
+    few rows of a re-import, and each keeps its history and access-log entry."""
+    child_update(
+        actor=actor,
+        child=plan.child,
+        data=plan.child_changes,
+        parents=plan.parent_values or None,
+        guardian=plan.guardian_values,
+        flags=plan.flags,
+        request=request,
+    )
     census_snapshot_take(
         child=plan.child, term=term, source=plan.source or CensusSource.REGISTER, day=day
     )
@@ -1097,12 +1102,13 @@ def _prepare_new_children(
         flags.extend(ChildFlag(child=child, flag=f, since=today) for f in sorted(plan.flags or ()))
         snapshots.append(CensusSnapshot(child=child, term=term, **plan.snapshot_values))
         logs.append(AccessLog(user=actor, action=AccessAction.CREATE, child=child, ip=ip))
-    for records in (parents, guardians):
-        model = type(records[0]) if records else None
-        if model is not None:
-            for record, key in zip(records, reserve_ids(model, len(records)), strict=True):
-                record.pk = key
-    for records in (children, parents, guardians):
+    # The history rows name the parent's and the guardian's keys too.
+    for parent, key in zip(parents, reserve_ids(Parent, len(parents)), strict=True):
+        parent.pk = key
+    for guardian, key in zip(guardians, reserve_ids(Guardian, len(guardians)), strict=True):
+        guardian.pk = key
+    tracked: list[Sequence[models.Model]] = [children, parents, guardians]
+    for records in tracked:
         statements.insert(records)
         statements.history(records, user=actor)
     statements.insert(flags)
@@ -1111,8 +1117,9 @@ def _prepare_new_children(
 
 
 def _prepare_snapshots(statements: Statements, plans: list[RowPlan], *, term: Term) -> None:
-    """This term's snapshot of the files the sheet leaves unchanged: taken, or brought in line
-    (a snapshot carried over from last term and waiting to be checked)."""
+    """This term's snapshot of the files the sheet leaves as they are: taken, or brought in line
+    (one carried over from last term and waiting to be checked). The values are those
+    `census_snapshot_take` would freeze, computed in the check from the same file."""
     new: list[CensusSnapshot] = []
     changed: list[CensusSnapshot] = []
     for plan in plans:

@@ -16,7 +16,7 @@ sensitive ones encrypted. Inside the transaction only the prepared statements ru
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models, transaction
 from django.db.models.sql import InsertQuery
@@ -99,7 +99,7 @@ class Statements:
         batch = max(connection.ops.bulk_batch_size(fields, objs), 1)
         for start in range(0, len(objs), batch):
             query = InsertQuery(model)
-            query.insert_values(fields, objs[start : start + batch])
+            query.insert_values(fields, list(objs[start : start + batch]))
             compiled = query.get_compiler(connection=connection).as_sql()
             self.single.extend((_native(sql), params) for sql, params in compiled)
 
@@ -112,13 +112,13 @@ class Statements:
             return
         model = type(objs[0])
         quote = connection.ops.quote_name
-        columns = [model._meta.get_field(name) for name in fields]
+        columns = [cast(models.Field, model._meta.get_field(name)) for name in fields]
         assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
         sql = (
             f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608 - names from the model's meta
-            f"WHERE {quote(model._meta.pk.column)} = %s"
+            f"WHERE {quote(cast(str, model._meta.pk.column))} = %s"
         )
-        params = [
+        params: list[Sequence[Any]] = [
             [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
             for obj in objs
         ]

@@ -391,3 +391,34 @@ def test_the_preview_masks_phones_for_the_command_line_operator(head_teacher, tr
     as_operator = census_sheet_check(actor=operator_actor(), term=tree.term, source=changed)
     assert [(c.old, c.new) for c in as_head.rows[0].changes] == [("13987654321", "13900002222")]
     assert [(c.old, c.new) for c in as_operator.rows[0].changes] == [("139****4321", "139****2222")]
+
+
+def test_a_new_terms_census_of_files_left_as_they_are_takes_the_snapshots_in_the_prepared_write(
+    head_teacher, tree, monkeypatch
+):
+    from shouhu.registry.census_io import importing
+
+    content = sheet_bytes([row(0), row(1, 母亲状况="在家")])
+    census_import(actor=head_teacher, term=tree.previous_term, source=content)
+    carried = CensusSnapshot.objects.get(child__name=row(0)["姓名"], term=tree.previous_term)
+    CensusSnapshot.objects.create(
+        **{
+            f.name: getattr(carried, f.name)
+            for f in CensusSnapshot._meta.concrete_fields
+            if f.name not in ("id", "term")
+        }
+        | {"term": tree.term, "prefilled": True, "category": "one_away"}
+    )
+
+    def no_service(**kwargs):
+        raise AssertionError("a file left as it is needs no child_update")
+
+    monkeypatch.setattr(importing, "child_update", no_service)
+    monkeypatch.setattr(importing, "census_snapshot_take", no_service)
+    result = census_import(actor=head_teacher, term=tree.term, source=content)
+    assert result.applied and result.counts["update"] == 2
+    now = dict(CensusSnapshot.objects.filter(term=tree.term).values_list("child__name", "category"))
+    assert now == {row(0)["姓名"]: "both_away", row(1)["姓名"]: "one_away"}
+    assert not CensusSnapshot.objects.filter(term=tree.term, prefilled=True).exists()
+    again = census_import(actor=head_teacher, term=tree.term, source=content)
+    assert again.counts["unchanged"] == 2
