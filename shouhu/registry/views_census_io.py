@@ -4,6 +4,7 @@ its grants, the summary table, the year-end handover wizard, transfers and leavi
 import io
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -101,7 +102,11 @@ def census_import(request):
             content=form.cleaned_data["file"].read(),
         )
         return redirect("registry:census-import-preview", public_id=upload.public_id)
-    return render(request, "registry/import_upload.html", {"form": form})
+    return render(
+        request,
+        "registry/import_upload.html",
+        {"form": form, "keep_days": settings.SHOUHU_UPLOAD_KEEP_DAYS},
+    )
 
 
 def _preview(request, upload, result, *, status: int = 200):

@@ -1,17 +1,20 @@
 """Importing a census sheet (登记造册): every row gets a result, and nothing is written unless
 every row is good (all or nothing).
 
-1. Read the sheet (`reading`): the header wherever it is, the non-blank rows.
+1. Read the sheet (`reading`), or take the rows an upload kept (`uploads`): the header wherever
+   it is, the non-blank rows.
 2. Parse each row's cells: dirty input is accepted (full-width digits, `x`, dates in six
    shapes, labels, synonyms, traditional characters, +86 phones); what cannot be trusted is
    refused with the row, the column and the reason in Chinese.
 3. Find each row's class within the importer's scope, and the child already registered under
    the same ID number; a second use of an ID number within the file is refused.
 4. Validate with the models' own rules (`child_prepare`, `Parent.clean`, `Guardian.clean`).
-5. Compare with the file on record: a row is new, an update (with the difference), unchanged,
-   or an error.
-6. With no error, apply: new children in bulk (with history and access log), updates through
-   `child_update`, and this term's census snapshot for every row. Importing the same file again
+5. Compare with the file on record: a row is new, an update (with the difference, old → new,
+   as the privacy matrix shows it to the importer), unchanged, or an error. A blank cell keeps
+   what is on file; 无 clears it.
+6. With no error, apply in one short transaction, everything prepared before it opens
+   (`writing`): new children (with history and access log) and this term's snapshots as
+   prepared statements, changed files through `child_update`. Importing the same file again
    changes nothing.
 """
 

@@ -3,6 +3,11 @@
 Sheets made by hand are read too: the header may be anywhere in the first rows, span two rows
 (a merged group such as 父亲 over 姓名 / 状况 / 电话), have cells merged or padded with spaces,
 and come in any order; columns the importer does not know are ignored, and so are blank rows.
+
+The rows stream from the sheet's XML as the sheet numbers them: a row number beyond Excel's last
+row (1,048,576), rows going backwards and more data rows than SHOUHU_IMPORT_MAX_ROWS are refused
+as soon as they are read, and a damaged workbook (truncated, a bad CRC) is refused with the same
+message as any file that is not a workbook.
 """
 
 import functools

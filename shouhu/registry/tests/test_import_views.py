@@ -121,6 +121,8 @@ def test_the_keeping_time_of_uploads_is_a_setting(client, world, head_teacher, s
 
     settings.SHOUHU_UPLOAD_KEEP_DAYS = 2
     client.force_login(head_teacher)
+    page = client.get(reverse("registry:census-import")).content.decode()
+    assert "未确认的上传保存 2 天后自动删除" in page and "请在该格填「无」" in page
     upload(client, world, sheet_bytes([row(0)]))
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
         assert census_uploads_expired().count() == 1
