@@ -298,12 +298,12 @@ def _first_census_sheet(book: _Book) -> Sheet:
         while sheet.headers and not sheet.headers[-1]:
             sheet.headers.pop()
         book.width = max(len(sheet.headers), max(columns.values()) + 1)
-        first = [
+        read_already = [
             (number, cells[: book.width])
-            for number, cells in enumerate(head, start=1)
+            for number, cells in [*enumerate(head, start=1), *after_head]
             if number > sheet.header_row
         ]
-        sheet.rows = list(_data_rows(itertools.chain(first, after_head, rows), sheet=sheet))
+        sheet.rows = list(_data_rows(itertools.chain(read_already, rows), sheet=sheet))
         return sheet
     required = "、".join(c.header for c in COLUMNS if c.required)
     raise SheetError(
