@@ -259,6 +259,7 @@ def test_a_save_that_meets_the_import_s_write_lock_waits_and_succeeds(client, wo
             "an in-memory SQLite test database has table locks that never wait; "
             "run with SHOUHU_SQLITE_TEST_FILE=var/test.sqlite3 (or on PostgreSQL)"
         )
+    client.force_login(head_teacher)  # before: a login writes its session too
     holding, done = threading.Event(), threading.Event()
 
     def hold_the_lock():
@@ -274,7 +275,6 @@ def test_a_save_that_meets_the_import_s_write_lock_waits_and_succeeds(client, wo
     writer = threading.Thread(target=hold_the_lock)
     writer.start()
     assert holding.wait(10)
-    client.force_login(head_teacher)
     started = time.perf_counter()
     response = client.post(
         reverse("care:child-action-create", kwargs={"public_id": world.child_a.public_id}),
