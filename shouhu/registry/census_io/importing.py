@@ -288,7 +288,8 @@ def parse_optional_text(value: Any) -> str | None:
     text = _text(value)
     if not text:
         return None
-    return "" if label_key(text) in _clear_keys() else text
+    # Only a short cell can be a marker: phones and addresses stay out of label_key's cache.
+    return "" if len(text) <= 4 and label_key(text) in _clear_keys() else text
 
 
 def parse_flags(value: Any, *, actor) -> set[str] | None:
