@@ -6,7 +6,9 @@
    month, each next to the one SQL query the page cannot do without.
 2. The synthetic county: `shouhu synth --children 20000 --months 12` into a second throwaway
    database (`synth_20k_s`), then the census, the worklist and the compliance on it.
-3. The census import of 20,000 rows, when the registry provides `run_import_benchmark()`.
+3. The census import of 20,000 rows, when the registry provides `run_import_benchmark()`:
+   its time (`import_20k_s`), its peak memory, and how long its write transaction held the
+   database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s).
 4. The dashboard, when `/dashboard/` exists (`dashboard_figures`).
    The synthetic county is measured again on PostgreSQL 15, production's database, in a
    throwaway cluster (`postgres_rows`; keys ending `_20k_pg`), unless `--skip-postgres`.

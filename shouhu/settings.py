@@ -361,3 +361,9 @@ LOGGING = {
 
 # An uploaded sheet may unpack to at most this much (a 20,000-row county census is ~40 MB).
 SHOUHU_UPLOAD_MAX_UNPACKED_MB = env_int("SHOUHU_UPLOAD_MAX_UNPACKED_MB", 300)
+# A census sheet with more data rows is refused as soon as the one too many is read (a county
+# of 20,000 children fits five times over).
+SHOUHU_IMPORT_MAX_ROWS = env_int("SHOUHU_IMPORT_MAX_ROWS", 100_000)
+# An uploaded sheet that is never confirmed is deleted after this many days (`shouhu retention`):
+# it holds full ID numbers and phones.
+SHOUHU_UPLOAD_KEEP_DAYS = env_int("SHOUHU_UPLOAD_KEEP_DAYS", 7)

@@ -4,6 +4,7 @@ its grants, the summary table, the year-end handover wizard, transfers and leavi
 import io
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -32,16 +33,15 @@ from shouhu.registry.census_io.forms import (
     LeaveForm,
     TransferForm,
 )
-from shouhu.registry.census_io.importing import (
-    census_sheet_check,
-    census_upload_content,
-    census_upload_get_for,
-    census_upload_import,
-    census_upload_store,
-    error_report_xlsx,
-)
+from shouhu.registry.census_io.importing import error_report_xlsx
 from shouhu.registry.census_io.summary import census_summary_for, column_headers
 from shouhu.registry.census_io.template import census_template_xlsx
+from shouhu.registry.census_io.uploads import (
+    census_upload_get_for,
+    census_upload_import,
+    census_upload_preview,
+    census_upload_store,
+)
 from shouhu.registry.forms import HandoverForm, HandoverKeepForm
 from shouhu.registry.handover import (
     child_leave,
@@ -90,7 +90,8 @@ def census_template(request):
 @permission_required(Perm.CENSUS_IMPORT)
 @require_http_methods(["GET", "POST"])
 def census_import(request):
-    """1. Upload a sheet. 2. See a result for every row. 3. Confirm (nothing is written before)."""
+    """1. Upload a sheet (read and checked once). 2. See a result for every row. 3. Confirm
+    (nothing is written before)."""
     terms = list(terms_all())
     current = term_current()
     form = ImportUploadForm(
@@ -107,7 +108,11 @@ def census_import(request):
             content=form.cleaned_data["file"].read(),
         )
         return redirect("registry:census-import-preview", public_id=upload.public_id)
-    return render(request, "registry/import_upload.html", {"form": form})
+    return render(
+        request,
+        "registry/import_upload.html",
+        {"form": form, "keep_days": settings.SHOUHU_UPLOAD_KEEP_DAYS},
+    )
 
 
 def _preview(request, upload, result, *, status: int = 200):
@@ -124,10 +129,7 @@ def census_import_preview(request, public_id):
     upload = census_upload_get_for(request.user, public_id)
     if upload.status == ImportStatus.IMPORTED:
         return render(request, "registry/import_done.html", {"upload": upload})
-    result = census_sheet_check(
-        actor=request.user, term=upload.term, source=census_upload_content(upload)
-    )
-    return _preview(request, upload, result)
+    return _preview(request, upload, census_upload_preview(upload))
 
 
 @permission_required(Perm.CENSUS_IMPORT)
@@ -157,10 +159,7 @@ def census_import_confirm(request, public_id):
 @permission_required(Perm.CENSUS_IMPORT)
 def census_import_errors(request, public_id):
     upload = census_upload_get_for(request.user, public_id)
-    result = census_sheet_check(
-        actor=request.user, term=upload.term, source=census_upload_content(upload)
-    )
-    return _xlsx(error_report_xlsx(result), f"错误报告-{upload.filename}")
+    return _xlsx(error_report_xlsx(census_upload_preview(upload)), f"错误报告-{upload.filename}")
 
 
 # --- export, grants and the summary -----------------------------------------------------------

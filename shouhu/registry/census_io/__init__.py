@@ -4,6 +4,8 @@ real sheets, the register export in the national layout, the summary table, and 
 - `columns`: the sheet's columns, the names people give them and the labels of each enumeration
 - `reading`: finding the header (merged, padded, any order) and the data rows of a workbook
 - `importing`: parse, check, preview and apply a sheet, all or nothing; the error report
+- `writing`: the import's writes prepared before its transaction, which only runs them
+- `uploads`: the web import's upload, read once and kept (encrypted) until confirmed or expired
 - `template`: the downloadable template with drop-downs and instructions
 - `exporting`: the register (农村留守儿童基本情况登记表), masked unless a grant allows
 - `summary`: the summary table with its self-checks

@@ -210,6 +210,9 @@ SOURCE_SYNONYMS = {
 YES = ("是", "y", "yes", "true", "1", "√", "✓", "寄宿", "住校")
 NO = ("否", "n", "no", "false", "0", "×", "x", "走读", "不寄宿", "")
 NONE_WORDS = ("无", "没有", "否", "/", "-", "—")
+# In an optional text cell (a phone, an address, a name), these clear what is on file; a blank
+# cell keeps it.
+CLEAR_WORDS = ("无", "没有", "/", "-", "—")
 
 
 def _choice_index(choices: Any, synonyms: Any) -> dict[str, str]:

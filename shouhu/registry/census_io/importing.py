@@ -1,37 +1,42 @@
 """Importing a census sheet (登记造册): every row gets a result, and nothing is written unless
 every row is good (all or nothing).
 
-1. Read the sheet (`reading`): the header wherever it is, the non-blank rows.
+1. Read the sheet (`reading`), or take the rows an upload kept (`uploads`): the header wherever
+   it is, the non-blank rows.
 2. Parse each row's cells: dirty input is accepted (full-width digits, `x`, dates in six
    shapes, labels, synonyms, traditional characters, +86 phones); what cannot be trusted is
    refused with the row, the column and the reason in Chinese.
 3. Find each row's class within the importer's scope, and the child already registered under
    the same ID number; a second use of an ID number within the file is refused.
 4. Validate with the models' own rules (`child_prepare`, `Parent.clean`, `Guardian.clean`).
-5. Compare with the file on record: a row is new, an update (with the difference), unchanged,
-   or an error.
-6. With no error, apply: new children in bulk (with history and access log), updates through
-   `child_update`, and this term's census snapshot for every row. Importing the same file again
+5. Compare with the file on record: a row is new, an update (with the difference, old → new,
+   as the privacy matrix shows it to the importer), unchanged, or an error. A blank cell keeps
+   what is on file; 无 clears it.
+6. With no error, apply in one short transaction, everything prepared before it opens
+   (`writing`): new children (with history and access log) and this term's snapshots as
+   prepared statements, changed files through `child_update`. Importing the same file again
    changes nothing.
 """
 
 import datetime
+import functools
 import io
 import re
+import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
-from simple_history.utils import bulk_create_with_history
 
 from shouhu.accounts.roles import Perm, Role
 from shouhu.audit.models import AccessAction, AccessLog
@@ -39,9 +44,11 @@ from shouhu.audit.services import access_record, client_ip
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import birth_date_of, normalise_id_number, sex_of
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import School, SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.columns import (
+    CLEAR_WORDS,
     NO,
     NONE_WORDS,
     YES,
@@ -52,6 +59,7 @@ from shouhu.registry.census_io.columns import (
 )
 from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.census_io.reading import Sheet, SheetError, header_of, read_sheet
+from shouhu.registry.census_io.writing import Statements, reserve_ids
 from shouhu.registry.classification import Category, ParentStatus, category_of
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -126,6 +134,9 @@ class RowPlan:
     flags: set[str] | None = None
     source: str | None = None
     snapshot_due: bool = True
+    # This term's snapshot on record, and the values the row gives it.
+    snapshot: CensusSnapshot | None = None
+    snapshot_values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,6 +158,9 @@ class ImportResult:
     sheet_errors: list[str] = field(default_factory=list)
     rows: list[RowResult] = field(default_factory=list)
     applied: bool = False
+    # How long the write transaction held the database (wall clock and this process's CPU).
+    write_seconds: float | None = None
+    write_cpu_seconds: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -263,9 +277,27 @@ def parse_enum(value: Any, *, kind: str, key: str, required: bool = False) -> st
     return found
 
 
-def parse_flags(value: Any, *, actor) -> set[str]:
+@functools.cache
+def _clear_keys() -> frozenset[str]:
+    return frozenset(label_key(w) for w in CLEAR_WORDS)
+
+
+def parse_optional_text(value: Any) -> str | None:
+    """An optional text cell: None when blank (what is on file stays), "" for a clear marker
+    such as 无 (what is on file is cleared), otherwise the text."""
     text = _text(value)
-    if not text or label_key(text) in {label_key(w) for w in NONE_WORDS}:
+    if not text:
+        return None
+    # Only a short cell can be a marker: phones and addresses stay out of label_key's cache.
+    return "" if len(text) <= 4 and label_key(text) in _clear_keys() else text
+
+
+def parse_flags(value: Any, *, actor) -> set[str] | None:
+    """None when blank (the flags on file stay); an empty set for 无 (they are closed)."""
+    text = _text(value)
+    if not text:
+        return None
+    if label_key(text) in {label_key(w) for w in NONE_WORDS}:
         return set()
     flags = set()
     index = enum_index("flag")
@@ -286,7 +318,7 @@ def parse_flags(value: Any, *, actor) -> set[str]:
 
 
 def parse_bool(value: Any, key: str) -> bool | None:
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         return value
@@ -298,7 +330,11 @@ def parse_bool(value: Any, key: str) -> bool | None:
     raise _RowProblem(key, _("请填「是」或「否」，当前为「%(v)s」。") % {"v": _text(value)})
 
 
-def parse_age(value: Any) -> int | None:
+def parse_age(value: Any) -> int | str | None:
+    """None when blank (kept), "" for a clear marker, otherwise the age."""
+    cleared = parse_optional_text(value)
+    if cleared == "":
+        return ""
     text = unicodedata.normalize("NFKC", _text(value)).removesuffix("岁").strip()
     if not text:
         return None
@@ -516,19 +552,15 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
     if number and sex and sex != sex_of(number):
         reader.error("sex", _("性别与身份证号不一致（第17位单数为男，双数为女）。"))
     child["sex"] = sex or (sex_of(number) if number else None)
-    if reader.has("ethnicity"):
-        ethnicity = _text(reader.raw("ethnicity"))
-        child["ethnicity"] = _ethnicity(ethnicity)
-    if reader.has("hukou_type"):
-        child["hukou_type"] = (
-            reader.get(parse_enum, reader.raw("hukou_type"), kind="hukou_type", key="hukou_type")
-            or HukouType.RURAL
-        )
-    if reader.has("address"):
-        child["address"] = _text(reader.raw("address"))
-    if reader.has("boarding"):
-        boarding = reader.get(parse_bool, reader.raw("boarding"), "boarding")
-        child["boarding"] = bool(boarding)
+    # A blank cell leaves a value out (None): the file's stays, or a new file takes the
+    # model's default (汉族, 农业户口, not boarding).
+    ethnicity = _text(reader.raw("ethnicity"))
+    child["ethnicity"] = _ethnicity(ethnicity) if ethnicity else None
+    child["hukou_type"] = reader.get(
+        parse_enum, reader.raw("hukou_type"), kind="hukou_type", key="hukou_type"
+    )
+    child["address"] = parse_optional_text(reader.raw("address"))
+    child["boarding"] = reader.get(parse_bool, reader.raw("boarding"), "boarding")
     school_code = _text(reader.raw("school_code"))
     class_name = _text(reader.raw("class_name"))
     if not school_code:
@@ -553,20 +585,16 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
                     parse_enum, reader.raw(key), kind="status", key=key, required=True
                 )
             else:
-                parent[part] = _text(reader.raw(key))
+                parent[part] = parse_optional_text(reader.raw(key))
         values["parents"][role.value] = parent
     guardian: dict[str, Any] = {}
     for model_field, key in GUARDIAN_FIELDS.items():
         if reader.has(key):
             raw = reader.raw(key)
             guardian[model_field] = (
-                reader.get(parse_age, raw) if key == "guardian_age" else _text(raw)
+                reader.get(parse_age, raw) if key == "guardian_age" else parse_optional_text(raw)
             )
-    if guardian.get("name") and reader.has("guardian_relation") and not guardian.get("relation"):
-        reader.error("guardian_relation", _("填写了监护人时，请填写与儿童关系。"))
-    elif not guardian.get("name") and any(v for k, v in guardian.items() if k != "name"):
-        reader.error("guardian_name", _("填写了监护人信息时，请填写监护人姓名。"))
-    values["guardian"] = guardian
+    values["guardian"] = guardian  # checked against the guardian on file (`_plan_guardian`)
     values["flags"] = (
         reader.get(parse_flags, reader.raw("flags"), actor=actor) if reader.has("flags") else None
     )
@@ -634,13 +662,36 @@ def _snapshots(children: list[Child], term: Term) -> dict[int, CensusSnapshot]:
     return found
 
 
-def _display(model, name: str, value: Any) -> str:
+# Which row of the privacy matrix a compared value belongs to (core.visibility).
+MATRIX_FIELD = {
+    "id_number": ChildField.ID_NUMBER,
+    "phone": ChildField.FAMILY_PHONE,
+    "address": ChildField.ADDRESS,
+    "employer": ChildField.EMPLOYER,
+    "health": ChildField.HEALTH,
+}
+
+
+def _display(model, name: str, value: Any, *, viewer) -> str:
+    """A value of the preview's old → new, as the privacy matrix shows it to the viewer: a head
+    teacher sees the phones they would see on the file. The command line's operator sees ID
+    numbers and phones masked, as before any matrix."""
     if value in (None, ""):
         return "—"
-    if name == "id_number":
-        return mask_id_number(value)
-    if name == "phone":
-        return mask_phone(value)
+    matrix_field = MATRIX_FIELD.get(name)
+    if matrix_field is not None:
+        if is_operator(viewer):
+            state = Visibility.MASKED if name in ("id_number", "phone") else Visibility.FULL
+        else:
+            state = visibility(viewer, matrix_field)
+        if state == Visibility.HIDDEN:
+            return _("（不显示）")
+        if state == Visibility.MASKED:
+            if name == "id_number":
+                return mask_id_number(value)
+            if name == "phone":
+                return mask_phone(value)
+            return _("（已脱敏）")
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
@@ -657,10 +708,23 @@ def _plan_row(
     snapshot: CensusSnapshot | None,
     term: Term,
     day: datetime.date,
+    viewer,
 ) -> tuple[RowPlan | None, list[Change]]:
-    """Validate with the models' rules and compare with the file on record."""
+    """Validate with the models' rules and compare with the file on record.
+
+    A blank cell (None in `values`) keeps what is on file; a clear marker ("") clears it."""
     data = {k: v for k, v in values["child"].items() if not k.startswith("_") and v is not None}
     changes: list[Change] = []
+
+    def change(model, label: str, name: str, old: Any, new: Any) -> None:
+        changes.append(
+            Change(
+                label,
+                _display(model, name, old, viewer=viewer),
+                _display(model, name, new, viewer=viewer),
+            )
+        )
+
     if existing is None:
         child = Child(registered_on=timezone.localdate(), **data)
     else:
@@ -688,10 +752,7 @@ def _plan_row(
             new = getattr(child, name)
             if old != new:
                 plan.child_changes[name] = new
-                label = _label(Child, name)
-                changes.append(
-                    Change(label, _display(Child, name, old), _display(Child, name, new))
-                )
+                change(Child, _label(Child, name), name, old, new)
     on_record = {p.role: p for p in existing.parents.all()} if existing else {}
     statuses: dict[str, str] = {r: p.status for r, p in on_record.items()}
     for role in ParentRole:
@@ -705,7 +766,8 @@ def _plan_row(
                 setattr(parent, part, getattr(old_parent, part))
             parent.calls_per_month = old_parent.calls_per_month
         for part, value in given.items():
-            setattr(parent, part, value or "")
+            if value is not None:
+                setattr(parent, part, value)
         try:
             # One record per role is kept by construction (the file's own, or a new one).
             parent.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
@@ -724,41 +786,22 @@ def _plan_row(
             plan.parent_values[role.value] = diff
             for part, new in diff.items():
                 old = getattr(old_parent, part) if old_parent else ""
-                label = f"{role.label}{_label(Parent, part)}"
-                changes.append(
-                    Change(label, _display(Parent, part, old), _display(Parent, part, new))
-                )
-    guardian_values = values["guardian"]
+                change(Parent, f"{role.label}{_label(Parent, part)}", part, old, new)
     # Loaded with the file (select_related): no query, None when the child has no guardian.
     old_guardian = getattr(existing, "guardian", None) if existing else None
-    if guardian_values.get("name"):
-        guardian = Guardian()
-        if old_guardian is not None:
-            # The sheet has no column for the ability to care: the file's stays.
-            for name in [*GUARDIAN_FIELDS, "able_to_care"]:
-                setattr(guardian, name, getattr(old_guardian, name))
-        for name, value in guardian_values.items():
-            setattr(guardian, name, value if value is not None else (None if name == "age" else ""))
-        try:
-            guardian.full_clean(
-                exclude=["child"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as exc:
-            reader.model_errors(exc, GUARDIAN_FIELDS)
+    guardian = _plan_guardian(reader, values["guardian"], old_guardian=old_guardian)
+    if guardian is not None:
         plan.guardian = guardian
         diff = {
             name: getattr(guardian, name)
-            for name in guardian_values
+            for name in GUARDIAN_FIELDS
             if old_guardian is None or getattr(old_guardian, name) != getattr(guardian, name)
         }
         if existing is not None and diff:
             plan.guardian_values = {"name": guardian.name, **diff}
             for name, new in diff.items():
                 old = getattr(old_guardian, name) if old_guardian else ""
-                label = _label(Guardian, name)
-                changes.append(
-                    Change(label, _display(Guardian, name, old), _display(Guardian, name, new))
-                )
+                change(Guardian, _label(Guardian, name), name, old, new)
     open_flags = {f.flag for f in getattr(existing, "open", [])} if existing else set()
     flags = open_flags if plan.flags is None else plan.flags | (open_flags & COUNSELLOR_ONLY_FLAGS)
     if existing is not None and flags != open_flags:
@@ -768,7 +811,7 @@ def _plan_row(
         plan.flags = None if existing is not None else plan.flags
     if reader.errors:
         return None, []
-    # A row without a guardian's name leaves the guardian on file as it is (`_save_guardian`).
+    # A row that names no guardian leaves the guardian on file as it is (`_save_guardian`).
     guardian_after = plan.guardian if plan.guardian is not None else old_guardian
     plan.guardian_able = guardian_after is not None and guardian_after.able_to_care
     source = plan.source or (snapshot.source if snapshot else CensusSource.REGISTER)
@@ -782,6 +825,8 @@ def _plan_row(
         source=source,
         day=day,
     )
+    plan.snapshot = snapshot
+    plan.snapshot_values = expected
     if snapshot is not None:
         keep = ("surveyed_on",)
         same = all(
@@ -804,6 +849,40 @@ def _plan_row(
     return plan, changes
 
 
+def _plan_guardian(
+    reader: _RowReader, given: dict[str, Any], *, old_guardian: Guardian | None
+) -> Guardian | None:
+    """The entrusted guardian after the row: the one on file with the row's non-blank cells
+    over it, or a new one when the row names one. None when the row changes nothing."""
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given:
+        return None
+    if given.get("name") == "":
+        reader.error(
+            "guardian_name",
+            _("监护人姓名不能填「无」清除；如已没有委托监护人，请在儿童档案中修改。"),
+        )
+        return None
+    if old_guardian is None and not given.get("name"):
+        if any(given.values()):
+            reader.error("guardian_name", _("填写了监护人信息时，请填写监护人姓名。"))
+        return None
+    guardian = Guardian()
+    if old_guardian is not None:
+        # The sheet has no column for the ability to care: the file's stays.
+        for name in [*GUARDIAN_FIELDS, "able_to_care"]:
+            setattr(guardian, name, getattr(old_guardian, name))
+    for name, value in given.items():
+        setattr(guardian, name, None if name == "age" and value == "" else value)
+    if reader.has("guardian_relation") and not guardian.relation:
+        reader.error("guardian_relation", _("填写了监护人时，请填写与儿童关系。"))
+    try:
+        guardian.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        reader.model_errors(exc, GUARDIAN_FIELDS)
+    return guardian
+
+
 def _label(model, name: str) -> str:
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
@@ -814,16 +893,22 @@ def _flag_labels(flags: set[str]) -> str:
     return "、".join(str(Flag(f).label) for f in shown) or "—"
 
 
-def census_sheet_check(*, actor, term: Term, source: str | bytes | IO[bytes]) -> ImportResult:
-    """Read and check a sheet without writing: the preview and the dry run."""
+def census_sheet_check(
+    *, actor, term: Term, source: str | bytes | IO[bytes] | Sheet
+) -> ImportResult:
+    """Check a sheet without writing: the preview and the dry run. `source` is a workbook, or
+    a sheet read already (an upload keeps its rows, so that it is read once)."""
     result = ImportResult(term=term)
     if not is_operator(actor) and not actor.has_perm_to(Perm.CENSUS_IMPORT):
         raise PermissionDenied(_("您没有导入摸底名册的权限。"))
-    try:
-        sheet = read_sheet(source)
-    except SheetError as exc:
-        result.sheet_errors.append(str(exc))
-        return result
+    if isinstance(source, Sheet):
+        sheet = source
+    else:
+        try:
+            sheet = read_sheet(source)
+        except SheetError as exc:
+            result.sheet_errors.append(str(exc))
+            return result
     result.sheet = sheet
     missing = [c for c in _required_headers() if c[0] not in sheet.columns]
     if missing:
@@ -870,6 +955,7 @@ def census_sheet_check(*, actor, term: Term, source: str | bytes | IO[bytes]) ->
             snapshot=snapshots.get(on_record.pk) if on_record else None,
             term=term,
             day=day,
+            viewer=actor,
         )
         row.errors = sorted(reader.errors, key=lambda e: order.get(e.field, len(order)))
         if row.errors or plan is None:
@@ -910,87 +996,107 @@ def _refuse_duplicates(parsed: list[tuple[_RowReader, dict[str, Any]]]) -> None:
             )
 
 
-@transaction.atomic
 def census_import(
     *,
     actor,
     term: Term,
-    source: str | bytes | IO[bytes],
+    source: str | bytes | IO[bytes] | Sheet,
     request: HttpRequest | None = None,
     filename: str = "",
 ) -> ImportResult:
-    """Check the sheet and, when every row is good, write it all; otherwise write nothing."""
+    """Check the sheet and, when every row is good, write it all; otherwise write nothing.
+
+    1. Read and check every row, outside any transaction (`census_sheet_check`).
+    2. Prepare the writes of the new files and of the snapshots: keys, history rows and SQL
+       parameters, encrypted (`writing`).
+    3. In one transaction, as short as it can be: run them, update the changed files through
+       `child_update`, and log the import. A conflict with a save made since the check (the
+       same ID number registered meanwhile) writes nothing and says so."""
     result = census_sheet_check(actor=actor, term=term, source=source)
     if not result.ok:
         return result
     day = _term_day(term)
-    today = timezone.localdate()
     history_user = actor if actor.pk else None
+    statements = Statements()
     new_rows = [r for r in result.rows if r.outcome == Outcome.NEW and r.plan]
-    _create_children(new_rows, actor=history_user, term=term, day=day, today=today, request=request)
-    for row in result.rows:
-        plan = row.plan
-        if plan is None or row.outcome == Outcome.NEW:
-            continue
-        if row.outcome == Outcome.UPDATE and (
-            plan.child_changes
-            or plan.parent_values
-            or plan.guardian_values
-            or plan.flags is not None
-        ):
-            child_update(
-                actor=actor,
-                child=plan.child,
-                data=plan.child_changes,
-                parents=plan.parent_values or None,
-                guardian=plan.guardian_values,
-                flags=plan.flags,
-                request=request,
-            )
-            plan.snapshot_due = True
-        if plan.snapshot_due:
-            census_snapshot_take(
-                child=plan.child, term=term, source=plan.source or CensusSource.REGISTER, day=day
-            )
-    counts = result.counts
-    access_record(
-        user=history_user,
-        action=AccessAction.CREATE,
-        query=_("导入摸底名册 %(f)s（%(t)s）：新增%(n)d，更新%(u)d，无变化%(s)d")
-        % {
-            "f": filename,
-            "t": term.code,
-            "n": counts[Outcome.NEW],
-            "u": counts[Outcome.UPDATE],
-            "s": counts[Outcome.UNCHANGED],
-        },
-        request=request,
+    _prepare_new_children(
+        statements, new_rows, actor=history_user, term=term, ip=client_ip(request)
     )
+    on_file = [r.plan for r in result.rows if r.outcome != Outcome.NEW and r.plan]
+    # A file the sheet leaves as it is needs only this term's snapshot (a new term's census):
+    # prepared too. A file that changes goes through the register's service.
+    _prepare_snapshots(statements, [p for p in on_file if not _file_changes(p)], term=term)
+    updates = [p for p in on_file if _file_changes(p)]
+    counts = result.counts
+    message = _("导入摸底名册 %(f)s（%(t)s）：新增%(n)d，更新%(u)d，无变化%(s)d") % {
+        "f": filename,
+        "t": term.code,
+        "n": counts[Outcome.NEW],
+        "u": counts[Outcome.UPDATE],
+        "s": counts[Outcome.UNCHANGED],
+    }
+    try:
+        with transaction.atomic():
+            started, cpu_started = time.perf_counter(), time.process_time()
+            statements.run()
+            for plan in updates:
+                _update_child(plan, actor=actor, term=term, day=day, request=request)
+            access_record(
+                user=history_user, action=AccessAction.CREATE, query=message, request=request
+            )
+        result.write_seconds = time.perf_counter() - started
+        result.write_cpu_seconds = time.process_time() - cpu_started
+    except IntegrityError:
+        result.sheet_errors.append(
+            _("检查之后名册已有变化（例如同一儿童已由他人登记），未写入任何数据。请重新上传。")
+        )
+        return result
     result.applied = True
     return result
 
 
-def _create_children(
-    rows: list[RowResult],
-    *,
-    actor,
-    term: Term,
-    day: datetime.date,
-    today: datetime.date,
-    request: HttpRequest | None,
+def _file_changes(plan: RowPlan) -> bool:
+    return bool(
+        plan.child_changes or plan.parent_values or plan.guardian_values or plan.flags is not None
+    )
+
+
+def _update_child(
+    plan: RowPlan, *, actor, term: Term, day: datetime.date, request: HttpRequest | None
 ) -> None:
-    """The bulk path for new files: the rows were validated by the same model rules above."""
-    if not rows:
-        return
+    """A file that changed goes through the register's own service, row by row: those are the
+    few rows of a re-import, and each keeps its history and access-log entry."""
+    child_update(
+        actor=actor,
+        child=plan.child,
+        data=plan.child_changes,
+        parents=plan.parent_values or None,
+        guardian=plan.guardian_values,
+        flags=plan.flags,
+        request=request,
+    )
+    census_snapshot_take(
+        child=plan.child, term=term, source=plan.source or CensusSource.REGISTER, day=day
+    )
+
+
+def _prepare_new_children(
+    statements: Statements, rows: list[RowResult], *, actor, term: Term, ip: str | None
+) -> None:
+    """New files with their parents, guardian, flags, this term's snapshot, history and
+    access-log entries; validated by the same model rules in the check."""
     plans = [r.plan for r in rows if r.plan is not None]
+    if not plans:
+        return
+    today = timezone.localdate()
     children = [p.child for p in plans]
-    bulk_create_with_history(children, Child, batch_size=BATCH, default_user=actor)
+    for child, key in zip(children, reserve_ids(Child, len(children)), strict=True):
+        child.pk = key
     parents: list[Parent] = []
     guardians: list[Guardian] = []
     flags: list[ChildFlag] = []
     snapshots: list[CensusSnapshot] = []
     logs: list[AccessLog] = []
-    ip = client_ip(request)
     for plan in plans:
         child = plan.child
         for parent in plan.parents.values():
@@ -999,24 +1105,41 @@ def _create_children(
         if plan.guardian is not None:
             plan.guardian.child = child
             guardians.append(plan.guardian)
-        child_flags = plan.flags or set()
-        flags.extend(ChildFlag(child=child, flag=f, since=today) for f in sorted(child_flags))
-        values = census_snapshot_values(
-            child=child,
-            statuses={r: p.status for r, p in plan.parents.items()},
-            open_flags=child_flags,
-            guardian_able=plan.guardian_able,
-            term=term,
-            source=plan.source or CensusSource.REGISTER,
-            day=day,
-        )
-        snapshots.append(CensusSnapshot(child=child, term=term, **values))
+        flags.extend(ChildFlag(child=child, flag=f, since=today) for f in sorted(plan.flags or ()))
+        snapshots.append(CensusSnapshot(child=child, term=term, **plan.snapshot_values))
         logs.append(AccessLog(user=actor, action=AccessAction.CREATE, child=child, ip=ip))
-    bulk_create_with_history(parents, Parent, batch_size=BATCH, default_user=actor)
-    bulk_create_with_history(guardians, Guardian, batch_size=BATCH, default_user=actor)
-    ChildFlag.objects.bulk_create(flags, batch_size=BATCH)
-    CensusSnapshot.objects.bulk_create(snapshots, batch_size=BATCH)
-    AccessLog.objects.bulk_create(logs, batch_size=BATCH)
+    # The history rows name the parent's and the guardian's keys too.
+    for parent, key in zip(parents, reserve_ids(Parent, len(parents)), strict=True):
+        parent.pk = key
+    for guardian, key in zip(guardians, reserve_ids(Guardian, len(guardians)), strict=True):
+        guardian.pk = key
+    tracked: list[Sequence[models.Model]] = [children, parents, guardians]
+    for records in tracked:
+        statements.insert(records)
+        statements.history(records, user=actor)
+    statements.insert(flags)
+    statements.insert(snapshots)
+    statements.insert(logs)
+
+
+def _prepare_snapshots(statements: Statements, plans: list[RowPlan], *, term: Term) -> None:
+    """This term's snapshot of the files the sheet leaves as they are: taken, or brought in line
+    (one carried over from last term and waiting to be checked). The values are those
+    `census_snapshot_take` would freeze, computed in the check from the same file."""
+    new: list[CensusSnapshot] = []
+    changed: list[CensusSnapshot] = []
+    for plan in plans:
+        if not plan.snapshot_due:
+            continue
+        if plan.snapshot is None:
+            new.append(CensusSnapshot(child=plan.child, term=term, **plan.snapshot_values))
+            continue
+        for name, value in plan.snapshot_values.items():
+            setattr(plan.snapshot, name, value)
+        changed.append(plan.snapshot)
+    statements.insert(new)
+    if changed:
+        statements.update(changed, list(plans[0].snapshot_values))
 
 
 # --- the error report -------------------------------------------------------------------------
@@ -1054,67 +1177,3 @@ def error_report_xlsx(result: ImportResult) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# --- the web import's stored upload -------------------------------------------------------------
-
-
-def census_upload_store(*, actor, term: Term, filename: str, content: bytes):
-    """Keep an uploaded sheet (encrypted) between its preview and its confirmation."""
-    import base64
-
-    from shouhu.registry.models import CensusImport, ImportStatus
-
-    if not actor.has_perm_to(Perm.CENSUS_IMPORT):
-        raise PermissionDenied(_("您没有导入摸底名册的权限。"))
-    # A new upload replaces the user's earlier ones still waiting: no sheet is kept longer than
-    # it is needed (PIPL), and only the imported ones leave a record (without their content).
-    CensusImport.objects.filter(uploaded_by=actor, status=ImportStatus.PREVIEWED).delete()
-    return CensusImport.objects.create(
-        uploaded_by=actor,
-        term=term,
-        filename=filename[:200],
-        content=base64.b64encode(content).decode(),
-    )
-
-
-def census_upload_get_for(user, public_id):
-    """The user's own upload, or 404 (nobody else's upload is ever shown)."""
-    from django.http import Http404
-
-    from shouhu.registry.models import CensusImport
-
-    upload = (
-        CensusImport.objects.filter(uploaded_by=user, public_id=public_id)
-        .select_related("term")
-        .first()
-    )
-    if upload is None:
-        raise Http404
-    return upload
-
-
-def census_upload_content(upload) -> bytes:
-    import base64
-
-    return base64.b64decode(upload.content) if upload.content else b""
-
-
-def census_upload_import(*, actor, upload, request: HttpRequest | None = None) -> ImportResult:
-    """Import a previewed upload; once imported, its content is deleted and its counts kept."""
-    from shouhu.registry.models import ImportStatus
-
-    result = census_import(
-        actor=actor,
-        term=upload.term,
-        source=census_upload_content(upload),
-        request=request,
-        filename=upload.filename,
-    )
-    if result.applied:
-        upload.status = ImportStatus.IMPORTED
-        upload.imported_at = timezone.now()
-        upload.content = ""
-        upload.counts = result.counts
-        upload.save(update_fields=["status", "imported_at", "content", "counts"])
-    return result

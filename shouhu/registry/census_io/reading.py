@@ -3,11 +3,18 @@
 Sheets made by hand are read too: the header may be anywhere in the first rows, span two rows
 (a merged group such as 父亲 over 姓名 / 状况 / 电话), have cells merged or padded with spaces,
 and come in any order; columns the importer does not know are ignored, and so are blank rows.
+
+The rows stream from the sheet's XML as the sheet numbers them: a row number beyond Excel's last
+row (1,048,576), rows going backwards and more data rows than SHOUHU_IMPORT_MAX_ROWS are refused
+as soon as they are read, and a damaged workbook (truncated, a bad CRC) is refused with the same
+message as any file that is not a workbook.
 """
 
 import functools
 import io
+import itertools
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -24,6 +31,24 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from shouhu.registry.census_io.columns import BY_KEY, COLUMNS, column_for
 
 HEADER_SCAN_ROWS = 12
+EXCEL_MAX_ROWS = 1_048_576  # the last row number Excel can hold
+# A census sheet has about thirty columns; cells beyond the 128th (DX) are not read, so that a
+# stray cell in column XFD cannot make every row 16,384 cells wide.
+READ_COLUMNS = 128
+
+# What a damaged archive or sheet raises while it is read: a truncated file or member, a bad
+# CRC, a broken deflate stream, XML cut short, a shared string or a style that is not there.
+DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    etree.LxmlError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+)
 
 
 class SheetError(ValueError):
@@ -140,6 +165,7 @@ class _Book:
 
     reader: ExcelReader
     sheets: list[tuple[str, str]]  # (title, path inside the archive)
+    width: int = READ_COLUMNS  # the columns kept of each row; the header's, once found
 
     @property
     def options(self) -> dict[str, Any]:
@@ -149,27 +175,40 @@ class _Book:
             "epoch": self.reader.wb.epoch,
         }
 
-    def rows(self, path: str) -> Iterator[tuple]:
-        """Every row's values from the first row on, blank rows included (as empty tuples)."""
+    def rows(self, path: str) -> Iterator[tuple[int, tuple]]:
+        """Each row the sheet holds, as (row number, cell values), streamed: rows the sheet
+        leaves out are not made up, so a last row numbered 20,000,000 costs nothing. Cells right
+        of `width` are dropped. A row number beyond Excel's last row, or one going backwards,
+        is refused at once."""
         options = self.options
-        expected = 1
+        previous = 0
         with self.reader.archive.open(path) as source:
             parsed = etree.iterparse(
                 source, events=("end",), tag=ROW, resolve_entities=False, no_network=True
             )
             for _event, row in parsed:
-                number = int(row.get("r") or expected)
-                while expected < number:
-                    yield ()
-                    expected += 1
+                stated = row.get("r")
+                number = int(stated) if stated else previous + 1
+                if number > EXCEL_MAX_ROWS:
+                    raise SheetError(
+                        _("第%(row)d行超出了 Excel 的最大行数（%(max)d行），文件可能已损坏。")
+                        % {"row": number, "max": EXCEL_MAX_ROWS}
+                    )
+                if number <= previous:
+                    raise SheetError(
+                        _("第%(row)d行出现在第%(previous)d行之后，行号顺序错乱，文件可能已损坏。")
+                        % {"row": number, "previous": previous}
+                    )
+                previous = number
                 values: list[Any] = []
                 for cell in row.iterchildren(CELL):
                     ref = cell.get("r")
                     column = _column(ref.rstrip("0123456789")) if ref else len(values) + 1
+                    if column > self.width:
+                        break
                     values.extend([None] * (column - 1 - len(values)))
                     values.append(_cell_value(cell, **options))
-                yield tuple(values)
-                expected += 1
+                yield number, tuple(values)
                 row.clear()
                 while row.getprevious() is not None:
                     del row.getparent()[0]
@@ -204,33 +243,68 @@ def _open(source: str | IO[bytes]) -> _Book:
 
 
 def read_sheet(source: str | bytes | IO[bytes]) -> Sheet:
-    """The first worksheet that has a census header, with its non-blank data rows."""
+    """The first worksheet that has a census header, with its non-blank data rows.
+
+    Anything that is not a readable workbook, a damaged one included (truncated, a bad CRC),
+    is one `SheetError` with the same Chinese message."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     try:
         book = _open(source)
     except SheetError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SheetError(_("无法读取该文件，请上传 Excel 2007 及以上版本的 .xlsx 文件。")) from exc
+    except DAMAGED as exc:
+        raise SheetError(not_excel_message()) from exc
     try:
-        for title, path in book.sheets:
-            rows = book.rows(path)
-            head = [row for _i, row in zip(range(HEADER_SCAN_ROWS), rows, strict=False)]
-            found = _find_header(head)
-            if found is None:
-                continue
-            index, columns = found
-            sheet = Sheet(
-                title=title,
-                header_row=index + 1,
-                headers=_headers_text(head, index),
-                columns=columns,
-            )
-            sheet.rows = list(_data_rows(head[index + 1 :], rows, start=index + 2, sheet=sheet))
-            return sheet
+        return _first_census_sheet(book)
+    except SheetError:
+        raise
+    except DAMAGED as exc:
+        raise SheetError(not_excel_message()) from exc
     finally:
         book.reader.archive.close()
+
+
+def not_excel_message() -> str:
+    """What any unreadable file gets, whatever is wrong with it."""
+    return _(
+        "无法读取该文件：这不是有效的 Excel 文件，或文件已损坏。"
+        "请上传 Excel 2007 及以上版本的 .xlsx 文件。"
+    )
+
+
+def _first_census_sheet(book: _Book) -> Sheet:
+    for title, path in book.sheets:
+        book.width = READ_COLUMNS
+        rows = book.rows(path)
+        head: list[tuple] = [()] * HEADER_SCAN_ROWS
+        after_head: list[tuple[int, tuple]] = []
+        for number, cells in rows:
+            if number > HEADER_SCAN_ROWS:
+                after_head.append((number, cells))
+                break
+            head[number - 1] = cells
+        found = _find_header(head)
+        if found is None:
+            continue
+        index, columns = found
+        sheet = Sheet(
+            title=title,
+            header_row=index + 1,
+            headers=_headers_text(head, index),
+            columns=columns,
+        )
+        # Of each data row, only the header's columns are kept.
+        while sheet.headers and not sheet.headers[-1]:
+            sheet.headers.pop()
+        book.width = max(len(sheet.headers), max(columns.values()) + 1)
+        read_already = [
+            (number, cells[: book.width])
+            for number, cells in [*enumerate(head, start=1), *after_head]
+            if number > sheet.header_row
+        ]
+        sheet.rows = list(_data_rows(itertools.chain(read_already, rows), sheet=sheet))
+        return sheet
     required = "、".join(c.header for c in COLUMNS if c.required)
     raise SheetError(
         _("找不到表头：请确认表格中有「姓名」「身份证号」等列（必填列：%(cols)s）。")
@@ -238,15 +312,21 @@ def read_sheet(source: str | bytes | IO[bytes]) -> Sheet:
     )
 
 
-def _data_rows(
-    first: list[tuple], rest: Iterator[tuple], *, start: int, sheet: Sheet
-) -> Iterator[tuple[int, tuple]]:
+def _data_rows(rows: Iterator[tuple[int, tuple]], *, sheet: Sheet) -> Iterator[tuple[int, tuple]]:
+    """The rows with something in a known column; more than SHOUHU_IMPORT_MAX_ROWS of them
+    are refused as soon as the one too many is read."""
     wanted = sorted(sheet.columns.values())
-    number = start
-    for cells in [*first, *rest]:
-        if not all(_blank(cells[i]) if i < len(cells) else True for i in wanted):
-            yield number, tuple(cells)
-        number += 1
+    limit = settings.SHOUHU_IMPORT_MAX_ROWS
+    count = 0
+    for number, cells in rows:
+        if all(_blank(cells[i]) if i < len(cells) else True for i in wanted):
+            continue
+        count += 1
+        if count > limit:
+            raise SheetError(
+                _("表格的数据超过%(max)d行，请按乡镇或学校分开上传。") % {"max": limit}
+            )
+        yield number, tuple(cells)
 
 
 def missing_required(sheet: Sheet) -> list[str]:

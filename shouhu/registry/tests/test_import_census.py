@@ -189,7 +189,8 @@ def test_a_registered_id_number_updates_that_child_and_the_preview_shows_the_dif
     assert result.outcome == Outcome.UPDATE
     shown = {c.field: (c.old, c.new) for c in result.changes}
     assert shown["母亲状况"] == ("外出务工·经商", "在家")
-    assert shown["母亲电话"] == ("139****4321", "139****2222")  # phones masked in the preview
+    # The head teacher sees family phones on the file (docs/privacy.md), so in the preview too.
+    assert shown["母亲电话"] == ("13987654321", "13900002222")
     assert shown["家庭住址"] == ("太平镇石塘村2组", "太平镇石塘村5组")
     assert any(field.endswith("摸底") for field in shown)  # the category changes with it
     census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([changed]))
@@ -307,3 +308,117 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(settings):
     assert len(buffer.getvalue()) < 1024 * 1024
     with pytest.raises(SheetError, match="文件解压后超过16 MB"):
         read_sheet(buffer.getvalue())
+
+
+# --- a re-import: blank keeps, 无 clears, every change shown ------------------------------------
+
+
+def test_a_blank_cell_keeps_the_stored_value_and_无_clears_it(head_teacher, tree):
+    original = row(0)
+    census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([original]))
+    blank = census_import(
+        actor=head_teacher, term=tree.term, source=sheet_bytes([dict(original, 母亲电话="")])
+    )
+    assert [r.outcome for r in blank.rows] == [Outcome.UNCHANGED]
+    mother = Parent.objects.get(role="mother")
+    assert mother.phone == "13987654321"
+    cleared = dict(original, 母亲电话="无")
+    preview = census_sheet_check(actor=head_teacher, term=tree.term, source=sheet_bytes([cleared]))
+    (result,) = preview.rows
+    assert result.outcome == Outcome.UPDATE
+    assert [(c.field, c.old, c.new) for c in result.changes] == [("母亲电话", "13987654321", "—")]
+    census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([cleared]))
+    mother.refresh_from_db()
+    assert mother.phone == ""
+
+
+def test_blank_cells_keep_every_optional_value_on_file(head_teacher, tree):
+    original = row(0, 重点对象="贫困", 是否寄宿="是", 户籍类型="非农业户口", 民族="土家族")
+    census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([original]))
+    optional = ["家庭住址", "民族", "户籍类型", "是否寄宿", "重点对象", "父亲务工地", "父亲电话"]
+    optional += ["母亲姓名", "监护人电话", "监护人年龄", "监护人健康状况", "信息来源"]
+    blank = dict(original, **dict.fromkeys(optional, ""))
+    again = census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([blank]))
+    assert [(r.outcome, r.changes) for r in again.rows] == [(Outcome.UNCHANGED, [])]
+    child = Child.objects.get()
+    assert (child.address, child.ethnicity, child.hukou_type, child.boarding) == (
+        "太平镇石塘村2组",
+        "土家族",
+        "urban",
+        True,
+    )
+    assert child.flags.filter(until__isnull=True).get().flag == "poverty"
+    father, mother = child.parents.get(role="father"), child.parents.get(role="mother")
+    assert (father.destination, father.phone, mother.name) == (
+        "广东省东莞市",
+        "13812345678",
+        "李秀兰",
+    )
+    assert (child.guardian.phone, child.guardian.age, child.guardian.health) == (
+        "13700001111",
+        63,
+        "良好",
+    )
+
+
+def test_无_clears_the_guardians_details_and_the_flags_but_not_the_guardians_name(
+    head_teacher, tree
+):
+    original = row(0, 重点对象="贫困")
+    census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([original]))
+    cleared = dict(original, 监护人电话="无", 监护人年龄="无", 重点对象="无")
+    result = census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([cleared]))
+    shown = {c.field: (c.old, c.new) for c in result.rows[0].changes}
+    assert shown["监护人电话"] == ("13700001111", "—")
+    assert shown["监护人年龄"] == ("63", "—")
+    assert shown["重点对象"] == ("贫困", "—")
+    child = Child.objects.get()
+    assert (child.guardian.phone, child.guardian.age) == ("", None)
+    assert not child.flags.filter(until__isnull=True).exists()
+    no_name = census_sheet_check(
+        actor=head_teacher, term=tree.term, source=sheet_bytes([dict(original, 监护人姓名="无")])
+    )
+    assert "监护人姓名不能填「无」清除" in no_name.messages()[0]
+
+
+def test_the_preview_masks_phones_for_the_command_line_operator(head_teacher, tree):
+    from shouhu.registry.census_io.operator import operator_actor
+
+    original = row(0)
+    census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([original]))
+    changed = sheet_bytes([dict(original, 母亲电话="13900002222")])
+    as_head = census_sheet_check(actor=head_teacher, term=tree.term, source=changed)
+    as_operator = census_sheet_check(actor=operator_actor(), term=tree.term, source=changed)
+    assert [(c.old, c.new) for c in as_head.rows[0].changes] == [("13987654321", "13900002222")]
+    assert [(c.old, c.new) for c in as_operator.rows[0].changes] == [("139****4321", "139****2222")]
+
+
+def test_a_new_terms_census_of_files_left_as_they_are_takes_the_snapshots_in_the_prepared_write(
+    head_teacher, tree, monkeypatch
+):
+    from shouhu.registry.census_io import importing
+
+    content = sheet_bytes([row(0), row(1, 母亲状况="在家")])
+    census_import(actor=head_teacher, term=tree.previous_term, source=content)
+    carried = CensusSnapshot.objects.get(child__name=row(0)["姓名"], term=tree.previous_term)
+    CensusSnapshot.objects.create(
+        **{
+            f.name: getattr(carried, f.name)
+            for f in CensusSnapshot._meta.concrete_fields
+            if f.name not in ("id", "term")
+        }
+        | {"term": tree.term, "prefilled": True, "category": "one_away"}
+    )
+
+    def no_service(**kwargs):
+        raise AssertionError("a file left as it is needs no child_update")
+
+    monkeypatch.setattr(importing, "child_update", no_service)
+    monkeypatch.setattr(importing, "census_snapshot_take", no_service)
+    result = census_import(actor=head_teacher, term=tree.term, source=content)
+    assert result.applied and result.counts["update"] == 2
+    now = dict(CensusSnapshot.objects.filter(term=tree.term).values_list("child__name", "category"))
+    assert now == {row(0)["姓名"]: "both_away", row(1)["姓名"]: "one_away"}
+    assert not CensusSnapshot.objects.filter(term=tree.term, prefilled=True).exists()
+    again = census_import(actor=head_teacher, term=tree.term, source=content)
+    assert again.counts["unchanged"] == 2

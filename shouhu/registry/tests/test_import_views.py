@@ -72,3 +72,57 @@ def test_the_template_downloads(client, world, head_teacher):
     response = client.get(reverse("registry:census-template"))
     assert response.status_code == 200
     assert read_rows(response.content)[0][0] == "姓名"
+
+
+def test_an_upload_never_confirmed_expires_and_retention_deletes_it(
+    client, world, head_teacher, settings
+):
+    import datetime
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.SHOUHU_UPLOAD_KEEP_DAYS = 7
+    client.force_login(head_teacher)
+    waiting = client.get(upload(client, world, sheet_bytes([row(0)]))["Location"])
+    assert waiting.status_code == 200
+    stored = CensusImport.objects.get()
+    done = CensusImport.objects.create(
+        uploaded_by=head_teacher, term=world.term, filename="已导入.xlsx", status="imported"
+    )
+    preview = reverse("registry:census-import-preview", kwargs={"public_id": stored.public_id})
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=6, hours=23)):
+        client.force_login(head_teacher)  # the session itself has expired
+        assert client.get(preview).status_code == 200
+        out = StringIO()
+        call_command("retention", "--dry-run", stdout=out)
+        assert "0 expired census uploads would be deleted" in out.getvalue()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=7, hours=1)):
+        client.force_login(head_teacher)
+        assert client.get(preview).status_code == 404  # gone at once, before retention runs
+        out = StringIO()
+        call_command("retention", "--dry-run", stdout=out)
+        assert "1 expired census uploads would be deleted" in out.getvalue()
+        assert CensusImport.objects.filter(pk=stored.pk).exists()
+        call_command("retention", stdout=out)
+        assert "1 expired census uploads deleted" in out.getvalue()
+    assert list(CensusImport.objects.all()) == [done]  # the record of an import stays
+
+
+def test_the_keeping_time_of_uploads_is_a_setting(client, world, head_teacher, settings):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from shouhu.registry.census_io.uploads import census_uploads_expired
+
+    settings.SHOUHU_UPLOAD_KEEP_DAYS = 2
+    client.force_login(head_teacher)
+    page = client.get(reverse("registry:census-import")).content.decode()
+    assert "未确认的上传保存 2 天后自动删除" in page and "请在该格填「无」" in page
+    upload(client, world, sheet_bytes([row(0)]))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
+        assert census_uploads_expired().count() == 1

@@ -5,12 +5,15 @@ default), and of children who turned 18, are anonymised by the shredder: the nam
 phones, addresses and notes go; the counts of past terms stay the same. Each child is done in its
 own transaction, so an interrupted run is simply run again. Children are named by their public
 id only: the output of a cron job must not be a list of names.
+
+Census uploads never confirmed within SHOUHU_UPLOAD_KEEP_DAYS days (7 by default) are deleted.
 """
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from shouhu.audit.models import ErasureReason
-from shouhu.audit.shredder import child_anonymise, retention_due
+from shouhu.audit.shredder import census_uploads_expire, child_anonymise, retention_due
+from shouhu.registry.census_io.uploads import census_uploads_expired
 
 
 class Command(BaseCommand):
@@ -35,3 +38,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"anonymised {child.public_id} ({label})")
         verb = "would be anonymised" if dry_run else "anonymised"
         self.stdout.write(self.style.SUCCESS(f"{len(due)} files {verb}."))
+        if dry_run:
+            uploads = census_uploads_expired().count()
+            self.stdout.write(f"{uploads} expired census uploads would be deleted.")
+        else:
+            uploads = census_uploads_expire()
+            self.stdout.write(f"{uploads} expired census uploads deleted.")
