@@ -28,6 +28,7 @@ from shouhu.registry.census_io.exporting import (
 )
 from shouhu.registry.census_io.forms import (
     ExportForm,
+    HandoverChoicesForm,
     HandoverTermsForm,
     ImportUploadForm,
     LeaveForm,
@@ -251,19 +252,22 @@ def handover(request):
     if school is None:
         raise Http404
     form = HandoverTermsForm(request.POST or None, terms=list(terms_all()))
+    choices = HandoverChoicesForm(request.POST or None)
     context = {"form": form, "school": school, "plan": None}
+    if request.method == "POST" and not choices.is_valid():
+        form.add_error(None, _("所选的班级或结对无效，请重新预览。"))
     if request.method == "POST" and form.is_valid():
         from_term = term_by_code(form.cleaned_data["from_term"])
         to_term = term_by_code(form.cleaned_data["to_term"])
         try:
-            if request.POST.get("action") == "apply":
+            if choices.cleaned_data["action"] == "apply":
                 handover_apply(
                     actor=user,
                     school=school,
                     from_term=from_term,
                     to_term=to_term,
-                    keep_head_teachers={int(v) for v in request.POST.getlist("keep_class")},
-                    keep_pairings={int(v) for v in request.POST.getlist("keep_pairing")},
+                    keep_head_teachers=choices.cleaned_data["keep_class"],
+                    keep_pairings=choices.cleaned_data["keep_pairing"],
                     request=request,
                 )
                 messages.success(request, _("学年交接已完成。"))

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.core.forms import IdListField
 from shouhu.org.models import SchoolClass
 from shouhu.registry.models import LeaveReason
 
@@ -74,6 +75,15 @@ class HandoverTermsForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(Any, self.fields["from_term"]).choices = _term_choices(terms)
         cast(Any, self.fields["to_term"]).choices = _term_choices(terms)
+
+
+class HandoverChoicesForm(forms.Form):
+    """The wizard's buttons and ticks (drawn by its template): preview the plan, or apply it
+    keeping the head teachers (`keep_class`) and pairings (`keep_pairing`) left ticked."""
+
+    action = forms.ChoiceField(choices=[("plan", "plan"), ("apply", "apply")], required=False)
+    keep_class = IdListField()
+    keep_pairing = IdListField()
 
 
 class LeaveForm(forms.Form):

@@ -1030,7 +1030,7 @@ REPORT_COLUMNS = [
 def error_report_xlsx(result: ImportResult) -> bytes:
     """The original rows that failed, one line per problem, with the row number, the field,
     the value and the reason added at the end."""
-    from shouhu.registry.census_io.exporting import escape_cell
+    from shouhu.core.xlsx import escape_cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("错误报告"))
