@@ -6,7 +6,6 @@ from base64 import b32encode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -18,6 +17,7 @@ from shouhu.accounts.roles import Perm
 from shouhu.accounts.security_forms import TokenForm, UserSearchForm
 from shouhu.accounts.selectors import user_get_for, user_list_for
 from shouhu.accounts.services import user_deactivate, user_two_factor_reset
+from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 
 
@@ -130,9 +130,7 @@ def two_factor_off(request):
 def user_list(request):
     form = UserSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(user_list_for(request.user, q=q), per_page=50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, user_list_for(request.user, q=q))
     return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 

@@ -20,9 +20,8 @@ from shouhu.audit.models import (
     RequestKind,
     RequestStatus,
 )
+from shouhu.core.text import clean_name, reason_check
 from shouhu.core.visibility import TARGET_FIELD, Visibility, target_value, visibility
-
-REASON_MIN_LENGTH = 4
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -62,13 +61,10 @@ def field_reveal(*, actor, child, target: str, reason: str, request=None) -> str
         raise ValidationError({"target": _("没有这个字段。")})
     if visibility(actor, TARGET_FIELD[target]) == Visibility.HIDDEN:
         raise PermissionDenied(_("您的角色不能查看该信息。"))
-    reason = " ".join(reason.split())
-    if len(reason) < REASON_MIN_LENGTH:
-        raise ValidationError(
-            {"reason": _("请填写查看理由（至少%(n)d个字）。") % {"n": REASON_MIN_LENGTH}}
-        )
-    if len(reason) > 200:
-        raise ValidationError({"reason": _("理由最多200个字。")})
+    try:
+        reason = reason_check(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
     access_record(
         user=actor,
         action=AccessAction.REVEAL,
@@ -136,9 +132,9 @@ def guardian_request_record(
     request = GuardianRequest(
         child=child,
         kind=kind,
-        requester_name=requester_name.strip(),
+        requester_name=clean_name(requester_name),
         requester_relation=requester_relation.strip(),
-        requester_phone=requester_phone.strip(),
+        requester_phone=clean_name(requester_phone),
         details=details.strip(),
         received_on=received_on,
         due_on=received_on + datetime.timedelta(days=settings.SHOUHU_REQUEST_DAYS),

@@ -5,6 +5,7 @@
 - `IdListField`: ticked row ids (`keep_class=3&keep_class=7`); anything but whole numbers the
   database can hold is a form error, not a crash.
 - `IdField`: one such id.
+- `NameField`: a person's name, cleaned of spoofing characters (`core.text.clean_name`).
 - `PageForm` / `paginate`: the `?page=` of every list.
 """
 
@@ -13,6 +14,8 @@ import datetime
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
+
+from shouhu.core.text import clean_name
 
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
@@ -91,6 +94,14 @@ class IdListField(forms.Field):
         if None in ids:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return ids  # type: ignore[return-value]
+
+
+class NameField(forms.CharField):
+    """A person's name, cleaned by `core.text.clean_name` (no direction overrides, no
+    zero-width characters) before its length and required checks."""
+
+    def to_python(self, value):
+        return clean_name(super().to_python(value))
 
 
 class PageForm(forms.Form):

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shouhu.accounts.roles import Perm
+from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 from shouhu.org import forms
 from shouhu.org.selectors import org_records
@@ -48,7 +48,7 @@ def _kind(kind: str) -> Kind:
 def record_list(request, kind):
     spec = _kind(kind)
     records = org_records(kind)
-    page = Paginator(records, per_page=50).get_page(request.GET.get("page"))
+    page = paginate(request, records)
     model = spec.form._meta.model
     headers = [model._meta.get_field(c).verbose_name for c in spec.columns]
     rows = [

@@ -9,6 +9,19 @@ from shouhu.registry.classification import Category
 from shouhu.registry.models import CensusSource, Child, Flag, Guardian, Parent
 from shouhu.registry.services import COUNSELLOR_ONLY_FLAGS
 
+TABS = [
+    ("basic", _("基本信息")),
+    ("family", _("家庭")),
+    ("school", _("学校")),
+    ("history", _("变更记录")),
+]
+
+
+class ChildTabForm(forms.Form):
+    """?tab= of the child's file."""
+
+    tab = forms.ChoiceField(choices=TABS, required=False)
+
 
 class DateInput(forms.DateInput):
     input_type = "date"

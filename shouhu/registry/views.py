@@ -4,21 +4,28 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
+from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
 from shouhu.org.selectors import class_in_scope, classes_for, term_current, terms_all
 from shouhu.registry.contact_card import contact_cards_pdf
-from shouhu.registry.forms import ChildFilterForm, ChildForm, FlagsForm, GuardianForm, ParentForm
+from shouhu.registry.forms import (
+    TABS,
+    ChildFilterForm,
+    ChildForm,
+    ChildTabForm,
+    FlagsForm,
+    GuardianForm,
+    ParentForm,
+)
 from shouhu.registry.models import Child, ParentRole
 from shouhu.registry.selectors import (
     ChildFilters,
@@ -28,13 +35,6 @@ from shouhu.registry.selectors import (
     contact_card_children_for,
 )
 from shouhu.registry.services import child_register, child_update
-
-TABS = [
-    ("basic", gettext_lazy("基本信息")),
-    ("family", gettext_lazy("家庭")),
-    ("school", gettext_lazy("学校")),
-    ("history", gettext_lazy("变更记录")),
-]
 
 
 @permission_required(Perm.CHILD_VIEW)
@@ -54,8 +54,7 @@ def child_list(request):
         flag=data.get("flag", ""),
         q=data.get("q", ""),
     )
-    paginator = Paginator(child_list_for(request.user, filters=filters), per_page=50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, child_list_for(request.user, filters=filters))
     for child in page.object_list:
         snapshots = getattr(child, "term_snapshots", [])
         child.snapshot = snapshots[0] if snapshots else None
@@ -92,9 +91,8 @@ def _list_query_text(params, *, count: int) -> str:
 def child_detail(request, public_id):
     child = child_get_for(request.user, public_id)
     access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
-    tab = request.GET.get("tab", "basic")
-    if tab not in dict(TABS):
-        tab = "basic"
+    tabs = ChildTabForm(request.GET)
+    tab = (tabs.cleaned_data["tab"] if tabs.is_valid() else "") or "basic"
     # What each field shows to this user is decided in one place (shouhu.core.visibility).
     fields = shown_all(request.user, child)
     parents = list(child.parents.all())

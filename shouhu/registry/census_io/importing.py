@@ -39,6 +39,7 @@ from shouhu.audit.services import access_record, client_ip
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import birth_date_of, normalise_id_number, sex_of
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.text import clean_name
 from shouhu.org.models import School, SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.columns import (
@@ -497,7 +498,7 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
     """Every column the sheet has, parsed; required columns checked for blanks."""
     values: dict[str, Any] = {"child": {}, "parents": {}, "guardian": {}}
     child = values["child"]
-    name = _text(reader.raw("name"))
+    name = clean_name(_text(reader.raw("name")))
     if not name:
         reader.error("name", _("必填，不能为空。"))
     child["name"] = name
@@ -552,6 +553,8 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
                 parent[part] = reader.get(
                     parse_enum, reader.raw(key), kind="status", key=key, required=True
                 )
+            elif part in ("name", "phone"):
+                parent[part] = clean_name(_text(reader.raw(key)))
             else:
                 parent[part] = _text(reader.raw(key))
         values["parents"][role.value] = parent
@@ -559,9 +562,12 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
     for model_field, key in GUARDIAN_FIELDS.items():
         if reader.has(key):
             raw = reader.raw(key)
-            guardian[model_field] = (
-                reader.get(parse_age, raw) if key == "guardian_age" else _text(raw)
-            )
+            if key == "guardian_age":
+                guardian[model_field] = reader.get(parse_age, raw)
+            elif model_field in ("name", "phone"):
+                guardian[model_field] = clean_name(_text(raw))
+            else:
+                guardian[model_field] = _text(raw)
     if guardian.get("name") and reader.has("guardian_relation") and not guardian.get("relation"):
         reader.error("guardian_relation", _("填写了监护人时，请填写与儿童关系。"))
     elif not guardian.get("name") and any(v for k, v in guardian.items() if k != "name"):
