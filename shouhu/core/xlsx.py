@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,11 +24,11 @@ def escape_cell(value: Any) -> Any:
 
 def append_row(sheet, values: Iterable[Any]) -> None:
     """Append one row to a sheet (normal or write-only), every text cell escaped. A styled
-    `WriteOnlyCell` is escaped when it is made (`write_only_cell`)."""
-    sheet.append([v if isinstance(v, WriteOnlyCell) else escape_cell(v) for v in values])
+    cell of a write-only sheet is escaped when it is made (`write_only_cell`)."""
+    sheet.append([v if isinstance(v, Cell) else escape_cell(v) for v in values])
 
 
-def write_only_cell(sheet, value: Any) -> WriteOnlyCell:
+def write_only_cell(sheet, value: Any) -> Cell:
     """A cell of a write-only sheet, to be styled by the caller, with its text escaped."""
     return WriteOnlyCell(sheet, value=escape_cell(value))
 
