@@ -13,6 +13,7 @@ handover, a deactivation) changes nothing for the next one. The test client re-r
 exception, so a 500 is caught as the exception that caused it.
 """
 
+import logging
 import time
 import traceback
 import uuid
@@ -51,11 +52,9 @@ SWEEP = [
 JUNK = [
     "",
     "-1",
-    "0",
     "99999999999999999999",
     "abc",
     "9999-12-31",
-    "0001-01-01",
     "2026-02-30",
     "\u202e王\u200b小明",
     "\x00",
@@ -200,11 +199,11 @@ def _path_values(name: str, kwarg: str, converter: str, objects) -> list:
             rows = [objects.head_teacher.pk, objects.outsider.pk]
         return [*rows, 0, 2**63, 10**30]
     if kwarg == "kind":
-        return ["school", "class", "term", "enrolment", "region", "nothing"]
+        return ["class", "term", "nothing"]
     if kwarg == "target":
         return ["id_number", "father_phone", "guardian_address", "nothing"]
     if kwarg == "pk":  # org records: an id, a region code or a name
-        return [str(objects.class_a.pk), objects.school_a.code, "abc", "-1", "99999999999999999999"]
+        return [str(objects.class_a.pk), "abc", "99999999999999999999"]
     return ["x"]
 
 
@@ -258,7 +257,24 @@ def _short(data: dict) -> str:
 
 
 @pytest.fixture
-def probe(request, client, world, frozen_today):
+def quiet(monkeypatch):
+    """No log line per 403 and 404 (thousands of them), and documents not drawn: the probe is
+    about parsing what comes in, and a PDF or DOCX takes half a second to draw. The builders
+    of their contents still run."""
+    for name in ("django.request", "django.security"):
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "disabled", True)
+    for target in (
+        "shouhu.reports.views.to_pdf",
+        "shouhu.reports.views.to_docx",
+        "shouhu.audit.views.compliance_report_pdf",
+        "shouhu.registry.views.contact_cards_pdf",
+    ):
+        monkeypatch.setattr(target, lambda *args, **kwargs: b"%PDF-1.7 drawn elsewhere")
+
+
+@pytest.fixture
+def probe(request, client, world, frozen_today, quiet):
     """The world, one logged-in client per role, and a row of every kind the URLs name."""
     users = {role: request.getfixturevalue(role) for role in SWEEP if role != "anonymous"}
     clients = {"anonymous": Client()}
@@ -294,7 +310,6 @@ def test_no_url_answers_junk_with_a_server_error(probe):
         if name == "accounts:logout":
             continue  # logs the client out; it reads nothing
         params = PARAMS[name]
-        t0, n0 = time.monotonic(), probe.requests
         for index, url in enumerate(_urls(name, converters, objects)):
             deep = None
             for role in SWEEP:
@@ -306,12 +321,14 @@ def test_no_url_answers_junk_with_a_server_error(probe):
                     probe.send(role, "post", url, {**probe.base, **dict.fromkeys(params, "abc")})
             if deep is None or index > 0:
                 continue  # junk parameters on the first (in-scope) row only
+            methods = ["get"]
+            if probe.send(deep, "post", url, probe.base) != 405:
+                methods.append("post")
             for param in params:
                 for value in JUNK:
-                    for method in ("get", "post"):
+                    for method in methods:
                         probe.send(deep, method, url, {**probe.base, param: value})
-                probe.send(deep, "post", url, {**probe.base, param: ["1", "abc"]})
-        print(name, probe.requests - n0, f"{time.monotonic() - t0:.2f}")  # noqa: T201
+                probe.send(deep, methods[-1], url, {**probe.base, param: ["1", "abc"]})
     elapsed = time.monotonic() - started
     print(f"probe: {probe.requests} requests in {elapsed:.1f} s")  # noqa: T201
     assert not probe.failures, "\n".join([f"{len(probe.failures)} failures:", *probe.failures])
