@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts import two_factor
 from shouhu.accounts.roles import Perm
-from shouhu.accounts.security_forms import TokenForm, UserSearchForm
+from shouhu.accounts.security_forms import NextForm, TokenForm, UserSearchForm
 from shouhu.accounts.selectors import user_get_for, user_list_for
 from shouhu.accounts.services import user_deactivate, user_two_factor_reset
 from shouhu.core.forms import paginate
@@ -22,8 +22,10 @@ from shouhu.core.views import permission_required
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    form = NextForm(request.POST if "next" in request.POST else request.GET)
+    target = form.cleaned_data["next"] if form.is_valid() else ""
+    # A path on this site only: redirect() would take a bare word for the name of a view.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

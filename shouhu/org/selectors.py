@@ -139,6 +139,16 @@ def org_records(kind: str):
     }[kind]()
 
 
+def org_record_get(kind: str, pk: str):
+    """One record by the key in its URL (a region's code, the others' numeric id), or 404."""
+    records = org_records(kind)
+    key = pk if records.model is Region else parse_id(pk)
+    record = records.filter(pk=key).first() if key is not None else None
+    if record is None:
+        raise Http404
+    return record
+
+
 # --- nodes and their units --------------------------------------------------------------------
 
 

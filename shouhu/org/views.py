@@ -14,7 +14,7 @@ from shouhu.accounts.roles import Perm
 from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 from shouhu.org import forms
-from shouhu.org.selectors import org_records
+from shouhu.org.selectors import org_record_get, org_records
 from shouhu.org.services import org_record_save
 
 
@@ -79,9 +79,7 @@ def _display(record, column: str) -> str:
 @require_http_methods(["GET", "POST"])
 def record_edit(request, kind, pk=None):
     spec = _kind(kind)
-    instance = org_records(kind).filter(pk=pk).first() if pk is not None else None
-    if pk is not None and instance is None:
-        raise Http404
+    instance = org_record_get(kind, pk) if pk is not None else None
     form = spec.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:

@@ -222,9 +222,7 @@ def test_the_unusual_access_page_takes_any_end_date_without_a_server_error(
     assert "日期" in response.content.decode()
 
 
-def test_a_100000_character_employer_is_refused_and_nothing_is_written(
-    client, head_teacher, world
-):
+def test_a_100000_character_employer_is_refused_and_nothing_is_written(client, head_teacher, world):
     """Issue 12.10: the employer had no maximum."""
     client.force_login(head_teacher)
     before = (Child.objects.count(), Parent.objects.count())
