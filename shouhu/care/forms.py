@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.care.models import ActionKind, QuotaPeriod, SignalKind
+from shouhu.care.models import SUMMARY_MAX_LENGTH, ActionKind, QuotaPeriod, SignalKind
 from shouhu.core.forms import DateField, IdField, NameField
 
 
@@ -39,6 +39,7 @@ class CareActionForm(forms.Form):
     summary = forms.CharField(
         label=_("情况摘要"),
         required=False,
+        max_length=SUMMARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("可不填，之后补充")}),
     )
     follow_up_on = DateField(label=_("跟进日期"), required=False, widget=DateInput())

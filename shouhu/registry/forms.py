@@ -122,6 +122,7 @@ class ChildFilterForm(forms.Form):
     q = forms.CharField(
         label=_("搜索"),
         required=False,
+        max_length=50,
         widget=forms.TextInput(attrs={"placeholder": _("姓名或拼音，如 ljc"), "type": "search"}),
     )
     term = forms.ChoiceField(label=_("学期"), required=False)

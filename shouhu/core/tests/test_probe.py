@@ -297,7 +297,7 @@ def probe(request, client, world, frozen_today, quiet):
         "from_term": world.previous_term.code,
         "to_term": world.term.code,
         "action": "apply",
-        "task": str(task.public_id),
+        "task": str(task.public_id),  # type: ignore[attr-defined]
         "child": str(world.child_a.public_id),
     }
     return Probe(clients, base), objects
