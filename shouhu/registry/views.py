@@ -63,7 +63,7 @@ def child_list(request):
     access_record(
         user=request.user,
         action=AccessAction.SEARCH,
-        query=_list_query_text(request.GET, count=page.paginator.count),
+        query=_list_query_text(data, count=page.paginator.count),
         request=request,
     )
     template = "registry/_child_rows.html" if request.htmx else "registry/child_list.html"
@@ -81,8 +81,9 @@ def child_list(request):
     )
 
 
-def _list_query_text(params, *, count: int) -> str:
-    """The list's filters as the access log keeps them, with the number of children listed."""
+def _list_query_text(params: dict, *, count: int) -> str:
+    """The list's filters as the access log keeps them (the form's parsed values, never the raw
+    query: a NUL byte cannot be stored by PostgreSQL), with the number of children listed."""
     parts = [f"{key}={value}" for key, value in params.items() if value]
     return f"{' '.join(parts) or '（全部）'} → {count}"
 

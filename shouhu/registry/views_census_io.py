@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts.roles import Perm
 from shouhu.core.views import permission_required
+from shouhu.org.forms import node_params
 from shouhu.org.selectors import (
     node_by_code,
     node_within_user_scope,
@@ -222,8 +223,9 @@ def _node_in_scope(user, code: str):
 @permission_required(Perm.CENSUS_VIEW)
 def census_summary(request):
     user = request.user
-    node = _node_in_scope(user, request.GET.get("scope", ""))
-    term = _term(request.GET.get("term"))
+    params = node_params(request)
+    node = _node_in_scope(user, params["scope"])
+    term = _term(params["term"])
     summary = census_summary_for(user, node=node, term=term)
     return render(
         request,
@@ -233,7 +235,7 @@ def census_summary(request):
             "headers": column_headers(),
             "terms": terms_all(),
             "term": term,
-            "scope": request.GET.get("scope", ""),
+            "scope": params["scope"],
             "may_export": user.has_perm_to(Perm.CENSUS_EXPORT),
         },
     )
