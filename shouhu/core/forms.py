@@ -55,20 +55,15 @@ def parse_id(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-class IdField(forms.CharField):
-    """One row id."""
+class IdField(forms.Field):
+    """One row id, as an int."""
 
     default_error_messages = {"invalid": _("选择无效。")}
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values or not str(value).strip():
             return None
-        number = parse_id(text)
+        number = parse_id(value)
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number

@@ -64,8 +64,9 @@ class NodeTermForm(forms.Form):
 
 
 def node_params(request) -> dict:
-    """The page's ?scope, ?class, ?term and ?month, parsed; a malformed one is a 400."""
+    """The page's ?scope, ?class, ?term and ?month, parsed. A malformed scope, class or term
+    is a 400; a malformed month is left out (the page shows this month)."""
     form = NodeTermForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(_("链接中的单位、学期或月份无效。"))
-    return form.cleaned_data
+    if not form.is_valid() and set(form.errors) - {"month"}:
+        raise BadRequest(_("链接中的单位、班级或学期无效。"))
+    return {"month": "", **form.cleaned_data}
