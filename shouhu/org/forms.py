@@ -49,7 +49,7 @@ class NodeTermForm(forms.Form):
     scope = forms.RegexField(
         regex=r"^(\d{2,12}|class:\d{1,19})$", required=False, max_length=30, strip=True
     )
-    term = forms.RegexField(regex=r"^20\d{2}-20\d{2}-[12]$", required=False, max_length=20)
+    term = forms.RegexField(regex=r"^\d{4}-\d{4}-[12]$", required=False, max_length=20)
     month = forms.RegexField(regex=r"^20\d{2}-(0?[1-9]|1[0-2])$", required=False, max_length=7)
 
     def __init__(self, *args, **kwargs):
