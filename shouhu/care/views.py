@@ -286,9 +286,15 @@ def class_pairings(request, class_id):
     if warning or errors:
         for row in page.rows:
             if row.child.pk == child.pk:
-                row.selected_proxy = request.POST.get("proxy", row.selected_proxy)
-                row.selected_mentor = request.POST.get("mentor", row.selected_mentor)
-                row.buddy_name = request.POST.get("buddy", row.buddy_name)
+                # The row shows what was posted (as parsed), so the user sees their choice.
+                for key, attr in (
+                    ("proxy", "selected_proxy"),
+                    ("mentor", "selected_mentor"),
+                    ("buddy", "buddy_name"),
+                ):
+                    if key in posted.data:
+                        value = posted.cleaned_data.get(key)
+                        setattr(row, attr, "" if value is None else str(value))
     return render(
         request,
         "care/class_pairings.html",
