@@ -11,3 +11,6 @@ urlpatterns = [
     path("privacy/", include("shouhu.audit.urls")),
     path("care/", include("shouhu.care.urls")),
 ]
+
+# Chinese error pages, each with the CSP of every page (the middleware adds it to them too).
+handler400 = "shouhu.core.views.bad_request"

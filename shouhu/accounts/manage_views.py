@@ -3,7 +3,6 @@ their school's staff). An account outside what the actor manages is a 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +19,7 @@ from shouhu.accounts.services import (
     user_two_factor_reset,
     user_update,
 )
+from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 from shouhu.org.selectors import node_code, user_scope_node
 
@@ -45,9 +45,7 @@ def _one_time_code_page(request, *, user, code: str, created: bool):
 def user_list(request):
     form = UserSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(user_list_for(request.user, q=q), per_page=50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, user_list_for(request.user, q=q))
     return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 

@@ -22,3 +22,9 @@ class UserSearchForm(forms.Form):
         max_length=50,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+
+
+class NextForm(forms.Form):
+    """Where to go after the second factor (checked to be a path on this site by the view)."""
+
+    next = forms.CharField(required=False, max_length=2000)

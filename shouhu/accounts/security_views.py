@@ -14,13 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts import two_factor
 from shouhu.accounts.forms import PasswordChangeForm, PasswordSetForm
-from shouhu.accounts.security_forms import TokenForm
+from shouhu.accounts.security_forms import NextForm, TokenForm
 from shouhu.accounts.services import password_change
 
 
 def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    form = NextForm(request.POST if "next" in request.POST else request.GET)
+    target = form.cleaned_data["next"] if form.is_valid() else ""
+    # A path on this site only: redirect() would take a bare word for the name of a view.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

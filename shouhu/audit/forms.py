@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.audit.models import AccessAction, RequestKind, RequestStatus
-from shouhu.audit.services import REASON_MIN_LENGTH
+from shouhu.core.forms import DateField, NameField
+from shouhu.core.text import REASON_MAX_LENGTH, reason_check
 
 
 class DateInput(forms.DateInput):
@@ -18,10 +19,13 @@ class DateInput(forms.DateInput):
 class RevealForm(forms.Form):
     reason = forms.CharField(
         label=_("查看理由"),
-        min_length=REASON_MIN_LENGTH,
-        max_length=200,
+        max_length=REASON_MAX_LENGTH,
         help_text=_("如：电话联系家长核实情况。理由会记入访问记录。"),
     )
+
+    def clean_reason(self) -> str:
+        """At least 4 Chinese characters or 10 characters, not one repeated (reason_check)."""
+        return reason_check(self.cleaned_data["reason"])
 
 
 class AccessLogFilterForm(forms.Form):
@@ -30,8 +34,8 @@ class AccessLogFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("操作"), required=False, choices=[("", _("全部")), *AccessAction.choices]
     )
-    start = forms.DateField(label=_("从"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("到"), required=False, widget=DateInput())
+    start = DateField(label=_("从"), required=False, widget=DateInput())
+    end = DateField(label=_("到"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -41,8 +45,8 @@ class AccessLogFilterForm(forms.Form):
 
 
 class DateRangeForm(forms.Form):
-    start = forms.DateField(label=_("从"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("到"), required=False, widget=DateInput())
+    start = DateField(label=_("从"), required=False, widget=DateInput())
+    end = DateField(label=_("到"), required=False, widget=DateInput())
 
     def range(self) -> tuple[datetime.date, datetime.date]:
         today = timezone.localdate()
@@ -79,13 +83,20 @@ class GuardianRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     kind = forms.ChoiceField(label=_("请求类型"), choices=RequestKind.choices)
-    requester_name = forms.CharField(label=_("申请人姓名"), max_length=30)
+    requester_name = NameField(label=_("申请人姓名"), max_length=30)
     requester_relation = forms.CharField(label=_("与儿童关系"), max_length=20)
     requester_phone = forms.CharField(label=_("申请人电话"), max_length=20, required=False)
     details = forms.CharField(
         label=_("请求内容"), max_length=1000, required=False, widget=forms.Textarea({"rows": 3})
     )
-    received_on = forms.DateField(label=_("收到日期"), widget=DateInput())
+    received_on = DateField(label=_("收到日期"), widget=DateInput())
+
+
+class RequestListForm(forms.Form):
+    show = forms.ChoiceField(
+        choices=[("open", _("办理中")), ("overdue", _("已逾期")), ("all", _("全部"))],
+        required=False,
+    )
 
 
 class RequestCloseForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.text import length_cap
 
 
 class AppendOnlyError(Exception):
@@ -140,8 +141,12 @@ class GuardianRequest(models.Model):
     kind = models.CharField(_("请求类型"), max_length=12, choices=RequestKind.choices)
     requester_name = models.CharField(_("申请人姓名"), max_length=30)
     requester_relation = models.CharField(_("与儿童关系"), max_length=20)
-    requester_phone = EncryptedTextField(_("申请人电话"), blank=True, default="")
-    details = EncryptedTextField(_("请求内容"), blank=True, default="")
+    requester_phone = EncryptedTextField(
+        _("申请人电话"), blank=True, default="", validators=[length_cap(20)]
+    )
+    details = EncryptedTextField(
+        _("请求内容"), blank=True, default="", validators=[length_cap(1000)]
+    )
     received_on = models.DateField(_("收到日期"))
     due_on = models.DateField(_("办理期限"), db_index=True)
     status = models.CharField(

@@ -21,6 +21,7 @@ from shouhu.audit.models import (
     RequestStatus,
 )
 from shouhu.core.network import client_address
+from shouhu.core.text import clean_name, reason_check
 from shouhu.core.visibility import (
     TARGET_FIELD,
     ChildField,
@@ -29,8 +30,6 @@ from shouhu.core.visibility import (
     target_value,
     visibility,
 )
-
-REASON_MIN_LENGTH = 4
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -61,16 +60,12 @@ def access_record(
 
 def reveal_reason_clean(reason: str) -> str:
     """The reason typed to reveal a masked value (a field on the page, the phones of a batch of
-    contact cards), with its whitespace folded; a ValidationError in Chinese when it says
-    nothing."""
-    reason = " ".join(reason.split())
-    if len(reason) < REASON_MIN_LENGTH:
-        raise ValidationError(
-            {"reason": _("请填写查看理由（至少%(n)d个字）。") % {"n": REASON_MIN_LENGTH}}
-        )
-    if len(reason) > 200:
-        raise ValidationError({"reason": _("理由最多200个字。")})
-    return reason
+    contact cards), cleaned by `core.text.reason_check`; a ValidationError on `reason` in
+    Chinese when it says nothing."""
+    try:
+        return reason_check(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
 
 
 def field_reveal(*, actor, child, target: str, reason: str, request=None) -> str:
@@ -179,9 +174,9 @@ def guardian_request_record(
     request = GuardianRequest(
         child=child,
         kind=kind,
-        requester_name=requester_name.strip(),
+        requester_name=clean_name(requester_name),
         requester_relation=requester_relation.strip(),
-        requester_phone=requester_phone.strip(),
+        requester_phone=clean_name(requester_phone),
         details=details.strip(),
         received_on=received_on,
         due_on=received_on + datetime.timedelta(days=settings.SHOUHU_REQUEST_DAYS),

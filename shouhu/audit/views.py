@@ -15,7 +15,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,6 +29,7 @@ from shouhu.audit.forms import (
     ExportGrantForm,
     GuardianRequestForm,
     RequestCloseForm,
+    RequestListForm,
     RevealForm,
     YearForm,
 )
@@ -41,6 +41,7 @@ from shouhu.audit.services import (
     guardian_request_close,
     guardian_request_record,
 )
+from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import TARGET_FIELD, RevealTarget, Visibility, visibility
 from shouhu.org.selectors import user_scope_node
@@ -120,7 +121,7 @@ def access_log(request):
         end=data.get("end"),
     )
     logs = selectors.access_log_for(request.user, filters=filters)
-    page = Paginator(logs, per_page=50).get_page(request.GET.get("page"))
+    page = paginate(request, logs)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -168,18 +169,15 @@ def grants(request):
                 % {"user": grant.grantee, "code": grant.scope_code},
             )
             return redirect("audit:grants")
-    page = Paginator(selectors.grants_for(request.user), per_page=50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.grants_for(request.user))
     return render(request, "audit/grants.html", {"form": form, "page": page, "query": ""})
 
 
 @permission_required(Perm.PRIVACY_OFFICE)
 @require_http_methods(["GET", "POST"])
 def requests(request):
-    show = request.GET.get("show", "open")
-    if show not in ("open", "overdue", "all"):
-        show = "open"
+    shown = RequestListForm(request.GET)
+    show = (shown.cleaned_data["show"] if shown.is_valid() else "") or "open"
     form = GuardianRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -196,9 +194,7 @@ def requests(request):
                     request, _("已登记，办理期限：%(d)s。") % {"d": record.due_on.isoformat()}
                 )
                 return redirect("audit:request-detail", public_id=record.public_id)
-    page = Paginator(selectors.requests_for(request.user, show=show), per_page=50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.requests_for(request.user, show=show))
     return render(
         request,
         "audit/requests.html",

@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.care.models import ActionKind, QuotaPeriod, SignalKind
+from shouhu.care.models import SUMMARY_MAX_LENGTH, ActionKind, QuotaPeriod, SignalKind
 from shouhu.care.rules import Period
+from shouhu.core.forms import DateField, IdField, NameField
 
 
 class DateInput(forms.DateInput):
@@ -31,7 +32,7 @@ class CareActionForm(forms.Form):
     action happened."""
 
     kind = forms.ChoiceField(label=_("类型"), choices=ActionKind.choices)
-    done_on = forms.DateField(
+    done_on = DateField(
         label=_("日期"), widget=DateInput(), initial=_today, help_text=_("默认今天。")
     )
     children = forms.MultipleChoiceField(
@@ -43,6 +44,7 @@ class CareActionForm(forms.Form):
     summary = forms.CharField(
         label=_("情况摘要"),
         required=False,
+        max_length=SUMMARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("可不填，之后补充")}),
     )
     shareable = forms.BooleanField(
@@ -53,7 +55,7 @@ class CareActionForm(forms.Form):
             "勾选后，志愿者、村督导员和上级部门也能看到。涉及健康或家庭隐私的内容请不要勾选。"
         ),
     )
-    follow_up_on = forms.DateField(label=_("跟进日期"), required=False, widget=DateInput())
+    follow_up_on = DateField(label=_("跟进日期"), required=False, widget=DateInput())
 
     def __init__(
         self,
@@ -116,7 +118,7 @@ class ObservationForm(forms.Form):
     """One of the five signals that force a home visit (五必访)."""
 
     kind = forms.ChoiceField(label=_("信号"), choices=SignalKind.choices, widget=forms.RadioSelect)
-    noted_on = forms.DateField(
+    noted_on = DateField(
         label=_("发现日期"), widget=DateInput(), initial=_today, help_text=_("默认今天。")
     )
     note = forms.CharField(
@@ -137,8 +139,8 @@ class ExemptionForm(forms.Form):
         choices=[("", _("全部关爱要求")), *((k.value, k.label) for k in ActionKind)],
         required=False,
     )
-    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput(), initial=_today)
-    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
+    starts_on = DateField(label=_("开始日期"), widget=DateInput(), initial=_today)
+    ends_on = DateField(label=_("结束日期"), widget=DateInput())
     reason = forms.CharField(
         label=_("原因"),
         max_length=200,
@@ -156,3 +158,42 @@ class QuotaForm(forms.Form):
     kind = forms.ChoiceField(label=_("关爱类型"), choices=ActionKind.choices)
     period = forms.ChoiceField(label=_("周期"), choices=QuotaPeriod.choices)
     minimum = forms.IntegerField(label=_("每周期至少次数"), min_value=1, max_value=31)
+
+
+class ActionContextForm(forms.Form):
+    """What the record page is opened with (?kind=, ?class=, ?task=, ?period=): each is dropped
+    when it is not one the page offers, and the page opens as if it were not given; a period
+    that is well formed but unknown is a 404 (`quota_period_by_key`)."""
+
+    kind = forms.ChoiceField(choices=ActionKind.choices, required=False)
+    task = forms.UUIDField(required=False)
+    period = forms.RegexField(regex=r"^[0-9]{4}-([0-9]{1,2}|[0-9]{4}-[12])$", required=False)
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._choice("kind").choices = [c for c in ActionKind.choices if c[0] in kinds]
+        self.fields["class"] = IdField(required=False)  # `class` is a keyword in Python
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
+    def value(self, name: str):
+        """The parsed value, or None when it was missing or not valid."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None
+
+
+class PairingRowForm(forms.Form):
+    """One child's row of the class pairing page: the child, the proxy parent and mentor (user
+    ids, empty to end the pairing), the buddy's name, and "confirm" past the load warning.
+    A field not posted is left as it is."""
+
+    child = forms.UUIDField()
+    proxy = IdField(required=False)
+    mentor = IdField(required=False)
+    buddy = NameField(required=False, max_length=30)
+    confirm = forms.BooleanField(required=False)
+
+
+class QuotaClearForm(forms.Form):
+    clear = forms.ChoiceField(choices=ActionKind.choices)

@@ -9,6 +9,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.text import length_cap
+
+# A care action's summary: a few paragraphs of what was seen and said (a page, not a report).
+SUMMARY_MAX_LENGTH = 2000
 
 
 class PairingKind(models.TextChoices):
@@ -134,7 +138,9 @@ class CareAction(models.Model):
         through="CareActionChild",
         related_name="care_actions",
     )
-    summary = EncryptedTextField(_("情况摘要"), blank=True, default="")
+    summary = EncryptedTextField(
+        _("情况摘要"), blank=True, default="", validators=[length_cap(SUMMARY_MAX_LENGTH)]
+    )
     shareable = models.BooleanField(
         _("摘要可共享"),
         default=False,

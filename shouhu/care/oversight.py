@@ -62,6 +62,7 @@ from shouhu.care.statuses import (
     terms_dates,
     total,
 )
+from shouhu.core.forms import parse_id
 from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass
 from shouhu.org.selectors import (
     class_filter,
@@ -569,7 +570,8 @@ def pairing_child_for(user, *, school_class: SchoolClass, public_id) -> Child:
 
 def carer_by_id(carer_id, *, child: Child, kind: str) -> User | None:
     """A carer the child may be paired with (`carer_may_pair`), or None."""
-    carer = User.objects.filter(pk=carer_id).first() if str(carer_id).isdigit() else None
+    pk = parse_id(carer_id)
+    carer = User.objects.filter(pk=pk).first() if pk is not None else None
     return carer if carer is not None and carer_may_pair(carer, child, kind=kind) else None
 
 

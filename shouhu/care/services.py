@@ -40,6 +40,7 @@ from shouhu.care.rules import (
     tightens,
 )
 from shouhu.care.statuses import quota_levels
+from shouhu.core.text import clean_name
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import node_within_user_scope, term_current
@@ -188,7 +189,7 @@ def buddy_set(
     in this term's census is refused.
     """
     _check_may_arrange(actor, child)
-    name = " ".join(name.split())
+    name = clean_name(name)
     day = _today()
     current = Buddy.objects.filter(child=child, ends_on__isnull=True).first()
     if (current.name if current is not None else "") == name:

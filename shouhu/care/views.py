@@ -43,6 +43,7 @@ from shouhu.care.services import (
 )
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
+from shouhu.org.forms import node_params
 from shouhu.org.models import Region, School, SchoolClass
 from shouhu.org.selectors import (
     class_in_scope,
@@ -57,7 +58,7 @@ from shouhu.org.selectors import (
 def _node(request, *, classes: bool = True):
     """The node a page is about: ?scope=CODE (region prefix, school code, class:ID) or the
     user's own scope node. A class outside the scope is a 404, like any other row."""
-    code = request.GET.get("scope", "").strip()
+    code = node_params(request)["scope"]
     if code.startswith("class:"):
         if not classes:
             raise Http404
@@ -107,23 +108,24 @@ def action_create(request, public_id=None):
     """
     user = request.user
     data = request.POST if request.method == "POST" else None
-    params = request.POST if request.method == "POST" else request.GET
     kinds = _action_kinds(user)
-    kind = params.get("kind") if params.get("kind") in kinds else ActionKind.HOME_VISIT
+    opened = forms.ActionContextForm(data or request.GET, kinds=kinds)
+    kind = opened.value("kind") or ActionKind.HOME_VISIT
     child = child_for_care(user, public_id) if public_id is not None else None
-    period = quota_period_by_key(params["period"]) if params.get("period") else None
+    period_key = opened.value("period")
+    period = quota_period_by_key(period_key) if period_key else None
     late = period is not None and not period.contains(timezone.localdate())
     school_class, classes, group = None, [], []
     if child is None:
         classes = list(classes_for(user))
-        class_id = params.get("class") or (classes[0].pk if len(classes) == 1 else "")
+        class_id = opened.value("class") or (classes[0].pk if len(classes) == 1 else None)
         school_class = class_in_scope(user, class_id) if class_id else None
         if school_class is not None or not classes:
             group = list(group_children_for(user, school_class=school_class))
     tasks = list(open_tasks_for(user, child=child)) if child is not None else []
     initial = {"kind": kind}
-    if request.GET.get("task"):
-        initial["tasks"] = [request.GET["task"]]
+    if request.method == "GET" and opened.value("task"):
+        initial["tasks"] = [str(opened.value("task"))]
     elif tasks and kind == ActionKind.HOME_VISIT and not late:
         initial["tasks"] = [str(t.public_id) for t in tasks]
     form = forms.CareActionForm(
@@ -279,10 +281,13 @@ def class_pairings(request, class_id):
     school_class = class_in_scope(user, class_id)
     warning, errors, saved = None, {}, None
     if request.method == "POST":
+        posted = forms.PairingRowForm(request.POST)
+        if not posted.is_valid() and "child" in posted.errors:
+            raise Http404
         child = pairing_child_for(
-            user, school_class=school_class, public_id=request.POST.get("child")
+            user, school_class=school_class, public_id=posted.cleaned_data["child"]
         )
-        warning, errors = _save_pairings(request, child)
+        warning, errors = _save_pairings(request, child, posted)
         if warning is None and not errors:
             if not request.htmx:
                 messages.success(request, _("已保存：%(name)s") % {"name": child.name})
@@ -292,9 +297,15 @@ def class_pairings(request, class_id):
     if warning or errors:
         for row in page.rows:
             if row.child.pk == child.pk:
-                row.selected_proxy = request.POST.get("proxy", row.selected_proxy)
-                row.selected_mentor = request.POST.get("mentor", row.selected_mentor)
-                row.buddy_name = request.POST.get("buddy", row.buddy_name)
+                # The row shows what was posted (as parsed), so the user sees their choice.
+                for key, attr in (
+                    ("proxy", "selected_proxy"),
+                    ("mentor", "selected_mentor"),
+                    ("buddy", "buddy_name"),
+                ):
+                    if key in posted.data:
+                        value = posted.cleaned_data.get(key)
+                        setattr(row, attr, "" if value is None else str(value))
     return render(
         request,
         "care/class_pairings.html",
@@ -302,15 +313,17 @@ def class_pairings(request, class_id):
     )
 
 
-def _save_pairings(request, child):
-    """Save the posted proxy parent, mentor and buddy of one child. Returns (warning, errors)."""
-    user, post = request.user, request.POST
+def _save_pairings(request, child, posted):
+    """Save the posted proxy parent, mentor and buddy of one child (a field not posted is left
+    as it is). Returns (warning, errors)."""
+    user, data = request.user, posted.cleaned_data
     errors: dict = {}
     for kind, key in ((PairingKind.PROXY_PARENT, "proxy"), (PairingKind.MENTOR, "mentor")):
-        if key not in post:
+        if key not in posted.data:
             continue
-        carer = carer_by_id(post[key], child=child, kind=kind) if post[key] else None
-        if post[key] and carer is None:
+        carer_id = data.get(key)
+        carer = carer_by_id(carer_id, child=child, kind=kind) if carer_id else None
+        if key in posted.errors or (carer_id and carer is None):
             errors[key] = _("所选人员不能担任该儿童的帮扶人。")
             continue
         try:
@@ -319,16 +332,18 @@ def _save_pairings(request, child):
                 child=child,
                 carer=carer,
                 kind=kind,
-                allow_over_limit=post.get("confirm") == "1",
+                allow_over_limit=bool(data.get("confirm")),
                 request=request,
             )
         except LoadLimitExceeded as warning:
             return {"child": child, "message": warning.messages[0], "carer": carer}, errors
         except ValidationError as error:
             errors[key] = " ".join(error.messages)
-    if "buddy" in post:
+    if "buddy" in posted.errors:
+        errors["buddy"] = " ".join(posted.errors["buddy"])
+    elif "buddy" in posted.data:
         try:
-            buddy_set(actor=user, child=child, name=post["buddy"], request=request)
+            buddy_set(actor=user, child=child, name=data["buddy"], request=request)
         except ValidationError as error:
             errors["buddy"] = " ".join(error.messages)
     if errors:
@@ -341,7 +356,7 @@ def _save_pairings(request, child):
 
 def _month(request):
     try:
-        return month_from_key(request.GET.get("month", ""))
+        return month_from_key(node_params(request)["month"])
     except ValueError:
         return month_of(timezone.localdate())
 
@@ -394,8 +409,9 @@ def quotas(request):
     if request.method == "POST":
         quota_settings_for(request.user, node=node)  # 404 outside the scope, before any write
         try:
-            if request.POST.get("clear"):
-                quota_clear(actor=request.user, node=node, kind=request.POST["clear"])
+            clearing = forms.QuotaClearForm(request.POST)
+            if clearing.is_valid():
+                quota_clear(actor=request.user, node=node, kind=clearing.cleaned_data["clear"])
                 messages.success(request, _("已恢复上级要求。"))
                 return redirect(_quota_url(node))
             if form.is_valid():

@@ -6,13 +6,16 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from shouhu.core.text import strip_invisible
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 def normalise_phone(raw: str) -> str:
-    """Drop +86, spaces, dashes and brackets between area code and number."""
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    """Drop invisible characters (direction overrides, zero-width spaces: `strip_invisible`),
+    +86, spaces, dashes and brackets between area code and number."""
+    text = unicodedata.normalize("NFKC", strip_invisible(str(raw))).strip()
     text = re.sub(r"[\s()（）]", "", text)
     if text.startswith("+86"):
         text = text[3:]

@@ -1,9 +1,15 @@
-"""What every view shares: the permission gate (403) and the page size."""
+"""What every view shares: the permission gate (403) and the Chinese 400 and 413 pages."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
@@ -22,3 +28,11 @@ def permission_required(perm: str):
         return wrapped
 
     return decorator
+
+
+def bad_request(request, exception=None):
+    """400 in Chinese; a request over the size limits (DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields) is a 413 with a page of its own. Django sends both here (handler400)."""
+    if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        return render(request, "413.html", status=413)
+    return render(request, "400.html", status=400)

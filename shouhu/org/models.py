@@ -207,6 +207,8 @@ class Term(models.Model):
         return f"{start_year}-{start_year + 1}-{semester}"
 
     def clean(self) -> None:
+        if self.start_year is None or self.semester is None:
+            return  # their own fields report them missing
         if self.code != self.code_for(self.start_year, self.semester):
             raise ValidationError({"code": _("学期代码与学年、学期不一致。")})
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
+from shouhu.core.forms import parse_id
 from shouhu.org.models import (
     LEVEL_OF_LENGTH,
     PREFIX_LENGTH,
@@ -116,9 +117,8 @@ def terms_all():
 
 def class_in_scope(user, class_id) -> SchoolClass:
     """A class by id, or 404 when it does not exist or lies outside the user's scope."""
-    school_class = (
-        classes_for(user).filter(pk=str(class_id)).first() if str(class_id).isdigit() else None
-    )
+    pk = parse_id(class_id)
+    school_class = classes_for(user).filter(pk=pk).first() if pk is not None else None
     if school_class is None:
         raise Http404
     return school_class
@@ -137,6 +137,16 @@ def org_records(kind: str):
             "school_class__school", "term"
         ).order_by("-term__starts_on", "school_class__school__code", "school_class__grade"),
     }[kind]()
+
+
+def org_record_get(kind: str, pk: str):
+    """One record by the key in its URL (a region's code, the others' numeric id), or 404."""
+    records = org_records(kind)
+    key = pk if records.model is Region else parse_id(pk)
+    record = records.filter(pk=key).first() if key is not None else None
+    if record is None:
+        raise Http404
+    return record
 
 
 # --- nodes and their units --------------------------------------------------------------------

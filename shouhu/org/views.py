@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,9 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from shouhu.accounts.roles import Perm
+from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 from shouhu.org import forms
-from shouhu.org.selectors import org_records
+from shouhu.org.selectors import org_record_get, org_records
 from shouhu.org.services import org_record_save
 
 
@@ -48,7 +48,7 @@ def _kind(kind: str) -> Kind:
 def record_list(request, kind):
     spec = _kind(kind)
     records = org_records(kind)
-    page = Paginator(records, per_page=50).get_page(request.GET.get("page"))
+    page = paginate(request, records)
     model = spec.form._meta.model
     headers = [model._meta.get_field(c).verbose_name for c in spec.columns]
     rows = [
@@ -79,9 +79,7 @@ def _display(record, column: str) -> str:
 @require_http_methods(["GET", "POST"])
 def record_edit(request, kind, pk=None):
     spec = _kind(kind)
-    instance = org_records(kind).filter(pk=pk).first() if pk is not None else None
-    if pk is not None and instance is None:
-        raise Http404
+    instance = org_record_get(kind, pk) if pk is not None else None
     form = spec.form(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,6 +9,19 @@ from shouhu.registry.classification import Category
 from shouhu.registry.flags import flag_hidden_message, flag_settable, flag_visible, flags_visible_to
 from shouhu.registry.models import CensusSource, Child, Flag, Guardian, Parent
 
+TABS = [
+    ("basic", _("基本信息")),
+    ("family", _("家庭")),
+    ("school", _("学校")),
+    ("history", _("变更记录")),
+]
+
+
+class ChildTabForm(forms.Form):
+    """?tab= of the child's file."""
+
+    tab = forms.ChoiceField(choices=TABS, required=False)
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -116,6 +129,7 @@ class ChildFilterForm(forms.Form):
     q = forms.CharField(
         label=_("搜索"),
         required=False,
+        max_length=50,
         widget=forms.TextInput(attrs={"placeholder": _("姓名或拼音，如 ljc"), "type": "search"}),
     )
     term = forms.ChoiceField(label=_("学期"), required=False)
@@ -162,26 +176,6 @@ class HandoverForm(HandoverTermsForm):
             "毕业儿童离开名册、未延续的结对结束都按这一天。"
         ),
     )
-
-
-class IdListField(forms.Field):
-    """Record ids sent as repeated parameters (ticked boxes); anything but whole numbers is a
-    bad request, not a server error."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value) -> list[int]:
-        values = value or []
-        if not all(isinstance(v, str) and v.isdigit() for v in values):
-            raise forms.ValidationError(_("请求无效。"), code="invalid")
-        return [int(v) for v in values]
-
-
-class HandoverKeepForm(forms.Form):
-    """The classes whose head teacher and the pairings the leader ticked to carry over."""
-
-    keep_class = IdListField(required=False)
-    keep_pairing = IdListField(required=False)
 
 
 class ContactCardsForm(forms.Form):

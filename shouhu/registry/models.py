@@ -14,6 +14,7 @@ from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.idnumber import IdNumberError, validate_id_number
 from shouhu.core.phones import validate_phone
 from shouhu.core.scoping import child_scope_q
+from shouhu.core.text import clean_name, length_cap
 from shouhu.registry.classification import Category, ParentStatus
 
 
@@ -177,8 +178,10 @@ class Parent(models.Model):
     name = models.CharField(_("姓名"), max_length=30, blank=True, default="")
     status = models.CharField(_("状况"), max_length=10, choices=ParentStatus.choices)
     destination = models.CharField(_("务工地"), max_length=60, blank=True, default="")
-    employer = EncryptedTextField(_("工作单位"), blank=True, default="")
-    phone = EncryptedTextField(_("电话"), blank=True, default="")
+    employer = EncryptedTextField(
+        _("工作单位"), blank=True, default="", validators=[length_cap(100)]
+    )
+    phone = EncryptedTextField(_("电话"), blank=True, default="", validators=[length_cap(20)])
     calls_per_month = models.PositiveSmallIntegerField(_("每月通话次数"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -191,6 +194,7 @@ class Parent(models.Model):
         ]
 
     def clean(self) -> None:
+        self.name = clean_name(self.name)
         clean_phone(self, "phone")
 
 
@@ -206,7 +210,7 @@ class Guardian(models.Model):
         blank=True,
         validators=[MinValueValidator(12), MaxValueValidator(110)],
     )
-    phone = EncryptedTextField(_("监护人电话"), blank=True, default="")
+    phone = EncryptedTextField(_("监护人电话"), blank=True, default="", validators=[length_cap(20)])
     address = EncryptedTextField(
         _("监护人住址"), blank=True, default="", validators=[MaxLengthValidator(200)]
     )
@@ -223,6 +227,7 @@ class Guardian(models.Model):
         verbose_name_plural = _("监护人")
 
     def clean(self) -> None:
+        self.name = clean_name(self.name)
         clean_phone(self, "phone")
 
 

@@ -16,6 +16,7 @@ from shouhu.audit.services import access_record
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import normalise_id_number
 from shouhu.core.pinyin import name_keys
+from shouhu.core.text import clean_name
 from shouhu.org.models import SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope, term_current
 from shouhu.registry.census_io.operator import is_operator
@@ -83,7 +84,7 @@ def child_prepare(
     The one validation of a file: the form's save and the census import both come through here
     (the import checks uniqueness for the whole sheet at once, hence `validate_unique`, and has
     looked its classes up already, hence `exclude`)."""
-    child.name = child.name.strip()
+    child.name = clean_name(child.name)
     child.name_pinyin, child.name_initials = name_keys(child.name)
     child.id_number = normalise_id_number(child.id_number) if child.id_number else ""
     child.full_clean(

@@ -5,16 +5,15 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, card_phones_reveal
+from shouhu.core.forms import paginate
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
 from shouhu.org.models import Region
@@ -28,8 +27,10 @@ from shouhu.org.selectors import (
 from shouhu.registry.contact_card import contact_cards_pdf
 from shouhu.registry.flags import FLAG_FIELD, flag_settable, flag_visible
 from shouhu.registry.forms import (
+    TABS,
     ChildFilterForm,
     ChildForm,
+    ChildTabForm,
     ContactCardsForm,
     FlagSetForm,
     FlagsForm,
@@ -52,13 +53,6 @@ from shouhu.registry.services import (
     child_register,
     child_update,
 )
-
-TABS = [
-    ("basic", gettext_lazy("基本信息")),
-    ("family", gettext_lazy("家庭")),
-    ("school", gettext_lazy("学校")),
-    ("history", gettext_lazy("变更记录")),
-]
 
 
 @permission_required(Perm.CHILD_VIEW)
@@ -92,8 +86,7 @@ def child_list(request):
         flag=data.get("flag", ""),
         q=data.get("q", ""),
     )
-    paginator = Paginator(child_list_for(request.user, filters=filters), per_page=50)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, child_list_for(request.user, filters=filters))
     for child in page.object_list:
         snapshots = getattr(child, "term_snapshots", [])
         child.snapshot = snapshots[0] if snapshots else None
@@ -102,7 +95,7 @@ def child_list(request):
     access_record(
         user=request.user,
         action=AccessAction.SEARCH,
-        query=_list_query_text(request.GET, count=page.paginator.count),
+        query=_list_query_text(data, count=page.paginator.count),
         request=request,
     )
     template = "registry/_child_rows.html" if request.htmx else "registry/child_list.html"
@@ -121,8 +114,9 @@ def child_list(request):
     )
 
 
-def _list_query_text(params, *, count: int) -> str:
-    """The list's filters as the access log keeps them, with the number of children listed."""
+def _list_query_text(params: dict, *, count: int) -> str:
+    """The list's filters as the access log keeps them (the form's parsed values, never the raw
+    query: a NUL byte cannot be stored by PostgreSQL), with the number of children listed."""
     parts = [f"{key}={value}" for key, value in params.items() if value]
     return f"{' '.join(parts) or '（全部）'} → {count}"
 
@@ -131,9 +125,8 @@ def _list_query_text(params, *, count: int) -> str:
 def child_detail(request, public_id):
     child = child_get_for(request.user, public_id)
     access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
-    tab = request.GET.get("tab", "basic")
-    if tab not in dict(TABS):
-        tab = "basic"
+    tabs = ChildTabForm(request.GET)
+    tab = (tabs.cleaned_data["tab"] if tabs.is_valid() else "") or "basic"
     # What each field shows to this user is decided in one place (shouhu.core.visibility).
     fields = shown_all(request.user, child)
     parents = list(child.parents.all())

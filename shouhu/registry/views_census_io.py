@@ -7,13 +7,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts.roles import Perm
 from shouhu.core.views import permission_required
+from shouhu.org.forms import node_params
 from shouhu.org.selectors import (
     node_by_code,
     node_within_user_scope,
@@ -29,6 +30,7 @@ from shouhu.registry.census_io.exporting import (
 )
 from shouhu.registry.census_io.forms import (
     ExportForm,
+    HandoverChoicesForm,
     ImportUploadForm,
     LeaveForm,
     TransferForm,
@@ -42,7 +44,7 @@ from shouhu.registry.census_io.uploads import (
     census_upload_preview,
     census_upload_store,
 )
-from shouhu.registry.forms import HandoverForm, HandoverKeepForm
+from shouhu.registry.forms import HandoverForm
 from shouhu.registry.handover import (
     child_leave,
     child_transfer,
@@ -226,8 +228,9 @@ def _node_in_scope(user, code: str):
 @permission_required(Perm.CENSUS_VIEW)
 def census_summary(request):
     user = request.user
-    node = _node_in_scope(user, request.GET.get("scope", ""))
-    term = _term(request.GET.get("term"))
+    params = node_params(request)
+    node = _node_in_scope(user, params["scope"])
+    term = _term(params["term"])
     summary = census_summary_for(user, node=node, term=term)
     return render(
         request,
@@ -237,7 +240,7 @@ def census_summary(request):
             "headers": column_headers(),
             "terms": terms_all(),
             "term": term,
-            "scope": request.GET.get("scope", ""),
+            "scope": params["scope"],
             "may_export": user.has_perm_to(Perm.CENSUS_EXPORT),
         },
     )
@@ -257,28 +260,28 @@ def handover(request):
     if school is None:
         raise Http404
     form = HandoverForm(request.POST or None, terms=list(terms_all()))
+    choices = HandoverChoicesForm(request.POST or None)
     context = {
         "form": form,
         "school": school,
         "plan": None,
         "undoable": [(h, handover_undo_deadline(h)) for h in handovers_undoable_for(user, school)],
     }
+    if request.method == "POST" and not choices.is_valid():
+        form.add_error(None, _("所选的班级或结对无效，请重新预览。"))
     if request.method == "POST" and form.is_valid():
         from_term = term_by_code(form.cleaned_data["from_term"])
         to_term = term_by_code(form.cleaned_data["to_term"])
         on = form.cleaned_data["on"]
         try:
-            if request.POST.get("action") == "apply":
-                keep = HandoverKeepForm(request.POST)
-                if not keep.is_valid():
-                    return HttpResponseBadRequest(_("请求无效。"))
+            if choices.cleaned_data["action"] == "apply":
                 handover_apply(
                     actor=user,
                     school=school,
                     from_term=from_term,
                     to_term=to_term,
-                    keep_head_teachers=set(keep.cleaned_data["keep_class"]),
-                    keep_pairings=set(keep.cleaned_data["keep_pairing"]),
+                    keep_head_teachers=choices.cleaned_data["keep_class"],
+                    keep_pairings=choices.cleaned_data["keep_pairing"],
                     on=on,
                     request=request,
                 )

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.core.text import length_cap
 from shouhu.org.models import School, SchoolClass
 
 
@@ -47,8 +48,10 @@ class SummaryDraft(models.Model):
         "org.Term", verbose_name=_("学期"), on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(_("标题"), max_length=100, blank=True, default="")
-    problems = models.TextField(_("存在问题"), blank=True, default="")
-    plans = models.TextField(_("下步打算"), blank=True, default="")
+    problems = models.TextField(
+        _("存在问题"), blank=True, default="", validators=[length_cap(5000)]
+    )
+    plans = models.TextField(_("下步打算"), blank=True, default="", validators=[length_cap(5000)])
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("起草人"), on_delete=models.PROTECT, related_name="+"
     )

@@ -17,10 +17,10 @@ from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.views import permission_required
+from shouhu.org.forms import node_params
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass
 from shouhu.org.selectors import (
     class_in_scope,
-    node_by_code,
     node_within_user_scope,
     term_by_code,
     term_current,
@@ -54,13 +54,14 @@ def census(request):
     2. Pick the term (?term=CODE, default: the current term).
     3. Count, compare with the previous term, and list the next level down."""
     user = request.user
-    if request.GET.get("class"):
-        node = class_in_scope(user, request.GET["class"])
-    elif request.GET.get("scope"):
-        node = node_by_code(request.GET["scope"])
+    params = node_params(request)
+    if params["class"]:
+        node = class_in_scope(user, params["class"])
+    elif params["scope"]:
+        node = node_from_code(user, params["scope"])
     else:
         node = user_scope_node(user)
-    term = term_by_code(request.GET["term"]) if request.GET.get("term") else term_current()
+    term = term_by_code(params["term"]) if params["term"] else term_current()
     result = census_for(user, node=node, term=term) if term and node else None
     return render(
         request,
@@ -95,12 +96,13 @@ def _node_and_term(request, perm: str, *, classes: bool = True):
     """The page's node and term, or 404 (unknown, outside the scope, a class where a class
     has no such report). The term is None only when no term exists at all."""
     user = request.user
-    code = request.GET.get("scope", "").strip()
+    params = node_params(request)
+    code = params["scope"]
     node = node_from_code(user, code) if code else user_scope_node(user)
     check_node(user, node, perm)
     if isinstance(node, SchoolClass) and not classes:
         raise Http404
-    term = term_by_code(request.GET["term"]) if request.GET.get("term") else term_current()
+    term = term_by_code(params["term"]) if params["term"] else term_current()
     return node, term
 
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from shouhu.core.xlsx import append_row, write_cell
 from shouhu.org.models import Region, School
 from shouhu.registry.models import Flag, Sex
 from shouhu.reports.selectors import (
@@ -154,15 +155,15 @@ def _sheet(
     sheet = book.create_sheet(title)
     width = 1 + len(headers)
     last = get_column_letter(width)
-    sheet.append([heading])
+    append_row(sheet, [heading])
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"].font = Font(size=16, bold=True)
     sheet["A1"].alignment = CENTER
     sheet.row_dimensions[1].height = 30
-    sheet.append([_("填报单位：%(unit)s") % {"unit": meta["unit"]}])
-    sheet.cell(row=2, column=width, value=_("填报日期：%(date)s") % {"date": meta["date"]})
+    append_row(sheet, [_("填报单位：%(unit)s") % {"unit": meta["unit"]}])
+    write_cell(sheet, row=2, column=width, value=_("填报日期：%(date)s") % {"date": meta["date"]})
     sheet.cell(row=2, column=width).alignment = Alignment(horizontal="right")
-    sheet.append([unit_label, *headers])
+    append_row(sheet, [unit_label, *headers])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -170,18 +171,20 @@ def _sheet(
         cell.border = BORDER
     sheet.row_dimensions[3].height = 45
     for row in [*units, total]:
-        sheet.append([row.name, *row.values])
+        append_row(sheet, [row.name, *row.values])
         for cell in sheet[sheet.max_row]:
             cell.border = BORDER
             if cell.column > 1:
                 cell.alignment = Alignment(horizontal="right")
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    sheet.append([])
-    sheet.append([_("填表人：%(name)s") % {"name": meta["preparer"]}, None, None, _("审核人：")])
+    append_row(sheet, [])
+    append_row(
+        sheet, [_("填表人：%(name)s") % {"name": meta["preparer"]}, None, None, _("审核人：")]
+    )
     notes = [FIGURES[k] for k in figure_keys]
     for figure in notes:
-        sheet.append([f"{figure.label}：{figure.definition}"])
+        append_row(sheet, [f"{figure.label}：{figure.definition}"])
     sheet.column_dimensions["A"].width = 26
     for column in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 11
@@ -284,9 +287,9 @@ def workbook_build(user, *, node, term) -> bytes:
             figure_keys=keys,
         )
     notes = book.create_sheet(_("指标说明"))
-    notes.append([_("指标"), _("说明")])
+    append_row(notes, [_("指标"), _("说明")])
     for name, definition in definitions():
-        notes.append([name, definition])
+        append_row(notes, [name, definition])
     notes.column_dimensions["A"].width = 24
     notes.column_dimensions["B"].width = 100
     out = io.BytesIO()

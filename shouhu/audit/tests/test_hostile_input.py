@@ -188,3 +188,179 @@ def test_a_non_excel_file_renamed_xlsx_gets_a_clear_error_and_writes_nothing(
     assert "无法读取该文件" in page and "确认导入" not in page
     assert Child.objects.count() == before
     assert not CensusImport.objects.filter(status="imported").exists()
+
+
+# --- issue 12: crafted parameters, length caps, spoofing characters, empty reasons -------------
+
+
+def test_a_handover_whose_ticked_class_is_not_a_number_is_refused_not_a_server_error(
+    client, school_leader, world
+):
+    """Issue 12.9: `keep_class=abc` was int()ed by hand: HTTP 500."""
+    client.force_login(school_leader)
+    response = client.post(
+        reverse("registry:handover"),
+        {
+            "from_term": world.previous_term.code,
+            "to_term": world.term.code,
+            "action": "apply",
+            "keep_class": ["abc"],
+        },
+    )
+    assert response.status_code == 200
+    assert "所选的班级或结对无效" in response.content.decode()
+
+
+@pytest.mark.parametrize("end", ["9999-12-31", "0001-01-01", "2026-02-30", "\x00"])
+def test_the_unusual_access_page_takes_any_end_date_without_a_server_error(
+    client, privacy_officer, world, end
+):
+    """Issue 12.9: `?end=9999-12-31` overflowed the date arithmetic: HTTP 500."""
+    client.force_login(privacy_officer)
+    response = client.get(reverse("audit:unusual"), {"end": end})
+    assert response.status_code == 200
+    assert "日期" in response.content.decode()
+
+
+def test_a_100000_character_employer_is_refused_and_nothing_is_written(client, head_teacher, world):
+    """Issue 12.10: the employer had no maximum."""
+    client.force_login(head_teacher)
+    before = (Child.objects.count(), Parent.objects.count())
+    response = client.post(
+        reverse("registry:child-create"), child_form(world, **{"father-employer": "厂" * 100_000})
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "工作单位" in page and "最多100个字" in page
+    assert (Child.objects.count(), Parent.objects.count()) == before
+
+
+def test_a_200000_character_care_summary_is_refused_by_the_form_and_the_service(
+    client, head_teacher, world
+):
+    """Issue 12.10: the care summary had no maximum."""
+    from django.core.exceptions import ValidationError
+
+    from shouhu.care.models import CareAction
+    from shouhu.care.services import care_action_record
+
+    client.force_login(head_teacher)
+    url = reverse("care:child-action-create", kwargs={"public_id": world.child_a.public_id})
+    response = client.post(
+        url, {"kind": "home_visit", "done_on": "2026-11-29", "summary": "访" * 200_000}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="errorlist"' in page and "情况摘要" in page and "2000" in page
+    with pytest.raises(ValidationError, match="最多2000个字"):
+        care_action_record(
+            actor=head_teacher,
+            kind="home_visit",
+            done_on=BIRTH.replace(year=2026),
+            children=[world.child_a],
+            summary="访" * 2001,
+        )
+    assert not CareAction.objects.exists()
+
+
+SPOOFED = "\u202e王\u200b小\u2066明\u200d\ufeff"
+
+
+def test_direction_overrides_and_zero_width_characters_are_stripped_from_names_and_phones(
+    client, head_teacher, world
+):
+    """Issue 12.12: 王<RLO>小明 printed reversed; a zero-width space made a second 王小明."""
+    client.force_login(head_teacher)
+    client.post(
+        reverse("registry:child-create"),
+        child_form(
+            world,
+            name=SPOOFED,
+            **{
+                "father-name": "\u202e王大山",
+                "father-phone": "138\u200b0013\u202e8000",
+                "guardian-name": "王\u200b爷爷",
+                "guardian-phone": "\u2066139 0013 9000",
+            },
+        ),
+    )
+    child = Child.objects.get(name="王小明")
+    father = child.parents.get(role="father")
+    assert (father.name, father.phone) == ("王大山", "13800138000")
+    assert (child.guardian.name, child.guardian.phone) == ("王爷爷", "13900139000")
+
+
+def test_the_census_import_strips_spoofing_characters_from_names(head_teacher, world):
+    from shouhu.registry.census_io.importing import census_import
+    from shouhu.registry.tests.census_sheets import row, sheet_bytes
+
+    result = census_import(
+        actor=head_teacher,
+        term=world.term,
+        source=sheet_bytes(
+            [row(0, 姓名="\u202e王\u200b小明", 父亲姓名="王\u200d大山", 监护人姓名="\u2066王爷爷")]
+        ),
+    )
+    assert result.messages() == []
+    child = Child.objects.get(name="王小明")
+    assert child.parents.get(role="father").name == "王大山"
+    assert child.guardian.name == "王爷爷"
+
+
+def test_a_guardian_request_and_a_buddy_keep_names_without_spoofing_characters(
+    client, privacy_officer, head_teacher, world
+):
+    from shouhu.care.services import buddy_set
+
+    client.force_login(privacy_officer)
+    client.post(
+        reverse("audit:requests"),
+        {
+            "id_number": world.child_a.id_number,
+            "kind": "access",
+            "requester_name": "王\u202e秀英",
+            "requester_relation": "祖母",
+            "requester_phone": "137\u200b0000 1111",
+            "received_on": "2026-11-20",
+        },
+    )
+    record = GuardianRequest.objects.get()
+    assert record.requester_name == "王秀英"
+    buddy = buddy_set(actor=head_teacher, child=world.child_a, name="张\u200b小\u202e红")
+    assert buddy.name == "张小红"
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "核对",
+        "啊啊啊啊",
+        "啊 啊 啊 啊 啊",
+        "aaaaaaaaaaaa",
+        "..........",
+        "check",
+        "\u200b核对\u200b",
+    ],
+)
+def test_a_reveal_reason_that_says_nothing_is_refused(client, teacher, world, reason):
+    """Issue 12.12: at least 4 Chinese characters or 10 characters, not one repeated."""
+    from shouhu.audit.models import AccessAction, AccessLog
+
+    client.force_login(teacher)
+    url = reverse(
+        "audit:reveal", kwargs={"public_id": world.child_a.public_id, "target": "id_number"}
+    )
+    response = client.post(url, {"reason": reason})
+    page = response.content.decode()
+    assert response.status_code == 200 and world.child_a.id_number not in page
+    assert "查看理由" in page and 'class="errorlist"' in page
+    assert not AccessLog.objects.filter(action=AccessAction.REVEAL).exists()
+
+
+@pytest.mark.parametrize("reason", ["核对学籍信息", "电话联系家长", "check the ID number"])
+def test_a_reveal_reason_that_says_something_is_accepted(client, teacher, world, reason):
+    client.force_login(teacher)
+    url = reverse(
+        "audit:reveal", kwargs={"public_id": world.child_a.public_id, "target": "id_number"}
+    )
+    assert world.child_a.id_number in client.post(url, {"reason": reason}).content.decode()

@@ -438,7 +438,7 @@ def test_a_reason_that_says_nothing_prints_nothing(client, file_world, teacher):
     assert url in client.get(detail).content.decode()  # offered on the file
     response = client.post(url, {"child": file_world.child_a.public_id, "reason": "看"})
     assert response["Content-Type"].startswith("text/html")
-    assert "请填写查看理由" in response.content.decode()
+    assert "请写明查看理由" in response.content.decode()
     assert not AccessLog.objects.filter(
         action__in=[AccessAction.REVEAL, AccessAction.PRINT]
     ).exists()

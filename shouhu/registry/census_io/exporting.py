@@ -31,6 +31,7 @@ from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.audit.services import access_record, client_ip
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
+from shouhu.core.xlsx import append_row, write_only_cell
 from shouhu.org.models import Grade, Region, School, SchoolClass, Term, subtree_range
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.operator import census_reader_for, is_operator
@@ -39,7 +40,6 @@ from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.flags import flags_visible_to
 from shouhu.registry.models import CensusSnapshot, CensusSource, Child, Flag, Parent, ParentRole
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TITLE = "农村留守儿童基本情况登记表"
 CHUNK = 2000
 
@@ -72,13 +72,6 @@ LAYOUT: list[tuple[str, list[str]]] = [
     ("信息来源", []),
 ]
 WIDTH = sum(max(1, len(subs)) for _g, subs in LAYOUT)
-
-
-def escape_cell(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def node_code(node) -> str:
@@ -141,7 +134,7 @@ def watermark(*, actor, at: datetime.datetime, node, term: Term, grant: ExportGr
 
 
 def _cell(sheet, value: Any, *, bold: bool = False, center: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=escape_cell(value))
+    cell = write_only_cell(sheet, value)
     if bold:
         cell.font = Font(bold=True)
     if center:
@@ -163,8 +156,8 @@ def _header_rows(sheet) -> None:
             lower.append(None)
             sheet.merged_cells.add(_range(3, column, 4, column))
         column += span
-    sheet.append(upper)
-    sheet.append(lower)
+    append_row(sheet, upper)
+    append_row(sheet, lower)
 
 
 def _range(r1: int, c1: int, r2: int, c2: int) -> str:
@@ -309,9 +302,11 @@ def census_export(
     at = timezone.now()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("登记表"))
-    sheet.append([_cell(sheet, watermark(actor=actor, at=at, node=node, term=term, grant=grant))])
+    append_row(
+        sheet, [_cell(sheet, watermark(actor=actor, at=at, node=node, term=term, grant=grant))]
+    )
     sheet.merged_cells.add(_range(1, 1, 1, WIDTH))
-    sheet.append([_cell(sheet, TITLE, bold=True, center=True)])
+    append_row(sheet, [_cell(sheet, TITLE, bold=True, center=True)])
     sheet.merged_cells.add(_range(2, 1, 2, WIDTH))
     _header_rows(sheet)
     snapshots = register_snapshots_for(actor, node=node, term=term, include_all=include_all)
@@ -321,8 +316,7 @@ def census_export(
     count = 0
     for snapshot in _chunked(snapshots):
         count += 1
-        row = _register_row(count, snapshot, states=states, flags=flags)
-        sheet.append([escape_cell(v) for v in row])
+        append_row(sheet, _register_row(count, snapshot, states=states, flags=flags))
         logs.append(
             AccessLog(user=user, action=AccessAction.EXPORT, child_id=snapshot.child_id, ip=ip)
         )
@@ -357,17 +351,16 @@ def _chunked(snapshots: QuerySet[CensusSnapshot]) -> Iterator[CensusSnapshot]:
 def _summary_sheet(workbook: Workbook, summary: Summary, *, mark: str) -> None:
     sheet = workbook.create_sheet(_("汇总表"))
     headers = [_("单位"), _("代码"), *column_headers(), _("自检")]
-    sheet.append([_cell(sheet, mark)])
-    sheet.append([_cell(sheet, _("农村留守儿童情况汇总表"), bold=True)])
-    sheet.append([_cell(sheet, h, bold=True, center=True) for h in headers])
+    append_row(sheet, [_cell(sheet, mark)])
+    append_row(sheet, [_cell(sheet, _("农村留守儿童情况汇总表"), bold=True)])
+    append_row(sheet, [_cell(sheet, h, bold=True, center=True) for h in headers])
     for row in summary.rows:
         check = "；".join(row.failures) if row.failures else _("通过")
-        sheet.append(
-            [escape_cell("　" * row.depth + row.name), row.code, *row.values, escape_cell(check)]
-        )
+        append_row(sheet, ["　" * row.depth + row.name, row.code, *row.values, check])
     failures = summary.failures
-    sheet.append([])
-    sheet.append(
+    append_row(sheet, [])
+    append_row(
+        sheet,
         [
             _cell(
                 sheet,
@@ -376,7 +369,7 @@ def _summary_sheet(workbook: Workbook, summary: Summary, *, mark: str) -> None:
                 else _("自检：%(n)d项未通过，见各行「自检」列。") % {"n": len(failures)},
                 bold=True,
             )
-        ]
+        ],
     )
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.core.forms import DateField, IdListField
 from shouhu.org.models import SchoolClass
 from shouhu.registry.models import LeaveReason
 
@@ -76,8 +77,17 @@ class HandoverTermsForm(forms.Form):
         cast(Any, self.fields["to_term"]).choices = _term_choices(terms)
 
 
+class HandoverChoicesForm(forms.Form):
+    """The wizard's buttons and ticks (drawn by its template): preview the plan, or apply it
+    keeping the head teachers (`keep_class`) and pairings (`keep_pairing`) left ticked."""
+
+    action = forms.ChoiceField(choices=[("plan", "plan"), ("apply", "apply")], required=False)
+    keep_class = IdListField()
+    keep_pairing = IdListField()
+
+
 class LeaveForm(forms.Form):
-    on = forms.DateField(label=_("离开日期"), widget=DateInput(), initial=timezone.localdate)
+    on = DateField(label=_("离开日期"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.ChoiceField(label=_("离开原因"), choices=LeaveReason.choices)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
@@ -86,7 +96,7 @@ class TransferForm(forms.Form):
     to_class: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("转入班级"), queryset=SchoolClass.objects.none()
     )
-    on = forms.DateField(label=_("转学日期"), widget=DateInput(), initial=timezone.localdate)
+    on = DateField(label=_("转学日期"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, classes=None, **kwargs):

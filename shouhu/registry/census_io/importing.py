@@ -44,6 +44,7 @@ from shouhu.audit.services import access_record, client_ip
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import birth_date_of, normalise_id_number, sex_of
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.text import clean_name
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import School, SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope
@@ -292,6 +293,13 @@ def parse_optional_text(value: Any) -> str | None:
     return "" if len(text) <= 4 and label_key(text) in _clear_keys() else text
 
 
+def parse_optional_name(value: Any) -> str | None:
+    """An optional name or phone cell, as `parse_optional_text`, without spoofing characters
+    (`core.text.clean_name`)."""
+    text = parse_optional_text(value)
+    return (clean_name(text) or None) if text else text
+
+
 def parse_flags(value: Any, *, actor) -> set[str] | None:
     """None when blank (the flags on file stay); an empty set for 无 (they are closed)."""
     text = _text(value)
@@ -533,7 +541,7 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
     """Every column the sheet has, parsed; required columns checked for blanks."""
     values: dict[str, Any] = {"child": {}, "parents": {}, "guardian": {}}
     child = values["child"]
-    name = _text(reader.raw("name"))
+    name = clean_name(_text(reader.raw("name")))
     if not name:
         reader.error("name", _("必填，不能为空。"))
     child["name"] = name
@@ -584,6 +592,8 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
                 parent[part] = reader.get(
                     parse_enum, reader.raw(key), kind="status", key=key, required=True
                 )
+            elif part in ("name", "phone"):
+                parent[part] = parse_optional_name(reader.raw(key))
             else:
                 parent[part] = parse_optional_text(reader.raw(key))
         values["parents"][role.value] = parent
@@ -591,9 +601,12 @@ def _row_values(reader: _RowReader, *, actor, finder: _ClassFinder) -> dict[str,
     for model_field, key in GUARDIAN_FIELDS.items():
         if reader.has(key):
             raw = reader.raw(key)
-            guardian[model_field] = (
-                reader.get(parse_age, raw) if key == "guardian_age" else parse_optional_text(raw)
-            )
+            if key == "guardian_age":
+                guardian[model_field] = reader.get(parse_age, raw)
+            elif model_field in ("name", "phone"):
+                guardian[model_field] = parse_optional_name(raw)
+            else:
+                guardian[model_field] = parse_optional_text(raw)
     values["guardian"] = guardian  # checked against the guardian on file (`_plan_guardian`)
     values["flags"] = (
         reader.get(parse_flags, reader.raw("flags"), actor=actor) if reader.has("flags") else None
@@ -1155,7 +1168,7 @@ REPORT_COLUMNS = [
 def error_report_xlsx(result: ImportResult) -> bytes:
     """The original rows that failed, one line per problem, with the row number, the field,
     the value and the reason added at the end."""
-    from shouhu.registry.census_io.exporting import escape_cell
+    from shouhu.core.xlsx import escape_cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("错误报告"))

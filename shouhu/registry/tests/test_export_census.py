@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
+from shouhu.core.xlsx import escape_cell
 from shouhu.factories import register_child
-from shouhu.registry.census_io.exporting import census_export, escape_cell
+from shouhu.registry.census_io.exporting import census_export
 from shouhu.registry.census_io.importing import census_import
 from shouhu.registry.census_io.summary import census_summary_for, self_checks
 from shouhu.registry.models import CensusSnapshot, Sex

@@ -95,3 +95,28 @@ def test_the_export_is_logged(client, reported, school_leader):
 def test_a_head_teacher_cannot_export_the_tables(client, reported, head_teacher):
     client.force_login(head_teacher)
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_class_named_like_a_formula_is_text_in_the_workbook_never_a_formula(
+    client, world, school_leader, start
+):
+    """Issue 12.11: a class named =HYPERLINK(...) was a live link in /reports/tables/."""
+    name = start + 'HYPERLINK("http://x.cn","点")'
+    world.class_a.name = name
+    world.class_a.save()
+    client.force_login(school_leader)
+    response = client.get(URL, {"term": world.term.code})
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    ]
+    assert len(cells) == 4  # the class's row in each of the four tables
+    for cell in cells:
+        assert cell.data_type == "s"
+        assert cell.value.startswith("'")
+        assert cell.value.endswith('HYPERLINK("http://x.cn","点")')
