@@ -14,9 +14,7 @@ father migrant, mother at home) are registered through the real service.
 Every fixture is function-scoped and builds only what it needs.
 """
 
-import datetime
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -46,14 +44,13 @@ from shouhu.factories import (
 from shouhu.org.models import Grade
 from shouhu.registry.classification import ParentStatus
 from shouhu.registry.models import Sex
+from shouhu.testing.dates import TODAY, at, day
 
 # No deadline: the first call of a rule may load a table (python-stdnum's county codes take
 # half a second), and a slow CI machine is not a bug.
 hypothesis_settings.register_profile("shouhu", deadline=None)
 hypothesis_settings.load_profile("shouhu")
 
-TODAY = datetime.date(2026, 11, 29)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Pupils enrolled per class: (current term, previous term).
 ENROLMENT = {
@@ -72,11 +69,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _pinned_clock():
-    """Every test starts at 2026-11-29 10:00 in China (inside term 2026-2027-1), before any
-    fixture builds data: a world built on the real date and then moved to the pinned one would
-    hold registrations dated after the day it is tested on. Time still ticks; a test moves the
-    clock further with `time_machine.travel`."""
-    with time_machine.travel(datetime.datetime(2026, 11, 29, 10, 0, tzinfo=SHANGHAI), tick=True):
+    """Every test starts at 2026-11-29 10:00 in China (inside term 2026-2027-1; moved by whole
+    years with `SHOUHU_TEST_TODAY`, see `shouhu.testing.dates`), before any fixture builds data:
+    a world built on the real date and then moved to the pinned one would hold registrations
+    dated after the day it is tested on. Time still ticks; a test moves the clock further with
+    `time_machine.travel`."""
+    with time_machine.travel(at(2026, 11, 29, 10), tick=True):
         yield TODAY
 
 
@@ -198,14 +196,14 @@ def world(tree, head_teacher, other_head_teacher):
         tree.class_a,
         name="李家成",
         sex=Sex.MALE,
-        birth_date=datetime.date(2017, 5, 14),
+        birth_date=day(2017, 5, 14),
     )
     child_b = register_child(
         other_head_teacher,
         tree.class_b,
         name="曾小雨",
         sex=Sex.FEMALE,
-        birth_date=datetime.date(2016, 10, 3),
+        birth_date=day(2016, 10, 3),
         father=ParentStatus.MIGRANT,
         mother=ParentStatus.AT_HOME,
     )

@@ -60,23 +60,24 @@ from shouhu.registry.models import (
     ParentRole,
     Sex,
 )
+from shouhu.testing.dates import YEARS, day, term_code
 
 # Every test user can log in with this password (conftest makes hashing cheap).
 PASSWORD = "shouhu-test-password"
 
 CURRENT_TERM = {
-    "code": "2026-2027-1",
-    "start_year": 2026,
+    "code": term_code("2026-2027-1"),
+    "start_year": 2026 + YEARS,
     "semester": Semester.AUTUMN,
-    "starts_on": datetime.date(2026, 9, 1),
-    "ends_on": datetime.date(2027, 1, 20),
+    "starts_on": day(2026, 9, 1),
+    "ends_on": day(2027, 1, 20),
 }
 PREVIOUS_TERM = {
-    "code": "2025-2026-2",
-    "start_year": 2025,
+    "code": term_code("2025-2026-2"),
+    "start_year": 2025 + YEARS,
     "semester": Semester.SPRING,
-    "starts_on": datetime.date(2026, 3, 1),
-    "ends_on": datetime.date(2026, 7, 10),
+    "starts_on": day(2026, 3, 1),
+    "ends_on": day(2026, 7, 10),
 }
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -102,7 +103,7 @@ def id_number_for(
 
 def _birth_date(n: int) -> datetime.date:
     """Third-graders of 2026: born between September 2017 and August 2018."""
-    return datetime.date(2017, 9, 1) + datetime.timedelta(days=n % 365)
+    return day(2017, 9, 1) + datetime.timedelta(days=n % 365)
 
 
 def _county_of(school_class: SchoolClass) -> str:
