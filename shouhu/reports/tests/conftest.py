@@ -36,9 +36,9 @@ from shouhu.factories import (
 )
 from shouhu.registry.classification import ParentStatus
 from shouhu.registry.services import census_snapshot_take
+from shouhu.testing.dates import day
 
 M, H, D = ParentStatus.MIGRANT, ParentStatus.AT_HOME, ParentStatus.DECEASED
-day = datetime.date
 
 
 def _task(child, teacher, *, noted: datetime.date, done: datetime.date | None = None):

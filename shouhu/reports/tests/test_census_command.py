@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from shouhu.testing.dates import term_code
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,7 +18,7 @@ def _census(**options) -> dict:
 
 
 def test_county_census_json_has_the_documented_keys_and_townships(world):
-    data = _census(term="2026-2027-1", scope="511781")
+    data = _census(term=term_code("2026-2027-1"), scope="511781")
     for key in (
         "pupils",
         "left_behind_education",
@@ -34,11 +36,11 @@ def test_county_census_json_has_the_documented_keys_and_townships(world):
 
 
 def test_school_census_json_lists_classes_with_grade_and_name(world):
-    data = _census(term="2026-2027-1", scope=world.class_a.school.code)
+    data = _census(term=term_code("2026-2027-1"), scope=world.class_a.school.code)
     names = {(unit["grade"], unit["name"]) for unit in data["units"]}
     assert (world.class_a.grade, world.class_a.name) in names
 
 
 def test_unknown_scope_is_a_clear_error(world):
     with pytest.raises(CommandError, match="找不到"):
-        _census(term="2026-2027-1", scope="999999")
+        _census(term=term_code("2026-2027-1"), scope="999999")

@@ -1,7 +1,5 @@
 """The term census (摸底排查) figures: counts, both definitions, shares of all pupils, units."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -11,6 +9,7 @@ from shouhu.registry.classification import ParentStatus
 from shouhu.registry.models import Flag
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.selectors import Figures, census_for
+from shouhu.testing.dates import day, term_code
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -35,9 +34,7 @@ def surveyed(world, head_teacher):
     register_child(
         head_teacher, world.class_a, name="王小明", father=H, mother=H, flags={"poverty"}
     )
-    census_snapshot_take(
-        child=world.child_a, term=world.previous_term, day=datetime.date(2026, 3, 5)
-    )
+    census_snapshot_take(child=world.child_a, term=world.previous_term, day=day(2026, 3, 5))
     return world
 
 
@@ -70,7 +67,7 @@ def test_previous_figures_come_from_the_previous_terms_snapshots(surveyed, head_
     assert (previous.left_behind_education, previous.left_behind_civil) == (1, 1)
     assert previous.percent_education == 2.6
     assert previous.by_category == {"both_away": 1, "one_away_other_incapable": 0, "one_away": 0}
-    assert census.as_dict()["previous"]["term"] == "2025-2026-2"
+    assert census.as_dict()["previous"]["term"] == term_code("2025-2026-2")
 
 
 def test_the_first_term_has_no_previous_figures(surveyed, head_teacher):

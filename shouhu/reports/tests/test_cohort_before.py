@@ -9,7 +9,6 @@ who are in 三年级(2)班 (class A) now, with 李家成; class A (38 pupils) he
 四年级(2)班 now.
 """
 
-import datetime
 import re
 
 import pytest
@@ -19,9 +18,10 @@ from shouhu.factories import ClassEnrolmentFactory, SchoolClassFactory, register
 from shouhu.org.models import Grade
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.selectors import census_for, census_trend_for
+from shouhu.testing.dates import day, term_code
 
-LAST_CENSUS = datetime.date(2026, 3, 5)
-THIS_CENSUS = datetime.date(2026, 9, 10)
+LAST_CENSUS = day(2026, 3, 5)
+THIS_CENSUS = day(2026, 9, 10)
 
 
 def _move(child, school_class, *, term) -> None:
@@ -60,7 +60,9 @@ def test_a_class_is_compared_with_the_class_its_cohort_was_in_last_term(moved_up
     assert census.previous_node == moved_up.second
     assert (census.previous.pupils, census.previous.left_behind_education) == (37, 3)
     previous = census.as_dict()["previous"]
-    assert previous["term"] == "2025-2026-2" and previous["scope"]["name"] == "二年级(2)班"
+    assert (
+        previous["term"] == term_code("2025-2026-2") and previous["scope"]["name"] == "二年级(2)班"
+    )
 
 
 def test_the_class_dashboard_shows_the_change_from_its_cohort_last_term(
@@ -84,8 +86,8 @@ def test_the_census_page_of_a_class_compares_it_with_its_cohort(client, moved_up
 def test_the_trend_of_a_class_follows_its_cohort(moved_up, head_teacher):
     trend = census_trend_for(head_teacher, node=moved_up.class_a, term=moved_up.term)
     assert [(p.term.code, p.education.count, p.pupils) for p in trend] == [
-        ("2025-2026-2", 3, 37),
-        ("2026-2027-1", 4, 40),
+        (term_code("2025-2026-2"), 3, 37),
+        (term_code("2026-2027-1"), 4, 40),
     ]
 
 

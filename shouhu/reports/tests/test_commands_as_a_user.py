@@ -2,7 +2,6 @@
 the holidays), and with `--as USERNAME` give the figures as that account sees them: its scope
 enforced as on the web pages, a refusal exiting with status 2 and a Chinese message."""
 
-import datetime
 import json
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -13,6 +12,7 @@ from django.core.management import CommandError, call_command, load_command_clas
 
 from shouhu.factories import TermFactory, VolunteerFactory
 from shouhu.reports.selectors import FIGURES, census_for
+from shouhu.testing.dates import YEARS, at, day, term_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CARE_FIGURES = {
@@ -45,7 +45,7 @@ def _run(command: str, **options) -> dict:
 def test_without_a_term_the_current_one_is_read_and_named(reported, command):
     data = _run(command, scope="511781")
 
-    assert data["term"] == "2026-2027-1"
+    assert data["term"] == term_code("2026-2027-1")
     figures = data if command == "census" else {k: v["value"] for k, v in data["figures"].items()}
     assert figures["pupils"] == 105
 
@@ -53,15 +53,15 @@ def test_without_a_term_the_current_one_is_read_and_named(reported, command):
 @pytest.mark.parametrize("command", ["census", "stats"])
 def test_in_the_winter_holiday_the_term_that_ended_is_read(reported, command):
     TermFactory(
-        start_year=2026,
+        start_year=2026 + YEARS,
         semester=2,
-        starts_on=datetime.date(2027, 3, 1),
-        ends_on=datetime.date(2027, 7, 10),
+        starts_on=day(2027, 3, 1),
+        ends_on=day(2027, 7, 10),
     )
-    with time_machine.travel(datetime.datetime(2027, 2, 5, 10, tzinfo=SHANGHAI), tick=True):
+    with time_machine.travel(at(2027, 2, 5, 10), tick=True):
         data = _run(command, scope="511781")
 
-    assert data["term"] == "2026-2027-1"
+    assert data["term"] == term_code("2026-2027-1")
 
 
 def test_census_as_the_school_leader_is_the_leaders_census(reported, school_leader):

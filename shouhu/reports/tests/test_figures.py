@@ -36,6 +36,7 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.selectors.care import TaskFigures, task_figures
 from shouhu.reports.selectors.compliance import overall_of
+from shouhu.testing.dates import iso, month_key, term_code
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +112,8 @@ def test_without_guardian_reads_the_snapshot_not_todays_guardian_table(reported,
 def test_the_trend_lists_each_term_up_to_the_chosen_one(reported, school_leader):
     trend = census_trend_for(school_leader, node=reported.school_a, term=reported.term)
     assert [(p.term.code, p.pupils, p.education.count) for p in trend] == [
-        ("2025-2026-2", 74, 1),
-        ("2026-2027-1", 75, 3),
+        (term_code("2025-2026-2"), 74, 1),
+        (term_code("2026-2027-1"), 75, 3),
     ]
     assert trend[-1].education.percent == 4.0
 
@@ -133,7 +134,7 @@ def test_teachers_pairing_counts_teachers_with_a_child(reported, school_leader):
 
 def test_this_months_compliance_per_quota(reported, head_teacher):
     month = compliance_month_for(head_teacher, node=reported.class_a, term=reported.term)
-    assert month.month.key == "2026-11"
+    assert month.month.key == month_key("2026-11")
     quotas = {q.kind: (q.done, q.owed) for q in month.quotas}
     # November: both paired children owe a visit (both done) and a call (李家成's only);
     # the term's letter is owed by 李家成 alone (paired from the term's first day).
@@ -143,7 +144,11 @@ def test_this_months_compliance_per_quota(reported, head_teacher):
 
 def test_compliance_month_by_month(reported, head_teacher):
     months = compliance_by_month_for(head_teacher, node=reported.class_a, term=reported.term)
-    assert [m.month.key for m in months] == ["2026-09", "2026-10", "2026-11"]
+    assert [m.month.key for m in months] == [
+        month_key("2026-09"),
+        month_key("2026-10"),
+        month_key("2026-11"),
+    ]
     visits = [next(q for q in m.quotas if q.kind == "home_visit") for m in months]
     assert [(q.done, q.owed) for q in visits] == [(0, 1), (1, 1), (2, 2)]
 
@@ -174,7 +179,7 @@ def test_care_actions_by_kind_count_actions_and_person_times(reported, school_le
 def test_group_events_are_listed_with_their_date(reported, school_leader):
     events = group_events_for(school_leader, node=reported.school_a, term=reported.term)
     assert [(e.done_on.isoformat(), e.kind, e.children) for e in events] == [
-        ("2026-10-20", "symposium", 3)
+        (iso("2026-10-20"), "symposium", 3)
     ]
 
 
@@ -196,7 +201,9 @@ def test_the_previous_term_reads_its_own_last_day(reported, school_leader):
     node, term = reported.school_a, reported.previous_term
     assert tasks_raised_for(school_leader, node=node, term=term) == 0
     assert pairs_formed_for(school_leader, node=node, term=term) == 0
-    assert compliance_month_for(school_leader, node=node, term=term).month.key == "2026-07"
+    assert compliance_month_for(school_leader, node=node, term=term).month.key == month_key(
+        "2026-07"
+    )
 
 
 def test_units_of_the_county_are_its_townships_with_their_care(reported, region_officer):

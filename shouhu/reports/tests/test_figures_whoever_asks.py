@@ -8,11 +8,9 @@ teacher must read what the county's region officer reads. And the census of each
 of its units' (county = its townships, township = its schools, school = its classes).
 """
 
-import datetime
 import io
 import json
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -22,8 +20,9 @@ from django.test import override_settings
 
 from shouhu.factories import SchoolLeaderFactory, TownshipOfficerFactory
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass
+from shouhu.testing.dates import at, term_code
 
-CURRENT, PREVIOUS = "2026-2027-1", "2025-2026-2"
+CURRENT, PREVIOUS = term_code("2026-2027-1"), term_code("2025-2026-2")
 CENSUS_COUNTS = ("pupils", "left_behind_education", "left_behind_civil", "without_guardian")
 CENSUS_BREAKDOWNS = ("by_category", "by_flag", "by_sex", "by_age_band")
 
@@ -32,7 +31,7 @@ CENSUS_BREAKDOWNS = ("by_category", "by_flag", "by_sex", "by_age_band")
 def county(django_db_setup, django_db_blocker):
     """The demo county of 200 children on 2026-11-29, with a township officer for every
     township and a school leader for every school; rolled back after the module."""
-    moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    moment = at(2026, 11, 29, 10, 0)
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),

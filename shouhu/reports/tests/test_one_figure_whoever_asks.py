@@ -7,7 +7,6 @@ else today (moved to another school, or to another class of the same school). La
 census counted them where they were then, whoever reads it now.
 """
 
-import datetime
 import json
 from io import StringIO
 
@@ -20,8 +19,9 @@ from shouhu.registry.handover import child_transfer
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.management.commands.stats import plain
 from shouhu.reports.selectors import FIGURES, census_for, figures_cached
+from shouhu.testing.dates import day
 
-LAST_CENSUS = datetime.date(2026, 3, 5)
+LAST_CENSUS = day(2026, 3, 5)
 
 
 @pytest.fixture
@@ -32,9 +32,7 @@ def moved(world, head_teacher, school_leader):
     wu = register_child(school_leader, world.class_a2, name="吴芳")
     for child in (world.child_a, zhou, wu):
         census_snapshot_take(child=child, term=world.previous_term, day=LAST_CENSUS)
-    child_transfer(
-        actor=school_leader, child=zhou, to_class=world.class_b, on=datetime.date(2026, 11, 20)
-    )
+    child_transfer(actor=school_leader, child=zhou, to_class=world.class_b, on=day(2026, 11, 20))
     wu.school_class = world.class_a
     wu.save(update_fields=["school_class"])
     return world

@@ -7,11 +7,9 @@ term (and its letter to the parents) runs to 20 January. Last term, 曾小雨 of
 visited and called in July, her proxy parent's only month: July's compliance was 100%.
 """
 
-import datetime
 import json
 import re
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -30,25 +28,26 @@ from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.base import Share
 from shouhu.reports.selectors.compliance import overall_of
 from shouhu.reports.summary.sections import summary_build
+from shouhu.testing.dates import at, day, month_key, term_code
 
-DECEMBER_7 = datetime.datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+DECEMBER_7 = at(2026, 12, 7, 10, 0)
 
 
 @pytest.fixture
 def december(reported, other_head_teacher):
-    july = datetime.date(2026, 7, 1)
+    july = day(2026, 7, 1)
     PairingFactory(
         child=reported.child_b,
         carer=other_head_teacher,
         starts_on=july,
-        ends_on=datetime.date(2026, 8, 31),
+        ends_on=day(2026, 8, 31),
     )
     for kind in (ActionKind.HOME_VISIT, ActionKind.PARENT_CALL):
         CareActionFactory(
             kind=kind,
             children=[reported.child_b],
             author=other_head_teacher,
-            done_on=datetime.date(2026, 7, 5),
+            done_on=day(2026, 7, 5),
         )
     with time_machine.travel(DECEMBER_7, tick=False):
         yield reported
@@ -61,16 +60,16 @@ def _tile(html: str, key: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "day, left",
+    "today, left",
     [
-        (datetime.date(2026, 12, 7), 25),
-        (datetime.date(2026, 12, 31), 1),
-        (datetime.date(2027, 1, 1), None),
-        (datetime.date(2026, 11, 30), 32),
+        (day(2026, 12, 7), 25),
+        (day(2026, 12, 31), 1),
+        (day(2027, 1, 1), None),
+        (day(2026, 11, 30), 32),
     ],
 )
-def test_the_days_left_count_today_and_none_once_the_period_ended(day, left):
-    assert period_days_left(month_of(datetime.date(2026, 12, 1)), today=day) == left
+def test_the_days_left_count_today_and_none_once_the_period_ended(today, left):
+    assert period_days_left(month_of(day(2026, 12, 1)), today=today) == left
 
 
 def test_the_dashboard_shows_this_month_so_far_with_the_days_left_and_no_change(
@@ -97,15 +96,19 @@ def test_last_terms_finished_month_is_still_compared_on_its_own_page(
 
 def test_stats_json_marks_the_running_month_and_the_running_term(december):
     out = StringIO()
-    call_command("stats", json=True, scope="511781", term="2026-2027-1", stdout=out)
+    call_command("stats", json=True, scope="511781", term=term_code("2026-2027-1"), stdout=out)
     figures = {k: e["value"] for k, e in json.loads(out.getvalue())["figures"].items()}
     month = figures["compliance_month"]
-    assert (month["month"], month["in_progress"], month["days_left"]) == ("2026-12", True, 25)
+    assert (month["month"], month["in_progress"], month["days_left"]) == (
+        month_key("2026-12"),
+        True,
+        25,
+    )
     assert [(m["month"], m["in_progress"]) for m in figures["compliance_by_month"]] == [
-        ("2026-09", False),
-        ("2026-10", False),
-        ("2026-11", False),
-        ("2026-12", True),
+        (month_key("2026-09"), False),
+        (month_key("2026-10"), False),
+        (month_key("2026-11"), False),
+        (month_key("2026-12"), True),
     ]
     assert figures["compliance_by_month"][2]["days_left"] is None
     letter = next(q for q in figures["compliance_term"] if q["kind"] == "parent_letter")

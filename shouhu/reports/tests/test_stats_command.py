@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from shouhu.reports.selectors import FIGURES
+from shouhu.testing.dates import term_code
 
 
 def _stats(**options) -> dict:
@@ -16,7 +17,7 @@ def _stats(**options) -> dict:
 
 
 def test_county_stats_list_every_figure_with_its_definition(reported):
-    data = _stats(scope="511781", term="2026-2027-1")
+    data = _stats(scope="511781", term=term_code("2026-2027-1"))
     assert data["scope"] == {"code": "511781", "name": "万源市"}
     assert set(data["figures"]) == set(FIGURES)
     for entry in data["figures"].values():
@@ -36,7 +37,7 @@ def test_county_stats_list_every_figure_with_its_definition(reported):
 
 
 def test_school_stats_equal_the_figure_functions(reported, school_leader):
-    data = _stats(scope=reported.school_a.code, term="2026-2027-1")["figures"]
+    data = _stats(scope=reported.school_a.code, term=term_code("2026-2027-1"))["figures"]
     node, term = reported.school_a, reported.term
     assert data["pupils"]["value"] == FIGURES["pupils"].function(
         school_leader, node=node, term=term
@@ -54,12 +55,12 @@ def test_school_stats_equal_the_figure_functions(reported, school_leader):
 
 def test_text_output_names_the_node(reported):
     out = StringIO()
-    call_command("stats", scope="511781101", term="2026-2027-1", stdout=out)
+    call_command("stats", scope="511781101", term=term_code("2026-2027-1"), stdout=out)
     assert "太平镇" in out.getvalue() and "在校学生数：75" in out.getvalue()
 
 
 def test_unknown_scope_or_term_is_a_clear_error(world):
     with pytest.raises(CommandError, match="找不到"):
-        _stats(scope="999999", term="2026-2027-1")
+        _stats(scope="999999", term=term_code("2026-2027-1"))
     with pytest.raises(CommandError, match="找不到"):
         _stats(scope="511781", term="1999-2000-1")

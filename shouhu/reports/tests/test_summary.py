@@ -36,8 +36,12 @@ from shouhu.reports.services import summary_draft_save
 from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part
 from shouhu.reports.summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.reports.summary.sections import PROVIDERS, summary_build, summary_part
+from shouhu.testing.dates import day, term_code
 
 pytestmark = pytest.mark.django_db
+
+CURRENT = term_code("2026-2027-1")
+SCHOOL_YEAR = f"{day(2026, 9, 1).year}–{day(2027, 1, 20).year}"  # 2026–2027
 
 
 def _drawn_text(document) -> str:
@@ -147,7 +151,7 @@ def test_the_sections_follow_the_source_reports_and_the_annex_defines_the_figure
     ]
     labels = [label for label, _d in document.annex]
     assert "留守儿童（教育部门口径）" in labels and "本学期完成家访任务" in labels
-    assert document.title == "万源市太平镇中心小学2026–2027学年第一学期关爱留守儿童工作总结"
+    assert document.title == f"万源市太平镇中心小学{SCHOOL_YEAR}学年第一学期关爱留守儿童工作总结"
     # A school's summary has no list of schools.
     assert "各校情况" not in document.text()
 
@@ -255,7 +259,7 @@ def test_the_pdf_is_a4_with_the_schools_name_the_term_and_the_census_figure(
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     flat = re.sub(r"\s+", "", text)
     assert "万源市太平镇中心小学" in flat
-    assert "2026–2027学年第一学期" in flat
+    assert f"{SCHOOL_YEAR}学年第一学期" in flat
     assert "其中留守儿童（教育部门口径）3人，占在校学生总数的4.0%" in flat
     assert "—1—" in flat  # page numbers
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
@@ -300,7 +304,7 @@ def test_the_leader_writes_the_draft_in_the_web_form(client, reported, school_le
     page = client.get(url).content.decode()
     assert "一、基本情况" in page and "共有在校学生75人" in page
     response = client.post(
-        f"{url}?scope={reported.school_a.code}&term=2026-2027-1",
+        f"{url}?scope={reported.school_a.code}&term={CURRENT}",
         {
             "title": "太平镇中心小学关爱留守儿童工作总结",
             "problems": "家访记录不全。",
@@ -317,7 +321,7 @@ def test_the_leader_writes_the_draft_in_the_web_form(client, reported, school_le
     page = client.get(response["Location"]).content.decode()
     assert "草稿已保存" in page and "家访记录不全。" in page
     client.post(
-        f"{url}?scope={reported.school_a.code}&term=2026-2027-1",
+        f"{url}?scope={reported.school_a.code}&term={CURRENT}",
         {"title": "", "problems": "改过了。", "plans": ""},
     )
     assert SummaryDraft.objects.get().problems == "改过了。"
@@ -355,7 +359,7 @@ def test_a_head_teacher_drafts_the_class_summary_with_the_class_figures(
     education = left_behind_education_for(head_teacher, node=node, term=term)
     pupils = pupils_for(head_teacher, node=node, term=term)
     assert (pupils, education.count) == (40, 3)
-    assert "万源市太平镇中心小学三年级(2)班2026–2027学年第一学期关爱留守儿童工作总结" in page
+    assert f"万源市太平镇中心小学三年级(2)班{SCHOOL_YEAR}学年第一学期关爱留守儿童工作总结" in page
     assert (
         f"万源市太平镇中心小学三年级(2)班共有在校学生{pupils}人，"
         f"其中留守儿童（教育部门口径）{education.count}人，占在校学生总数的{education.percent}%"
@@ -386,7 +390,7 @@ def test_every_number_in_a_class_summary_is_a_figure_of_the_selectors(reported, 
 
 def test_a_head_teacher_saves_the_class_draft(client, reported, head_teacher):
     client.force_login(head_teacher)
-    url = f"{reverse('reports:summary')}?scope=class:{reported.class_a.pk}&term=2026-2027-1"
+    url = f"{reverse('reports:summary')}?scope=class:{reported.class_a.pk}&term={CURRENT}"
     response = client.post(url, {"title": "", "problems": "个别家长联系不上。", "plans": ""})
     assert response.status_code == 302
     draft = SummaryDraft.objects.get(school_class=reported.class_a, term=reported.term)
@@ -439,9 +443,9 @@ def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_
         plans="",
     )
     out = tmp_path / "太平镇.docx"
-    call_command("summary", scope="511781101", term="2026-2027-1", format="docx", output=str(out))
+    call_command("summary", scope="511781101", term=CURRENT, format="docx", output=str(out))
     texts = [p.text for p in Docx(str(out)).paragraphs]
-    assert texts[0] == "太平镇2026–2027学年第一学期关爱留守儿童工作总结"
+    assert texts[0] == f"太平镇{SCHOOL_YEAR}学年第一学期关爱留守儿童工作总结"
     assert any("共有在校学生75人" in t for t in texts)
     assert "乡镇层面统筹不够。" in texts
 

@@ -7,14 +7,17 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shouhu.audit.models import AccessLog
+from shouhu.testing.dates import TODAY, day, term_code
 
 URL = reverse("reports:workbook")
+CURRENT = term_code("2026-2027-1")
+SCHOOL_YEAR = f"{day(2026, 9, 1).year}–{day(2027, 1, 20).year}"  # 2026–2027
 
 
 @pytest.fixture
 def county_book(client, reported, region_officer):
     client.force_login(region_officer)
-    response = client.get(URL, {"scope": "511781", "term": "2026-2027-1"})
+    response = client.get(URL, {"scope": "511781", "term": CURRENT})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -34,10 +37,10 @@ def test_the_workbook_has_a_sheet_per_table_and_the_definitions(county_book):
 
 def test_each_sheet_has_title_unit_date_and_preparer(county_book):
     sheet = county_book["摸底统计"]
-    assert sheet["A1"].value == "万源市2026–2027学年第一学期留守儿童摸底统计表"
+    assert sheet["A1"].value == f"万源市{SCHOOL_YEAR}学年第一学期留守儿童摸底统计表"
     assert "A1" in str(sheet.merged_cells)
     assert sheet["A2"].value == "填报单位：万源市"
-    assert sheet.cell(row=2, column=sheet.max_column).value == "填报日期：2026年11月29日"
+    assert sheet.cell(row=2, column=sheet.max_column).value == f"填报日期：{TODAY.year}年11月29日"
     assert any(row[0] == "填表人：周科长" for row in sheet.iter_rows(values_only=True) if row[0])
 
 
@@ -89,7 +92,7 @@ def test_the_export_is_logged(client, reported, school_leader):
     client.force_login(school_leader)
     client.get(URL)
     entry = AccessLog.objects.get(user=school_leader, action="export")
-    assert entry.query == f"统计报表 scope={reported.school_a.code} term=2026-2027-1"
+    assert entry.query == f"统计报表 scope={reported.school_a.code} term={CURRENT}"
 
 
 def test_a_head_teacher_cannot_export_the_tables(client, reported, head_teacher):
