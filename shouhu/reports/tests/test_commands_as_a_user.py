@@ -4,7 +4,6 @@ enforced as on the web pages, a refusal exiting with status 2 and a Chinese mess
 
 import json
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -14,7 +13,6 @@ from shouhu.factories import TermFactory, VolunteerFactory
 from shouhu.reports.selectors import FIGURES, census_for
 from shouhu.testing.dates import YEARS, at, day, term_code
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CARE_FIGURES = {
     "pairing_coverage",
     "without_proxy",
