@@ -1,23 +1,26 @@
 """Fixtures of the care tests: `teacher` (刘老师) is proxy parent of child_a since the term began,
-and `at(day)` travels to 10:00 China time on a day."""
-
-import datetime
-from zoneinfo import ZoneInfo
+`at(day)` travels to 10:00 China time on a day and `year(2026)` is a year of the world, both
+moved by whole years with `SHOUHU_TEST_TODAY` (see `shouhu.testing.dates`)."""
 
 import pytest
 import time_machine
 
 from shouhu.factories import PairingFactory
+from shouhu.testing import dates
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-TERM_START = datetime.date(2026, 9, 1)
+TERM_START = dates.day(2026, 9, 1)
+
+
+def year(written: int) -> int:
+    """The year written for 2026 (2026, 2027), moved: for the labels that name it ("2026年11月")."""
+    return dates.day(written, 1, 1).year
 
 
 def at(day: str):
-    """Travel to 10:00 China time on the day ("2026-11-29"); the clock does not tick."""
-    return time_machine.travel(
-        datetime.datetime.fromisoformat(f"{day}T10:00:00").replace(tzinfo=SHANGHAI), tick=False
-    )
+    """Travel to 10:00 China time on the day as written for 2026 ("2026-11-29"), moved by whole
+    years like every date of the world (`shouhu.testing.dates.at`); the clock does not tick."""
+    year, month, dom = map(int, day.split("-"))
+    return time_machine.travel(dates.at(year, month, dom, 10), tick=False)
 
 
 @pytest.fixture(autouse=True)

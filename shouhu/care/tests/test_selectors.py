@@ -1,8 +1,6 @@
 """What each role reads of the care work: worklists and escalation, counselling kept
 confidential, compliance and coverage rolled up with drill-down, and bounded query counts."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,7 +16,7 @@ from shouhu.care.selectors import (
     worklist_for,
 )
 from shouhu.care.services import care_action_record, observation_record
-from shouhu.care.tests.conftest import TERM_START, at
+from shouhu.care.tests.conftest import TERM_START, at, year
 from shouhu.factories import (
     CounsellorFactory,
     PairingFactory,
@@ -28,9 +26,10 @@ from shouhu.factories import (
 )
 from shouhu.registry.classification import ParentStatus
 from shouhu.registry.models import Flag
+from shouhu.testing.dates import TODAY, day, month_key
 
-D = datetime.date
-TODAY = D(2026, 11, 29)
+OCTOBER, NOVEMBER = f"{year(2026)}年10月", f"{year(2026)}年11月"
+AUTUMN = f"{year(2026)}–{year(2027)}学年第一学期"
 
 
 def titles(items) -> list[tuple[str, str]]:
@@ -45,25 +44,25 @@ def test_teacher_worklist_lists_own_childrens_overdue_and_due_items(world, teach
         worklist = worklist_for(teacher)
     assert worklist.view == "own"
     assert titles(worklist.overdue) == [
-        ("李家成", "家访（2026年10月）"),
-        ("李家成", "与家长通话（2026年10月）"),
+        ("李家成", f"家访（{OCTOBER}）"),
+        ("李家成", f"与家长通话（{OCTOBER}）"),
     ]
     assert titles(worklist.later) == [
-        ("李家成", "家访（2026年11月）"),
-        ("李家成", "与家长通话（2026年11月）"),
-        ("李家成", "致家长的一封信（2026–2027学年第一学期）"),
+        ("李家成", f"家访（{NOVEMBER}）"),
+        ("李家成", f"与家长通话（{NOVEMBER}）"),
+        ("李家成", f"致家长的一封信（{AUTUMN}）"),
     ]
     assert worklist.counts == {"overdue": 2, "this_week": 0, "escalations": 0}
     worklist = worklist_for(teacher)  # 29 November: the month ends within the week
     assert titles(worklist.this_week) == [
-        ("李家成", "家访（2026年11月）"),
-        ("李家成", "与家长通话（2026年11月）"),
+        ("李家成", f"家访（{NOVEMBER}）"),
+        ("李家成", f"与家长通话（{NOVEMBER}）"),
     ]
-    assert titles(worklist.later) == [("李家成", "致家长的一封信（2026–2027学年第一学期）")]
+    assert titles(worklist.later) == [("李家成", f"致家长的一封信（{AUTUMN}）")]
 
 
 @pytest.mark.parametrize(
-    "day, listed",
+    "on, listed",
     [
         ("2026-12-01", True),
         ("2026-12-07", True),  # the 7th day after November: the last of the late entry
@@ -71,15 +70,17 @@ def test_teacher_worklist_lists_own_childrens_overdue_and_due_items(world, teach
     ],
 )
 def test_a_past_months_items_stay_only_while_a_late_entry_is_allowed(
-    world, teacher, paired, day, listed
+    world, teacher, paired, on, listed
 ):
-    with at(day):
+    with at(on):
         overdue = worklist_for(teacher).overdue
-    november = [i for i in overdue if i.late_period and i.late_period.key == "2026-11"]
+    november = [i for i in overdue if i.late_period and i.late_period.key == month_key("2026-11")]
     assert titles(november) == (
-        [("李家成", "家访（2026年11月）"), ("李家成", "与家长通话（2026年11月）")] if listed else []
+        [("李家成", f"家访（{NOVEMBER}）"), ("李家成", f"与家长通话（{NOVEMBER}）")]
+        if listed
+        else []
     )
-    assert all(i.late_until == D(2026, 12, 7) for i in november)
+    assert all(i.late_until == day(2026, 12, 7) for i in november)
 
 
 def test_a_past_periods_items_are_gone_the_day_after_it_without_late_entry_days(
@@ -87,7 +88,7 @@ def test_a_past_periods_items_are_gone_the_day_after_it_without_late_entry_days(
 ):
     settings.SHOUHU_LATE_ENTRY_DAYS = 0
     with at("2026-11-30"):
-        assert titles(worklist_for(teacher).this_week)[0] == ("李家成", "家访（2026年11月）")
+        assert titles(worklist_for(teacher).this_week)[0] == ("李家成", f"家访（{NOVEMBER}）")
     with at("2026-12-01"):
         assert worklist_for(teacher).overdue == []
 
@@ -95,8 +96,8 @@ def test_a_past_periods_items_are_gone_the_day_after_it_without_late_entry_days(
 def test_a_past_period_on_the_head_teachers_worklist_goes_too(world, head_teacher, paired):
     with at("2026-12-03"):
         assert {i.title for i in worklist_for(head_teacher).overdue} == {
-            "家访（2026年11月）",
-            "与家长通话（2026年11月）",
+            f"家访（{NOVEMBER}）",
+            f"与家长通话（{NOVEMBER}）",
         }
     with at("2026-12-08"):
         assert worklist_for(head_teacher).overdue == []
@@ -111,7 +112,8 @@ def test_a_past_periods_item_leads_to_a_late_entry_for_that_period(world, teache
     with at("2026-12-03"):
         item = worklist_for(teacher).overdue[0]
     assert item.record_url == (
-        f"/care/children/{world.child_a.public_id}/record/?kind=home_visit&period=2026-11"
+        f"/care/children/{world.child_a.public_id}/record/?kind=home_visit"
+        f"&period={month_key('2026-11')}"
     )
 
 
@@ -128,11 +130,11 @@ def test_a_late_entry_dated_within_its_period_closes_the_item(world, teacher, pa
         care_action_record(
             actor=teacher,
             kind=item.kind,
-            done_on=D(2026, 11, 28),
+            done_on=day(2026, 11, 28),
             children=[world.child_a],
             period=item.late_period,
         )
-        assert titles(worklist_for(teacher).overdue) == [("李家成", "与家长通话（2026年11月）")]
+        assert titles(worklist_for(teacher).overdue) == [("李家成", f"与家长通话（{NOVEMBER}）")]
 
 
 def test_a_visit_recorded_today_does_not_close_last_months_item(world, teacher, paired):
@@ -140,10 +142,10 @@ def test_a_visit_recorded_today_does_not_close_last_months_item(world, teacher, 
         care_action_record(
             actor=teacher,
             kind=ActionKind.HOME_VISIT,
-            done_on=D(2026, 12, 3),
+            done_on=day(2026, 12, 3),
             children=[world.child_a],
         )
-        assert "家访（2026年11月）" in {i.title for i in worklist_for(teacher).overdue}
+        assert f"家访（{NOVEMBER}）" in {i.title for i in worklist_for(teacher).overdue}
 
 
 def test_teacher_sees_only_their_own_childrens_items_and_tasks(world, teacher, head_teacher):
@@ -163,7 +165,7 @@ def test_a_signal_puts_a_task_on_the_proxy_parents_worklist(world, teacher, head
         actor=head_teacher, child=world.child_a, kind=SignalKind.GRADES_DROPPED, noted_on=TODAY
     )
     item = next(i for i in worklist_for(teacher).this_week if i.task is not None)
-    assert (item.title, item.due_on, item.task) == ("家访任务：成绩下降", D(2026, 12, 2), task)
+    assert (item.title, item.due_on, item.task) == ("家访任务：成绩下降", day(2026, 12, 2), task)
     assert item.record_url.endswith(f"?kind=home_visit&task={task.public_id}")
 
 
@@ -179,7 +181,7 @@ def test_head_teacher_worklist_covers_the_class_with_each_proxy_parent(
 
 
 @pytest.mark.parametrize(
-    "day, head_sees, leader_sees, escalation",
+    "on, head_sees, leader_sees, escalation",
     [
         ("2026-12-02", False, False, Escalation.NONE),  # due today
         ("2026-12-03", False, False, Escalation.NONE),  # one day late
@@ -188,12 +190,12 @@ def test_head_teacher_worklist_covers_the_class_with_each_proxy_parent(
     ],
 )
 def test_an_overdue_task_escalates_to_the_head_teacher_then_the_leader(
-    world, head_teacher, teacher, school_leader, paired, day, head_sees, leader_sees, escalation
+    world, head_teacher, teacher, school_leader, paired, on, head_sees, leader_sees, escalation
 ):
     observation_record(
         actor=head_teacher, child=world.child_a, kind=SignalKind.GRADES_DROPPED, noted_on=TODAY
     )
-    with at(day):
+    with at(on):
         head, leader, own = (worklist_for(u) for u in (head_teacher, school_leader, teacher))
     assert bool(head.escalations) is head_sees
     assert head.counts["escalations"] == int(head_sees)
@@ -210,7 +212,7 @@ def test_a_closed_task_no_longer_escalates(world, head_teacher, teacher, paired)
         care_action_record(
             actor=teacher,
             kind=ActionKind.HOME_VISIT,
-            done_on=D(2026, 12, 8),
+            done_on=day(2026, 12, 8),
             children=[world.child_a],
             tasks=[task],
         )
@@ -239,12 +241,15 @@ def test_region_officer_worklist_is_last_months_compliance_by_school(
     world, region_officer, teacher, paired
 ):
     care_action_record(
-        actor=teacher, kind=ActionKind.HOME_VISIT, done_on=D(2026, 10, 9), children=[world.child_a]
+        actor=teacher,
+        kind=ActionKind.HOME_VISIT,
+        done_on=day(2026, 10, 9),
+        children=[world.child_a],
     )
     worklist = worklist_for(region_officer)
     assert worklist.view == "region"
     result = worklist.compliance
-    assert result.month.key == "2026-10"
+    assert result.month.key == month_key("2026-10")
     assert [u.name for u in result.units] == ["万源市太平镇中心小学", "万源市青花镇小学"]
     school_a = result.units[0]
     assert [(c.owed, c.done) for c in school_a.cells][:2] == [(1, 1), (1, 0)]
@@ -268,7 +273,7 @@ def counselling(world, counsellor):
     return care_action_record(
         actor=counsellor,
         kind=ActionKind.COUNSELLING,
-        done_on=D(2026, 11, 20),
+        done_on=day(2026, 11, 20),
         children=[world.child_a],
         summary="父母离异后情绪低落，约定每周谈话。",
     )
@@ -279,7 +284,7 @@ def test_others_see_that_counselling_took_place_but_not_what_was_said(
     world, request, counselling, role
 ):
     [entry] = care_actions_for(request.getfixturevalue(role), child=world.child_a)
-    assert (entry.kind_label, entry.done_on, entry.summary) == ("心理辅导", D(2026, 11, 20), None)
+    assert (entry.kind_label, entry.done_on, entry.summary) == ("心理辅导", day(2026, 11, 20), None)
     assert entry.confidential
 
 
@@ -328,7 +333,7 @@ def county_work(world, head_teacher, other_head_teacher, teacher, paired):
     carer_b = PairingFactory(child=world.child_b, starts_on=TERM_START).carer
     for child, author in ((world.child_a, teacher), (world.child_b, carer_b)):
         care_action_record(
-            actor=author, kind=ActionKind.HOME_VISIT, done_on=D(2026, 10, 12), children=[child]
+            actor=author, kind=ActionKind.HOME_VISIT, done_on=day(2026, 10, 12), children=[child]
         )
     return second
 
@@ -339,11 +344,11 @@ def home_visits(cells_by_column) -> tuple[int, int, float | None]:
 
 
 def test_county_compliance_rolls_up_by_township(world, region_officer, county_work):
-    result = compliance_for(region_officer, node=world.county, month="2026-10")
+    result = compliance_for(region_officer, node=world.county, month=month_key("2026-10"))
     assert [c.label for c in result.columns] == [
-        "家访（2026年10月）",
-        "与家长通话（2026年10月）",
-        "致家长的一封信（2026–2027学年第一学期）",
+        f"家访（{OCTOBER}）",
+        f"与家长通话（{OCTOBER}）",
+        f"致家长的一封信（{AUTUMN}）",
     ]
     assert home_visits(result.total) == (3, 2, 66.7)
     assert result.unit_label == "乡镇（街道）"
@@ -351,18 +356,18 @@ def test_county_compliance_rolls_up_by_township(world, region_officer, county_wo
         ("太平镇", (2, 1, 50.0)),
         ("青花镇", (1, 1, 100.0)),
     ]
-    assert result.units[0].url == "/care/compliance/?scope=511781101&month=2026-10"
+    assert result.units[0].url == f"/care/compliance/?scope=511781101&month={month_key('2026-10')}"
 
 
 def test_township_compliance_lists_its_schools(world, township_officer, county_work):
-    result = compliance_for(township_officer, node=world.township_a, month="2026-10")
+    result = compliance_for(township_officer, node=world.township_a, month=month_key("2026-10"))
     assert [(u.name, home_visits(u.cells)) for u in result.units] == [
         ("万源市太平镇中心小学", (2, 1, 50.0))
     ]
 
 
 def test_school_compliance_by_class_and_by_proxy_parent(world, school_leader, teacher, county_work):
-    result = compliance_for(school_leader, node=world.school_a, month="2026-10")
+    result = compliance_for(school_leader, node=world.school_a, month=month_key("2026-10"))
     assert [(u.name, home_visits(u.cells)) for u in result.units] == [
         ("三年级(2)班", (2, 1, 50.0)),
         ("五年级(1)班", (0, 0, None)),
@@ -371,14 +376,14 @@ def test_school_compliance_by_class_and_by_proxy_parent(world, school_leader, te
 
 
 def test_class_compliance_drills_down_to_each_child(world, head_teacher, teacher, county_work):
-    result = compliance_for(head_teacher, node=world.class_a, month="2026-10")
+    result = compliance_for(head_teacher, node=world.class_a, month=month_key("2026-10"))
     rows = {r.child.name: (r.carer, [s.status for s in r.statuses]) for r in result.children}
     assert rows["李家成"] == (teacher, [QuotaStatus.DONE, QuotaStatus.OVERDUE, QuotaStatus.DUE])
     assert rows["陈晓雨"][1][0] == QuotaStatus.OVERDUE
 
 
 def test_a_holiday_month_asks_for_nothing(world, region_officer, county_work):
-    result = compliance_for(region_officer, node=world.county, month="2026-08")
+    result = compliance_for(region_officer, node=world.county, month=month_key("2026-08"))
     assert result.columns == []
 
 
@@ -386,9 +391,9 @@ def test_compliance_outside_the_scope_is_a_404_and_without_permission_a_403(
     world, township_officer, teacher
 ):
     with pytest.raises(Http404):
-        compliance_for(township_officer, node=world.county, month="2026-10")
+        compliance_for(township_officer, node=world.county, month=month_key("2026-10"))
     with pytest.raises(PermissionDenied):
-        compliance_for(teacher, node=world.school_a, month="2026-10")
+        compliance_for(teacher, node=world.school_a, month=month_key("2026-10"))
 
 
 def test_county_compliance_takes_a_fixed_number_of_queries(
@@ -398,7 +403,7 @@ def test_county_compliance_takes_a_fixed_number_of_queries(
         child = register_child(world.class_a.head_teacher, world.class_a)
         PairingFactory(child=child, starts_on=TERM_START)
     with django_assert_max_num_queries(6):
-        compliance_for(region_officer, node=world.county, month="2026-10")
+        compliance_for(region_officer, node=world.county, month=month_key("2026-10"))
 
 
 # --- coverage ---------------------------------------------------------------------------------
@@ -521,7 +526,10 @@ def test_worklists_take_a_fixed_number_of_queries(
         child = register_child(head_teacher, world.class_a)
         PairingFactory(child=child, carer=teacher, starts_on=TERM_START)
         observation_record(
-            actor=head_teacher, child=child, kind=SignalKind.BAD_MOOD, noted_on=D(2026, 11, 20 + n)
+            actor=head_teacher,
+            child=child,
+            kind=SignalKind.BAD_MOOD,
+            noted_on=day(2026, 11, 20 + n),
         )
     with django_assert_max_num_queries(10):
         worklist_for(request.getfixturevalue(role))

@@ -32,7 +32,7 @@ from shouhu.care.services import (
     quota_clear,
     quota_set,
 )
-from shouhu.care.tests.conftest import TERM_START, at
+from shouhu.care.tests.conftest import TERM_START, at, year
 from shouhu.factories import (
     BuddyFactory,
     PairingFactory,
@@ -44,9 +44,7 @@ from shouhu.factories import (
 )
 from shouhu.registry.census_io.operator import operator_actor
 from shouhu.registry.classification import ParentStatus
-
-D = datetime.date
-TODAY = D(2026, 11, 29)
+from shouhu.testing.dates import TODAY, day, iso, month_key
 
 # --- pairings ---------------------------------------------------------------------------------
 
@@ -151,17 +149,19 @@ def test_school_leader_arranges_pairings_in_any_class_of_the_school(world, schoo
 def test_ending_with_the_register_closes_every_open_pairing_on_the_day_and_logs_the_reason(
     world, head_teacher, paired
 ):
-    mentor = PairingFactory(child=world.child_a, kind=PairingKind.MENTOR, starts_on=D(2026, 10, 8))
+    mentor = PairingFactory(
+        child=world.child_a, kind=PairingKind.MENTOR, starts_on=day(2026, 10, 8)
+    )
     other_child = PairingFactory(child=world.child_b)
     buddy = BuddyFactory(child=world.child_a, starts_on=TERM_START)
     ended = pairings_end(
-        actor=head_teacher, child=world.child_a, on=D(2026, 11, 20), reason="父母返乡"
+        actor=head_teacher, child=world.child_a, on=day(2026, 11, 20), reason="父母返乡"
     )
     assert ended == 2
     rows = Pairing.objects.filter(child=world.child_a).order_by("starts_on")
     assert [(p.pk, p.ends_on) for p in rows] == [
-        (paired.pk, D(2026, 11, 20)),
-        (mentor.pk, D(2026, 11, 20)),
+        (paired.pk, day(2026, 11, 20)),
+        (mentor.pk, day(2026, 11, 20)),
     ]
     other_child.refresh_from_db()
     buddy.refresh_from_db()
@@ -173,10 +173,10 @@ def test_ending_with_the_register_closes_every_open_pairing_on_the_day_and_logs_
 
 
 def test_a_pairing_that_began_after_the_day_ends_on_its_first_day(world, head_teacher):
-    pairing = PairingFactory(child=world.child_a, starts_on=D(2026, 11, 25))
-    pairings_end(actor=head_teacher, child=world.child_a, on=D(2026, 11, 20), reason="转学")
+    pairing = PairingFactory(child=world.child_a, starts_on=day(2026, 11, 25))
+    pairings_end(actor=head_teacher, child=world.child_a, on=day(2026, 11, 20), reason="转学")
     pairing.refresh_from_db()
-    assert pairing.ends_on == D(2026, 11, 25)
+    assert pairing.ends_on == day(2026, 11, 25)
 
 
 def test_ending_one_kind_leaves_the_other_open(world, school_leader, paired):
@@ -184,13 +184,13 @@ def test_ending_one_kind_leaves_the_other_open(world, school_leader, paired):
     ended = pairings_end(
         actor=school_leader,
         child=world.child_a,
-        on=D(2027, 1, 20),
+        on=day(2027, 1, 20),
         kind=PairingKind.MENTOR,
         reason="学年交接时未延续",
     )
     paired.refresh_from_db()
     mentor.refresh_from_db()
-    assert (ended, paired.ends_on, mentor.ends_on) == (1, None, D(2027, 1, 20))
+    assert (ended, paired.ends_on, mentor.ends_on) == (1, None, day(2027, 1, 20))
 
 
 def test_nothing_open_ends_nothing_and_logs_nothing(world, head_teacher):
@@ -234,7 +234,7 @@ def test_a_buddy_is_a_classmate_by_name_and_replacing_ends_the_old(world, head_t
     buddy_set(actor=head_teacher, child=world.child_a, name=" 赵 小红 ")
     buddies = list(Buddy.objects.filter(child=world.child_a).order_by("starts_on"))
     assert [(b.name, b.ends_on) for b in buddies] == [
-        ("王小明", D(2026, 11, 28)),
+        ("王小明", day(2026, 11, 28)),
         ("赵 小红", None),
     ]
 
@@ -311,7 +311,7 @@ def test_a_date_in_the_future_is_refused_in_chinese(world, teacher):
     assert refused.value.message_dict == {"done_on": ["日期不能晚于今天。"]}
 
 
-NOVEMBER = month_from_key("2026-11")
+NOVEMBER = month_from_key(month_key("2026-11"))
 
 
 def test_a_late_entry_is_dated_within_its_period(world, teacher, paired):
@@ -319,11 +319,11 @@ def test_a_late_entry_is_dated_within_its_period(world, teacher, paired):
         action = care_action_record(
             actor=teacher,
             kind=ActionKind.HOME_VISIT,
-            done_on=datetime.date(2026, 11, 28),
+            done_on=day(2026, 11, 28),
             children=[world.child_a],
             period=NOVEMBER,
         )
-    assert action.done_on == datetime.date(2026, 11, 28)
+    assert action.done_on == day(2026, 11, 28)
 
 
 @pytest.mark.parametrize("done_on", ["2026-12-03", "2026-10-31"])
@@ -334,12 +334,15 @@ def test_a_late_entry_dated_outside_its_period_is_refused_in_chinese(
         care_action_record(
             actor=teacher,
             kind=ActionKind.HOME_VISIT,
-            done_on=datetime.date.fromisoformat(done_on),
+            done_on=datetime.date.fromisoformat(iso(done_on)),
             children=[world.child_a],
             period=NOVEMBER,
         )
     assert refused.value.message_dict == {
-        "done_on": ["请填写实际发生的日期，须在2026年11月内（2026-11-01至2026-11-30）。"]
+        "done_on": [
+            f"请填写实际发生的日期，须在{year(2026)}年11月内"
+            f"（{iso('2026-11-01')}至{iso('2026-11-30')}）。"
+        ]
     }
     assert not CareAction.objects.exists()
 
@@ -350,12 +353,12 @@ def test_a_late_entry_after_the_late_entry_days_is_refused(world, teacher, paire
         care_action_record(
             actor=teacher,
             kind=ActionKind.HOME_VISIT,
-            done_on=datetime.date(2026, 11, 28),
+            done_on=day(2026, 11, 28),
             children=[world.child_a],
             period=NOVEMBER,
         )
     assert refused.value.message_dict == {
-        "done_on": ["2026年11月的补录已于2026-12-03截止，未完成的计为未完成。"]
+        "done_on": [f"{year(2026)}年11月的补录已于{iso('2026-12-03')}截止，未完成的计为未完成。"]
     }
 
 
@@ -430,7 +433,7 @@ def test_a_signal_makes_a_home_visit_task_for_the_proxy_parent_due_in_three_days
     task = observation_record(
         actor=head_teacher, child=world.child_a, kind=SignalKind.GRADES_DROPPED, noted_on=TODAY
     )
-    assert (task.assignee, task.due_on, task.done_on) == (paired.carer, D(2026, 12, 2), None)
+    assert (task.assignee, task.due_on, task.done_on) == (paired.carer, day(2026, 12, 2), None)
     assert task.observation.kind == SignalKind.GRADES_DROPPED
     assert task.observation.author == head_teacher
 
@@ -445,9 +448,9 @@ def test_without_a_proxy_parent_the_task_goes_to_the_head_teacher(world, teacher
 def test_the_due_days_are_a_setting(world, teacher, settings):
     settings.SHOUHU_TASK_DUE_DAYS = 7
     task = observation_record(
-        actor=teacher, child=world.child_a, kind=SignalKind.UNWELL, noted_on=D(2026, 11, 28)
+        actor=teacher, child=world.child_a, kind=SignalKind.UNWELL, noted_on=day(2026, 11, 28)
     )
-    assert task.due_on == D(2026, 12, 5)
+    assert task.due_on == day(2026, 12, 5)
 
 
 def test_a_teacher_cannot_record_a_signal_about_a_child_of_another_school(world, teacher):
@@ -473,8 +476,8 @@ def test_head_teacher_grants_an_exemption_with_a_reason(world, head_teacher):
         actor=head_teacher,
         child=world.child_a,
         kind=ActionKind.HOME_VISIT,
-        starts_on=D(2026, 11, 5),
-        ends_on=D(2026, 11, 20),
+        starts_on=day(2026, 11, 5),
+        ends_on=day(2026, 11, 20),
         reason="住院治疗",
     )
     assert (exemption.granted_by, exemption.reason) == (head_teacher, "住院治疗")
@@ -583,7 +586,7 @@ def test_when_the_proxy_parent_pairing_ends_the_open_tasks_go_to_who_is_named(
     """As at a transfer: the new class's head teacher takes the visits still owed."""
     still_owed = VisitTaskFactory(observation__child=world.child_a, assignee=paired.carer)
     done = VisitTaskFactory(
-        observation__child=world.child_a, assignee=paired.carer, done_on=D(2026, 11, 2)
+        observation__child=world.child_a, assignee=paired.carer, done_on=day(2026, 11, 2)
     )
     pairings_end(
         actor=head_teacher,

@@ -21,11 +21,11 @@ from shouhu.care.statuses import (
     sum_by,
     terms_dates,
 )
-from shouhu.care.tests.conftest import at
+from shouhu.care.tests.conftest import at, year
 from shouhu.factories import PairingFactory, QuotaFactory, TeacherFactory, register_child
 from shouhu.registry.models import Child
+from shouhu.testing.dates import day, iso, month_key, term_code
 
-D = datetime.date
 DONE, DUE, OVERDUE, EXEMPT = (
     QuotaStatus.DONE,
     QuotaStatus.DUE,
@@ -72,17 +72,19 @@ def statuses(user, child) -> dict[tuple[str, str], str]:
     return found
 
 
-def visit(user, child, day: str, kind=ActionKind.HOME_VISIT) -> None:
-    care_action_record(actor=user, kind=kind, done_on=D.fromisoformat(day), children=[child])
+def visit(user, child, on: str, kind=ActionKind.HOME_VISIT) -> None:
+    """Record an action on the day as written for 2026 ("2026-11-29"), moved like the world."""
+    done_on = datetime.date.fromisoformat(iso(on))
+    care_action_record(actor=user, kind=kind, done_on=done_on, children=[child])
 
 
 def test_late_november_this_month_is_due_and_october_overdue(world, teacher, paired):
     assert statuses(teacher, world.child_a) == {
-        ("home_visit", "2026-11"): DUE,
-        ("parent_call", "2026-11"): DUE,
-        ("parent_letter", "2026-2027-1"): DUE,
-        ("home_visit", "2026-10"): OVERDUE,
-        ("parent_call", "2026-10"): OVERDUE,
+        ("home_visit", month_key("2026-11")): DUE,
+        ("parent_call", month_key("2026-11")): DUE,
+        ("parent_letter", term_code("2026-2027-1")): DUE,
+        ("home_visit", month_key("2026-10")): OVERDUE,
+        ("parent_call", month_key("2026-10")): OVERDUE,
         # The spring term ended before the pairing began: nothing was owed then.
     }
 
@@ -91,20 +93,32 @@ def test_a_home_visit_turns_this_months_quota_to_done(world, teacher, paired):
     visit(teacher, world.child_a, "2026-11-29")
     visit(teacher, world.child_a, "2026-10-31", ActionKind.PARENT_CALL)
     found = statuses(teacher, world.child_a)
-    assert found[("home_visit", "2026-11")] == DONE
-    assert found[("parent_call", "2026-10")] == DONE
-    assert found[("home_visit", "2026-10")] == OVERDUE
+    assert found[("home_visit", month_key("2026-11"))] == DONE
+    assert found[("parent_call", month_key("2026-10"))] == DONE
+    assert found[("home_visit", month_key("2026-10"))] == OVERDUE
 
 
 @pytest.mark.parametrize(
-    "day, expected",
+    "on, expected",
     [
-        ("2026-11-30", {("home_visit", "2026-11"): DUE, ("home_visit", "2026-10"): OVERDUE}),
-        ("2026-12-01", {("home_visit", "2026-12"): DUE, ("home_visit", "2026-11"): OVERDUE}),
+        (
+            "2026-11-30",
+            {
+                ("home_visit", month_key("2026-11")): DUE,
+                ("home_visit", month_key("2026-10")): OVERDUE,
+            },
+        ),
+        (
+            "2026-12-01",
+            {
+                ("home_visit", month_key("2026-12")): DUE,
+                ("home_visit", month_key("2026-11")): OVERDUE,
+            },
+        ),
     ],
 )
-def test_crossing_a_month_end_the_due_month_becomes_overdue(world, teacher, paired, day, expected):
-    with at(day):
+def test_crossing_a_month_end_the_due_month_becomes_overdue(world, teacher, paired, on, expected):
+    with at(on):
         found = statuses(teacher, world.child_a)
     assert {k: v for k, v in found.items() if k[0] == "home_visit"} == expected
 
@@ -114,8 +128,8 @@ def test_a_visit_on_the_last_day_of_the_month_counts_for_that_month(world, teach
         visit(teacher, world.child_a, "2026-11-30")
     with at("2026-12-01"):
         found = statuses(teacher, world.child_a)
-    assert found[("home_visit", "2026-11")] == DONE
-    assert found[("home_visit", "2026-12")] == DUE
+    assert found[("home_visit", month_key("2026-11"))] == DONE
+    assert found[("home_visit", month_key("2026-12"))] == DUE
 
 
 def test_a_pairing_that_starts_mid_month_owes_from_the_next_month(world, head_teacher, teacher):
@@ -124,8 +138,8 @@ def test_a_pairing_that_starts_mid_month_owes_from_the_next_month(world, head_te
         assert statuses(teacher, world.child_a) == {}
     with at("2026-12-01"):
         assert statuses(teacher, world.child_a) == {
-            ("home_visit", "2026-12"): DUE,
-            ("parent_call", "2026-12"): DUE,
+            ("home_visit", month_key("2026-12")): DUE,
+            ("parent_call", month_key("2026-12")): DUE,
             # November was not held from its first day, nor the autumn term.
         }
 
@@ -135,17 +149,19 @@ def test_a_reassignment_mid_month_keeps_the_month_owed(world, head_teacher, pair
     with at("2026-11-15"):
         pairing_assign(actor=head_teacher, child=world.child_a, carer=newcomer)
     found = statuses(newcomer, world.child_a)
-    assert found[("home_visit", "2026-11")] == DUE
-    assert found[("parent_letter", "2026-2027-1")] == DUE
+    assert found[("home_visit", month_key("2026-11"))] == DUE
+    assert found[("parent_letter", term_code("2026-2027-1"))] == DUE
 
 
 def test_crossing_the_term_end_the_letter_becomes_overdue(world, teacher, paired):
     with at("2027-01-20"):
-        assert statuses(teacher, world.child_a)[("parent_letter", "2026-2027-1")] == DUE
+        assert statuses(teacher, world.child_a)[("parent_letter", term_code("2026-2027-1"))] == DUE
     with at("2027-01-21"):
         found = statuses(teacher, world.child_a)
-    assert found[("parent_letter", "2026-2027-1")] == OVERDUE
-    assert found[("home_visit", "2027-01")] == DUE  # January touches the term: still owed
+    assert found[("parent_letter", term_code("2026-2027-1"))] == OVERDUE
+    assert (
+        found[("home_visit", month_key("2027-01"))] == DUE
+    )  # January touches the term: still owed
 
 
 def test_in_the_winter_holiday_no_month_is_running(world, teacher, paired):
@@ -153,9 +169,9 @@ def test_in_the_winter_holiday_no_month_is_running(world, teacher, paired):
     with at("2027-02-10"):
         found = statuses(teacher, world.child_a)
     assert found == {
-        ("home_visit", "2027-01"): OVERDUE,
-        ("parent_call", "2027-01"): OVERDUE,
-        ("parent_letter", "2026-2027-1"): DONE,
+        ("home_visit", month_key("2027-01")): OVERDUE,
+        ("parent_call", month_key("2027-01")): OVERDUE,
+        ("parent_letter", term_code("2026-2027-1")): DONE,
     }
 
 
@@ -164,14 +180,14 @@ def test_an_exemption_excuses_the_months_it_touches(world, head_teacher, teacher
         actor=head_teacher,
         child=world.child_a,
         kind=ActionKind.HOME_VISIT,
-        starts_on=D(2026, 10, 20),
-        ends_on=D(2026, 11, 3),
+        starts_on=day(2026, 10, 20),
+        ends_on=day(2026, 11, 3),
         reason="住院治疗",
     )
     found = statuses(teacher, world.child_a)
-    assert found[("home_visit", "2026-10")] == EXEMPT
-    assert found[("home_visit", "2026-11")] == EXEMPT
-    assert found[("parent_call", "2026-11")] == DUE
+    assert found[("home_visit", month_key("2026-10"))] == EXEMPT
+    assert found[("home_visit", month_key("2026-11"))] == EXEMPT
+    assert found[("parent_call", month_key("2026-11"))] == DUE
 
 
 def test_an_exemption_of_every_quota_covers_the_letter_too(world, head_teacher, teacher, paired):
@@ -179,18 +195,18 @@ def test_an_exemption_of_every_quota_covers_the_letter_too(world, head_teacher, 
         actor=head_teacher,
         child=world.child_a,
         kind="",
-        starts_on=D(2026, 11, 1),
-        ends_on=D(2026, 11, 30),
+        starts_on=day(2026, 11, 1),
+        ends_on=day(2026, 11, 30),
         reason="随父母外出",
     )
     assert set(statuses(teacher, world.child_a).values()) == {EXEMPT, OVERDUE}
 
 
 def test_a_child_who_left_owes_nothing_for_the_month_they_left(world, teacher, paired):
-    Child.objects.filter(pk=world.child_a.pk).update(left_on=D(2026, 11, 20))
+    Child.objects.filter(pk=world.child_a.pk).update(left_on=day(2026, 11, 20))
     assert statuses(teacher, world.child_a) == {
-        ("home_visit", "2026-10"): OVERDUE,
-        ("parent_call", "2026-10"): OVERDUE,
+        ("home_visit", month_key("2026-10")): OVERDUE,
+        ("parent_call", month_key("2026-10")): OVERDUE,
     }
 
 
@@ -198,15 +214,15 @@ def test_a_tightened_school_quota_needs_two_visits(world, teacher, paired):
     QuotaFactory(school=world.school_a, kind=ActionKind.HOME_VISIT, period="month", minimum=2)
     visit(teacher, world.child_a, "2026-11-03")
     care = child_care_for(teacher, child=world.child_a)
-    november = next(s for s in care.statuses if s.column.period.key == "2026-11")
+    november = next(s for s in care.statuses if s.column.period.key == month_key("2026-11"))
     assert (november.done, november.minimum, november.status) == (1, 2, DUE)
     visit(teacher, world.child_a, "2026-11-20")
-    assert statuses(teacher, world.child_a)[("home_visit", "2026-11")] == DONE
+    assert statuses(teacher, world.child_a)[("home_visit", month_key("2026-11"))] == DONE
 
 
 def test_a_quota_added_by_the_county_is_owed_as_well(world, teacher, paired):
     QuotaFactory(region=world.county, kind=ActionKind.TALK, period=QuotaPeriod.MONTH)
-    assert statuses(teacher, world.child_a)[("talk", "2026-11")] == DUE
+    assert statuses(teacher, world.child_a)[("talk", month_key("2026-11"))] == DUE
 
 
 def test_the_sums_agree_with_the_statuses_of_each_child(
@@ -214,24 +230,27 @@ def test_the_sums_agree_with_the_statuses_of_each_child(
 ):
     others = [register_child(head_teacher, world.class_a) for _ in range(3)]
     for child in others:
-        PairingFactory(child=child, carer=teacher, starts_on=D(2026, 9, 1))
+        PairingFactory(child=child, carer=teacher, starts_on=day(2026, 9, 1))
     # child_b is paired too, in school B: not in school A's sums.
-    PairingFactory(child=world.child_b, starts_on=D(2026, 9, 1))
+    PairingFactory(child=world.child_b, starts_on=day(2026, 9, 1))
     visit(teacher, world.child_a, "2026-11-05")
     visit(teacher, others[0], "2026-11-06")
     exemption_grant(
         actor=head_teacher,
         child=others[1],
         kind=ActionKind.HOME_VISIT,
-        starts_on=D(2026, 11, 1),
-        ends_on=D(2026, 11, 30),
+        starts_on=day(2026, 11, 1),
+        ends_on=day(2026, 11, 30),
         reason="住院",
     )
-    result = compliance_for(school_leader, node=world.school_a, month="2026-11")
+    result = compliance_for(school_leader, node=world.school_a, month=month_key("2026-11"))
     by_label = {c.label: cell for c, cell in zip(result.columns, result.total, strict=True)}
-    home = by_label["家访（2026年11月）"]
+    home = by_label[f"家访（{year(2026)}年11月）"]
     assert (home.owed, home.done, home.exempt, home.percent) == (3, 2, 1, 66.7)
-    each = [statuses(teacher, c).get(("home_visit", "2026-11")) for c in [world.child_a, *others]]
+    each = [
+        statuses(teacher, c).get(("home_visit", month_key("2026-11")))
+        for c in [world.child_a, *others]
+    ]
     assert sorted(each) == sorted([DONE, DONE, EXEMPT, DUE])
 
 
@@ -241,7 +260,7 @@ def test_schools_asking_different_minima_are_summed_each_by_its_own(
     """One query over two schools: school A asks two home visits a month, school B the default
     one; a child of each is visited once in November."""
     QuotaFactory(school=world.school_a, kind=ActionKind.HOME_VISIT, period="month", minimum=2)
-    PairingFactory(child=world.child_b, carer=other_head_teacher, starts_on=D(2026, 9, 1))
+    PairingFactory(child=world.child_b, carer=other_head_teacher, starts_on=day(2026, 9, 1))
     visit(teacher, world.child_a, "2026-11-05")
     visit(other_head_teacher, world.child_b, "2026-11-06")
     schools = [world.school_a.pk, world.school_b.pk]

@@ -1,20 +1,18 @@
 """The care pages as people use them: the worklist home page, recording from one tap away,
 the class pairing page with its load warning, coverage, compliance and quota settings."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import ActionKind, CareAction, Exemption, Pairing, Quota, SignalKind
 from shouhu.care.services import care_action_record, observation_record
-from shouhu.care.tests.conftest import TERM_START, at
+from shouhu.care.tests.conftest import TERM_START, at, year
 from shouhu.factories import PairingFactory, QuotaFactory, TeacherFactory, register_child
 from shouhu.registry.models import Flag
+from shouhu.testing.dates import TODAY, day, iso, month_key
 
-D = datetime.date
-TODAY = D(2026, 11, 29)
+OCTOBER, NOVEMBER = f"{year(2026)}年10月", f"{year(2026)}年11月"
 
 
 def text(response) -> str:
@@ -37,7 +35,7 @@ def test_teachers_home_page_is_the_worklist_with_the_overdue_child(client, world
     page = text(client.get("/"))
     assert "<title>我的待办" in page
     assert f'href="{care_url(world.child_a)}">李家成</a>' in page
-    assert "家访（2026年11月）" in page
+    assert f"家访（{NOVEMBER}）" in page
     assert f'href="{record_url(world.child_a)}?kind=home_visit"' in page
 
 
@@ -48,19 +46,20 @@ def test_tapping_last_months_item_records_a_visit_in_that_month_and_the_item_goe
         client.force_login(teacher)  # in the session's own day
         home = text(client.get("/"))
         assert "补录截止 12-07" in home
-        url = f"{record_url(world.child_a)}?kind=home_visit&period=2026-11"
+        url = f"{record_url(world.child_a)}?kind=home_visit&period={month_key('2026-11')}"
         assert f'href="{url.replace("&", "&amp;")}"' in home
         form = text(client.get(url))
-        assert "补录2026年11月：请填写实际发生的日期（11月1日至11月30日）。" in form
-        assert 'min="2026-11-01"' in form and 'max="2026-11-30"' in form
-        assert 'value="2026-12-03"' not in form  # not today: the day it happened
-        assert '<input type="hidden" name="period" value="2026-11">' in form
+        assert f"补录{NOVEMBER}：请填写实际发生的日期（11月1日至11月30日）。" in form
+        assert f'min="{iso("2026-11-01")}"' in form and f'max="{iso("2026-11-30")}"' in form
+        assert f'value="{iso("2026-12-03")}"' not in form  # not today: the day it happened
+        assert f'<input type="hidden" name="period" value="{month_key("2026-11")}">' in form
         response = client.post(
-            url, {"kind": "home_visit", "done_on": "2026-11-27", "period": "2026-11"}
+            url,
+            {"kind": "home_visit", "done_on": iso("2026-11-27"), "period": month_key("2026-11")},
         )
         assert response.status_code == 302
-        assert CareAction.objects.get().done_on == D(2026, 11, 27)
-        assert "家访（2026年11月）" not in text(client.get("/"))
+        assert CareAction.objects.get().done_on == day(2026, 11, 27)
+        assert f"家访（{NOVEMBER}）" not in text(client.get("/"))
 
 
 def test_a_late_entry_dated_outside_its_period_shows_a_chinese_error(
@@ -69,11 +68,14 @@ def test_a_late_entry_dated_outside_its_period_shows_a_chinese_error(
     with at("2026-12-03"):
         client.force_login(teacher)  # in the session's own day
         response = client.post(
-            f"{record_url(world.child_a)}?kind=home_visit&period=2026-11",
-            {"kind": "home_visit", "done_on": "2026-12-03", "period": "2026-11"},
+            f"{record_url(world.child_a)}?kind=home_visit&period={month_key('2026-11')}",
+            {"kind": "home_visit", "done_on": iso("2026-12-03"), "period": month_key("2026-11")},
         )
     assert response.status_code == 200
-    assert "请填写实际发生的日期，须在2026年11月内（2026-11-01至2026-11-30）。" in text(response)
+    assert (
+        f"请填写实际发生的日期，须在{NOVEMBER}内（{iso('2026-11-01')}至{iso('2026-11-30')}）。"
+        in text(response)
+    )
     assert not CareAction.objects.exists()
 
 
@@ -87,7 +89,7 @@ def test_head_teachers_home_page_counts_escalations(client, world, head_teacher,
         actor=head_teacher,
         child=world.child_a,
         kind=SignalKind.LATE_OR_EARLY,
-        noted_on=D(2026, 11, 24),  # due on the 27th: two days late
+        noted_on=day(2026, 11, 24),  # due on the 27th: two days late
     )
     client.force_login(head_teacher)
     page = text(client.get("/"))
@@ -99,7 +101,7 @@ def test_head_teachers_home_page_counts_escalations(client, world, head_teacher,
 def test_region_officers_home_page_shows_compliance_by_school(client, world, region_officer):
     client.force_login(region_officer)
     page = text(client.get("/"))
-    assert "2026年10月各校关爱要求完成率" in page
+    assert f"{OCTOBER}各校关爱要求完成率" in page
     assert "万源市太平镇中心小学" in page
 
 
@@ -111,7 +113,7 @@ def test_the_home_page_takes_a_bounded_number_of_queries(
         child = register_child(head_teacher, world.class_a)
         PairingFactory(child=child, carer=teacher, starts_on=TERM_START)
         observation_record(
-            actor=head_teacher, child=child, kind=SignalKind.UNWELL, noted_on=D(2026, 11, 20)
+            actor=head_teacher, child=child, kind=SignalKind.UNWELL, noted_on=day(2026, 11, 20)
         )
     client.force_login(request.getfixturevalue(role))
     with django_assert_max_num_queries(22):
@@ -127,25 +129,26 @@ def test_recording_a_home_visit_from_the_childs_page_takes_one_tap_on_save(
     client.force_login(teacher)
     form = client.get(f"{record_url(world.child_a)}?kind=home_visit")
     page = text(form)
-    assert 'value="2026-11-29"' in page  # today, without typing
+    assert f'value="{iso("2026-11-29")}"' in page  # today, without typing
     assert '<option value="home_visit" selected>家访</option>' in page
     # Only what the page already holds is sent back: the defaults are enough.
     response = client.post(
         f"{record_url(world.child_a)}?kind=home_visit",
-        {"kind": "home_visit", "done_on": "2026-11-29"},
+        {"kind": "home_visit", "done_on": iso("2026-11-29")},
     )
     assert response.status_code == 302
     assert response["Location"] == care_url(world.child_a)
     page = text(client.get(care_url(world.child_a)))
     assert "已记录：家访（李家成）" in page
-    assert 'data-kind="home_visit" data-period="2026-11"' in page
-    row = page.split('data-kind="home_visit" data-period="2026-11"')[1].split("</li>")[0]
+    november = f'data-kind="home_visit" data-period="{month_key("2026-11")}"'
+    assert november in page
+    row = page.split(november)[1].split("</li>")[0]
     assert '<span class="status done">已完成</span>' in row
 
 
 def test_recording_writes_an_access_log_row_for_the_child(client, world, teacher, paired):
     client.force_login(teacher)
-    client.post(record_url(world.child_a), {"kind": "parent_call", "done_on": "2026-11-28"})
+    client.post(record_url(world.child_a), {"kind": "parent_call", "done_on": iso("2026-11-28")})
     assert AccessLog.objects.filter(
         user=teacher, child=world.child_a, action=AccessAction.CREATE
     ).exists()
@@ -162,7 +165,7 @@ def test_a_task_link_prefills_the_task_and_the_visit_closes_it(
     page = text(client.get(url))
     assert f'value="{task.public_id}"' in page and "checked" in page
     client.post(
-        url, {"kind": "home_visit", "done_on": "2026-11-29", "tasks": [str(task.public_id)]}
+        url, {"kind": "home_visit", "done_on": iso("2026-11-29"), "tasks": [str(task.public_id)]}
     )
     task.refresh_from_db()
     assert task.done_on == TODAY
@@ -170,7 +173,9 @@ def test_a_task_link_prefills_the_task_and_the_visit_closes_it(
 
 def test_a_bad_date_shows_a_chinese_error_and_saves_nothing(client, world, teacher):
     client.force_login(teacher)
-    response = client.post(record_url(world.child_a), {"kind": "talk", "done_on": "2026-12-25"})
+    response = client.post(
+        record_url(world.child_a), {"kind": "talk", "done_on": iso("2026-12-25")}
+    )
     assert response.status_code == 200
     assert "日期不能晚于今天。" in text(response)
     assert not CareAction.objects.exists()
@@ -193,7 +198,7 @@ def test_a_symposium_ticks_the_children_of_a_class(client, world, head_teacher):
         url,
         {
             "kind": "symposium",
-            "done_on": "2026-11-27",
+            "done_on": iso("2026-11-27"),
             "class": world.class_a.pk,
             "children": [str(world.child_a.public_id), str(other.public_id)],
             "summary": "代理家长、儿童和监护人座谈。",
@@ -215,7 +220,7 @@ def test_the_author_shares_a_summary_and_the_volunteer_then_reads_it(
     ):
         response = client.post(
             record_url(world.child_a),
-            {"kind": "home_visit", "done_on": "2026-11-28", "summary": summary}
+            {"kind": "home_visit", "done_on": iso("2026-11-28"), "summary": summary}
             | ({"shareable": "on"} if shared else {}),
         )
         assert response.status_code == 302
@@ -280,7 +285,7 @@ def test_the_childs_file_shows_the_care_section_with_one_tap_to_record(
     page = text(client.get(reverse("registry:child-detail", args=[world.child_a.public_id])))
     assert f'href="{record_url(world.child_a)}?kind=home_visit">记录家访</a>' in page
     assert "代理家长" in page and "刘老师" in page
-    assert "家访（2026年11月）" in page
+    assert f"家访（{NOVEMBER}）" in page
     assert "想念外出打工的妈妈" not in page
 
 
@@ -288,8 +293,10 @@ def test_recording_a_signal_tells_who_got_the_task(client, world, head_teacher, 
     client.force_login(head_teacher)
     url = reverse("care:observation-create", kwargs={"public_id": world.child_a.public_id})
     assert "成绩下降" in text(client.get(url))
-    response = client.post(url, {"kind": "grades_dropped", "noted_on": "2026-11-29"}, follow=True)
-    assert "已记录，并为 刘老师 生成家访任务，2026-12-02 前完成。" in text(response)
+    response = client.post(
+        url, {"kind": "grades_dropped", "noted_on": iso("2026-11-29")}, follow=True
+    )
+    assert f"已记录，并为 刘老师 生成家访任务，{iso('2026-12-02')} 前完成。" in text(response)
 
 
 def test_granting_an_exemption(client, world, head_teacher):
@@ -297,12 +304,22 @@ def test_granting_an_exemption(client, world, head_teacher):
     url = reverse("care:exemption-create", kwargs={"public_id": world.child_a.public_id})
     response = client.post(
         url,
-        {"kind": "home_visit", "starts_on": "2026-11-02", "ends_on": "2026-11-01", "reason": "x"},
+        {
+            "kind": "home_visit",
+            "starts_on": iso("2026-11-02"),
+            "ends_on": iso("2026-11-01"),
+            "reason": "x",
+        },
     )
     assert "结束日期不能早于开始日期。" in text(response)
     client.post(
         url,
-        {"kind": "", "starts_on": "2026-11-02", "ends_on": "2026-11-20", "reason": "住院治疗"},
+        {
+            "kind": "",
+            "starts_on": iso("2026-11-02"),
+            "ends_on": iso("2026-11-20"),
+            "reason": "住院治疗",
+        },
     )
     assert Exemption.objects.get().reason == "住院治疗"
 
@@ -417,23 +434,26 @@ def test_compliance_drills_down_from_county_to_child(
     client, world, region_officer, teacher, paired, django_assert_max_num_queries
 ):
     care_action_record(
-        actor=teacher, kind=ActionKind.HOME_VISIT, done_on=D(2026, 10, 3), children=[world.child_a]
+        actor=teacher,
+        kind=ActionKind.HOME_VISIT,
+        done_on=day(2026, 10, 3),
+        children=[world.child_a],
     )
     client.force_login(region_officer)
+    october = month_key("2026-10")
     with django_assert_max_num_queries(14):
-        county = text(client.get(reverse("care:compliance"), {"month": "2026-10"}))
-    assert 'href="/care/compliance/?scope=511781101&amp;month=2026-10">太平镇</a>' in county
+        county = text(client.get(reverse("care:compliance"), {"month": october}))
+    assert f'href="/care/compliance/?scope=511781101&amp;month={october}">太平镇</a>' in county
     township = text(
-        client.get(reverse("care:compliance"), {"scope": "511781101", "month": "2026-10"})
+        client.get(reverse("care:compliance"), {"scope": "511781101", "month": october})
     )
     assert "万源市太平镇中心小学" in township
-    school = text(
-        client.get(reverse("care:compliance"), {"scope": "3151781001", "month": "2026-10"})
-    )
+    school = text(client.get(reverse("care:compliance"), {"scope": "3151781001", "month": october}))
     assert "按代理家长" in school and "刘老师" in school
     klass = text(
         client.get(
-            reverse("care:compliance"), {"scope": f"class:{world.class_a.pk}", "month": "2026-10"}
+            reverse("care:compliance"),
+            {"scope": f"class:{world.class_a.pk}", "month": october},
         )
     )
     assert "按儿童" in klass and '<span class="status done">已完成</span>' in klass
@@ -442,7 +462,7 @@ def test_compliance_drills_down_from_county_to_child(
 def test_a_malformed_month_falls_back_to_this_month(client, world, head_teacher):
     client.force_login(head_teacher)
     page = text(client.get(reverse("care:compliance"), {"month": "late"}))
-    assert 'value="2026-11"' in page
+    assert f'value="{month_key("2026-11")}"' in page
 
 
 def test_a_school_cannot_loosen_the_county_quota_and_is_told_why_in_chinese(
