@@ -9,6 +9,7 @@ from django.urls import reverse
 from shouhu.audit.models import GuardianRequest
 from shouhu.core.idnumber import make_id_number
 from shouhu.registry.models import Child, Parent
+from shouhu.testing.dates import day, iso
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_the_guardian_request_form_refuses_over_long_values_and_writes_nothing(
         "kind": "access",
         "requester_name": "王秀英",
         "requester_relation": "祖母",
-        "received_on": "2026-11-20",
+        "received_on": iso("2026-11-20"),
     }
     for field, value in [
         ("requester_name", "王" * 31),
@@ -128,7 +129,7 @@ def test_script_in_a_guardian_request_is_shown_as_text(client, privacy_officer, 
             "requester_name": SCRIPT[:30],
             "requester_relation": "祖母",
             "details": SCRIPT,
-            "received_on": "2026-11-20",
+            "received_on": iso("2026-11-20"),
         },
     )
     record = GuardianRequest.objects.get()
@@ -247,7 +248,7 @@ def test_a_200000_character_care_summary_is_refused_by_the_form_and_the_service(
     client.force_login(head_teacher)
     url = reverse("care:child-action-create", kwargs={"public_id": world.child_a.public_id})
     response = client.post(
-        url, {"kind": "home_visit", "done_on": "2026-11-29", "summary": "访" * 200_000}
+        url, {"kind": "home_visit", "done_on": iso("2026-11-29"), "summary": "访" * 200_000}
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -256,7 +257,7 @@ def test_a_200000_character_care_summary_is_refused_by_the_form_and_the_service(
         care_action_record(
             actor=head_teacher,
             kind="home_visit",
-            done_on=BIRTH.replace(year=2026),
+            done_on=day(2026, 5, 20),
             children=[world.child_a],
             summary="访" * 2001,
         )
@@ -321,7 +322,7 @@ def test_a_guardian_request_and_a_buddy_keep_names_without_spoofing_characters(
             "requester_name": "王\u202e秀英",
             "requester_relation": "祖母",
             "requester_phone": "137\u200b0000 1111",
-            "received_on": "2026-11-20",
+            "received_on": iso("2026-11-20"),
         },
     )
     record = GuardianRequest.objects.get()

@@ -19,6 +19,7 @@ from shouhu.audit.models import (
     RequestStatus,
 )
 from shouhu.factories import GuardianRequestFactory, TeacherFactory, register_child
+from shouhu.testing.dates import TODAY, day, iso
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
@@ -29,9 +30,21 @@ def log_at(when: datetime.datetime, **fields) -> AccessLog:
         return AccessLog.objects.create(**fields)
 
 
-def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
-    """A moment of November 2026 in China (the 23rd is a Monday, the 28th a Saturday)."""
-    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+# The last whole week before the pinned day, Monday to Saturday: 2026-11-23 … 2026-11-28 as written
+# (the pinned day, 2026-11-29, is a Sunday); in a year the suite is moved to, the same weekdays of
+# the week before TODAY, so that "the 23rd is a Monday, the 28th a Saturday" still holds.
+SATURDAY = TODAY - datetime.timedelta(days=(TODAY.weekday() - 5) % 7 or 7)
+MONDAY = SATURDAY - datetime.timedelta(days=5)
+
+
+def nov(dom: int) -> datetime.date:
+    """The day of that week named as in November 2026 (22 the Sunday before, 29 the one after)."""
+    return MONDAY + datetime.timedelta(days=dom - 23)
+
+
+def at(dom: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A moment of that week in China, named as in November 2026 (the 23rd is the Monday)."""
+    return datetime.datetime.combine(nov(dom), datetime.time(hour, minute), tzinfo=SHANGHAI)
 
 
 # --- the access log ---------------------------------------------------------------------------
@@ -46,10 +59,11 @@ def test_privacy_officer_finds_access_by_user_child_and_date(
     client.force_login(privacy_officer)
     url = reverse("audit:access-log")
     page = client.get(url, {"user": "teacher", "child": "李家成"}).content.decode()
-    assert "2026-11-23 09:00" in page and "2026-11-24" not in page
-    page = client.get(url, {"start": "2026-11-24", "end": "2026-11-24"}).content.decode()
-    assert "2026-11-24 09:00" in page and "2026-11-24 10:00" in page
-    assert "2026-11-23" not in page
+    monday, tuesday = nov(23).isoformat(), nov(24).isoformat()
+    assert f"{monday} 09:00" in page and tuesday not in page
+    page = client.get(url, {"start": tuesday, "end": tuesday}).content.decode()
+    assert f"{tuesday} 09:00" in page and f"{tuesday} 10:00" in page
+    assert monday not in page
 
 
 def test_the_access_log_is_cut_to_the_officers_scope(privacy_officer, outsider, tree):
@@ -88,9 +102,7 @@ def test_many_files_in_a_short_time_is_unusual(
             action=AccessAction.VIEW,
             child=child,
         )
-    found = selectors.unusual_access_for(
-        privacy_officer, start=datetime.date(2026, 11, 23), end=datetime.date(2026, 11, 23)
-    )
+    found = selectors.unusual_access_for(privacy_officer, start=nov(23), end=nov(23))
     assert [(b.user, b.files) for b in found.bursts] == [(teacher, 4)]
 
 
@@ -100,9 +112,7 @@ def test_opening_the_same_file_again_and_again_is_not_many_files(
     settings.SHOUHU_UNUSUAL_FILES = 3
     for minute in range(6):
         log_at(at(23, 9, minute), user=teacher, action=AccessAction.VIEW, child=world.child_a)
-    found = selectors.unusual_access_for(
-        privacy_officer, start=datetime.date(2026, 11, 23), end=datetime.date(2026, 11, 23)
-    )
+    found = selectors.unusual_access_for(privacy_officer, start=nov(23), end=nov(23))
     assert found.bursts == []
 
 
@@ -111,21 +121,19 @@ def test_access_outside_school_hours_is_unusual(settings, privacy_officer, teach
     log_at(at(23, 10), user=teacher, action=AccessAction.VIEW, child=world.child_a)  # Monday
     log_at(at(23, 22), user=teacher, action=AccessAction.VIEW, child=world.child_a)  # night
     log_at(at(28, 10), user=teacher, action=AccessAction.VIEW, child=world.child_a)  # Saturday
-    found = selectors.unusual_access_for(
-        privacy_officer, start=datetime.date(2026, 11, 23), end=datetime.date(2026, 11, 28)
-    )
-    assert sorted((o.day.day, o.count) for o in found.off_hours) == [(23, 1), (28, 1)]
+    found = selectors.unusual_access_for(privacy_officer, start=nov(23), end=nov(28))
+    assert sorted((o.day, o.count) for o in found.off_hours) == [(nov(23), 1), (nov(28), 1)]
     settings.SHOUHU_SCHOOL_HOURS = (7, 23)
-    found = selectors.unusual_access_for(
-        privacy_officer, start=datetime.date(2026, 11, 23), end=datetime.date(2026, 11, 28)
-    )
-    assert [o.day.day for o in found.off_hours] == [28]
+    found = selectors.unusual_access_for(privacy_officer, start=nov(23), end=nov(28))
+    assert [o.day for o in found.off_hours] == [nov(28)]
 
 
 def test_the_unusual_page_lists_what_it_found(client, settings, privacy_officer, teacher, world):
     log_at(at(28, 23), user=teacher, action=AccessAction.VIEW, child=world.child_a)
     client.force_login(privacy_officer)
-    page = client.get(reverse("audit:unusual"), {"start": "2026-11-22", "end": "2026-11-29"})
+    page = client.get(
+        reverse("audit:unusual"), {"start": nov(22).isoformat(), "end": nov(29).isoformat()}
+    )
     assert "刘老师" in page.content.decode()
 
 
@@ -185,13 +193,13 @@ def test_privacy_officer_records_a_request_by_id_number_with_its_deadline(
             "requester_relation": "祖母",
             "requester_phone": "13700001111",
             "details": "出生日期有误",
-            "received_on": "2026-11-20",
+            "received_on": iso("2026-11-20"),
         },
     )
     record = GuardianRequest.objects.get()
     assert response.status_code == 302
     assert record.child == world.child_a
-    assert record.due_on == datetime.date(2026, 12, 5)
+    assert record.due_on == day(2026, 12, 5)
 
 
 def test_a_request_for_a_child_outside_the_scope_is_refused(
@@ -206,7 +214,7 @@ def test_a_request_for_a_child_outside_the_scope_is_refused(
             "kind": "access",
             "requester_name": "<b>某人</b>",
             "requester_relation": "父亲",
-            "received_on": "2026-11-20",
+            "received_on": iso("2026-11-20"),
         },
     )
     assert "您的管辖范围内没有这个身份证号的儿童" in response.content.decode()
@@ -230,8 +238,8 @@ def test_a_child_is_found_by_id_number_inside_the_scope_only(privacy_officer, ou
 def test_overdue_requests_are_listed_as_overdue(client, frozen_today, privacy_officer, world):
     late = GuardianRequestFactory(
         child=world.child_a,
-        received_on=datetime.date(2026, 11, 1),
-        due_on=datetime.date(2026, 11, 16),
+        received_on=day(2026, 11, 1),
+        due_on=day(2026, 11, 16),
     )
     on_time = GuardianRequestFactory(child=world.child_a)
     overdue = selectors.requests_for(privacy_officer, show="overdue")
@@ -290,14 +298,15 @@ def test_the_annual_report_is_a_pdf_with_the_years_counts(client, privacy_office
 def test_the_figures_count_what_happened_in_the_year_only(privacy_officer, teacher, world):
     log_at(at(23, 9), user=teacher, action=AccessAction.EXPORT, child=world.child_a)
     log_at(
-        datetime.datetime(2025, 6, 1, 9, tzinfo=SHANGHAI),
+        datetime.datetime.combine(day(2025, 6, 1), datetime.time(9), tzinfo=SHANGHAI),
         user=teacher,
         action=AccessAction.EXPORT,
         child=world.child_a,
     )
-    figures = selectors.compliance_figures_for(privacy_officer, year=2026)
+    year = nov(23).year
+    figures = selectors.compliance_figures_for(privacy_officer, year=year)
     assert figures.accesses["export"] == 1
-    assert selectors.compliance_figures_for(privacy_officer, year=2025).accesses["export"] == 1
+    assert selectors.compliance_figures_for(privacy_officer, year=year - 1).accesses["export"] == 1
 
 
 def test_teacher_cannot_reach_the_privacy_pages(client, world):

@@ -1,7 +1,6 @@
 """`shouhu retention`: files past their keeping time and files of adults are anonymised; the
 figures of past terms stay the same; the history keeps no old names."""
 
-import datetime
 from io import StringIO
 
 import pytest
@@ -14,6 +13,7 @@ from shouhu.factories import CareActionFactory, CensusSnapshotFactory, register_
 from shouhu.registry.models import Child, Guardian, Parent
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.selectors import census_for
+from shouhu.testing.dates import day
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def old_files(frozen_today, world, head_teacher):
     """child_a left the register four years ago; child_b turned 18; a third left last year."""
-    Child.objects.filter(pk=world.child_a.pk).update(left_on=datetime.date(2022, 7, 1))
-    Child.objects.filter(pk=world.child_b.pk).update(birth_date=datetime.date(2008, 11, 1))
+    Child.objects.filter(pk=world.child_a.pk).update(left_on=day(2022, 7, 1))
+    Child.objects.filter(pk=world.child_b.pk).update(birth_date=day(2008, 11, 1))
     recent = register_child(head_teacher, world.class_a, name="王子涵")
-    Child.objects.filter(pk=recent.pk).update(left_on=datetime.date(2025, 7, 1))
+    Child.objects.filter(pk=recent.pk).update(left_on=day(2025, 7, 1))
     return world
 
 
@@ -68,7 +68,7 @@ def test_retention_anonymises_the_file_its_family_and_its_history(old_files, hea
         "",
         "",
     )
-    assert child.birth_date == datetime.date(2017, 1, 1)
+    assert child.birth_date == day(2017, 1, 1)
     for parent in Parent.objects.filter(child=child):
         assert (parent.name, parent.phone, parent.employer, parent.destination) == ("", "", "", "")
         assert parent.status  # the category depends on it

@@ -1,7 +1,6 @@
 """The register export (农村留守儿童基本情况登记表) and the summary table: masking unless a
 one-time grant, formula escaping, the watermark, and the self-checks shown never hidden."""
 
-import datetime
 import io
 
 import pytest
@@ -18,6 +17,7 @@ from shouhu.registry.census_io.summary import census_summary_for, self_checks
 from shouhu.registry.models import CensusSnapshot, Sex
 from shouhu.registry.tests.census_sheets import read_rows, row, sheet_bytes
 from shouhu.reports.selectors import Figures
+from shouhu.testing.dates import day, iso
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -43,7 +43,7 @@ def test_register_has_watermark_title_two_row_header_and_one_line_per_child(worl
     register, _summary = export(region_officer, world.county, world.term)
     watermark = register[0][0]
     assert "周科长（region_officer）" in watermark
-    assert "2026-11-29" in watermark and "已脱敏" in watermark
+    assert iso("2026-11-29") in watermark and "已脱敏" in watermark
     assert register[1][0] == "农村留守儿童基本情况登记表"
     assert register[2][:3] == ("序号", "儿童基本情况", None)
     assert register[3][1:4] == ("姓名", "性别", "身份证号")
@@ -156,7 +156,7 @@ def test_a_failed_self_check_is_shown_not_hidden(world, region_officer):
         world.class_a,
         name="王大伟",
         sex=Sex.MALE,
-        birth_date=datetime.date(2009, 1, 5),
+        birth_date=day(2009, 1, 5),
     )
     assert CensusSnapshot.objects.get(child=older, term=world.term).education
     summary = census_summary_for(region_officer, node=world.county, term=world.term)

@@ -26,10 +26,11 @@ from shouhu.registry.handover_undo import handover_undo
 from shouhu.registry.models import CensusSnapshot, Child, LeaveReason, SchoolHandover
 from shouhu.registry.tests import test_handover
 from shouhu.registry.tests.test_handover import SUMMER
+from shouhu.testing.dates import day, iso
 
 next_term = test_handover.next_term  # the fixture: 2027-2028-1
 
-D = datetime.date
+D = day  # the world's dates as written for 2026, moved (shouhu.testing.dates)
 AUTUMN_TERM_ENDS = D(2027, 1, 20)  # the current term (conftest): 2026-09-01 … 2027-01-20
 NEXT_TERM_STARTS = D(2027, 9, 1)
 
@@ -68,7 +69,7 @@ def test_mid_term_the_handover_is_refused_and_moves_nothing(
     world, school_leader, next_term, top_class
 ):
     top, child = top_class
-    with pytest.raises(ValidationError, match="2027-01-20 才结束"):
+    with pytest.raises(ValidationError, match=f"{iso('2027-01-20')} 才结束"):
         handover_apply(
             actor=school_leader, school=world.school_a, from_term=world.term, to_term=next_term
         )
@@ -97,7 +98,7 @@ def test_with_a_day_given_the_graduates_leave_that_day_not_at_the_end_of_term(
     child.refresh_from_db()
     assert (child.left_on, child.left_reason) == (frozen_today, LeaveReason.GRADUATED)
     assert record.on == frozen_today
-    assert "于 2026-11-29 离开名册" in " ".join(record.changes)
+    assert f"于 {iso('2026-11-29')} 离开名册" in " ".join(record.changes)
 
 
 def test_the_log_names_both_terms_and_each_class_old_to_new(
@@ -113,7 +114,10 @@ def test_the_log_names_both_terms_and_each_class_old_to_new(
     )
     text = "\n".join(record.changes)
     assert "升级：三年级(2)班 → 四年级(2)班" in text
-    assert "毕业：六年级(1)班 的 1 名儿童" in text and "班级更名为 2027届六年级(1)班" in text
+    assert (
+        "毕业：六年级(1)班 的 1 名儿童" in text
+        and f"班级更名为 {AUTUMN_TERM_ENDS.year}届六年级(1)班" in text
+    )
     assert not re.search(r"(\S+) → \1(?!\S)", text), text  # never "X → X"
     logged = AccessLog.objects.get(user=school_leader, query__startswith="学年交接")
     assert world.term.code in logged.query and next_term.code in logged.query
@@ -244,7 +248,7 @@ def test_the_command_refuses_mid_term_takes_a_day_and_undoes(world, next_term, t
     with pytest.raises(CommandError, match="才结束"):
         call_command("handover", **codes, stdout=io.StringIO())
     out = io.StringIO()
-    call_command("handover", **codes, on="2026-11-29", stdout=out)
+    call_command("handover", **codes, on=iso("2026-11-29"), stdout=out)
     assert "已完成学年交接" in out.getvalue()
     _top, child = top_class
     child.refresh_from_db()

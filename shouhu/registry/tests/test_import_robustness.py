@@ -22,6 +22,7 @@ from shouhu.registry.census_io.importing import census_import
 from shouhu.registry.census_io.reading import SheetError, read_sheet
 from shouhu.registry.models import CensusImport, Child, Sex
 from shouhu.registry.tests.census_sheets import row, sheet_bytes
+from shouhu.testing.dates import iso
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -278,7 +279,7 @@ def test_a_save_that_meets_the_import_s_write_lock_waits_and_succeeds(client, wo
     started = time.perf_counter()
     response = client.post(
         reverse("care:child-action-create", kwargs={"public_id": world.child_a.public_id}),
-        {"kind": "parent_call", "done_on": "2026-11-28"},
+        {"kind": "parent_call", "done_on": iso("2026-11-28")},
     )
     waited = time.perf_counter() - started
     writer.join(10)

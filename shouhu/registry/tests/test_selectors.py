@@ -17,10 +17,10 @@ from shouhu.registry.classification import Category, ParentStatus
 from shouhu.registry.models import Child, Flag
 from shouhu.registry.selectors import ChildFilters, child_get_for, child_list_for
 from shouhu.registry.services import child_update
+from shouhu.testing.dates import TODAY
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
-TODAY = datetime.date(2026, 11, 29)
 
 # user → (sees child_a in class A of school A, sees child_b in class B of school B)
 VISIBILITY = [

@@ -22,11 +22,11 @@ from shouhu.registry.models import (
 )
 from shouhu.registry.selectors import child_history_for
 from shouhu.registry.services import _sync_flags, child_update
+from shouhu.testing.dates import TODAY, at, day, iso
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
-TODAY = datetime.date(2026, 11, 29)
-BORN = datetime.date(2017, 3, 8)
+BORN = day(2017, 3, 8)
 
 
 def test_registering_creates_file_parents_guardian_flag_snapshot_access_log_and_history(
@@ -281,7 +281,7 @@ def test_update_keeps_the_old_value_in_the_history(world, head_teacher):
 def test_history_shows_id_number_changes_masked_under_their_chinese_names(world, head_teacher):
     child = world.child_a
     old_number = child.id_number
-    new_birth = datetime.date(2017, 6, 1)
+    new_birth = day(2017, 6, 1)
     new_number = id_number_for(birth_date=new_birth, sex=Sex.MALE, n=99)
     child_update(
         actor=head_teacher, child=child, data={"birth_date": new_birth, "id_number": new_number}
@@ -292,7 +292,7 @@ def test_history_shows_id_number_changes_masked_under_their_chinese_names(world,
     assert set(by_field) == {"出生日期", "身份证号"}
     assert by_field["身份证号"]["old"] == mask_id_number(old_number)
     assert by_field["身份证号"]["new"] == mask_id_number(new_number)
-    assert by_field["出生日期"]["old"] == "2017-05-14"
+    assert by_field["出生日期"]["old"] == iso("2017-05-14")
     shown = repr(child_history_for(head_teacher, child))
     assert old_number not in shown
     assert new_number not in shown
@@ -327,9 +327,9 @@ def test_a_guardian_no_longer_able_to_care_is_frozen_in_this_terms_snapshot(worl
 def test_a_guardian_changed_in_the_summer_holiday_leaves_the_ended_terms_snapshot_alone(
     tree, head_teacher
 ):
-    with time_machine.travel(datetime.datetime(2026, 5, 10, 10, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(at(2026, 5, 10, 18)):
         child = register_child(head_teacher, tree.class_a)
-    with time_machine.travel(datetime.datetime(2026, 8, 1, 10, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(at(2026, 8, 1, 18)):
         child_update(
             actor=head_teacher,
             child=child,
@@ -386,7 +386,7 @@ def test_registering_in_the_winter_holiday_does_not_change_the_ended_terms_censu
     world, head_teacher
 ):
     frozen = CensusSnapshot.objects.filter(term=world.term).count()
-    with time_machine.travel(datetime.datetime(2027, 2, 10, 10, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(at(2027, 2, 10, 18)):
         child = register_child(head_teacher, world.class_a)
     assert Child.objects.filter(pk=child.pk).exists()
     assert not CensusSnapshot.objects.filter(child=child).exists()
@@ -394,9 +394,9 @@ def test_registering_in_the_winter_holiday_does_not_change_the_ended_terms_censu
 
 
 def test_updating_in_the_summer_holiday_leaves_the_ended_terms_snapshot_alone(tree, head_teacher):
-    with time_machine.travel(datetime.datetime(2026, 5, 10, 10, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(at(2026, 5, 10, 18)):
         child = register_child(head_teacher, tree.class_a)
-    with time_machine.travel(datetime.datetime(2026, 8, 1, 10, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(at(2026, 8, 1, 18)):
         child_update(
             actor=head_teacher,
             child=child,
@@ -406,7 +406,7 @@ def test_updating_in_the_summer_holiday_leaves_the_ended_terms_snapshot_alone(tr
     (snapshot,) = CensusSnapshot.objects.filter(child=child)
     assert snapshot.term == tree.previous_term
     assert snapshot.category == Category.BOTH_AWAY
-    assert snapshot.surveyed_on == datetime.date(2026, 5, 10)
+    assert snapshot.surveyed_on == day(2026, 5, 10)
 
 
 def test_parent_changes_are_kept_in_the_history_with_who_made_them(world, head_teacher):

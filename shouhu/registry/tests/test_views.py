@@ -10,6 +10,7 @@ from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.idnumber import make_id_number
 from shouhu.registry.handover import child_leave
 from shouhu.registry.models import Child, Guardian
+from shouhu.testing.dates import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_bad_parent_phone_is_an_error_on_that_field(client, head_teacher, world)
 
 def test_future_birth_date_is_refused(client, head_teacher, world):
     client.force_login(head_teacher)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = TODAY + datetime.timedelta(days=1)
     response = client.post(
         reverse("registry:child-create"),
         _form_data(world, birth_date=tomorrow.isoformat()),
