@@ -12,6 +12,7 @@ from shouhu.factories import (
     census_upload,
 )
 from shouhu.registry.models import SchoolHandover
+from shouhu.testing.dates import TODAY, month_key
 
 CAST = [
     "anonymous",
@@ -272,7 +273,7 @@ TABLE = [
     (
         "care:compliance",
         {},
-        "scope=511781&month=2026-10",
+        f"scope=511781&month={month_key('2026-10')}",
         "get",
         everyone(403, **OVERSEERS_OF_COUNTY),
     ),
@@ -358,7 +359,7 @@ TABLE = [
         "get",
         everyone(403, privacy_officer=200),
     ),
-    ("audit:report", {}, "year=2026", "get", everyone(403, privacy_officer=200)),
+    ("audit:report", {}, f"year={TODAY.year}", "get", everyone(403, privacy_officer=200)),
     # A reveal without a reason is the form again (200); a role that never sees the field, 403.
     (
         "audit:reveal",

@@ -5,9 +5,7 @@ seed runs inside a transaction that is rolled back when the module ends; each te
 transaction nests inside it, so nothing a test writes reaches the next one.
 """
 
-import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,10 +14,11 @@ from django.db import transaction
 from django.test import override_settings
 
 from shouhu.demo.terms import demo_calendar
+from shouhu.testing.dates import TODAY, at
 
 SMALL = 200
-TODAY = datetime.date(2026, 11, 29)
-# The demo as seeded on that day: last spring 2025-2026-2, the current term 2026-2027-1.
+# The demo as seeded on the pinned day (2026-11-29, moved by SHOUHU_TEST_TODAY): last spring
+# 2025-2026-2, the current term 2026-2027-1.
 CALENDAR = demo_calendar(TODAY)
 CURRENT, PREVIOUS = CALENDAR.current[0], CALENDAR.previous[0]
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as conftest.py sets per test
@@ -33,8 +32,9 @@ def seed(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """The small county, seeded once for the module on 2026-11-29 and rolled back after it."""
-    moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    """The small county, seeded once for the module on the pinned day (2026-11-29) and rolled
+    back after it."""
+    moment = at(2026, 11, 29, 10)
     with (
         django_db_blocker.unblock(),
         time_machine.travel(moment, tick=True),

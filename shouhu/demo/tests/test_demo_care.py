@@ -1,6 +1,7 @@
-"""The demo county's care work as of 2026-11-29 (`shouhu seed-demo --children 200`): proxy
-parents for every left-behind child, the 三个一 quotas done with gaps, signals and tasks, group
-work, and the demo accounts' story (teacher's overdue child and tasks, escalations)."""
+"""The demo county's care work as of the pinned day, 2026-11-29 (`shouhu seed-demo --children
+200`; moved by SHOUHU_TEST_TODAY): proxy parents for every left-behind child, the 三个一 quotas
+done with gaps, signals and tasks, group work, and the demo accounts' story (teacher's overdue
+child and tasks, escalations)."""
 
 import datetime
 from collections import Counter, defaultdict
@@ -30,17 +31,18 @@ from shouhu.demo.plan import county_plan
 from shouhu.demo.tests.conftest import CALENDAR, CURRENT, SMALL, TODAY
 from shouhu.org.models import Region
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
+from shouhu.testing.dates import day, month_key, term_code
 
-OCTOBER = (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
-PAST_MONTHS = [(datetime.date(2026, m, 1), datetime.date(2026, m + 1, 1)) for m in (4, 5, 6, 9, 10)]
+OCTOBER = (day(2026, 10, 1), day(2026, 10, 31))
+PAST_MONTHS = [(day(2026, m, 1), day(2026, m + 1, 1)) for m in (4, 5, 6, 9, 10)]
 
 
 def user(username: str) -> User:
     return User.objects.get(username=username)
 
 
-def proxies_on(day: datetime.date):
-    return Pairing.objects.current(day).filter(kind=PairingKind.PROXY_PARENT)
+def proxies_on(on: datetime.date):
+    return Pairing.objects.current(on).filter(kind=PairingKind.PROXY_PARENT)
 
 
 def owed_children(first: datetime.date, last: datetime.date) -> set[int]:
@@ -195,8 +197,8 @@ def test_the_county_compliance_view_is_not_empty(small_county):
     county = user("county")
     node = Region.objects.get(code=data.COUNTY[0])
 
-    october = compliance_for(county, node=node, month="2026-10", today=TODAY)
-    november = compliance_for(county, node=node, month="2026-11", today=TODAY)
+    october = compliance_for(county, node=node, month=month_key("2026-10"), today=TODAY)
+    november = compliance_for(county, node=node, month=month_key("2026-11"), today=TODAY)
 
     cells = dict(zip([c.kind for c in october.columns], october.total, strict=True))
     assert 72 <= cells[ActionKind.HOME_VISIT].percent <= 92
@@ -255,7 +257,7 @@ def test_every_link_copies_its_actions_kind_and_date_and_nothing_is_after_today(
 
     assert all(k.kind == k.action.kind and k.done_on == k.action.done_on for k in links)
     assert not CareAction.objects.filter(done_on__gt=TODAY).exists()
-    assert CareAction.objects.filter(done_on__lt=datetime.date(2026, 4, 1)).exists()
+    assert CareAction.objects.filter(done_on__lt=day(2026, 4, 1)).exists()
     assert CareAction.objects.exclude(summary="").count() == CareAction.objects.count()
 
 
@@ -308,15 +310,19 @@ def test_the_care_window_keeps_to_the_terms():
     demo = care_window(calendar=CALENDAR, months=CALENDAR.care_months)
     year = care_window(calendar=CALENDAR, months=12)
 
-    assert [t[0] for t in demo.terms] == ["2025-2026-2", "2026-2027-1"]
-    assert demo.start == datetime.date(2026, 3, 1)
-    assert [t[0] for t in year.terms] == ["2025-2026-1", "2025-2026-2", "2026-2027-1"]
-    assert year.start == datetime.date(2025, 12, 1)
+    assert [t[0] for t in demo.terms] == [term_code("2025-2026-2"), term_code("2026-2027-1")]
+    assert demo.start == day(2026, 3, 1)
+    assert [t[0] for t in year.terms] == [
+        term_code("2025-2026-1"),
+        term_code("2025-2026-2"),
+        term_code("2026-2027-1"),
+    ]
+    assert year.start == day(2025, 12, 1)
     holidays = [m.key for m in year.months if m.school_from is None]
-    assert holidays == ["2026-02", "2026-08"]
-    july = year.month_of(datetime.date(2026, 7, 5))
-    assert july.school_from == datetime.date(2026, 7, 1)
-    assert july.school_to == datetime.date(2026, 7, 10)
+    assert holidays == [month_key("2026-02"), month_key("2026-08")]
+    july = year.month_of(day(2026, 7, 5))
+    assert july.school_from == day(2026, 7, 1)
+    assert july.school_to == day(2026, 7, 10)
 
 
 def test_a_home_visit_recorded_after_the_seed_closes_the_teachers_task(small_county):

@@ -1,6 +1,5 @@
 """Seeding an empty database: the full-size county, and the same county from the same seed."""
 
-import datetime
 import io
 from collections import Counter
 
@@ -13,6 +12,7 @@ from shouhu.demo.plan import county_plan
 from shouhu.demo.tests.conftest import CURRENT, TODAY, care_rows
 from shouhu.org.models import Region, School
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
+from shouhu.testing.dates import day
 
 
 def seed(*args: str) -> str:
@@ -55,7 +55,7 @@ def test_full_size_county_is_as_large_as_promised(db, frozen_today):
         == 3
     )
     assert CareAction.objects.count() > 15000
-    assert CareAction.objects.filter(done_on__lt=datetime.date(2026, 4, 1)).exists()
+    assert CareAction.objects.filter(done_on__lt=day(2026, 4, 1)).exists()
     assert VisitTask.objects.filter(done_on__isnull=True).count() >= 3
     assert "关爱记录" in output
 

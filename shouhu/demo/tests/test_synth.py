@@ -1,6 +1,5 @@
 """`shouhu synth`: a synthetic county of the asked size, with its care work, from a seed."""
 
-import datetime
 import io
 
 import pytest
@@ -14,6 +13,7 @@ from shouhu.demo.synth import synthetic_layout
 from shouhu.demo.tests.conftest import CURRENT, TODAY, care_rows
 from shouhu.org.models import ClassEnrolment, Region, RegionLevel, School, SchoolClass
 from shouhu.registry.models import CensusSnapshot, Child
+from shouhu.testing.dates import day
 
 SMALL = ("--children", "300", "--months", "2")
 
@@ -39,7 +39,7 @@ def test_synth_builds_a_county_of_the_asked_size_with_two_months_of_care(db, fro
     assert School.objects.count() >= 3
     assert ClassEnrolment.objects.count() == 2 * SchoolClass.objects.count()
     assert len(left_behind) > 200 and left_behind <= paired
-    assert datetime.date(2026, 10, 1) <= first_day
+    assert day(2026, 10, 1) <= first_day
     assert max(CareAction.objects.values_list("done_on", flat=True)) <= TODAY
     assert CareAction.objects.count() > 500
     assert Observation.objects.count() == VisitTask.objects.count() > 0

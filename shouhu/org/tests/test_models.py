@@ -1,7 +1,5 @@
 """Invariants of the tree, terms and enrolments, in clean() and in the database."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -13,6 +11,7 @@ from shouhu.factories import (
     TownshipFactory,
 )
 from shouhu.org.models import Region, RegionLevel, Term, full_code, subtree_range
+from shouhu.testing.dates import YEARS, day, term_code
 
 
 def test_full_code_and_subtree_range():
@@ -48,11 +47,11 @@ def test_factory_townships_sit_under_their_county(tree):
 
 def test_term_code_must_match_year_and_semester(db):
     term = Term(
-        code="2026-2027-2",
-        start_year=2026,
+        code=term_code("2026-2027-2"),
+        start_year=2026 + YEARS,
         semester=1,
-        starts_on=datetime.date(2026, 9, 1),
-        ends_on=datetime.date(2027, 1, 20),
+        starts_on=day(2026, 9, 1),
+        ends_on=day(2027, 1, 20),
     )
     with pytest.raises(ValidationError) as excinfo:
         term.full_clean()
@@ -61,14 +60,14 @@ def test_term_code_must_match_year_and_semester(db):
 
 def test_term_must_end_after_it_starts(db):
     with pytest.raises(IntegrityError):
-        TermFactory(ends_on=datetime.date(2026, 8, 1))
+        TermFactory(ends_on=day(2026, 8, 1))
 
 
 def test_term_contains_its_first_and_last_day(tree):
-    assert tree.term.contains(datetime.date(2026, 9, 1))
-    assert tree.term.contains(datetime.date(2027, 1, 20))
-    assert not tree.term.contains(datetime.date(2027, 1, 21))
-    assert str(tree.term) == "2026–2027学年第一学期"
+    assert tree.term.contains(day(2026, 9, 1))
+    assert tree.term.contains(day(2027, 1, 20))
+    assert not tree.term.contains(day(2027, 1, 21))
+    assert str(tree.term) == f"{2026 + YEARS}–{2027 + YEARS}学年第一学期"
 
 
 def test_class_names_are_unique_within_a_school(tree):

@@ -18,15 +18,16 @@ from shouhu.org.selectors import (
     term_previous,
     user_scope_node,
 )
+from shouhu.testing.dates import YEARS, day, iso, term_code
 
 
-def at(day: str):
-    """Travel to 10:00 China time on the day."""
-    return time_machine.travel(datetime.datetime.fromisoformat(f"{day}T10:00:00+08:00"))
+def travel_to(on: str):
+    """Travel to 10:00 China time on the day (an ISO date of the world as written for 2026)."""
+    return time_machine.travel(datetime.datetime.fromisoformat(f"{iso(on)}T10:00:00+08:00"))
 
 
 @pytest.mark.parametrize(
-    "day, expected",
+    "on, expected",
     [
         ("2026-11-29", "2026-2027-1"),  # today, inside the autumn term
         ("2026-09-01", "2026-2027-1"),  # first day
@@ -38,20 +39,21 @@ def at(day: str):
         ("2025-12-01", "2025-2026-2"),  # before every term: the first one
     ],
 )
-def test_term_current_on_a_day(tree, day, expected):
-    with at(day):
-        assert term_current().code == expected
-    assert term_current(datetime.date.fromisoformat(day)).code == expected
+def test_term_current_on_a_day(tree, on, expected):
+    with travel_to(on):
+        assert term_current().code == term_code(expected)
+    assert term_current(datetime.date.fromisoformat(iso(on))).code == term_code(expected)
 
 
 def test_term_current_without_terms_is_none(db):
-    assert term_current(datetime.date(2026, 11, 29)) is None
+    assert term_current(day(2026, 11, 29)) is None
 
 
 def test_term_current_follows_the_local_date_in_china(tree):
     # 2026-08-31 17:00 UTC is already 1 September in China: the autumn term has begun.
-    with time_machine.travel(datetime.datetime(2026, 8, 31, 17, 0, tzinfo=datetime.UTC)):
-        assert term_current().code == "2026-2027-1"
+    utc = datetime.datetime.combine(day(2026, 8, 31), datetime.time(17), tzinfo=datetime.UTC)
+    with time_machine.travel(utc):
+        assert term_current().code == term_code("2026-2027-1")
 
 
 def test_term_previous(tree):
@@ -61,18 +63,18 @@ def test_term_previous(tree):
 
 def test_term_previous_skips_nothing_when_terms_were_created_out_of_order(tree):
     spring = TermFactory(
-        start_year=2026,
+        start_year=2026 + YEARS,
         semester=2,
-        starts_on=datetime.date(2027, 3, 1),
-        ends_on=datetime.date(2027, 7, 10),
+        starts_on=day(2027, 3, 1),
+        ends_on=day(2027, 7, 10),
     )
     assert term_previous(spring) == tree.term
 
 
 def test_term_by_code(tree):
-    assert term_by_code("2026-2027-1") == tree.term
+    assert term_by_code(term_code("2026-2027-1")) == tree.term
     with pytest.raises(Http404):
-        term_by_code("2030-2031-1")
+        term_by_code(term_code("2030-2031-1"))
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from shouhu.org.models import School, Term
+from shouhu.testing.dates import YEARS, iso, term_code
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +39,15 @@ def test_a_term_whose_code_disagrees_with_its_year_is_refused(client, admin, wor
     response = client.post(
         reverse("org:create", kwargs={"kind": "term"}),
         {
-            "code": "2027-2028-1",
-            "start_year": 2026,
+            "code": term_code("2027-2028-1"),
+            "start_year": 2026 + YEARS,
             "semester": 2,
-            "starts_on": "2027-03-01",
-            "ends_on": "2027-07-10",
+            "starts_on": iso("2027-03-01"),
+            "ends_on": iso("2027-07-10"),
         },
     )
     assert "学期代码与学年、学期不一致" in response.content.decode()
-    assert not Term.objects.filter(code="2027-2028-1").exists()
+    assert not Term.objects.filter(code=term_code("2027-2028-1")).exists()
 
 
 def test_admin_edits_a_school_name(client, admin, world):
