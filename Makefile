@@ -7,7 +7,7 @@ PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
 # mypy covers the core package plus every app's service and selector modules that exist.
 MYPY_TARGETS := $(wildcard shouhu/core shouhu/*/services.py shouhu/*/selectors.py shouhu/*/selectors shouhu/care/rules.py shouhu/care/statuses.py shouhu/care/oversight.py shouhu/registry/census_io shouhu/registry/handover.py shouhu/registry/handover_undo.py shouhu/registry/flags.py)
 
-.PHONY: help venv system-deps demo test test-sqlite test-postgres test-browser lint bench clean
+.PHONY: help venv system-deps demo test test-sqlite test-ahead test-postgres test-browser lint bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,11 +47,17 @@ test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL a
 	$(BIN)/shouhu check
 	$(BIN)/shouhu makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-ahead
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser
 
 test-sqlite: venv ## Run the test suite on SQLite (without browser tests)
 	$(BIN)/pytest -q
+
+test-ahead: venv ## The SQLite suite again, its clock 1-3 years ahead (SHOUHU_TEST_TODAY=YYYY-11-29 reproduces a run)
+	@day=$${SHOUHU_TEST_TODAY:-$$(( $$(date +%Y) + RANDOM % 3 + 1 ))-11-29}; \
+		echo "test-ahead: SHOUHU_TEST_TODAY=$$day"; \
+		SHOUHU_TEST_TODAY=$$day $(BIN)/pytest -q
 
 test-postgres: venv ## Run the test suite on a throwaway PostgreSQL 15 cluster
 	bash scripts/with-postgres.sh $(BIN)/pytest -q

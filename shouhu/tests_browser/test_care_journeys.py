@@ -1,7 +1,8 @@
 """The care journeys on a 360-pixel phone.
 
-1. `teacher` (刘老师, proxy parent of 李家成) opens an overdue child from 我的待办 and records a
-   home visit in three taps; the month's quota turns to done.
+1. `teacher` (刘老师, proxy parent of 李家成) taps last month's overdue visit in 我的待办 in the
+   week a late entry is allowed, gives the day it happened (a day outside the month is refused)
+   and saves; the month's quota turns to done and the item leaves the list.
 2. A colleague records "grades dropped"; the proxy parent finds the home-visit task on the home
    page; days pass without a visit; `head_teacher` (张老师) finds it escalated.
 
@@ -10,17 +11,16 @@ browser keeps real time; cookies carry a relative Max-Age, and every user logs i
 clock has moved, so no session outlives the jump.
 """
 
-import datetime
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.browser
+from shouhu.testing.browser import assert_fits_phone
+from shouhu.testing.dates import at, day, iso, month_key
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.browser
 
 
 def login(page: Page, base_url: str, username: str, password: str) -> None:
@@ -36,11 +36,6 @@ def logout(page: Page) -> None:
     expect(page.get_by_role("button", name="登录")).to_be_visible()
 
 
-def assert_fits_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{page.url} is {width}px wide on a 360px phone"
-
-
 def quota_row(page: Page, kind: str, period: str):
     return page.locator(f'li[data-kind="{kind}"][data-period="{period}"]')
 
@@ -52,7 +47,7 @@ def care_world(frozen_today, class_a_world, teacher):
     maths in the same school."""
     from shouhu.factories import PairingFactory, TeacherFactory
 
-    PairingFactory(child=class_a_world.child_a, carer=teacher, starts_on=datetime.date(2026, 9, 1))
+    PairingFactory(child=class_a_world.child_a, carer=teacher, starts_on=day(2026, 9, 1))
     colleague = TeacherFactory(
         username="math_teacher", display_name="王老师", scope_school=class_a_world.school_a
     )
@@ -63,39 +58,44 @@ def test_teacher_records_a_home_visit_for_an_overdue_child_in_three_taps(
     page: Page, live_server, care_world, shoot
 ):
     world = care_world
-    login(page, live_server.url, world.teacher.username, world.password)
+    # 3 December: November has ended and takes a late entry for SHOUHU_LATE_ENTRY_DAYS (7).
+    with time_machine.travel(at(2026, 12, 3, 10), tick=True):
+        login(page, live_server.url, world.teacher.username, world.password)
 
-    # 我的待办: 李家成's October visit is overdue, November's is due within the week.
-    overdue = page.get_by_role("list", name="已逾期")
-    expect(overdue).to_contain_text("家访（2026年10月）")
-    expect(page.get_by_role("list", name="7天内到期")).to_contain_text("家访（2026年11月）")
-    assert_fits_phone(page)
-    shoot("care-worklist-teacher")
+        # 我的待办: 李家成's November visit is overdue (a late entry), December's is not yet due.
+        overdue = page.get_by_role("list", name="已逾期")
+        november = f"家访（{day(2026, 11, 1).year}年11月）"
+        expect(overdue).to_contain_text(november)
+        expect(overdue).to_contain_text("补录截止")
+        assert_fits_phone(page)
+        shoot("care-worklist-teacher")
 
-    taps = 0
-    overdue.get_by_role("link", name="李家成").first.click()
-    taps += 1
-    expect(page.get_by_role("heading", level=1)).to_contain_text("李家成")
-    expect(quota_row(page, "home_visit", "2026-11")).to_contain_text("待完成")
-    assert_fits_phone(page)
-    shoot("care-child")
+        taps = 0
+        overdue.get_by_role("link", name="记录家访").first.click()
+        taps += 1
+        expect(page.get_by_role("heading", level=1)).to_contain_text("李家成")
+        expect(page.locator(".msg")).to_contain_text("请填写实际发生的日期")
+        assert_fits_phone(page)
+        shoot("care-record-home-visit")
 
-    page.get_by_role("link", name="记录家访").first.click()
-    taps += 1
-    expect(page.get_by_role("textbox", name="日期", exact=True)).to_have_value("2026-11-29")
-    expect(page.get_by_role("combobox", name="类型", exact=True)).to_have_value("home_visit")
-    assert_fits_phone(page)
-    shoot("care-record-home-visit")
+        # A day outside November is refused in Chinese; the day it happened is kept.
+        date_box = page.get_by_role("textbox", name="日期", exact=True)
+        date_box.fill(iso("2026-12-02"))
+        page.get_by_role("button", name="保存").click()
+        taps += 1
+        expect(page.locator(".errorlist")).to_contain_text("请填写实际发生的日期")
+        page.get_by_role("textbox", name="日期", exact=True).fill(iso("2026-11-28"))
+        page.get_by_role("button", name="保存").click()
+        taps += 1
 
-    page.get_by_role("button", name="保存").click()
-    taps += 1
+        assert taps <= 3
+        expect(page.get_by_role("status")).to_contain_text("已记录：家访（李家成）")
+        expect(quota_row(page, "home_visit", month_key("2026-11"))).to_contain_text("已完成")
+        assert_fits_phone(page)
+        shoot("care-child-after-visit")
 
-    assert taps <= 3
-    expect(page.get_by_role("status")).to_contain_text("已记录：家访（李家成）")
-    expect(quota_row(page, "home_visit", "2026-11")).to_contain_text("已完成")
-    expect(quota_row(page, "home_visit", "2026-10")).to_contain_text("已逾期")
-    assert_fits_phone(page)
-    shoot("care-child-after-visit")
+        page.goto(live_server.url + "/")
+        expect(page.get_by_role("list", name="已逾期")).not_to_contain_text(november)
 
 
 def test_a_signal_reaches_the_proxy_parent_then_escalates_to_the_head_teacher(
@@ -114,7 +114,7 @@ def test_a_signal_reaches_the_proxy_parent_then_escalates_to_the_head_teacher(
     shoot("care-signal-form")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "已记录，并为 刘老师 生成家访任务，2026-12-02 前完成。"
+        f"已记录，并为 刘老师 生成家访任务，{iso('2026-12-02')} 前完成。"
     )
     logout(page)
 
@@ -127,7 +127,7 @@ def test_a_signal_reaches_the_proxy_parent_then_escalates_to_the_head_teacher(
     logout(page)
 
     # 3. Six days later nobody has visited: two days past the due date reaches the head teacher.
-    with time_machine.travel(datetime.datetime(2026, 12, 5, 10, 0, tzinfo=SHANGHAI), tick=True):
+    with time_machine.travel(at(2026, 12, 5, 10), tick=True):
         login(page, base, world.head.username, world.password)
         tile = page.locator(".tile.escalations")
         expect(tile.locator(".value")).to_have_text("1")

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from shouhu.core.idnumber import make_id_number
+from shouhu.testing.browser import assert_fits_phone
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +26,6 @@ def login(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("button", name="退出")).to_be_visible()
-
-
-def assert_fits_phone(page: Page) -> None:
-    """Nothing on the page is wider than the phone, so it never scrolls sideways."""
-    phone = page.viewport_size["width"]
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert phone == 360
-    assert width <= phone, f"{page.url} is {width}px wide on a {phone}px phone"
 
 
 def section(page: Page, legend: str) -> Locator:

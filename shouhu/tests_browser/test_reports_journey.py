@@ -12,6 +12,8 @@ import pytest
 from docx import Document as Docx
 from playwright.sync_api import Page, expect
 
+from shouhu.testing.browser import assert_fits_phone
+
 pytestmark = pytest.mark.browser
 
 PROBLEMS = "部分代理家长每月家访不够及时。隔代监护人参加培训的人数偏少。"
@@ -23,11 +25,6 @@ def login(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("button", name="退出")).to_be_visible()
-
-
-def assert_fits_phone(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{page.url} is {width}px wide on a 360px phone"
 
 
 def pdf_text(path) -> str:
