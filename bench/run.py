@@ -24,6 +24,7 @@ skipped with a note. The machine is shared: the load average is printed with the
 """
 
 import argparse
+import contextlib
 import datetime
 import importlib
 import io
@@ -447,22 +448,34 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
     return result
 
 
-def measure_main(args) -> int:
-    """`run.py measure`: one county's figures as one JSON line on stdout, the clock on
-    2026-11-29 (10:00 in China) if time_machine is installed."""
+def bench_clock():
+    """The bench's day, 2026-11-29 (10:00 in China), if time_machine is installed: the demo
+    and the synthetic county are built and measured on it, so the figures compare across runs
+    whatever the real date."""
     try:
         import time_machine
-
-        moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-        travel = time_machine.travel(moment, tick=True)
     except ImportError:
-        travel = None
-    if travel is not None:
-        with travel:
-            result = county_figures(county=args.county, db=args.db, seed=args.seed)
-    else:
+        return contextlib.nullcontext()
+    moment = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return time_machine.travel(moment, tick=True)
+
+
+def measure_main(args) -> int:
+    """`run.py measure`: one county's figures as one JSON line on stdout, on the bench's day."""
+    with bench_clock():
         result = county_figures(county=args.county, db=args.db, seed=args.seed)
     print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def shouhu_main(args) -> int:
+    """`run.py shouhu ARGS…`: the `shouhu` command on the bench's day (synth builds its care
+    work up to the day before it)."""
+    from shouhu.cli import main as shouhu_cli
+
+    sys.argv = ["shouhu", *args.rest]
+    with bench_clock():
+        shouhu_cli()
     return 0
 
 
@@ -489,11 +502,11 @@ def subprocess_figures(county: str, db: str | Path, *, seed: bool) -> dict:
 
 
 def shouhu(db: str | Path, *args: str) -> float:
-    """Run a `shouhu` command on the database; its wall time in seconds."""
+    """Run a `shouhu` command on the database, on the bench's day; its wall time in seconds."""
     env = {**os.environ, "SHOUHU_DATABASE_URL": database_url(db)}
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 - the project's own command
-        [str(Path(sys.executable).parent / "shouhu"), *args],
+        [sys.executable, str(Path(__file__)), "shouhu", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -640,6 +653,8 @@ def main() -> int:
     measure = commands.add_parser("measure", help="measure one county (used by the run itself)")
     measure.add_argument("--county", choices=list(SUFFIXES), required=True)
     commands.add_parser("postgres", help="the synthetic county on PostgreSQL (inside the run)")
+    on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
+    on_day.add_argument("rest", nargs=argparse.REMAINDER)
     measure.add_argument("--db", required=True)
     measure.add_argument("--seed", action="store_true", help="migrate and seed the demo first")
     parser.add_argument("--skip-synth", action="store_true", help="leave out the 20k county")
@@ -652,6 +667,8 @@ def main() -> int:
         return measure_main(args)
     if args.command == "postgres":
         return postgres_main()
+    if args.command == "shouhu":
+        return shouhu_main(args)
 
     loads = [load_average()]
     rows: list[Measure] = []

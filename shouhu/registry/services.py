@@ -292,13 +292,12 @@ def child_flag_set(
     refused = child_read_only_reason(child)
     if refused:
         raise ValidationError(refused)
-    is_open = ChildFlag.objects.filter(child=child, flag=flag, until__isnull=True).exists()
-    if is_open == on:
-        return False
-    day = timezone.localdate()
     open_flags = set(
         ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
     )
+    if (flag in open_flags) == on:
+        return False
+    day = timezone.localdate()
     _sync_flags(
         actor=actor, child=child, flags=open_flags | {flag} if on else open_flags - {flag}, day=day
     )
