@@ -20,7 +20,11 @@ import pytest
 import time_machine
 from hypothesis import settings as hypothesis_settings
 
-from shouhu.factories import (
+from shouhu.org.models import Grade
+from shouhu.registry.classification import ParentStatus
+from shouhu.registry.models import Sex
+from shouhu.testing.dates import TODAY, at, day
+from shouhu.testing.factories import (
     CURRENT_TERM,
     AdminFactory,
     ClassEnrolmentFactory,
@@ -41,10 +45,6 @@ from shouhu.factories import (
     VolunteerFactory,
     register_child,
 )
-from shouhu.org.models import Grade
-from shouhu.registry.classification import ParentStatus
-from shouhu.registry.models import Sex
-from shouhu.testing.dates import TODAY, at, day
 
 # No deadline: the first call of a rule may load a table (python-stdnum's county codes take
 # half a second), and a slow CI machine is not a bug.

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts.forms import AccountCreateForm, AccountForm
-from shouhu.accounts.roles import Perm
 from shouhu.accounts.security_forms import UserSearchForm
 from shouhu.accounts.selectors import user_get_for, user_list_for
 from shouhu.accounts.services import (
@@ -20,6 +19,7 @@ from shouhu.accounts.services import (
     user_update,
 )
 from shouhu.core.forms import paginate
+from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.selectors import node_code, user_scope_node
 

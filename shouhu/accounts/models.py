@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.accounts.roles import Role, role_has
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.roles import Role, role_has
 
 
 class User(AbstractUser):

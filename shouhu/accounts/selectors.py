@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Perm, Role
+from shouhu.core.roles import Perm, Role
 from shouhu.org.models import Region, School, SchoolClass, subtree_range
 from shouhu.org.selectors import classes_for, node_by_code, node_within_user_scope
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Perm, Role
 from shouhu.accounts.selectors import (
     roles_grantable_by,
     scope_node_fits,
@@ -27,6 +26,7 @@ from shouhu.accounts.sessions import sessions_end_for
 from shouhu.accounts.two_factor import second_factor_check, two_factor_enrolled, two_factor_remove
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
+from shouhu.core.roles import Perm, Role
 from shouhu.org.models import Region, School, SchoolClass
 from shouhu.org.selectors import node_within_user_scope
 

@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from shouhu.accounts.forms import LoginForm
-from shouhu.accounts.roles import Perm
 from shouhu.care.selectors import worklist_for
+from shouhu.core.roles import Perm
 from shouhu.org.selectors import term_current, user_scope_node
 from shouhu.registry.selectors import child_count_for
 

@@ -220,7 +220,7 @@ def grants_for(user) -> QuerySet[ExportGrant]:
 
 def export_grantees_for(user) -> QuerySet[User]:
     """Users in the officer's scope who may export (the export needs its own permission)."""
-    from shouhu.accounts.roles import ROLE_PERMS, Perm
+    from shouhu.core.roles import ROLE_PERMS, Perm
 
     roles = [role for role, perms in ROLE_PERMS.items() if Perm.CENSUS_EXPORT in perms]
     return (

@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit.models import (
     AccessAction,
     AccessLog,
@@ -21,6 +20,7 @@ from shouhu.audit.models import (
     RequestStatus,
 )
 from shouhu.core.network import client_address
+from shouhu.core.roles import Perm
 from shouhu.core.text import clean_name, reason_check
 from shouhu.core.visibility import (
     TARGET_FIELD,

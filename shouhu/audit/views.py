@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit import selectors
 from shouhu.audit.forms import (
     AccessLogFilterForm,
@@ -42,6 +41,7 @@ from shouhu.audit.services import (
     guardian_request_record,
 )
 from shouhu.core.forms import paginate
+from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import TARGET_FIELD, RevealTarget, Visibility, visibility
 from shouhu.org.selectors import user_scope_node

@@ -32,7 +32,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Perm, Role
 from shouhu.care.models import (
     ActionKind,
     Buddy,
@@ -63,6 +62,7 @@ from shouhu.care.statuses import (
     total,
 )
 from shouhu.core.forms import parse_id
+from shouhu.core.roles import Perm, Role
 from shouhu.org.models import PREFIX_LENGTH, Region, RegionLevel, School, SchoolClass
 from shouhu.org.selectors import (
     class_filter,

@@ -30,7 +30,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Perm, Role
 from shouhu.care.models import (
     ActionKind,
     Buddy,
@@ -93,6 +92,7 @@ from shouhu.care.statuses import (
     terms_dates,
 )
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.roles import Perm, Role
 from shouhu.core.visibility import ChildField, care_summary_field, care_summary_q
 from shouhu.org.models import School, SchoolClass
 from shouhu.org.selectors import user_scope_node

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Perm, Role
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.care.models import (
@@ -40,6 +39,7 @@ from shouhu.care.rules import (
     tightens,
 )
 from shouhu.care.statuses import quota_levels
+from shouhu.core.roles import Perm, Role
 from shouhu.core.text import clean_name
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.models import Region, School

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.care import forms
@@ -41,6 +40,7 @@ from shouhu.care.services import (
     quota_clear,
     quota_set,
 )
+from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.forms import node_params

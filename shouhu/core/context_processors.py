@@ -1,7 +1,7 @@
 """What every template may read about the logged-in user: `may.<permission>` (what their role
 may do) and `menu` (the main menu's links, `core.menu`)."""
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 
 
 def permissions(request) -> dict:

@@ -8,7 +8,7 @@ the scope is a 404 in views, never a 403: an outsider must not learn that it exi
 from django.db.models import Q
 from django.utils import timezone
 
-from shouhu.accounts.roles import Perm, Role
+from shouhu.core.roles import Perm, Role
 from shouhu.org.models import subtree_range
 
 NOTHING = Q(pk__in=[])

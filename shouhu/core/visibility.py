@@ -32,9 +32,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.accounts.roles import Role
 from shouhu.care.models import ActionKind, PairingKind
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.roles import Role
 
 
 class Visibility(models.TextChoices):

@@ -7,7 +7,7 @@ same seed always gives the same county.
 from dataclasses import dataclass
 from functools import cached_property
 
-from shouhu.accounts.roles import Role
+from shouhu.core.roles import Role
 
 DEFAULT_SEED = 511781
 DEFAULT_CHILDREN = 1800

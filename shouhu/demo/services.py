@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
+from shouhu.core.roles import Role
 from shouhu.demo import data
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan

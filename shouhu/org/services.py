@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 
 
 @transaction.atomic

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from shouhu.accounts.roles import Perm
 from shouhu.core.forms import paginate
+from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org import forms
 from shouhu.org.selectors import org_record_get, org_records

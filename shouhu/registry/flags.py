@@ -10,7 +10,7 @@ list's filter, or in an export. Changing who sees counselling in the matrix chan
 
 from django.utils.translation import gettext as _
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.models import Flag

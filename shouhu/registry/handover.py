@@ -27,11 +27,11 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.care.models import Pairing, VisitTask
 from shouhu.care.services import pairings_end
+from shouhu.core.roles import Perm
 from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass, SchoolType, Term
 from shouhu.org.selectors import classes_for, node_within_user_scope
 from shouhu.registry.census_io.operator import is_operator

@@ -10,12 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import normalise_id_number
 from shouhu.core.pinyin import name_keys
+from shouhu.core.roles import Perm
 from shouhu.core.text import clean_name
 from shouhu.org.models import SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope, term_current

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, card_phones_reveal
 from shouhu.core.forms import paginate
+from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
 from shouhu.org.models import Region

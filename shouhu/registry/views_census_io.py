@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.forms import node_params
 from shouhu.org.selectors import (

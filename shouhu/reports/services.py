@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.reports.models import SummaryDraft, draft_node_kwargs

@@ -13,9 +13,9 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
+from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.forms import node_params
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass

@@ -87,10 +87,10 @@ def class_a_world(transactional_db, world, head_teacher):
     """The root `world`, with class A holding three children: 李家成 (both parents away),
     陈晓雨 (father away) and 杨子涵 (neither), so two count as left-behind (education
     definition). Each also has last term's census, so the census page shows the comparison."""
-    from shouhu.factories import PASSWORD, register_child
     from shouhu.registry.classification import ParentStatus
     from shouhu.registry.models import Sex
     from shouhu.registry.services import census_snapshot_take
+    from shouhu.testing.factories import PASSWORD, register_child
 
     children = [
         world.child_a,

@@ -45,7 +45,7 @@ def care_world(frozen_today, class_a_world, teacher):
     """On 2026-11-29 (the clock set before the world is built): class A of the browser world,
     with `teacher` as 李家成's proxy parent since the term began, and a colleague who teaches
     maths in the same school."""
-    from shouhu.factories import PairingFactory, TeacherFactory
+    from shouhu.testing.factories import PairingFactory, TeacherFactory
 
     PairingFactory(child=class_a_world.child_a, carer=teacher, starts_on=day(2026, 9, 1))
     colleague = TeacherFactory(

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from shouhu.accounts.tests.test_two_factor import code_for
-from shouhu.factories import TeacherFactory
+from shouhu.testing.factories import TeacherFactory
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.masking import mask_id_number
-from shouhu.factories import TeacherFactory
+from shouhu.testing.factories import TeacherFactory
 
 pytestmark = pytest.mark.browser
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
 from shouhu.accounts.services import user_create, user_password_reset
 from shouhu.accounts.tests.test_two_factor import code_for
 from shouhu.audit.models import AccessAction, AccessLog
-from shouhu.factories import PASSWORD, AdminFactory, VolunteerFactory
+from shouhu.core.roles import Role
+from shouhu.testing.factories import PASSWORD, AdminFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from shouhu.accounts.roles import Role
 from shouhu.accounts.services import user_password_reset
 from shouhu.core.menu import MENU
-from shouhu.factories import UserFactory
+from shouhu.core.roles import Role
+from shouhu.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,15 +4,15 @@ scope is a 404, and a URL missing from the table fails the suite."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from shouhu.factories import (
+from shouhu.registry.models import SchoolHandover
+from shouhu.testing.dates import TODAY, month_key
+from shouhu.testing.factories import (
     ChildTransferFactory,
     GuardianRequestFactory,
     HeadTeacherFactory,
     RegionOfficerFactory,
     census_upload,
 )
-from shouhu.registry.models import SchoolHandover
-from shouhu.testing.dates import TODAY, month_key
 
 CAST = [
     "anonymous",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.accounts.services import user_deactivate
-from shouhu.factories import PASSWORD
+from shouhu.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

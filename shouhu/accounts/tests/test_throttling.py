@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shouhu.audit.models import AccessLog
-from shouhu.factories import PASSWORD, TeacherFactory
+from shouhu.testing.factories import PASSWORD, TeacherFactory
 
 pytestmark = pytest.mark.django_db
 

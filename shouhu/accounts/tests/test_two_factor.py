@@ -12,7 +12,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shouhu.factories import PASSWORD
+from shouhu.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -156,7 +156,7 @@ def test_a_request_received_in_the_future_is_refused(client, privacy_officer, wo
 
 
 def test_closing_a_request_without_a_resolution_is_refused(client, privacy_officer, world):
-    from shouhu.factories import GuardianRequestFactory
+    from shouhu.testing.factories import GuardianRequestFactory
 
     record = GuardianRequestFactory(child=world.child_a)
     client.force_login(privacy_officer)

@@ -18,8 +18,8 @@ from shouhu.audit.models import (
     GuardianRequest,
     RequestStatus,
 )
-from shouhu.factories import GuardianRequestFactory, TeacherFactory, register_child
 from shouhu.testing.dates import TODAY, day, iso
+from shouhu.testing.factories import GuardianRequestFactory, TeacherFactory, register_child
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)

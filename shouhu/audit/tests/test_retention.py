@@ -9,11 +9,11 @@ from django.core.management import call_command
 from shouhu.audit.models import AccessAction, AccessLog, Erasure, ErasureReason
 from shouhu.audit.shredder import ANONYMOUS_NAME, child_anonymise, retention_due
 from shouhu.care.models import ActionKind
-from shouhu.factories import CareActionFactory, CensusSnapshotFactory, register_child
 from shouhu.registry.models import Child, Guardian, Parent
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.selectors import census_for
 from shouhu.testing.dates import day
+from shouhu.testing.factories import CareActionFactory, CensusSnapshotFactory, register_child
 
 pytestmark = pytest.mark.django_db
 

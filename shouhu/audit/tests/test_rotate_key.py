@@ -15,8 +15,8 @@ from django.db import connection
 
 from shouhu.audit.management.commands import rotate_key
 from shouhu.core import crypto
-from shouhu.factories import register_child
 from shouhu.registry.models import Child
+from shouhu.testing.factories import register_child
 
 OLD = django_settings.FIELD_KEY
 NEW = Fernet.generate_key().decode()

@@ -12,10 +12,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from shouhu.accounts.roles import ROLE_PERMS, Perm, Role
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import ActionKind
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.roles import ROLE_PERMS, Perm, Role
 from shouhu.core.visibility import (
     CARE_SUMMARY_FIELD,
     MATRIX,
@@ -28,7 +28,7 @@ from shouhu.core.visibility import (
     shown,
     visibility,
 )
-from shouhu.factories import (
+from shouhu.testing.factories import (
     CareActionFactory,
     CounsellorFactory,
     PairingFactory,

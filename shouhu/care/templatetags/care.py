@@ -2,8 +2,8 @@
 
 from django import template
 
-from shouhu.accounts.roles import Perm
 from shouhu.care.selectors import child_care_for
+from shouhu.core.roles import Perm
 
 register = template.Library()
 

@@ -5,8 +5,8 @@ moved by whole years with `SHOUHU_TEST_TODAY` (see `shouhu.testing.dates`)."""
 import pytest
 import time_machine
 
-from shouhu.factories import PairingFactory
 from shouhu.testing import dates
+from shouhu.testing.factories import PairingFactory
 
 TERM_START = dates.day(2026, 9, 1)
 

@@ -17,16 +17,16 @@ from shouhu.care.selectors import (
 )
 from shouhu.care.services import care_action_record, observation_record
 from shouhu.care.tests.conftest import TERM_START, at, year
-from shouhu.factories import (
+from shouhu.registry.classification import ParentStatus
+from shouhu.registry.models import Flag
+from shouhu.testing.dates import TODAY, day, month_key
+from shouhu.testing.factories import (
     CounsellorFactory,
     PairingFactory,
     TeacherFactory,
     VolunteerFactory,
     register_child,
 )
-from shouhu.registry.classification import ParentStatus
-from shouhu.registry.models import Flag
-from shouhu.testing.dates import TODAY, day, month_key
 
 OCTOBER, NOVEMBER = f"{year(2026)}年10月", f"{year(2026)}年11月"
 AUTUMN = f"{year(2026)}–{year(2027)}学年第一学期"

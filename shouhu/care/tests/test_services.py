@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from shouhu.accounts.roles import ROLE_PERMS, Perm, Role
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import (
     ActionKind,
@@ -33,7 +32,11 @@ from shouhu.care.services import (
     quota_set,
 )
 from shouhu.care.tests.conftest import TERM_START, at, year
-from shouhu.factories import (
+from shouhu.core.roles import ROLE_PERMS, Perm, Role
+from shouhu.registry.census_io.operator import operator_actor
+from shouhu.registry.classification import ParentStatus
+from shouhu.testing.dates import TODAY, day, iso, month_key
+from shouhu.testing.factories import (
     BuddyFactory,
     PairingFactory,
     QuotaFactory,
@@ -42,9 +45,6 @@ from shouhu.factories import (
     VolunteerFactory,
     register_child,
 )
-from shouhu.registry.census_io.operator import operator_actor
-from shouhu.registry.classification import ParentStatus
-from shouhu.testing.dates import TODAY, day, iso, month_key
 
 # --- pairings ---------------------------------------------------------------------------------
 

@@ -22,9 +22,9 @@ from shouhu.care.statuses import (
     terms_dates,
 )
 from shouhu.care.tests.conftest import at, year
-from shouhu.factories import PairingFactory, QuotaFactory, TeacherFactory, register_child
 from shouhu.registry.models import Child
 from shouhu.testing.dates import day, iso, month_key, term_code
+from shouhu.testing.factories import PairingFactory, QuotaFactory, TeacherFactory, register_child
 
 DONE, DUE, OVERDUE, EXEMPT = (
     QuotaStatus.DONE,

@@ -8,9 +8,9 @@ from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import ActionKind, CareAction, Exemption, Pairing, Quota, SignalKind
 from shouhu.care.services import care_action_record, observation_record
 from shouhu.care.tests.conftest import TERM_START, at, year
-from shouhu.factories import PairingFactory, QuotaFactory, TeacherFactory, register_child
 from shouhu.registry.models import Flag
 from shouhu.testing.dates import TODAY, day, iso, month_key
+from shouhu.testing.factories import PairingFactory, QuotaFactory, TeacherFactory, register_child
 
 OCTOBER, NOVEMBER = f"{year(2026)}年10月", f"{year(2026)}年11月"
 

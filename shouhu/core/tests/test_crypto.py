@@ -9,8 +9,8 @@ from django.db import connection
 
 from shouhu.core import crypto
 from shouhu.core.crypto import blind_index, decrypt, encrypt
-from shouhu.factories import register_child
 from shouhu.registry.models import Child
+from shouhu.testing.factories import register_child
 
 
 def raw_rows(table: str, where: str, value) -> list[str]:

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from shouhu.factories import (
+from shouhu.testing.factories import (
     CareActionFactory,
     ChildFactory,
     ChildTransferFactory,

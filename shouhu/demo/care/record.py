@@ -29,7 +29,6 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
 from shouhu.care.models import (
     ActionKind,
     Buddy,
@@ -41,6 +40,7 @@ from shouhu.care.models import (
     VisitTask,
 )
 from shouhu.care.services import carer_may_pair
+from shouhu.core.roles import Role
 from shouhu.core.visibility import may_read_counselling
 from shouhu.demo.care.plans import CarePlan, PairingPlan
 from shouhu.demo.plan import CountyPlan

@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from django.conf import settings
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
 from shouhu.care.models import (
     ActionKind,
     Buddy,
@@ -24,6 +23,7 @@ from shouhu.care.models import (
 from shouhu.care.rules import Escalation
 from shouhu.care.selectors import care_actions_for, compliance_for, worklist_for
 from shouhu.care.services import care_action_record
+from shouhu.core.roles import Role
 from shouhu.demo import data
 from shouhu.demo.care.calendar import care_window
 from shouhu.demo.care.planner import care_plan

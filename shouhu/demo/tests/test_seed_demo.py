@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import Pairing
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import validate_id_number
 from shouhu.core.pinyin import name_keys
+from shouhu.core.roles import Role
 from shouhu.demo import data
 from shouhu.demo.tests.conftest import CALENDAR, CURRENT, PREVIOUS, SMALL, seed
 from shouhu.org.models import ClassEnrolment, Region, School, SchoolClass, Term

@@ -4,14 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from shouhu.factories import (
+from shouhu.org.models import Region, RegionLevel, Term, full_code, subtree_range
+from shouhu.testing.dates import YEARS, day, term_code
+from shouhu.testing.factories import (
     ClassEnrolmentFactory,
     SchoolClassFactory,
     TermFactory,
     TownshipFactory,
 )
-from shouhu.org.models import Region, RegionLevel, Term, full_code, subtree_range
-from shouhu.testing.dates import YEARS, day, term_code
 
 
 def test_full_code_and_subtree_range():

@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.http import Http404
 
-from shouhu.factories import SchoolClassFactory, SchoolFactory, TermFactory, VillageFactory
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import (
     classes_of_school,
@@ -19,6 +18,7 @@ from shouhu.org.selectors import (
     user_scope_node,
 )
 from shouhu.testing.dates import YEARS, day, iso, term_code
+from shouhu.testing.factories import SchoolClassFactory, SchoolFactory, TermFactory, VillageFactory
 
 
 def travel_to(on: str):

@@ -27,9 +27,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from shouhu.accounts.roles import Perm
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.audit.services import access_record, client_ip
+from shouhu.core.roles import Perm
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.core.xlsx import append_row, write_only_cell
 from shouhu.org.models import Grade, Region, School, SchoolClass, Term, subtree_range

@@ -38,12 +38,12 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
 
-from shouhu.accounts.roles import Perm, Role
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.audit.services import access_record, client_ip
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import birth_date_of, normalise_id_number, sex_of
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.roles import Perm, Role
 from shouhu.core.text import clean_name
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import School, SchoolClass, Term

@@ -9,7 +9,7 @@ that can never log in (unusable password, inactive). Its authority is the in-mem
 from django.utils.translation import gettext as _
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
+from shouhu.core.roles import Role
 
 OPERATOR_USERNAME = "shouhu-cli"
 

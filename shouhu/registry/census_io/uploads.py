@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 from shouhu.org.models import Term
 from shouhu.registry.census_io.importing import (
     CellError,

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.core.xlsx import escape_cell
-from shouhu.factories import register_child
 from shouhu.registry.census_io.exporting import census_export
 from shouhu.registry.census_io.importing import census_import
 from shouhu.registry.census_io.summary import census_summary_for, self_checks
@@ -18,6 +17,7 @@ from shouhu.registry.models import CensusSnapshot, Sex
 from shouhu.registry.tests.census_sheets import read_rows, row, sheet_bytes
 from shouhu.reports.selectors import Figures
 from shouhu.testing.dates import day, iso
+from shouhu.testing.factories import register_child
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

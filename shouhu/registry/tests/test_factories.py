@@ -5,16 +5,16 @@ import pytest
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import birth_date_of, sex_of, validate_id_number
 from shouhu.core.pinyin import name_keys
-from shouhu.factories import (
+from shouhu.org.selectors import node_within_user_scope
+from shouhu.registry.classification import Category
+from shouhu.registry.models import Child
+from shouhu.testing.factories import (
     CensusSnapshotFactory,
     ChildFactory,
     HeadTeacherFactory,
     PairingFactory,
     ParentFactory,
 )
-from shouhu.org.selectors import node_within_user_scope
-from shouhu.registry.classification import Category
-from shouhu.registry.models import Child
 
 
 def test_child_factory_makes_a_valid_file(db):

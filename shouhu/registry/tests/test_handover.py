@@ -11,14 +11,6 @@ from django.urls import reverse
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import Pairing
 from shouhu.demo.services import demo_seed
-from shouhu.factories import (
-    ChildTransferFactory,
-    PairingFactory,
-    SchoolClassFactory,
-    TermFactory,
-    VisitTaskFactory,
-    register_child,
-)
 from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass
 from shouhu.registry.handover import (
     child_leave,
@@ -31,6 +23,14 @@ from shouhu.registry.handover import (
 from shouhu.registry.models import CensusSnapshot, Child, LeaveReason, SchoolHandover
 from shouhu.registry.services import child_update
 from shouhu.testing.dates import at, day, iso, term_code
+from shouhu.testing.factories import (
+    ChildTransferFactory,
+    PairingFactory,
+    SchoolClassFactory,
+    TermFactory,
+    VisitTaskFactory,
+    register_child,
+)
 
 NEXT_YEAR = {"start_year": day(2027, 9, 1).year, "semester": 1}
 # The summer break: the current term (2026-2027-1) has ended, 2027-2028-1 has not begun.

@@ -13,13 +13,6 @@ from django.urls import reverse
 
 from shouhu.audit.models import AccessLog
 from shouhu.care.models import Pairing, VisitTask
-from shouhu.factories import (
-    HeadTeacherFactory,
-    PairingFactory,
-    SchoolClassFactory,
-    VisitTaskFactory,
-    register_child,
-)
 from shouhu.org.models import ClassEnrolment, Grade, SchoolClass
 from shouhu.registry.handover import handover_apply, handover_date_problem, handover_plan
 from shouhu.registry.handover_undo import handover_undo
@@ -27,6 +20,13 @@ from shouhu.registry.models import CensusSnapshot, Child, LeaveReason, SchoolHan
 from shouhu.registry.tests import test_handover
 from shouhu.registry.tests.test_handover import SUMMER
 from shouhu.testing.dates import day, iso
+from shouhu.testing.factories import (
+    HeadTeacherFactory,
+    PairingFactory,
+    SchoolClassFactory,
+    VisitTaskFactory,
+    register_child,
+)
 
 next_term = test_handover.next_term  # the fixture: 2027-2028-1
 

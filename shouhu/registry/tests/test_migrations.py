@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from shouhu.audit.guards import erasure_allowed
 from shouhu.core.tests.test_crypto import raw_rows
-from shouhu.factories import register_child
 from shouhu.registry.models import CensusSnapshot, Guardian
+from shouhu.testing.factories import register_child
 
 GUARDIAN_ABLE_ADDED = ("registry", "0004_census_snapshot_guardian_able")
 GUARDIAN_ABLE_BACKFILLED = ("registry", "0005_census_snapshot_guardian_able_backfill")

@@ -7,17 +7,17 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from shouhu.factories import (
-    CensusSnapshotFactory,
-    ChildFactory,
-    PairingFactory,
-    register_child,
-)
 from shouhu.registry.classification import Category, ParentStatus
 from shouhu.registry.models import Child, Flag
 from shouhu.registry.selectors import ChildFilters, child_get_for, child_list_for
 from shouhu.registry.services import child_update
 from shouhu.testing.dates import TODAY
+from shouhu.testing.factories import (
+    CensusSnapshotFactory,
+    ChildFactory,
+    PairingFactory,
+    register_child,
+)
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

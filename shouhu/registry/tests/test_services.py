@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.crypto import blind_index
 from shouhu.core.masking import mask_id_number
-from shouhu.factories import id_number_for, parent_data, register_child
 from shouhu.registry.classification import Category, ParentStatus
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -23,6 +22,7 @@ from shouhu.registry.models import (
 from shouhu.registry.selectors import child_history_for
 from shouhu.registry.services import _sync_flags, child_update
 from shouhu.testing.dates import TODAY, at, day, iso
+from shouhu.testing.factories import id_number_for, parent_data, register_child
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

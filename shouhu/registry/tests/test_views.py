@@ -154,7 +154,7 @@ def test_search_by_pinyin_initials_finds_the_child(client, head_teacher, world):
 def test_child_list_query_count_is_bounded(
     client, head_teacher, world, django_assert_max_num_queries
 ):
-    from shouhu.factories import register_child
+    from shouhu.testing.factories import register_child
 
     for _ in range(25):
         register_child(head_teacher, world.class_a)

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.http import Http404
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
+from shouhu.core.roles import Role
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
 from shouhu.org.selectors import node_by_code, term_by_code, term_current, user_scope_node
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 from shouhu.org.models import School, Term
 from shouhu.reports.selectors.base import Node, Share, check_node
 from shouhu.reports.selectors.care import TaskFigures, care_coverage, task_figures_by_assignee

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.accounts.roles import Perm
 from shouhu.care.models import (
     GROUP_KINDS,
     ActionKind,
@@ -29,6 +28,7 @@ from shouhu.care.selectors import (
     coverage_for,
     tasks_for,
 )
+from shouhu.core.roles import Perm
 from shouhu.org.models import Term
 from shouhu.org.selectors import class_filter, unit_nodes
 from shouhu.registry.models import Child

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.accounts.roles import Perm
 from shouhu.care.rules import percent
+from shouhu.core.roles import Perm
 from shouhu.org.models import (
     ClassEnrolment,
     Region,

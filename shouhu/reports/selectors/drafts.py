@@ -1,6 +1,6 @@
 """The saved drafts of semester work summaries (工作总结), read for a leader or a head teacher."""
 
-from shouhu.accounts.roles import Perm
+from shouhu.core.roles import Perm
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.reports.models import SummaryDraft, draft_node_kwargs
 from shouhu.reports.selectors.base import check_node

@@ -27,16 +27,16 @@ from types import SimpleNamespace
 import pytest
 
 from shouhu.care.models import ActionKind, SignalKind
-from shouhu.factories import (
+from shouhu.registry.classification import ParentStatus
+from shouhu.registry.services import census_snapshot_take
+from shouhu.testing.dates import day
+from shouhu.testing.factories import (
     CareActionFactory,
     ObservationFactory,
     PairingFactory,
     VisitTaskFactory,
     register_child,
 )
-from shouhu.registry.classification import ParentStatus
-from shouhu.registry.services import census_snapshot_take
-from shouhu.testing.dates import day
 
 M, H, D = ParentStatus.MIGRANT, ParentStatus.AT_HOME, ParentStatus.DECEASED
 

@@ -7,9 +7,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from shouhu.factories import PairingFactory, TeacherFactory
 from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.base import Share
+from shouhu.testing.factories import PairingFactory, TeacherFactory
 
 
 def test_a_schools_teachers_are_ranked_by_their_records(reported, school_leader):

@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from shouhu.factories import SchoolClassFactory, register_child
 from shouhu.registry.classification import ParentStatus
 from shouhu.registry.models import Flag
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.selectors import Figures, census_for
 from shouhu.testing.dates import day, term_code
+from shouhu.testing.factories import SchoolClassFactory, register_child
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 

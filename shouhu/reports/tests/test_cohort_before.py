@@ -14,11 +14,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from shouhu.factories import ClassEnrolmentFactory, SchoolClassFactory, register_child
 from shouhu.org.models import Grade
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.selectors import census_for, census_trend_for
 from shouhu.testing.dates import day, term_code
+from shouhu.testing.factories import ClassEnrolmentFactory, SchoolClassFactory, register_child
 
 LAST_CENSUS = day(2026, 3, 5)
 THIS_CENSUS = day(2026, 9, 10)

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command, load_command_class
 
-from shouhu.factories import TermFactory, VolunteerFactory
 from shouhu.reports.selectors import FIGURES, census_for
 from shouhu.testing.dates import YEARS, at, day, term_code
+from shouhu.testing.factories import TermFactory, VolunteerFactory
 
 CARE_FIGURES = {
     "pairing_coverage",

@@ -5,8 +5,8 @@ must agree, total and unit by unit."""
 import pytest
 
 from shouhu.care.selectors import compliance_for
-from shouhu.factories import ExemptionFactory, QuotaFactory
 from shouhu.reports.selectors.compliance import _months_compliance, term_months
+from shouhu.testing.factories import ExemptionFactory, QuotaFactory
 
 
 def _cells(quotas) -> list[tuple]:

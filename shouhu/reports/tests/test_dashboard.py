@@ -140,7 +140,7 @@ def test_the_query_count_does_not_grow_with_the_children(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from shouhu.factories import register_child
+    from shouhu.testing.factories import register_child
 
     client.force_login(region_officer)
     with CaptureQueriesContext(connection) as before:

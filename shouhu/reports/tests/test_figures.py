@@ -228,7 +228,7 @@ def test_figures_are_the_same_inside_and_outside_the_cache(reported, region_offi
 
 
 def test_a_figure_read_after_a_write_is_fresh_outside_the_cache(reported, head_teacher):
-    from shouhu.factories import register_child
+    from shouhu.testing.factories import register_child
 
     before = left_behind_education_for(head_teacher, node=reported.class_a, term=reported.term)
     register_child(head_teacher, reported.class_a)

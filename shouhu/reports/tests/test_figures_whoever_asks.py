@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from shouhu.factories import SchoolLeaderFactory, TownshipOfficerFactory
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass
 from shouhu.testing.dates import at, term_code
+from shouhu.testing.factories import SchoolLeaderFactory, TownshipOfficerFactory
 
 CURRENT, PREVIOUS = term_code("2026-2027-1"), term_code("2025-2026-2")
 CENSUS_COUNTS = ("pupils", "left_behind_education", "left_behind_civil", "without_guardian")

@@ -14,12 +14,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from shouhu.factories import register_child
 from shouhu.registry.handover import child_transfer
 from shouhu.registry.services import census_snapshot_take
 from shouhu.reports.management.commands.stats import plain
 from shouhu.reports.selectors import FIGURES, census_for, figures_cached
 from shouhu.testing.dates import day
+from shouhu.testing.factories import register_child
 
 LAST_CENSUS = day(2026, 3, 5)
 

@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from shouhu.care.models import ActionKind
 from shouhu.care.rules import month_of, period_days_left
-from shouhu.factories import CareActionFactory, PairingFactory
 from shouhu.reports.selectors import (
     compliance_by_month_for,
     compliance_month_for,
@@ -29,6 +28,7 @@ from shouhu.reports.selectors.base import Share
 from shouhu.reports.selectors.compliance import overall_of
 from shouhu.reports.summary.sections import summary_build
 from shouhu.testing.dates import at, day, month_key, term_code
+from shouhu.testing.factories import CareActionFactory, PairingFactory
 
 DECEMBER_7 = at(2026, 12, 7, 10, 0)
 

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from docx import Document as Docx
 
-from shouhu.factories import HeadTeacherFactory
 from shouhu.reports import summary_sections
 from shouhu.reports.checks import pdf_font_subsetting
 from shouhu.reports.models import SummaryDraft
@@ -37,6 +36,7 @@ from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part
 from shouhu.reports.summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.reports.summary.sections import PROVIDERS, summary_build, summary_part
 from shouhu.testing.dates import day, term_code
+from shouhu.testing.factories import HeadTeacherFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,7 @@ def test_the_leaders_draft_fills_problems_and_plans(reported, school_leader):
 
 
 def test_a_township_summary_lists_its_schools_by_compliance(reported, township_officer):
-    from shouhu.factories import SchoolClassFactory, SchoolFactory
+    from shouhu.testing.factories import SchoolClassFactory, SchoolFactory
 
     quiet = SchoolFactory(region=reported.township_a, code="3151781003", name="太平镇村小")
     SchoolClassFactory(school=quiet, grade=1, name="一年级(1)班")

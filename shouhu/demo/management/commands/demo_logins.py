@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
+from shouhu.core.roles import Role
 from shouhu.demo import data
 
 

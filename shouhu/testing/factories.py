@@ -18,7 +18,6 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from shouhu.accounts.models import User
-from shouhu.accounts.roles import Role
 from shouhu.care.models import (
     ActionKind,
     Buddy,
@@ -36,6 +35,7 @@ from shouhu.care.models import (
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import make_id_number
 from shouhu.core.pinyin import name_keys
+from shouhu.core.roles import Role
 from shouhu.org.models import (
     ClassEnrolment,
     Grade,
