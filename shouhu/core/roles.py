@@ -45,70 +45,131 @@ class Perm(models.TextChoices):
     SUMMARY_DRAFT = "summary_draft", _("起草工作总结")
 
 
-_ALL_READERS = {Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}
-
+# The one table of who may do what: a row per role, read top to bottom. Who may read counselling
+# notes is the privacy matrix's business (core.visibility.may_read_counselling).
 ROLE_PERMS: dict[str, frozenset[str]] = {
     # The administrator runs accounts and the tree; least privilege keeps children's files out.
-    Role.ADMIN: frozenset({Perm.ORG_MANAGE}),
-    Role.REGION_OFFICER: frozenset(_ALL_READERS | {Perm.CENSUS_EXPORT}),
-    Role.TOWNSHIP_OFFICER: frozenset(_ALL_READERS | {Perm.CENSUS_EXPORT}),
-    Role.VILLAGE_SUPERVISOR: frozenset(_ALL_READERS),
+    Role.ADMIN: frozenset(
+        {
+            Perm.ORG_MANAGE,
+            Perm.QUOTA_MANAGE,
+            Perm.ACCOUNT_MANAGE,
+        }
+    ),
+    Role.REGION_OFFICER: frozenset(
+        {
+            Perm.CHILD_VIEW,
+            Perm.CONTACT_CARD,
+            Perm.CENSUS_VIEW,
+            Perm.CENSUS_EXPORT,
+            Perm.CARE_OVERSEE,
+            Perm.QUOTA_MANAGE,
+            Perm.DASHBOARD_VIEW,
+            Perm.REPORT_LEAD,
+            Perm.SUMMARY_DRAFT,
+        }
+    ),
+    Role.TOWNSHIP_OFFICER: frozenset(
+        {
+            Perm.CHILD_VIEW,
+            Perm.CONTACT_CARD,
+            Perm.CENSUS_VIEW,
+            Perm.CENSUS_EXPORT,
+            Perm.CARE_OVERSEE,
+            Perm.QUOTA_MANAGE,
+            Perm.DASHBOARD_VIEW,
+            Perm.REPORT_LEAD,
+            Perm.SUMMARY_DRAFT,
+        }
+    ),
+    Role.VILLAGE_SUPERVISOR: frozenset(
+        {
+            Perm.CHILD_VIEW,
+            Perm.CONTACT_CARD,
+            Perm.CENSUS_VIEW,
+            Perm.CARE_RECORD,
+            Perm.CARE_OVERSEE,
+            Perm.DASHBOARD_VIEW,
+        }
+    ),
+    # Accounts: their own school's staff only (accounts.selectors.user_manageable_q).
     Role.SCHOOL_LEADER: frozenset(
-        _ALL_READERS
-        | {Perm.CHILD_EDIT, Perm.CHILD_FULL_ID, Perm.CENSUS_IMPORT, Perm.CENSUS_EXPORT}
-        | {Perm.HANDOVER}
+        {
+            Perm.CHILD_VIEW,
+            Perm.CHILD_EDIT,
+            Perm.CHILD_FULL_ID,
+            Perm.CONTACT_CARD,
+            Perm.CENSUS_VIEW,
+            Perm.CENSUS_IMPORT,
+            Perm.CENSUS_EXPORT,
+            Perm.HANDOVER,
+            Perm.CARE_RECORD,
+            Perm.OBSERVATION_RECORD,
+            Perm.PAIRING_MANAGE,
+            Perm.CARE_OVERSEE,
+            Perm.QUOTA_MANAGE,
+            Perm.EXEMPTION_GRANT,
+            Perm.ACCOUNT_MANAGE,
+            Perm.DASHBOARD_VIEW,
+            Perm.REPORT_LEAD,
+            Perm.SUMMARY_DRAFT,
+        }
     ),
+    # A head teacher drafts the class's summary (篇一–五 are head teachers' class summaries).
     Role.HEAD_TEACHER: frozenset(
-        _ALL_READERS | {Perm.CHILD_EDIT, Perm.CHILD_FULL_ID, Perm.CENSUS_IMPORT, Perm.CENSUS_EXPORT}
+        {
+            Perm.CHILD_VIEW,
+            Perm.CHILD_EDIT,
+            Perm.CHILD_FULL_ID,
+            Perm.CONTACT_CARD,
+            Perm.CENSUS_VIEW,
+            Perm.CENSUS_IMPORT,
+            Perm.CENSUS_EXPORT,
+            Perm.CARE_RECORD,
+            Perm.OBSERVATION_RECORD,
+            Perm.PAIRING_MANAGE,
+            Perm.CARE_OVERSEE,
+            Perm.EXEMPTION_GRANT,
+            Perm.DASHBOARD_VIEW,
+            Perm.SUMMARY_DRAFT,
+        }
     ),
-    Role.TEACHER: frozenset({Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}),
-    Role.COUNSELLOR: frozenset({Perm.CHILD_VIEW, Perm.CONTACT_CARD, Perm.CENSUS_VIEW}),
-    Role.VOLUNTEER: frozenset({Perm.CHILD_VIEW, Perm.CONTACT_CARD}),
+    Role.TEACHER: frozenset(
+        {
+            Perm.CHILD_VIEW,
+            Perm.CONTACT_CARD,
+            Perm.CENSUS_VIEW,
+            Perm.CARE_RECORD,
+            Perm.OBSERVATION_RECORD,
+        }
+    ),
+    Role.COUNSELLOR: frozenset(
+        {
+            Perm.CHILD_VIEW,
+            Perm.CONTACT_CARD,
+            Perm.CENSUS_VIEW,
+            Perm.CARE_RECORD,
+            Perm.OBSERVATION_RECORD,
+        }
+    ),
+    Role.VOLUNTEER: frozenset(
+        {
+            Perm.CHILD_VIEW,
+            Perm.CONTACT_CARD,
+            Perm.CARE_RECORD,
+        }
+    ),
     # The privacy officer approves full exports but does not export: the grant goes to another.
     Role.PRIVACY_OFFICER: frozenset(
-        {Perm.CHILD_VIEW, Perm.CENSUS_VIEW, Perm.CHILD_FULL_ID, Perm.EXPORT_GRANT}
+        {
+            Perm.CHILD_VIEW,
+            Perm.CHILD_FULL_ID,
+            Perm.CENSUS_VIEW,
+            Perm.EXPORT_GRANT,
+            Perm.PRIVACY_OFFICE,
+        }
     ),
 }
-
-# The care work (issue 4): who records it, who arranges it and who checks it. Who may read
-# counselling notes is the privacy matrix's business (core.visibility.may_read_counselling).
-_CARE_STAFF = {Perm.CARE_RECORD, Perm.OBSERVATION_RECORD}
-_CARE_LEADS = _CARE_STAFF | {Perm.PAIRING_MANAGE, Perm.CARE_OVERSEE, Perm.EXEMPTION_GRANT}
-_CARE_GRANTS: dict[str, set[str]] = {
-    Role.ADMIN: {Perm.QUOTA_MANAGE},
-    Role.REGION_OFFICER: {Perm.CARE_OVERSEE, Perm.QUOTA_MANAGE},
-    Role.TOWNSHIP_OFFICER: {Perm.CARE_OVERSEE, Perm.QUOTA_MANAGE},
-    Role.VILLAGE_SUPERVISOR: {Perm.CARE_RECORD, Perm.CARE_OVERSEE},
-    Role.SCHOOL_LEADER: _CARE_LEADS | {Perm.QUOTA_MANAGE},
-    Role.HEAD_TEACHER: _CARE_LEADS,
-    Role.TEACHER: _CARE_STAFF,
-    Role.COUNSELLOR: _CARE_STAFF,
-    Role.VOLUNTEER: {Perm.CARE_RECORD},
-}
-ROLE_PERMS = {role: perms | _CARE_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
-
-# Privacy and accounts (issue 5): the privacy officer's own pages; the accounts, which an
-# administrator manages in their region and a school leader for their school's staff.
-_PRIVACY_GRANTS: dict[str, set[str]] = {
-    Role.PRIVACY_OFFICER: {Perm.PRIVACY_OFFICE},
-    Role.ADMIN: {Perm.ACCOUNT_MANAGE},
-    # Their own school's staff only (accounts.selectors.user_manageable_q, issue 12).
-    Role.SCHOOL_LEADER: {Perm.ACCOUNT_MANAGE},
-}
-ROLE_PERMS = {role: perms | _PRIVACY_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
-
-# Reports (issue 6): the dashboard for whoever oversees the care work; the statistical tables,
-# the semester work summary and the assessment for those who answer for a school or a region.
-# A head teacher drafts the class's summary (篇一–五 are head teachers' class summaries).
-_REPORT_LEADS = {Perm.DASHBOARD_VIEW, Perm.REPORT_LEAD, Perm.SUMMARY_DRAFT}
-_REPORT_GRANTS: dict[str, set[str]] = {
-    Role.REGION_OFFICER: _REPORT_LEADS,
-    Role.TOWNSHIP_OFFICER: _REPORT_LEADS,
-    Role.VILLAGE_SUPERVISOR: {Perm.DASHBOARD_VIEW},
-    Role.SCHOOL_LEADER: _REPORT_LEADS,
-    Role.HEAD_TEACHER: {Perm.DASHBOARD_VIEW, Perm.SUMMARY_DRAFT},
-}
-ROLE_PERMS = {role: perms | _REPORT_GRANTS.get(role, set()) for role, perms in ROLE_PERMS.items()}
 
 
 def role_has(role: str, perm: str) -> bool:
