@@ -257,13 +257,12 @@ class ChildrenWrite:
 
     children: list[Child]
     statements: Statements
-    records: list[models.Model]
 
     def run(self) -> list[Child]:
         self.statements.run()
-        for record in self.records:
-            record._state.adding = False
-            record._state.db = DEFAULT_DB_ALIAS
+        for child in self.children:  # only these are handed back: the rest stays off the lock
+            child._state.adding = False
+            child._state.db = DEFAULT_DB_ALIAS
         return self.children
 
 
@@ -396,11 +395,7 @@ def children_register_prepare(
             request=request,
         )
     )
-    return ChildrenWrite(
-        children=children,
-        statements=statements,
-        records=[*children, *parents, *guardians, *flags, *snapshots],
-    )
+    return ChildrenWrite(children=children, statements=statements)
 
 
 def children_register_bulk(
