@@ -6,7 +6,7 @@
    month, each next to the one SQL query the page cannot do without.
 2. The synthetic county: `shouhu synth --children 20000 --months 12` into a second throwaway
    database (`synth_20k_s`), then the census, the worklist and the compliance on it.
-3. The census import of 20,000 rows, when the registry provides `run_import_benchmark()`:
+3. The census import of 20,000 rows (`census_import.py`, alone: `run.py import`):
    its time (`import_20k_s`), its peak memory, and how long its write transaction held the
    database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s).
 4. The dashboard, when `/dashboard/` exists (`dashboard_figures`).
@@ -56,13 +56,6 @@ SYNTH_CHILDREN = 20000
 # The keys of each county's figures end with its suffix (the demo's have none).
 SUFFIXES = {"demo": "", "synth20k": "_20k", "synth20k_pg": "_20k_pg"}
 SYNTH_MONTHS = 12
-# Where the registry may keep `run_import_benchmark()` (issue 3).
-IMPORT_BENCHMARK_MODULES = (
-    "shouhu.registry.census_io.bench",
-    "shouhu.registry.census_io",
-    "shouhu.registry.bench",
-    "shouhu.registry.importing",
-)
 
 # One page of the county's child list: the children on the register within the county (by
 # school or by home village), with class and school, in pinyin order.
@@ -582,22 +575,22 @@ def postgres_main() -> int:
     return 0
 
 
-def import_figures() -> tuple[dict, str]:
-    """The registry's import benchmark, when it exists: (figures, note). It builds its own
-    throwaway database in a process of its own."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
+def import_figures() -> dict:
+    """The census import's figures (`census_import.py`). It builds its own throwaway database in
+    a process of its own."""
+    from census_import import run_import_benchmark
 
-    django.setup()
-    for module in IMPORT_BENCHMARK_MODULES:
-        run = selector(module, "run_import_benchmark")
-        if run is not None:
-            try:
-                return run(), ""
-            except RuntimeError as exc:
-                return {"import_20k_s": {"value": None, "unit": "s", "error": str(exc)[-600:]}}, ""
-    return {}, "run_import_benchmark() does not exist yet"
+    try:
+        return run_import_benchmark()
+    except RuntimeError as exc:
+        return {"import_20k_s": {"value": None, "unit": "s", "error": str(exc)[-600:]}}
+
+
+def import_main() -> int:
+    """`run.py import`: the census import alone, its figures as one JSON line."""
+    figures = import_figures()
+    print(json.dumps(figures, ensure_ascii=False))
+    return 1 if any(f.get("error") for f in figures.values()) else 0
 
 
 def bench_json_merge(*, path: Path, figures: dict) -> None:
@@ -653,6 +646,7 @@ def main() -> int:
     measure = commands.add_parser("measure", help="measure one county (used by the run itself)")
     measure.add_argument("--county", choices=list(SUFFIXES), required=True)
     commands.add_parser("postgres", help="the synthetic county on PostgreSQL (inside the run)")
+    commands.add_parser("import", help="only the census import of 20,000 rows")
     on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
     on_day.add_argument("rest", nargs=argparse.REMAINDER)
     measure.add_argument("--db", required=True)
@@ -669,6 +663,8 @@ def main() -> int:
         return postgres_main()
     if args.command == "shouhu":
         return shouhu_main(args)
+    if args.command == "import":
+        return import_main()
 
     loads = [load_average()]
     rows: list[Measure] = []
@@ -683,9 +679,7 @@ def main() -> int:
         loads.append(load_average())
     if not args.skip_import:
         print("census import of 20,000 rows …", flush=True)
-        imported, note = import_figures()
-        if note:
-            notes.append(note)
+        imported = import_figures()
         for key, figure in imported.items():
             rows.append(
                 Measure(

@@ -2,6 +2,8 @@
 guardians' requests. Log rows are only ever added, never updated or deleted."""
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,10 +33,21 @@ from shouhu.core.visibility import (
     visibility,
 )
 
+if TYPE_CHECKING:
+    from shouhu.accounts.models import User
+
+# Access-log rows saved in one INSERT at most (the export logs its children chunk by chunk).
+BATCH = 500
+
 
 def client_ip(request: HttpRequest | None) -> str | None:
     """Where from: the client's address, behind a trusted reverse proxy too."""
     return client_address(request)
+
+
+def _logged_user(user):
+    """The user a log row names: nobody for an anonymous visitor."""
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def access_record(
@@ -48,7 +61,7 @@ def access_record(
     reason: str = "",
 ) -> AccessLog:
     return AccessLog.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=_logged_user(user),
         action=action,
         child=child,
         query=query[:500],
@@ -56,6 +69,57 @@ def access_record(
         reason=reason[:200],
         ip=client_ip(request),
     )
+
+
+def access_log_rows(
+    *,
+    user,
+    action: AccessAction,
+    child_ids: Iterable[int],
+    query: str = "",
+    request: HttpRequest | None = None,
+    field: str = "",
+    reason: str = "",
+) -> list[AccessLog]:
+    """One unsaved row per child, as `access_record` writes it: for a writer that inserts them
+    in a statement it prepared before its transaction (`children_register_prepare`)."""
+    ip = client_ip(request)
+    user = _logged_user(user)
+    return [
+        AccessLog(
+            user=user,
+            action=action,
+            child_id=child_id,
+            query=query[:500],
+            field=field[:30],
+            reason=reason[:200],
+            ip=ip,
+        )
+        for child_id in child_ids
+    ]
+
+
+def access_record_many(
+    *,
+    user,
+    action: AccessAction,
+    child_ids: Iterable[int],
+    query: str = "",
+    request: HttpRequest | None = None,
+    field: str = "",
+    reason: str = "",
+) -> list[AccessLog]:
+    """`access_record` for many children at once: one row per child, saved in batches."""
+    rows = access_log_rows(
+        user=user,
+        action=action,
+        child_ids=child_ids,
+        query=query,
+        request=request,
+        field=field,
+        reason=reason,
+    )
+    return AccessLog.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def reveal_reason_clean(reason: str) -> str:
@@ -68,7 +132,9 @@ def reveal_reason_clean(reason: str) -> str:
         raise ValidationError({"reason": error.messages}) from None
 
 
-def field_reveal(*, actor, child, target: str, reason: str, request=None) -> str:
+def field_reveal(
+    *, actor: "User", child, target: str, reason: str, request: HttpRequest | None = None
+) -> str:
     """Show one masked value of a child's file in full, for a reason the user typed; logged.
 
     The child must already be inside the actor's scope (the view fetched it with the selector).
@@ -90,7 +156,9 @@ def field_reveal(*, actor, child, target: str, reason: str, request=None) -> str
     return target_value(child, target)
 
 
-def card_phones_reveal(*, actor, children, reason: str, request=None) -> set[int]:
+def card_phones_reveal(
+    *, actor: "User", children, reason: str, request: HttpRequest | None = None
+) -> set[int]:
     """Print full phones on contact cards whose phones the actor's cell masks, for one reason
     typed for the whole batch. Each child whose phones are revealed gets a `reveal` row with the
     field and the reason, as a reveal on the file page does. Returns those children's ids.
@@ -102,18 +170,14 @@ def card_phones_reveal(*, actor, children, reason: str, request=None) -> set[int
         for child in children
         if child_visibility(actor, child, ChildField.FAMILY_PHONE) == Visibility.MASKED
     ]
-    ip = client_ip(request)
-    AccessLog.objects.bulk_create(
-        AccessLog(
-            user=actor,
-            action=AccessAction.REVEAL,
-            child=child,
-            field=ChildField.FAMILY_PHONE.value,
-            reason=reason,
-            query=_("联系卡"),
-            ip=ip,
-        )
-        for child in masked
+    access_record_many(
+        user=actor,
+        action=AccessAction.REVEAL,
+        child_ids=[child.pk for child in masked],
+        field=ChildField.FAMILY_PHONE.value,
+        reason=reason,
+        query=_("联系卡"),
+        request=request,
     )
     return {child.pk for child in masked}
 
@@ -125,13 +189,15 @@ def access_denied_record(*, user, path: str, child=None, request=None) -> Access
     )
 
 
-def _check_privacy_officer(actor, perm: str = Perm.PRIVACY_OFFICE) -> None:
+def _check_privacy_officer(actor: "User", perm: str = Perm.PRIVACY_OFFICE) -> None:
     if not actor.has_perm_to(perm):
         raise PermissionDenied(_("只有个人信息保护负责人可以办理。"))
 
 
 @transaction.atomic
-def export_grant_approve(*, actor, grantee, scope_code: str, reason: str) -> ExportGrant:
+def export_grant_approve(
+    *, actor: "User", grantee: "User", scope_code: str, reason: str
+) -> ExportGrant:
     """The privacy officer allows one full (unmasked) export of a node to one user.
 
     The grantee must be able to export that node; the export uses the grant up (census_io)."""
@@ -160,7 +226,7 @@ def export_grant_approve(*, actor, grantee, scope_code: str, reason: str) -> Exp
 @transaction.atomic
 def guardian_request_record(
     *,
-    actor,
+    actor: "User",
     child,
     kind: str,
     requester_name: str,
@@ -191,7 +257,7 @@ def guardian_request_record(
 
 @transaction.atomic
 def guardian_request_close(
-    *, actor, request: GuardianRequest, status: str, resolution: str
+    *, actor: "User", request: GuardianRequest, status: str, resolution: str
 ) -> GuardianRequest:
     """Close a request as done or refused, with what was done (or why not).
 

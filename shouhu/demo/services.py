@@ -25,7 +25,7 @@ from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
 from shouhu.demo.plan import CountyPlan, county_plan
-from shouhu.demo.register import children_register_bulk
+from shouhu.demo.register import plan_children_register
 from shouhu.demo.synth import synthetic_layout
 from shouhu.demo.terms import ONE_DAY, demo_calendar
 from shouhu.org.models import (
@@ -166,7 +166,7 @@ def county_write(
     password = make_password(data.DEMO_PASSWORD)  # Argon2 is slow on purpose: hashed once
     users = _accounts(plan, regions=regions, schools=schools, classes=classes, password=password)
     _enrolments(plan, classes=classes, terms=plan_terms)
-    records = children_register_bulk(
+    records = plan_children_register(
         plan=plan,
         regions=regions,
         classes=classes,

@@ -23,6 +23,7 @@ from shouhu.org.selectors import (
     terms_all,
     user_scope_node,
 )
+from shouhu.registry.census_io.errors import error_report_xlsx
 from shouhu.registry.census_io.exporting import (
     census_export,
     export_grants_usable_by,
@@ -35,7 +36,6 @@ from shouhu.registry.census_io.forms import (
     LeaveForm,
     TransferForm,
 )
-from shouhu.registry.census_io.importing import error_report_xlsx
 from shouhu.registry.census_io.summary import census_summary_for, column_headers
 from shouhu.registry.census_io.template import census_template_xlsx
 from shouhu.registry.census_io.uploads import (

@@ -27,8 +27,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
-from shouhu.audit.services import access_record, client_ip
+from shouhu.audit.models import AccessAction, ExportGrant
+from shouhu.audit.services import access_record, access_record_many
 from shouhu.core.roles import Perm
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.core.xlsx import append_row, write_only_cell
@@ -310,20 +310,19 @@ def census_export(
     sheet.merged_cells.add(_range(2, 1, 2, WIDTH))
     _header_rows(sheet)
     snapshots = register_snapshots_for(actor, node=node, term=term, include_all=include_all)
-    logs: list[AccessLog] = []
-    ip = client_ip(request)
+    exported: list[int] = []
     user = actor if actor.pk else None
     count = 0
     for snapshot in _chunked(snapshots):
         count += 1
         append_row(sheet, _register_row(count, snapshot, states=states, flags=flags))
-        logs.append(
-            AccessLog(user=user, action=AccessAction.EXPORT, child_id=snapshot.child_id, ip=ip)
-        )
-        if len(logs) >= CHUNK:
-            AccessLog.objects.bulk_create(logs)
-            logs = []
-    AccessLog.objects.bulk_create(logs)
+        exported.append(snapshot.child_id)
+        if len(exported) >= CHUNK:
+            access_record_many(
+                user=user, action=AccessAction.EXPORT, child_ids=exported, request=request
+            )
+            exported = []
+    access_record_many(user=user, action=AccessAction.EXPORT, child_ids=exported, request=request)
     summary = census_summary_for(census_reader_for(actor, node), node=node, term=term)
     _summary_sheet(
         workbook, summary, mark=watermark(actor=actor, at=at, node=node, term=term, grant=grant)

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
+from shouhu.registry.census_io.cells import CellError
+from shouhu.registry.census_io.changes import Change
 from shouhu.registry.census_io.importing import (
-    CellError,
-    Change,
     ImportResult,
     Outcome,
     RowResult,

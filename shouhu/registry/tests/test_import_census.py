@@ -10,12 +10,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from shouhu.audit.models import AccessLog
-from shouhu.registry.census_io.importing import (
-    Outcome,
-    census_import,
-    census_sheet_check,
-    error_report_xlsx,
-)
+from shouhu.registry.census_io.errors import error_report_xlsx
+from shouhu.registry.census_io.importing import Outcome, census_import, census_sheet_check
 from shouhu.registry.census_io.reading import SheetError, read_sheet
 from shouhu.registry.census_io.template import census_template_xlsx
 from shouhu.registry.models import CensusSnapshot, Child, Guardian, Parent

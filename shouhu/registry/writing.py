@@ -1,10 +1,11 @@
-"""Writing a checked census sheet in one short transaction.
+"""Writing many rows in one short transaction: the register's bulk writes
+(`services.children_register_prepare`, the census import).
 
-An import is all or nothing, so it writes in one transaction; on SQLite that transaction holds
-the database's only write lock, and every other save waits for it. So everything that costs
-time happens before it opens: the rows are validated (`importing`), the primary keys of the new
-files reserved, the history rows built, and every value turned into its SQL parameter, the
-sensitive ones encrypted. Inside the transaction only the prepared statements run.
+A bulk write is all or nothing, so it writes in one transaction; on SQLite that transaction
+holds the database's only write lock, and every other save waits for it. So everything that
+costs time happens before it opens: the rows are validated, the primary keys of the new files
+reserved, the history rows built, and every value turned into its SQL parameter, the sensitive
+ones encrypted. Inside the transaction only the prepared statements run.
 
 1. `reserve_ids(Model, n)`: keys that no other insert will take (a sequence on PostgreSQL,
    SQLite's `sqlite_sequence` moved on in a transaction of its own).
@@ -67,7 +68,8 @@ def history_rows(
     objs: Sequence[models.Model], *, user, when: datetime.datetime | None = None
 ) -> list[models.Model]:
     """The "+" (created) history rows of saved-to-be objects, as simple-history's
-    `bulk_history_create` builds them, without saving them."""
+    `bulk_history_create` builds them, without saving them: dated `_history_date` where an
+    object has one (simple-history's own attribute), otherwise `when` or now."""
     if not objs:
         return []
     history = type(objs[0]).history.model  # type: ignore[attr-defined]
@@ -75,7 +77,7 @@ def history_rows(
     rows = []
     for obj in objs:
         row = history(
-            history_date=when,
+            history_date=getattr(obj, "_history_date", when),
             history_user=user,
             history_change_reason=None,
             history_type="+",

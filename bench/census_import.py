@@ -1,7 +1,7 @@
 """The import benchmark of `make bench`: a 20,000-row county census on SQLite.
 
-`run_import_benchmark()` runs `python -m shouhu.registry.census_io.bench` in a subprocess with a
-throwaway SQLite database, so the peak memory (`ru_maxrss`) is the import's own:
+`run_import_benchmark()` runs this file in a subprocess with a throwaway SQLite database, so the
+peak memory (`ru_maxrss`) is the import's own:
 
 1. migrate the empty database and create a county of 10 townships, 40 schools and 480 classes;
 2. write the sheet (openpyxl write-only mode) with valid rows spread over those classes;
@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 ROWS = 20_000
 COUNTY = "511781"
 TERM = "2026-2027-1"
@@ -36,8 +37,9 @@ def run_import_benchmark(rows: int = ROWS) -> dict:
             "SHOUHU_VAR_DIR": tmp,
             "DJANGO_SETTINGS_MODULE": "shouhu.settings",
         }
-        done = subprocess.run(  # noqa: S603 - this interpreter running this module
-            [sys.executable, "-m", "shouhu.registry.census_io.bench", str(rows), tmp],
+        done = subprocess.run(  # noqa: S603 - this interpreter running this file
+            [sys.executable, __file__, str(rows), tmp],
+            cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
@@ -169,6 +171,7 @@ def _write_sheet(path: Path, *, rows: int, classes) -> None:
 
 
 def _main(rows: int, folder: str) -> None:
+    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
