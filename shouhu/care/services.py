@@ -126,7 +126,7 @@ def pairing_assign(
             )
         limit = settings.SHOUHU_PROXY_LOAD_LIMIT
         loads = Pairing.objects.proxy_loads(day).filter(carer=carer)
-        load = (loads.values_list("load", flat=True).first() or 0) + 1
+        load = sum(loads.values_list("load", flat=True)) + 1
         if kind == PairingKind.PROXY_PARENT and load > limit and not allow_over_limit:
             raise LoadLimitExceeded(carer=carer, load=load, limit=limit)
     pairing = None
