@@ -64,12 +64,12 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_child_in_scope(actor, child: Child) -> None:
+def _check_child_in_scope(actor: User, child: Child) -> None:
     if not Child.objects.visible_to(actor).filter(pk=child.pk).exists():
         raise PermissionDenied(_("该儿童不在您的管辖范围内。"))
 
 
-def _check_may_arrange(actor, child: Child) -> None:
+def _check_may_arrange(actor: User, child: Child) -> None:
     if not actor.has_perm_to(Perm.PAIRING_MANAGE):
         raise PermissionDenied(_("您没有安排结对帮扶的权限。"))
     if not node_within_user_scope(actor, child.school_class):
@@ -92,7 +92,7 @@ def _head_teacher_or(child: Child, fallback: User) -> User:
 @transaction.atomic
 def pairing_assign(
     *,
-    actor,
+    actor: User,
     child: Child,
     carer: User | None,
     kind: str = PairingKind.PROXY_PARENT,
@@ -156,7 +156,7 @@ def pairing_assign(
 
 @transaction.atomic
 def buddy_set(
-    *, actor, child: Child, name: str, request: HttpRequest | None = None
+    *, actor: User, child: Child, name: str, request: HttpRequest | None = None
 ) -> Buddy | None:
     """Give the child a student buddy (一帮一) from today, by name; an empty name ends it.
 
@@ -195,7 +195,7 @@ def buddy_set(
 @transaction.atomic
 def pairings_end(
     *,
-    actor,
+    actor: User,
     child: Child,
     on: datetime.date,
     reason: str,
@@ -258,7 +258,7 @@ def pairings_end(
 @transaction.atomic
 def care_action_record(
     *,
-    actor,
+    actor: User,
     kind: str,
     done_on: datetime.date,
     children: Sequence[Child],
@@ -367,7 +367,7 @@ def task_assignee_for(child: Child, *, fallback: User, day: datetime.date) -> Us
 @transaction.atomic
 def observation_record(
     *,
-    actor,
+    actor: User,
     child: Child,
     kind: str,
     noted_on: datetime.date,
@@ -404,7 +404,7 @@ def observation_record(
 @transaction.atomic
 def exemption_grant(
     *,
-    actor,
+    actor: User,
     child: Child,
     kind: str,
     starts_on: datetime.date,
@@ -448,7 +448,7 @@ def _levels_above(node: Region | School) -> list[list[QuotaRule]]:
     return quota_levels(region_code=node.code)[:-1]
 
 
-def _check_may_set_quotas(actor, node: Region | School) -> None:
+def _check_may_set_quotas(actor: User, node: Region | School) -> None:
     if not actor.has_perm_to(Perm.QUOTA_MANAGE):
         raise PermissionDenied(_("您没有设置关爱要求的权限。"))
     if not node_within_user_scope(actor, node):
@@ -456,7 +456,7 @@ def _check_may_set_quotas(actor, node: Region | School) -> None:
 
 
 @transaction.atomic
-def quota_set(*, actor, node: Region | School, kind: str, period: str, minimum: int) -> Quota:
+def quota_set(*, actor: User, node: Region | School, kind: str, period: str, minimum: int) -> Quota:
     """Set a region's or school's quota of a kind. A level may tighten what the levels above ask
     but never loosen it: the refusal names the rule above."""
     _check_may_set_quotas(actor, node)
@@ -482,7 +482,7 @@ def quota_set(*, actor, node: Region | School, kind: str, period: str, minimum: 
 
 
 @transaction.atomic
-def quota_clear(*, actor, node: Region | School, kind: str) -> None:
+def quota_clear(*, actor: User, node: Region | School, kind: str) -> None:
     """Drop the node's own quota of a kind: the levels above apply again."""
     _check_may_set_quotas(actor, node)
     Quota.objects.filter(kind=kind, **_node_kwargs(node)).delete()
