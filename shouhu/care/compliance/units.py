@@ -17,6 +17,7 @@ from shouhu.org.selectors import (
 
 
 def check_may_oversee(user, node) -> None:
+    """A role without CARE_OVERSEE is a 403; a node outside the user's scope a 404."""
     if not user.has_perm_to(Perm.CARE_OVERSEE):
         raise PermissionDenied
     if node is None or not node_within_user_scope(user, node):
@@ -30,6 +31,7 @@ def units_of(node, *, by: str = ""):
 
 
 def unit_label(node, *, by: str) -> str:
+    """What the units one level down are called: 班级, 学校, or the region level below."""
     if isinstance(node, School):
         return _("班级")
     if units_by_school(node, by_school=by == "school"):
