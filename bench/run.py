@@ -370,7 +370,7 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
     measure_page(
         compliance, client=client_county, url=f"/care/compliance/?scope={COUNTY}&month={MONTH}"
     )
-    compliance_for = selector("shouhu.care.selectors", "compliance_for")
+    compliance_for = selector("shouhu.care.compliance", "compliance_for")
     if compliance_for is not None and not compliance.error and not compliance.skipped:
         node = Region.objects.get(code=COUNTY.ljust(12, "0"))
         measure_selector(

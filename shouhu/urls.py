@@ -1,9 +1,9 @@
 from django.urls import include, path
 
-from shouhu.accounts import views as account_views
+from shouhu.care import views as care_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", care_views.home, name="home"),  # 我的待办
     path("accounts/", include("shouhu.accounts.urls")),
     path("children/", include("shouhu.registry.urls")),
     path("", include("shouhu.reports.urls")),  # /census/, /dashboard/, /reports/…

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -180,13 +180,22 @@ def unusual_access_for(user, *, start: datetime.date, end: datetime.date) -> Unu
     )
 
 
+def _overdue(day: datetime.date) -> Q:
+    """A guardian's request still open after its due day (已超期)."""
+    return Q(status=RequestStatus.OPEN, due_on__lt=day)
+
+
 def requests_for(user, *, show: str = "open") -> QuerySet[GuardianRequest]:
-    """Guardians' requests about children in scope: open (default), overdue, or all."""
-    requests = GuardianRequest.objects.filter(child_scope_q(user, "child__"))
+    """Guardians' requests about children in scope: open (default), overdue, or all; each
+    says whether it is `overdue` today."""
+    today = timezone.localdate()
+    requests = GuardianRequest.objects.filter(child_scope_q(user, "child__")).annotate(
+        overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField())
+    )
     if show == "open":
         requests = requests.filter(status=RequestStatus.OPEN)
     elif show == "overdue":
-        requests = requests.filter(status=RequestStatus.OPEN, due_on__lt=timezone.localdate())
+        requests = requests.filter(_overdue(today))
     return requests.select_related("child__school_class__school", "resolved_by").order_by(
         "due_on", "id"
     )
@@ -274,7 +283,7 @@ def compliance_figures_for(user, *, year: int) -> ComplianceFigures:
         grants=grants.count(),
         grants_used=grants.filter(used_at__isnull=False).count(),
         requests=dict(table),
-        requests_overdue=requests.filter(status=RequestStatus.OPEN, due_on__lt=today).count(),
+        requests_overdue=requests.filter(_overdue(today)).count(),
         requests_late=requests.filter(resolved_on__gt=F("due_on")).count(),
         erasures=dict(erasures.values_list("reason").annotate(n=Count("id")).order_by()),
         lockouts=_lockouts(user, low, high),

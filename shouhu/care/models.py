@@ -21,8 +21,48 @@ class PairingKind(models.TextChoices):
 
 
 class PairingQuerySet(models.QuerySet):
-    def current(self, day: datetime.date) -> "PairingQuerySet":
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+    """The one definition of a current pairing (and so of the current proxy parent, mentor and
+    buddy), of an open one, and of a carer's load."""
+
+    def current(
+        self, day: datetime.date, *, since: datetime.date | None = None
+    ) -> "PairingQuerySet":
+        """The pairings running on the day: begun by then and not ended before it. With
+        `since`, those running at any time from `since` to the day. The current proxy parent
+        is `.current(day).filter(kind=PairingKind.PROXY_PARENT)` (the latest begun, should two
+        touch the day); `held` is the same rule for a pairing already read."""
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=since or day), starts_on__lte=day
+        )
+
+    def open(self) -> "PairingQuerySet":
+        """The pairings not yet ended, today's and those to come: the ones a change of the
+        child's place (a reassignment, a leave, a handover) ends."""
+        return self.filter(ends_on__isnull=True)
+
+    def proxy_loads(self, day: datetime.date) -> "PairingQuerySet":
+        """A carer's load (篇六: 2–3): per carer, the children on the register they are proxy
+        parent of on the day, as rows of `carer` and `load` (one GROUP BY; filter by carer, or
+        correlate with `OuterRef` to annotate users)."""
+        return (
+            self.current(day)
+            .filter(kind=PairingKind.PROXY_PARENT, child__left_on__isnull=True)
+            .order_by()
+            .values("carer")
+            .annotate(load=models.Count("pk"))
+        )
+
+
+def held(
+    *,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    day: datetime.date,
+    since: datetime.date | None = None,
+) -> bool:
+    """`PairingQuerySet.current` for a pairing already read (or planned by the demo): begun by
+    the day and not ended before it (or before `since`). The tests hold the two equal."""
+    return starts_on <= day and (ends_on is None or ends_on >= (since or day))
 
 
 class Pairing(models.Model):
@@ -73,6 +113,10 @@ class Pairing(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["carer", "kind", "ends_on"])]
+
+    def held_on(self, day: datetime.date) -> bool:
+        """Whether the pairing runs on the day (`PairingQuerySet.current`, for a row read)."""
+        return held(starts_on=self.starts_on, ends_on=self.ends_on, day=day)
 
 
 class Buddy(models.Model):

@@ -1,5 +1,6 @@
-"""Pure rules of the care work, with no database: quota periods, statuses, escalation, and how
-quotas set at different levels of the tree combine (三个一, 篇十; 五必访, 篇十).
+"""Pure rules of the care work, with no database: quota periods, statuses, escalation, how
+quotas set at different levels of the tree combine (三个一, 篇十; 五必访, 篇十), and who may
+care for a child.
 
 Everything here is a function of dates and small values, tested exhaustively and with Hypothesis.
 """
@@ -7,12 +8,18 @@ Everything here is a function of dates and small values, tested exhaustively and
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouhu.care.models import ActionKind, QuotaPeriod
+from shouhu.care.models import ActionKind, PairingKind, QuotaPeriod
+from shouhu.core.roles import Role
+
+if TYPE_CHECKING:
+    from shouhu.accounts.models import User
+    from shouhu.registry.models import Child
 
 ONE_DAY = datetime.timedelta(days=1)
 # The fewest whole calendar months a term holds (autumn Sep–Dec, spring Mar–Jun): how a monthly
@@ -288,3 +295,24 @@ def quota_effective(levels: Sequence[Iterable[QuotaRule]]) -> dict[str, QuotaRul
             if above is None or tightens(rule, above):
                 effective[rule.kind] = rule
     return effective
+
+
+# --- who may care for a child -----------------------------------------------------------------
+
+# Staff who may be a proxy parent or mentor of a child in their scope (a volunteer may be a
+# proxy parent of any child, and then sees that child).
+CARER_STAFF_ROLES = {Role.TEACHER, Role.HEAD_TEACHER, Role.SCHOOL_LEADER, Role.COUNSELLOR}
+
+
+def carer_may_pair(carer: "User", child: "Child", *, kind: str = PairingKind.PROXY_PARENT) -> bool:
+    """A proxy parent is a teacher who has the child in their scope (the school's teachers,
+    leaders and counsellors, the class's head teacher) or a volunteer; a mentor is a teacher."""
+    if not carer.is_active:
+        return False
+    if carer.role == Role.VOLUNTEER:
+        return kind == PairingKind.PROXY_PARENT
+    if carer.role not in CARER_STAFF_ROLES:
+        return False
+    if carer.scope_class_id:
+        return carer.scope_class_id == child.school_class_id
+    return carer.scope_school_id == child.school_class.school_id

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
+from shouhu.care.compliance.quotas import quota_levels
 from shouhu.care.models import (
     ActionKind,
     Buddy,
@@ -32,24 +33,20 @@ from shouhu.care.rules import (
     ONE_DAY,
     Period,
     QuotaRule,
+    carer_may_pair,
     late_entry_open,
     late_entry_until,
     quota_effective,
     task_due_on,
     tightens,
 )
-from shouhu.care.statuses import quota_levels
-from shouhu.core.roles import Perm, Role
+from shouhu.core.roles import Perm
 from shouhu.core.text import clean_name
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import node_within_user_scope, term_current
 from shouhu.registry.models import CensusSnapshot, Child
 from shouhu.registry.services import child_edit_check
-
-# Staff who may be a proxy parent or mentor of a child in their scope (a volunteer may be a
-# proxy parent of any child, and then sees that child).
-CARER_STAFF_ROLES = {Role.TEACHER, Role.HEAD_TEACHER, Role.SCHOOL_LEADER, Role.COUNSELLOR}
 
 
 class LoadLimitExceeded(ValidationError):
@@ -67,12 +64,12 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_child_in_scope(actor, child: Child) -> None:
+def _check_child_in_scope(actor: User, child: Child) -> None:
     if not Child.objects.visible_to(actor).filter(pk=child.pk).exists():
         raise PermissionDenied(_("该儿童不在您的管辖范围内。"))
 
 
-def _check_may_arrange(actor, child: Child) -> None:
+def _check_may_arrange(actor: User, child: Child) -> None:
     if not actor.has_perm_to(Perm.PAIRING_MANAGE):
         raise PermissionDenied(_("您没有安排结对帮扶的权限。"))
     if not node_within_user_scope(actor, child.school_class):
@@ -80,29 +77,6 @@ def _check_may_arrange(actor, child: Child) -> None:
 
 
 # --- pairings ---------------------------------------------------------------------------------
-
-
-def carer_may_pair(carer: User, child: Child, *, kind: str = PairingKind.PROXY_PARENT) -> bool:
-    """A proxy parent is a teacher who has the child in their scope (the school's teachers,
-    leaders and counsellors, the class's head teacher) or a volunteer; a mentor is a teacher."""
-    if not carer.is_active:
-        return False
-    if carer.role == Role.VOLUNTEER:
-        return kind == PairingKind.PROXY_PARENT
-    if carer.role not in CARER_STAFF_ROLES:
-        return False
-    if carer.scope_class_id:
-        return carer.scope_class_id == child.school_class_id
-    return carer.scope_school_id == child.school_class.school_id
-
-
-def proxy_load(carer: User, *, day: datetime.date) -> int:
-    """How many children the carer is proxy parent of on the day."""
-    return (
-        Pairing.objects.current(day)
-        .filter(carer=carer, kind=PairingKind.PROXY_PARENT, child__left_on__isnull=True)
-        .count()
-    )
 
 
 def _open_tasks_to(child: Child, user: User) -> None:
@@ -118,7 +92,7 @@ def _head_teacher_or(child: Child, fallback: User) -> User:
 @transaction.atomic
 def pairing_assign(
     *,
-    actor,
+    actor: User,
     child: Child,
     carer: User | None,
     kind: str = PairingKind.PROXY_PARENT,
@@ -139,7 +113,7 @@ def pairing_assign(
     """
     _check_may_arrange(actor, child)
     day = _today()
-    current = Pairing.objects.filter(child=child, kind=kind, ends_on__isnull=True).first()
+    current = Pairing.objects.open().filter(child=child, kind=kind).first()
     if current is None and carer is None:
         return None
     if current is not None and carer is not None and current.carer_id == carer.pk:
@@ -151,7 +125,8 @@ def pairing_assign(
                 % {"name": carer, "kind": PairingKind(kind).label}
             )
         limit = settings.SHOUHU_PROXY_LOAD_LIMIT
-        load = proxy_load(carer, day=day) + 1
+        loads = Pairing.objects.proxy_loads(day).filter(carer=carer)
+        load = sum(loads.values_list("load", flat=True)) + 1
         if kind == PairingKind.PROXY_PARENT and load > limit and not allow_over_limit:
             raise LoadLimitExceeded(carer=carer, load=load, limit=limit)
     pairing = None
@@ -181,7 +156,7 @@ def pairing_assign(
 
 @transaction.atomic
 def buddy_set(
-    *, actor, child: Child, name: str, request: HttpRequest | None = None
+    *, actor: User, child: Child, name: str, request: HttpRequest | None = None
 ) -> Buddy | None:
     """Give the child a student buddy (一帮一) from today, by name; an empty name ends it.
 
@@ -191,7 +166,7 @@ def buddy_set(
     _check_may_arrange(actor, child)
     name = clean_name(name)
     day = _today()
-    current = Buddy.objects.filter(child=child, ends_on__isnull=True).first()
+    current = Buddy.objects.open().filter(child=child).first()
     if (current.name if current is not None else "") == name:
         return current
     if name:
@@ -220,7 +195,7 @@ def buddy_set(
 @transaction.atomic
 def pairings_end(
     *,
-    actor,
+    actor: User,
     child: Child,
     on: datetime.date,
     reason: str,
@@ -253,7 +228,7 @@ def pairings_end(
        with the reason in words (the log's query column); none when nothing was open.
     """
     child_edit_check(actor, child.school_class)
-    pairings = Pairing.objects.filter(child=child, ends_on__isnull=True)
+    pairings = Pairing.objects.open().filter(child=child)
     if kind is not None:
         pairings = pairings.filter(kind=kind)
     ended = 0
@@ -283,7 +258,7 @@ def pairings_end(
 @transaction.atomic
 def care_action_record(
     *,
-    actor,
+    actor: User,
     kind: str,
     done_on: datetime.date,
     children: Sequence[Child],
@@ -392,7 +367,7 @@ def task_assignee_for(child: Child, *, fallback: User, day: datetime.date) -> Us
 @transaction.atomic
 def observation_record(
     *,
-    actor,
+    actor: User,
     child: Child,
     kind: str,
     noted_on: datetime.date,
@@ -429,7 +404,7 @@ def observation_record(
 @transaction.atomic
 def exemption_grant(
     *,
-    actor,
+    actor: User,
     child: Child,
     kind: str,
     starts_on: datetime.date,
@@ -473,7 +448,7 @@ def _levels_above(node: Region | School) -> list[list[QuotaRule]]:
     return quota_levels(region_code=node.code)[:-1]
 
 
-def _check_may_set_quotas(actor, node: Region | School) -> None:
+def _check_may_set_quotas(actor: User, node: Region | School) -> None:
     if not actor.has_perm_to(Perm.QUOTA_MANAGE):
         raise PermissionDenied(_("您没有设置关爱要求的权限。"))
     if not node_within_user_scope(actor, node):
@@ -481,7 +456,7 @@ def _check_may_set_quotas(actor, node: Region | School) -> None:
 
 
 @transaction.atomic
-def quota_set(*, actor, node: Region | School, kind: str, period: str, minimum: int) -> Quota:
+def quota_set(*, actor: User, node: Region | School, kind: str, period: str, minimum: int) -> Quota:
     """Set a region's or school's quota of a kind. A level may tighten what the levels above ask
     but never loosen it: the refusal names the rule above."""
     _check_may_set_quotas(actor, node)
@@ -507,7 +482,7 @@ def quota_set(*, actor, node: Region | School, kind: str, period: str, minimum: 
 
 
 @transaction.atomic
-def quota_clear(*, actor, node: Region | School, kind: str) -> None:
+def quota_clear(*, actor: User, node: Region | School, kind: str) -> None:
     """Drop the node's own quota of a kind: the levels above apply again."""
     _check_may_set_quotas(actor, node)
     Quota.objects.filter(kind=kind, **_node_kwargs(node)).delete()

@@ -3,6 +3,7 @@ compliance and quota settings. Each view is one step from its URL: parse, call a
 service, render."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.care import forms
+from shouhu.care.compliance import compliance_for
 from shouhu.care.models import GROUP_KINDS, ActionKind, PairingKind
 from shouhu.care.rules import month_from_key, month_of
 from shouhu.care.selectors import (
@@ -22,13 +24,13 @@ from shouhu.care.selectors import (
     child_for_care,
     children_by_public_ids,
     class_pairings_for,
-    compliance_for,
     coverage_for,
     group_children_for,
     open_tasks_for,
     pairing_child_for,
     quota_period_by_key,
     quota_settings_for,
+    worklist_for,
 )
 from shouhu.care.services import (
     LoadLimitExceeded,
@@ -51,8 +53,10 @@ from shouhu.org.selectors import (
     node_by_code,
     node_code,
     node_within_user_scope,
+    term_current,
     user_scope_node,
 )
+from shouhu.registry.selectors import child_count_for
 
 
 def _node(request, *, classes: bool = True):
@@ -255,6 +259,34 @@ def _care_permissions(user) -> dict:
         "may_exempt": user.has_perm_to(Perm.EXEMPTION_GRANT),
         "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
     }
+
+
+# --- the home page (我的待办) -----------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    """我的待办: who I am, what I owe now (the care worklist of my role), and where to go next."""
+    user = request.user
+    may_view = user.has_perm_to(Perm.CHILD_VIEW)
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "scope": user_scope_node(user),
+            "term": term_current(),
+            "children_count": child_count_for(user) if may_view else None,
+            "may_view": may_view,
+            "may_register": user.has_perm_to(Perm.CHILD_EDIT),
+            "may_census": user.has_perm_to(Perm.CENSUS_VIEW),
+            "may_manage_org": user.has_perm_to(Perm.ORG_MANAGE),
+            "worklist": worklist_for(user),
+            "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
+            "may_oversee": user.has_perm_to(Perm.CARE_OVERSEE),
+            "may_record": user.has_perm_to(Perm.CARE_RECORD),
+            "may_set_quotas": user.has_perm_to(Perm.QUOTA_MANAGE),
+        },
+    )
 
 
 # --- pairing a class --------------------------------------------------------------------------

@@ -111,13 +111,7 @@ def proxy_pairing_of(child, *, day=None):
     printing many children prefetches them (with their carers)."""
     day = day or timezone.localdate()
     return next(
-        (
-            p
-            for p in child.pairings.all()
-            if p.kind == PairingKind.PROXY_PARENT
-            and p.starts_on <= day
-            and (p.ends_on is None or p.ends_on >= day)
-        ),
+        (p for p in child.pairings.all() if p.kind == PairingKind.PROXY_PARENT and p.held_on(day)),
         None,
     )
 

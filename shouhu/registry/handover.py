@@ -212,9 +212,7 @@ def handover_check(actor, school: School) -> None:
 
 
 def _open_pairings(children) -> QuerySet[Pairing]:
-    return Pairing.objects.filter(child__in=children, ends_on__isnull=True).select_related(
-        "child", "carer"
-    )
+    return Pairing.objects.open().filter(child__in=children).select_related("child", "carer")
 
 
 def handover_plan(
@@ -468,11 +466,7 @@ def _prefill_census(*, school: School, from_term: Term, to_term: Term) -> list[i
         before = last.get(child.pk)
         if before is None:
             statuses = {p.role: p.status for p in Parent.objects.filter(child=child)}
-            flags = set(
-                ChildFlag.objects.filter(child=child, until__isnull=True).values_list(
-                    "flag", flat=True
-                )
-            )
+            flags = set(ChildFlag.objects.open().filter(child=child).values_list("flag", flat=True))
             values = census_snapshot_values(
                 child=child,
                 statuses=statuses,

@@ -101,9 +101,7 @@ def _refusal(handover: SchoolHandover, moved: dict) -> str:
         return _("新学期摸底已有儿童核实，不能撤销。")
     reopened = Pairing.objects.filter(pk__in=moved["pairings"])
     for pairing in reopened:
-        taken = Pairing.objects.filter(
-            child_id=pairing.child_id, kind=pairing.kind, ends_on__isnull=True
-        )
+        taken = Pairing.objects.open().filter(child_id=pairing.child_id, kind=pairing.kind)
         if taken.exists():
             return _("%(child)s 已安排了新的结对，不能撤销。") % {"child": pairing.child}
     return ""

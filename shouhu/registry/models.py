@@ -231,6 +231,13 @@ class Guardian(models.Model):
         clean_phone(self, "phone")
 
 
+class ChildFlagQuerySet(models.QuerySet):
+    def open(self) -> "ChildFlagQuerySet":
+        """The flags not cleared: the one definition of an open flag (`ChildFlag.is_open` for
+        a row already read)."""
+        return self.filter(until__isnull=True)
+
+
 class ChildFlag(models.Model):
     """A key-intervention flag, kept with the date it was set and the date it was cleared."""
 
@@ -238,6 +245,8 @@ class ChildFlag(models.Model):
     flag = models.CharField(_("重点对象"), max_length=20, choices=Flag.choices)
     since = models.DateField(_("标记日期"))
     until = models.DateField(_("解除日期"), null=True, blank=True)
+
+    objects = ChildFlagQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("重点对象标记")
@@ -249,6 +258,11 @@ class ChildFlag(models.Model):
                 name="one_open_flag_per_kind",
             ),
         ]
+
+    @property
+    def is_open(self) -> bool:
+        """Not cleared (`ChildFlag.objects.open()`, for a row already read)."""
+        return self.until is None
 
 
 class CensusSnapshot(models.Model):

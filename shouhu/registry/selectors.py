@@ -72,7 +72,8 @@ def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
             )
         )
     elif filters.flag:
-        children = children.filter(flags__flag=filters.flag, flags__until__isnull=True)
+        flagged = ChildFlag.objects.open().filter(flag=filters.flag)
+        children = children.filter(pk__in=flagged.values("child_id"))
     return children.select_related("school_class__school").order_by("name_pinyin", "id")
 
 

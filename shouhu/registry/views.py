@@ -136,7 +136,7 @@ def child_detail(request, public_id):
     guardian = getattr(child, "guardian", None)  # loaded with the child by child_get_for
     on_register = child.left_on is None
     user = request.user
-    open_kinds = {f.flag for f in child.flags.all() if f.until is None}
+    open_kinds = {f.flag for f in child.flags.all() if f.is_open}
     context = {
         "child": child,
         "tab": tab,
@@ -145,9 +145,7 @@ def child_detail(request, public_id):
         "parents": parents,
         "guardian": guardian,
         "show_history": visibility(request.user, ChildField.HISTORY) != Visibility.HIDDEN,
-        "open_flags": [
-            f for f in child.flags.all() if f.until is None and flag_visible(user, f.flag)
-        ],
+        "open_flags": [f for f in child.flags.all() if f.is_open and flag_visible(user, f.flag)],
         # 心理问题 is set and cleared here by whoever may (the counsellor): see registry.flags.
         "settable_flags": [
             (flag, flag in open_kinds)
@@ -202,7 +200,7 @@ def _forms(request, *, child: Child | None):
     data = request.POST if request.method == "POST" else None
     parents = {p.role: p for p in child.parents.all()} if child else {}
     guardian = getattr(child, "guardian", None) if child else None
-    open_flags = [f.flag for f in child.flags.filter(until__isnull=True)] if child else []
+    open_flags = [f.flag for f in child.flags.open()] if child else []
     return {
         "child": ChildForm(data, instance=child, classes=classes_for(request.user)),
         "father": ParentForm(data, prefix="father", instance=parents.get(ParentRole.FATHER)),

@@ -5,12 +5,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from shouhu.care.compliance import compliance_for
 from shouhu.care.models import ActionKind, SignalKind
 from shouhu.care.rules import Escalation, QuotaStatus
 from shouhu.care.selectors import (
     care_actions_for,
     class_pairings_for,
-    compliance_for,
     coverage_for,
     tasks_for,
     worklist_for,

@@ -8,19 +8,14 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from shouhu.care.compliance import compliance_for
+from shouhu.care.compliance.columns import Column, columns_around
+from shouhu.care.compliance.counting import Cell, statuses_by_child, sum_by
+from shouhu.care.compliance.quotas import effective_quotas, terms_dates
 from shouhu.care.models import ActionKind, QuotaPeriod
 from shouhu.care.rules import QuotaStatus
-from shouhu.care.selectors import child_care_for, compliance_for
+from shouhu.care.selectors import child_care_for
 from shouhu.care.services import care_action_record, exemption_grant, pairing_assign
-from shouhu.care.statuses import (
-    Cell,
-    Column,
-    columns_around,
-    effective_quotas,
-    statuses_by_child,
-    sum_by,
-    terms_dates,
-)
 from shouhu.care.tests.conftest import at, year
 from shouhu.registry.models import Child
 from shouhu.testing.dates import day, iso, month_key, term_code

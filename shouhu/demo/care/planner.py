@@ -28,6 +28,7 @@ import random
 from collections import defaultdict
 
 from shouhu.care.models import ActionKind, SignalKind
+from shouhu.care.models import held as held_on
 from shouhu.demo import data
 from shouhu.demo.care.calendar import ONE_DAY, Month, Window, care_window
 from shouhu.demo.care.pairing import pair_current, pair_last_spring
@@ -204,7 +205,7 @@ class Planner:
             held = [
                 p
                 for p in segments
-                if p.starts_on <= month.start and (p.ends_on is None or p.ends_on >= month.start)
+                if held_on(starts_on=p.starts_on, ends_on=p.ends_on, day=month.start)
             ]
             if not held:
                 continue
@@ -258,7 +259,7 @@ class Planner:
         held = [
             p
             for p in self.segments.get(i, [])
-            if p.starts_on <= day and (p.ends_on is None or p.ends_on >= day)
+            if held_on(starts_on=p.starts_on, ends_on=p.ends_on, day=day)
         ]
         return max(held, key=lambda p: p.starts_on).carer if held else None
 

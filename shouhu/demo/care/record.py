@@ -39,7 +39,7 @@ from shouhu.care.models import (
     Pairing,
     VisitTask,
 )
-from shouhu.care.services import carer_may_pair
+from shouhu.care.rules import carer_may_pair
 from shouhu.core.roles import Role
 from shouhu.core.visibility import may_read_counselling
 from shouhu.demo.care.plans import CarePlan, PairingPlan

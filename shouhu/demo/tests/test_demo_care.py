@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from django.conf import settings
 
 from shouhu.accounts.models import User
+from shouhu.care.compliance import compliance_for
 from shouhu.care.models import (
     ActionKind,
     Buddy,
@@ -21,7 +22,7 @@ from shouhu.care.models import (
     VisitTask,
 )
 from shouhu.care.rules import Escalation
-from shouhu.care.selectors import care_actions_for, compliance_for, worklist_for
+from shouhu.care.selectors import care_actions_for, worklist_for
 from shouhu.care.services import care_action_record
 from shouhu.core.roles import Role
 from shouhu.demo import data

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.care.compliance import Cell, Compliance, compliance_for, compliance_months_for
 from shouhu.care.models import ActionKind
 from shouhu.care.rules import Period, month_of, period_days_left
-from shouhu.care.selectors import Compliance, compliance_for, compliance_months_for
-from shouhu.care.statuses import Cell
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
 from shouhu.reports.selectors.base import (

@@ -4,7 +4,7 @@ must agree, total and unit by unit."""
 
 import pytest
 
-from shouhu.care.selectors import compliance_for
+from shouhu.care.compliance import compliance_for
 from shouhu.reports.selectors.compliance import _months_compliance, term_months
 from shouhu.testing.factories import ExemptionFactory, QuotaFactory
 
