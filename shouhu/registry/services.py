@@ -161,7 +161,7 @@ def _save_guardian(*, actor: "User", child: Child, guardian: dict[str, Any] | No
 def _sync_flags(*, actor: "User", child: Child, flags: set[str], day: datetime.date) -> None:
     """Open the flags newly set and close those removed; each keeps its dates. A flag the actor
     may not set (`flags.flag_settable`) stays as it is on file, whatever was sent."""
-    open_flags = {f.flag: f for f in ChildFlag.objects.filter(child=child, until__isnull=True)}
+    open_flags = {f.flag: f for f in ChildFlag.objects.open().filter(child=child)}
     settable = {flag for flag in Flag.values if flag_settable(actor, flag)}
     flags = (flags & settable) | (set(open_flags) - settable)
     for flag in flags - set(open_flags):
@@ -177,9 +177,7 @@ def census_snapshot_take(
 ) -> CensusSnapshot:
     """Freeze the child's category, flags and guardian for the term (摸底排查)."""
     statuses = {p.role: p.status for p in Parent.objects.filter(child=child)}
-    open_flags = set(
-        ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
-    )
+    open_flags = set(ChildFlag.objects.open().filter(child=child).values_list("flag", flat=True))
     values = census_snapshot_values(
         child=child,
         statuses=statuses,
@@ -498,9 +496,7 @@ def child_flag_set(
     refused = child_read_only_reason(child)
     if refused:
         raise ValidationError(refused)
-    open_flags = set(
-        ChildFlag.objects.filter(child=child, until__isnull=True).values_list("flag", flat=True)
-    )
+    open_flags = set(ChildFlag.objects.open().filter(child=child).values_list("flag", flat=True))
     if (flag in open_flags) == on:
         return False
     day = timezone.localdate()

@@ -298,9 +298,7 @@ def existing_children(actor, indexes: list[str]) -> tuple[dict[str, Child], set[
             .select_related("school_class__school", "guardian")
             .prefetch_related(
                 "parents",
-                models.Prefetch(
-                    "flags", queryset=ChildFlag.objects.filter(until__isnull=True), to_attr="open"
-                ),
+                models.Prefetch("flags", queryset=ChildFlag.objects.open(), to_attr="open"),
             )
         )
         visible.update({c.id_number_index: c for c in children})
