@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class SummaryDraftForm(forms.Form):
+class WorkSummaryDraftForm(forms.Form):
     """What the leader writes in a work summary; the figures come from the records."""
 
     title = forms.CharField(label=_("标题"), max_length=100, required=False)

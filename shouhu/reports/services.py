@@ -12,7 +12,7 @@ from shouhu.reports.models import SummaryDraft, draft_node_kwargs
 
 
 @transaction.atomic
-def summary_draft_save(
+def work_summary_draft_save(
     *,
     actor,
     node: Region | School | SchoolClass,

@@ -7,8 +7,8 @@ urlpatterns = [
     path("census/", views.census, name="census"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/tables/", views.workbook, name="workbook"),
-    path("reports/summary/", views.summary, name="summary"),
-    path("reports/summary/docx/", views.summary_docx, name="summary-docx"),
-    path("reports/summary/pdf/", views.summary_pdf, name="summary-pdf"),
+    path("reports/summary/", views.work_summary, name="summary"),
+    path("reports/summary/docx/", views.work_summary_docx, name="summary-docx"),
+    path("reports/summary/pdf/", views.work_summary_pdf, name="summary-pdf"),
     path("reports/assessment/", views.assessment, name="assessment"),
 ]

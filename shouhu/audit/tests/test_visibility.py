@@ -514,14 +514,14 @@ def test_the_work_summary_and_the_workbook_name_no_child(file_world, school_lead
     """They hold figures: no name, ID number, phone or address of a child leaves in them."""
     from openpyxl import load_workbook
 
-    from shouhu.reports.summary.render import to_docx
-    from shouhu.reports.summary.sections import summary_build
+    from shouhu.reports.work_summary.build import work_summary_build
+    from shouhu.reports.work_summary.render import to_docx
     from shouhu.reports.workbook import workbook_build
 
     child = file_world.child_a
     father = child.parents.get(role="father")
     secrets = [child.name, child.id_number, father.phone, child.guardian.phone, child.address]
-    document = summary_build(
+    document = work_summary_build(
         school_leader, node=file_world.school_a, term=file_world.term, draft=None
     )
     docx = to_docx(document)
