@@ -218,6 +218,13 @@ def grants_for(user) -> QuerySet[ExportGrant]:
     )
 
 
+def export_grants_usable_by(user) -> QuerySet[ExportGrant]:
+    """The unused full-export grants made out to the user."""
+    return ExportGrant.objects.filter(grantee=user, used_at__isnull=True).select_related(
+        "granted_by"
+    )
+
+
 def export_grantees_for(user) -> QuerySet[User]:
     """Users in the officer's scope who may export (the export needs its own permission)."""
     from shouhu.core.roles import ROLE_PERMS, Perm

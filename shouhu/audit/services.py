@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhu.accounts.models import User
 from shouhu.audit.models import (
     AccessAction,
     AccessLog,
@@ -30,6 +31,7 @@ from shouhu.core.visibility import (
     target_value,
     visibility,
 )
+from shouhu.org.selectors import node_by_code, node_code, node_within_user_scope
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -134,9 +136,8 @@ def _check_privacy_officer(actor, perm: str = Perm.PRIVACY_OFFICE) -> None:
 def export_grant_approve(*, actor, grantee, scope_code: str, reason: str) -> ExportGrant:
     """The privacy officer allows one full (unmasked) export of a node to one user.
 
-    The grantee must be able to export that node; the export uses the grant up (census_io)."""
-    from shouhu.org.selectors import node_by_code, node_within_user_scope
-
+    The grantee must be able to export that node; the export uses the grant up
+    (`export_grant_take`)."""
     _check_privacy_officer(actor, Perm.EXPORT_GRANT)
     if grantee.pk == actor.pk:
         raise ValidationError({"grantee": _("不能给自己授权。")})
@@ -147,13 +148,29 @@ def export_grant_approve(*, actor, grantee, scope_code: str, reason: str) -> Exp
         raise ValidationError({"scope_code": _("该范围不在您的管辖范围内。")})
     if not node_within_user_scope(grantee, node):
         raise ValidationError({"scope_code": _("该范围不在被授权人的管辖范围内。")})
-    from shouhu.registry.census_io.exporting import node_code
-
     grant = ExportGrant(
         grantee=grantee, granted_by=actor, scope_code=node_code(node), reason=reason.strip()
     )
     grant.full_clean()
     grant.save()
+    return grant
+
+
+def export_grant_take(*, actor: User, node, grant_id) -> ExportGrant:
+    """The actor's unused grant for exactly this node, locked and stamped as used (the export
+    runs in the caller's transaction)."""
+    grant = (
+        ExportGrant.objects.select_for_update()
+        .select_related("granted_by")
+        .filter(public_id=grant_id, grantee=actor, used_at__isnull=True)
+        .first()
+    )
+    if grant is None:
+        raise PermissionDenied(_("完整导出授权无效或已使用。"))
+    if grant.scope_code != node_code(node):
+        raise PermissionDenied(_("该授权不适用于此范围。"))
+    grant.used_at = timezone.now()
+    grant.save(update_fields=["used_at"])
     return grant
 
 

@@ -483,8 +483,8 @@ EXPORTERS = [r for r in ROLES if Perm.CENSUS_EXPORT in ROLE_PERMS[r]]
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", EXPORTERS)
 def test_the_census_export_prints_no_cell_the_screen_masks(request, file_world, role):
-    from shouhu.registry.census_io.exporting import census_export
     from shouhu.registry.tests.census_sheets import read_rows
+    from shouhu.reports.services import census_export
 
     user = request.getfixturevalue(ROLE_FIXTURES[role])
     child = file_world.child_a

@@ -1,5 +1,4 @@
-"""Forms of the census import and export, the full-export grant, the handover, leaving and
-transfers."""
+"""Forms of the census import, the handover, leaving and transfers."""
 
 from typing import Any, cast
 
@@ -46,25 +45,6 @@ class ImportUploadForm(forms.Form):
                 _("请上传 .xlsx 格式的 Excel 文件（可在 Excel 中另存为）。")
             )
         return upload
-
-
-class ExportForm(forms.Form):
-    scope = forms.CharField(
-        label=_("范围代码"),
-        max_length=12,
-        required=False,
-        help_text=_("区划代码（如 511781）或10位学校标识码；留空为您的管辖范围。"),
-    )
-    term = forms.ChoiceField(label=_("学期"))
-    include_all = forms.BooleanField(label=_("包括非留守儿童"), required=False)
-    grant = forms.ChoiceField(label=_("完整导出授权"), required=False)
-
-    def __init__(self, *args, terms=(), grants=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(Any, self.fields["term"]).choices = _term_choices(terms)
-        cast(Any, self.fields["grant"]).choices = [("", _("不使用（身份证号和电话脱敏）"))] + [
-            (str(g.public_id), f"{g.scope_code} · {g.reason}（{g.granted_by}）") for g in grants
-        ]
 
 
 class HandoverTermsForm(forms.Form):
