@@ -13,12 +13,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog
-from shouhu.care.models import ActionKind
+from shouhu.care.models import ActionKind, PairingKind
 from shouhu.core.masking import mask_id_number, mask_phone
 from shouhu.core.roles import ROLE_PERMS, Perm, Role
 from shouhu.core.visibility import (
     CARE_SUMMARY_FIELD,
     MATRIX,
+    PROXY_PARENT,
     ROLES,
     ChildField,
     Visibility,
@@ -152,8 +153,12 @@ def test_who_reads_a_care_summary_for_every_kind_and_role(kind, role):
 
 
 def test_every_care_kind_names_the_row_its_summary_follows():
-    assert set(CARE_SUMMARY_FIELD) == set(ActionKind)
+    assert list(CARE_SUMMARY_FIELD) == list(ActionKind.values)
     assert set(CARE_SUMMARY_FIELD.values()) <= {f.value for f in ChildField}
+
+
+def test_the_proxy_parent_the_matrix_names_is_cares():
+    assert PROXY_PARENT == PairingKind.PROXY_PARENT
 
 
 def test_the_documented_care_summary_table_is_the_enforced_one_cell_by_cell():
