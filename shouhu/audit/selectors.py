@@ -20,6 +20,7 @@ from shouhu.audit.models import (
     Erasure,
     ExportGrant,
     GuardianRequest,
+    RequestShow,
     RequestStatus,
 )
 from shouhu.core.crypto import blind_index
@@ -180,12 +181,12 @@ def unusual_access_for(user, *, start: datetime.date, end: datetime.date) -> Unu
     )
 
 
-def requests_for(user, *, show: str = "open") -> QuerySet[GuardianRequest]:
+def requests_for(user, *, show: str = RequestShow.OPEN) -> QuerySet[GuardianRequest]:
     """Guardians' requests about children in scope: open (default), overdue, or all."""
     requests = GuardianRequest.objects.filter(child_scope_q(user, "child__"))
-    if show == "open":
+    if show == RequestShow.OPEN:
         requests = requests.filter(status=RequestStatus.OPEN)
-    elif show == "overdue":
+    elif show == RequestShow.OVERDUE:
         requests = requests.filter(status=RequestStatus.OPEN, due_on__lt=timezone.localdate())
     return requests.select_related("child__school_class__school", "resolved_by").order_by(
         "due_on", "id"
@@ -193,7 +194,7 @@ def requests_for(user, *, show: str = "open") -> QuerySet[GuardianRequest]:
 
 
 def request_get_for(user, public_id) -> GuardianRequest:
-    request = requests_for(user, show="all").filter(public_id=public_id).first()
+    request = requests_for(user, show=RequestShow.ALL).filter(public_id=public_id).first()
     if request is None:
         raise Http404
     return request

@@ -70,7 +70,7 @@ def reveal_reason_clean(reason: str) -> str:
         raise ValidationError({"reason": error.messages}) from None
 
 
-def field_reveal(*, actor, child, target: str, reason: str, request=None) -> str:
+def field_reveal(*, actor: User, child, target: str, reason: str, request=None) -> str:
     """Show one masked value of a child's file in full, for a reason the user typed; logged.
 
     The child must already be inside the actor's scope (the view fetched it with the selector).
@@ -92,7 +92,7 @@ def field_reveal(*, actor, child, target: str, reason: str, request=None) -> str
     return target_value(child, target)
 
 
-def card_phones_reveal(*, actor, children, reason: str, request=None) -> set[int]:
+def card_phones_reveal(*, actor: User, children, reason: str, request=None) -> set[int]:
     """Print full phones on contact cards whose phones the actor's cell masks, for one reason
     typed for the whole batch. Each child whose phones are revealed gets a `reveal` row with the
     field and the reason, as a reveal on the file page does. Returns those children's ids.
@@ -127,13 +127,15 @@ def access_denied_record(*, user, path: str, child=None, request=None) -> Access
     )
 
 
-def _check_privacy_officer(actor, perm: str = Perm.PRIVACY_OFFICE) -> None:
+def _check_privacy_officer(actor: User, perm: str = Perm.PRIVACY_OFFICE) -> None:
     if not actor.has_perm_to(perm):
         raise PermissionDenied(_("只有个人信息保护负责人可以办理。"))
 
 
 @transaction.atomic
-def export_grant_approve(*, actor, grantee, scope_code: str, reason: str) -> ExportGrant:
+def export_grant_approve(
+    *, actor: User, grantee: User, scope_code: str, reason: str
+) -> ExportGrant:
     """The privacy officer allows one full (unmasked) export of a node to one user.
 
     The grantee must be able to export that node; the export uses the grant up
@@ -177,7 +179,7 @@ def export_grant_take(*, actor: User, node, grant_id) -> ExportGrant:
 @transaction.atomic
 def guardian_request_record(
     *,
-    actor,
+    actor: User,
     child,
     kind: str,
     requester_name: str,

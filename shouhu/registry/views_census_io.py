@@ -17,6 +17,7 @@ from shouhu.core.views import permission_required
 from shouhu.org.selectors import term_by_code, term_current, terms_all
 from shouhu.registry.census_io.forms import (
     HandoverChoicesForm,
+    HandoverStep,
     ImportUploadForm,
     LeaveForm,
     TransferForm,
@@ -168,7 +169,7 @@ def handover(request):
         to_term = term_by_code(form.cleaned_data["to_term"])
         on = form.cleaned_data["on"]
         try:
-            if choices.cleaned_data["action"] == "apply":
+            if choices.cleaned_data["action"] == HandoverStep.APPLY:
                 handover_apply(
                     actor=user,
                     school=school,

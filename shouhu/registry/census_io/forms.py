@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,11 +58,18 @@ class HandoverTermsForm(forms.Form):
         cast(Any, self.fields["to_term"]).choices = _term_choices(terms)
 
 
+class HandoverStep(models.TextChoices):
+    """The wizard's two buttons."""
+
+    PLAN = "plan", _("预览变化（不写入）")
+    APPLY = "apply", _("确认办理交接")
+
+
 class HandoverChoicesForm(forms.Form):
     """The wizard's buttons and ticks (drawn by its template): preview the plan, or apply it
     keeping the head teachers (`keep_class`) and pairings (`keep_pairing`) left ticked."""
 
-    action = forms.ChoiceField(choices=[("plan", "plan"), ("apply", "apply")], required=False)
+    action = forms.ChoiceField(choices=HandoverStep.choices, required=False)
     keep_class = IdListField()
     keep_pairing = IdListField()
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.care.models import ActionKind
+from shouhu.care.models import ActionKind, QuotaPeriod
 from shouhu.care.rules import Period, month_of, period_days_left
 from shouhu.care.selectors import Compliance, compliance_for, compliance_months_for
 from shouhu.care.statuses import Cell
@@ -113,7 +113,7 @@ def month_compliance(compliance: Compliance, cells: list[Cell]) -> MonthComplian
             QuotaFigure(
                 kind=column.kind,
                 label=column.label,
-                monthly=column.period.kind == "month",
+                monthly=column.period.kind == QuotaPeriod.MONTH,
                 owed=cell.owed,
                 done=cell.done,
                 exempt=cell.exempt,
