@@ -1,5 +1,5 @@
 """The semester work summary: figures equal to the selectors', the leader's draft, the rollup of
-a township's or county's schools, the section register, DOCX, PDF and the command."""
+a township's or county's schools, the sections called in a row, DOCX, PDF and the command."""
 
 import ctypes.util
 import io
