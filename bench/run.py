@@ -322,8 +322,8 @@ def summary_figures(client, county_user, *, key: str) -> list[Measure]:
         runs=SUMMARY_RUNS,
         content_type="application/pdf",
     )
-    summary_build = selector("shouhu.reports.summary.sections", "summary_build")
-    draft_for = selector("shouhu.reports.selectors.drafts", "summary_draft_for")
+    summary_build = selector("shouhu.reports.work_summary.build", "work_summary_build")
+    draft_for = selector("shouhu.reports.selectors.drafts", "work_summary_draft_for")
     if summary_build is not None and draft_for is not None and measure.value is not None:
         node = Region.objects.get(code=COUNTY.ljust(12, "0"))
         term = Term.objects.get(code=TERM)

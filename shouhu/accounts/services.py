@@ -42,7 +42,7 @@ def _one_time_code() -> str:
     )
 
 
-def _check_account_manager(actor, user: User | None = None) -> None:
+def _check_account_manager(actor: User, user: User | None = None) -> None:
     """The actor manages accounts, and this one is theirs to manage (not their own)."""
     if not actor.has_perm_to(Perm.ACCOUNT_MANAGE):
         raise PermissionDenied(_("您没有管理账号的权限。"))
@@ -59,7 +59,7 @@ def _describe(user: User) -> str:
     return f"{user.username} {user.get_role_display()}" + (f" {node}" if node else "")
 
 
-def _log(*, actor, action: AccessAction, user: User, request=None, note: str = "") -> None:
+def _log(*, actor: User, action: AccessAction, user: User, request=None, note: str = "") -> None:
     query = _describe(user) + (f" · {note}" if note else "")
     access_record(user=actor, action=action, query=query, request=request)
 
@@ -70,7 +70,7 @@ def _set_scope(user: User, node: Region | School | SchoolClass | None) -> None:
     user.scope_class = node if isinstance(node, SchoolClass) else None
 
 
-def _check_role_and_scope(actor, *, role: str, node) -> None:
+def _check_role_and_scope(actor: User, *, role: str, node) -> None:
     """The role is one the actor may grant, and the node one they may give, of the role's kind.
 
     The node was found through `scope_node_for(actor, …)`, so it lies inside the actor's scope."""
@@ -105,7 +105,7 @@ def _issue_one_time_code(user: User) -> str:
 @transaction.atomic
 def user_create(
     *,
-    actor,
+    actor: User,
     username: str,
     display_name: str,
     role: str,
@@ -138,7 +138,7 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor,
+    actor: User,
     user: User,
     display_name: str,
     role: str,
@@ -169,7 +169,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_deactivate(*, actor, user: User, request=None) -> int:
+def user_deactivate(*, actor: User, user: User, request=None) -> int:
     """Deactivate an account and end all its sessions; returns how many sessions ended."""
     _check_account_manager(actor, user)
     user.is_active = False
@@ -180,7 +180,7 @@ def user_deactivate(*, actor, user: User, request=None) -> int:
 
 
 @transaction.atomic
-def user_reactivate(*, actor, user: User, request=None) -> User:
+def user_reactivate(*, actor: User, user: User, request=None) -> User:
     """Let a deactivated account log in again, with the password it had."""
     _check_account_manager(actor, user)
     user.is_active = True
@@ -190,7 +190,7 @@ def user_reactivate(*, actor, user: User, request=None) -> User:
 
 
 @transaction.atomic
-def user_password_reset(*, actor, user: User, request=None) -> str:
+def user_password_reset(*, actor: User, user: User, request=None) -> str:
     """A forgotten password: replace it with a one-time code, valid for
     SHOUHU_ONE_TIME_PASSWORD_HOURS and for one login, which must set a new password before
     anything else. The account's sessions end. Returns the code, shown once to the actor."""
@@ -203,7 +203,7 @@ def user_password_reset(*, actor, user: User, request=None) -> str:
 
 
 @transaction.atomic
-def user_two_factor_reset(*, actor, user: User, request=None) -> int:
+def user_two_factor_reset(*, actor: User, user: User, request=None) -> int:
     """Remove a user's authenticator and recovery codes (a lost phone) and end their sessions:
     they enrol again at their next login."""
     _check_account_manager(actor, user)

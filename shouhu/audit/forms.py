@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.audit.models import AccessAction, RequestKind, RequestStatus
+from shouhu.audit.models import AccessAction, RequestKind, RequestShow, RequestStatus
 from shouhu.core.forms import DateField, NameField
 from shouhu.core.text import REASON_MAX_LENGTH, reason_check
 
@@ -94,7 +94,7 @@ class GuardianRequestForm(forms.Form):
 
 class RequestListForm(forms.Form):
     show = forms.ChoiceField(
-        choices=[("open", _("办理中")), ("overdue", _("已逾期")), ("all", _("全部"))],
+        choices=RequestShow.choices,
         required=False,
     )
 

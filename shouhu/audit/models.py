@@ -129,6 +129,14 @@ class RequestStatus(models.TextChoices):
     REFUSED = "refused", _("不予办理")
 
 
+class RequestShow(models.TextChoices):
+    """Which requests the privacy office's list shows: overdue ones are open past their due day."""
+
+    OPEN = "open", _("办理中")
+    OVERDUE = "overdue", _("已逾期")
+    ALL = "all", _("全部")
+
+
 class GuardianRequest(models.Model):
     """A parent's or guardian's request to see, correct or delete a child's data, with the date
     it is due. The privacy officer records and closes it; a granted deletion anonymises the file

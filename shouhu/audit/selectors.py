@@ -20,6 +20,7 @@ from shouhu.audit.models import (
     Erasure,
     ExportGrant,
     GuardianRequest,
+    RequestShow,
     RequestStatus,
 )
 from shouhu.core.crypto import blind_index
@@ -185,16 +186,16 @@ def _overdue(day: datetime.date) -> Q:
     return Q(status=RequestStatus.OPEN, due_on__lt=day)
 
 
-def requests_for(user, *, show: str = "open") -> QuerySet[GuardianRequest]:
+def requests_for(user, *, show: str = RequestShow.OPEN) -> QuerySet[GuardianRequest]:
     """Guardians' requests about children in scope: open (default), overdue, or all; each
     says whether it is `overdue` today."""
     today = timezone.localdate()
     requests = GuardianRequest.objects.filter(child_scope_q(user, "child__")).annotate(
         overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField())
     )
-    if show == "open":
+    if show == RequestShow.OPEN:
         requests = requests.filter(status=RequestStatus.OPEN)
-    elif show == "overdue":
+    elif show == RequestShow.OVERDUE:
         requests = requests.filter(_overdue(today))
     return requests.select_related("child__school_class__school", "resolved_by").order_by(
         "due_on", "id"
@@ -202,7 +203,7 @@ def requests_for(user, *, show: str = "open") -> QuerySet[GuardianRequest]:
 
 
 def request_get_for(user, public_id) -> GuardianRequest:
-    request = requests_for(user, show="all").filter(public_id=public_id).first()
+    request = requests_for(user, show=RequestShow.ALL).filter(public_id=public_id).first()
     if request is None:
         raise Http404
     return request
@@ -224,6 +225,13 @@ def grants_for(user) -> QuerySet[ExportGrant]:
         ExportGrant.objects.filter(Q(granted_by=user) | Q(grantee__in=in_scope))
         .select_related("grantee", "granted_by")
         .order_by("-granted_at")
+    )
+
+
+def export_grants_usable_by(user) -> QuerySet[ExportGrant]:
+    """The unused full-export grants made out to the user."""
+    return ExportGrant.objects.filter(grantee=user, used_at__isnull=True).select_related(
+        "granted_by"
     )
 
 

@@ -3,7 +3,6 @@ guardians' requests. Log rows are only ever added, never updated or deleted."""
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhu.accounts.models import User
 from shouhu.audit.models import (
     AccessAction,
     AccessLog,
@@ -32,9 +32,7 @@ from shouhu.core.visibility import (
     target_value,
     visibility,
 )
-
-if TYPE_CHECKING:
-    from shouhu.accounts.models import User
+from shouhu.org.selectors import node_by_code, node_code, node_within_user_scope
 
 # Access-log rows saved in one INSERT at most (the export logs its children chunk by chunk).
 BATCH = 500
@@ -133,7 +131,7 @@ def reveal_reason_clean(reason: str) -> str:
 
 
 def field_reveal(
-    *, actor: "User", child, target: str, reason: str, request: HttpRequest | None = None
+    *, actor: User, child, target: str, reason: str, request: HttpRequest | None = None
 ) -> str:
     """Show one masked value of a child's file in full, for a reason the user typed; logged.
 
@@ -157,7 +155,7 @@ def field_reveal(
 
 
 def card_phones_reveal(
-    *, actor: "User", children, reason: str, request: HttpRequest | None = None
+    *, actor: User, children, reason: str, request: HttpRequest | None = None
 ) -> set[int]:
     """Print full phones on contact cards whose phones the actor's cell masks, for one reason
     typed for the whole batch. Each child whose phones are revealed gets a `reveal` row with the
@@ -189,20 +187,19 @@ def access_denied_record(*, user, path: str, child=None, request=None) -> Access
     )
 
 
-def _check_privacy_officer(actor: "User", perm: str = Perm.PRIVACY_OFFICE) -> None:
+def _check_privacy_officer(actor: User, perm: str = Perm.PRIVACY_OFFICE) -> None:
     if not actor.has_perm_to(perm):
         raise PermissionDenied(_("只有个人信息保护负责人可以办理。"))
 
 
 @transaction.atomic
 def export_grant_approve(
-    *, actor: "User", grantee: "User", scope_code: str, reason: str
+    *, actor: User, grantee: User, scope_code: str, reason: str
 ) -> ExportGrant:
     """The privacy officer allows one full (unmasked) export of a node to one user.
 
-    The grantee must be able to export that node; the export uses the grant up (census_io)."""
-    from shouhu.org.selectors import node_by_code, node_within_user_scope
-
+    The grantee must be able to export that node; the export uses the grant up
+    (`export_grant_take`)."""
     _check_privacy_officer(actor, Perm.EXPORT_GRANT)
     if grantee.pk == actor.pk:
         raise ValidationError({"grantee": _("不能给自己授权。")})
@@ -213,8 +210,6 @@ def export_grant_approve(
         raise ValidationError({"scope_code": _("该范围不在您的管辖范围内。")})
     if not node_within_user_scope(grantee, node):
         raise ValidationError({"scope_code": _("该范围不在被授权人的管辖范围内。")})
-    from shouhu.registry.census_io.exporting import node_code
-
     grant = ExportGrant(
         grantee=grantee, granted_by=actor, scope_code=node_code(node), reason=reason.strip()
     )
@@ -223,10 +218,28 @@ def export_grant_approve(
     return grant
 
 
+def export_grant_take(*, actor: User, node, grant_id) -> ExportGrant:
+    """The actor's unused grant for exactly this node, locked and stamped as used (the export
+    runs in the caller's transaction)."""
+    grant = (
+        ExportGrant.objects.select_for_update()
+        .select_related("granted_by")
+        .filter(public_id=grant_id, grantee=actor, used_at__isnull=True)
+        .first()
+    )
+    if grant is None:
+        raise PermissionDenied(_("完整导出授权无效或已使用。"))
+    if grant.scope_code != node_code(node):
+        raise PermissionDenied(_("该授权不适用于此范围。"))
+    grant.used_at = timezone.now()
+    grant.save(update_fields=["used_at"])
+    return grant
+
+
 @transaction.atomic
 def guardian_request_record(
     *,
-    actor: "User",
+    actor: User,
     child,
     kind: str,
     requester_name: str,
@@ -257,7 +270,7 @@ def guardian_request_record(
 
 @transaction.atomic
 def guardian_request_close(
-    *, actor: "User", request: GuardianRequest, status: str, resolution: str
+    *, actor: User, request: GuardianRequest, status: str, resolution: str
 ) -> GuardianRequest:
     """Close a request as done or refused, with what was done (or why not).
 

@@ -4,8 +4,8 @@ A child's file is anonymised, not deleted: the row stays so that every count of 
 (census snapshots, care-work counts, the access log) stays the same, but everything that names
 or locates the child or the family is gone, including the old values in the change history.
 
-Used by `shouhu retention` (files past their keeping time, children who came of age, census
-uploads never confirmed) and by a guardian's deletion request once the privacy officer grants it.
+Used by `shouhu retention` (files past their keeping time, children who came of age) and by a
+guardian's deletion request once the privacy officer grants it.
 """
 
 import datetime
@@ -110,15 +110,6 @@ def child_anonymise(*, child: Child, reason: str, actor=None, request=None) -> E
             )
         _scrub_care_notes(child)
         return Erasure.objects.create(child=child, reason=reason, by=actor, request=request)
-
-
-def census_uploads_expire() -> int:
-    """Delete the census uploads never confirmed within SHOUHU_UPLOAD_KEEP_DAYS days: each holds
-    a whole sheet of ID numbers and phones. Returns how many went."""
-    from shouhu.registry.census_io.uploads import census_uploads_expired
-
-    deleted, _by_model = census_uploads_expired().delete()
-    return deleted
 
 
 def _scrub_care_notes(child: Child) -> None:

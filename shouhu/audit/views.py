@@ -32,7 +32,7 @@ from shouhu.audit.forms import (
     RevealForm,
     YearForm,
 )
-from shouhu.audit.models import RequestStatus
+from shouhu.audit.models import RequestShow, RequestStatus
 from shouhu.audit.report import compliance_report_pdf
 from shouhu.audit.services import (
     export_grant_approve,
@@ -101,8 +101,8 @@ def index(request):
         request,
         "audit/index.html",
         {
-            "overdue": selectors.requests_for(request.user, show="overdue").count(),
-            "open": selectors.requests_for(request.user, show="open").count(),
+            "overdue": selectors.requests_for(request.user, show=RequestShow.OVERDUE).count(),
+            "open": selectors.requests_for(request.user, show=RequestShow.OPEN).count(),
             "unusual": unusual,
             "year": today.year,
         },
@@ -177,7 +177,7 @@ def grants(request):
 @require_http_methods(["GET", "POST"])
 def requests(request):
     shown = RequestListForm(request.GET)
-    show = (shown.cleaned_data["show"] if shown.is_valid() else "") or "open"
+    show = (shown.cleaned_data["show"] if shown.is_valid() else "") or RequestShow.OPEN.value
     form = GuardianRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

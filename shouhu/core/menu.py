@@ -27,7 +27,7 @@ MENU = (
     MenuItem(_("儿童名册"), ("registry:child-list",)),
     MenuItem(_("摸底统计"), ("reports:census",)),
     MenuItem(_("统计看板"), ("reports:dashboard",)),
-    MenuItem(_("名册导入导出"), ("registry:census-import", "registry:census-export")),
+    MenuItem(_("名册导入导出"), ("registry:census-import", "reports:census-export")),
     MenuItem(_("学年交接"), ("registry:handover",)),
     MenuItem(_("关爱完成率"), ("care:compliance",)),
     MenuItem(_("个人信息保护"), ("audit:index",)),

@@ -32,7 +32,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.care.models import ActionKind, PairingKind
 from shouhu.core.masking import mask_id_number, mask_phone
 from shouhu.core.roles import Role
 
@@ -106,12 +105,17 @@ def visibility(user, field: str) -> Visibility:
 PROXY_PARENT_FULL: frozenset[str] = frozenset({ChildField.FAMILY_PHONE})
 
 
+# The ground floor names care's values rather than importing care (`care.models.PairingKind`,
+# `care.models.ActionKind`); a test holds them equal.
+PROXY_PARENT = "proxy_parent"
+
+
 def proxy_pairing_of(child, *, day=None):
     """The child's current proxy-parent pairing, or None. Reads `child.pairings`, so a caller
     printing many children prefetches them (with their carers)."""
     day = day or timezone.localdate()
     return next(
-        (p for p in child.pairings.all() if p.kind == PairingKind.PROXY_PARENT and p.held_on(day)),
+        (p for p in child.pairings.all() if p.kind == PROXY_PARENT and p.held_on(day)),
         None,
     )
 
@@ -254,16 +258,17 @@ def may_read_counselling(user) -> bool:
 # new kind fails the test until someone decides who reads it. A summary is free text: whatever
 # its kind, it may speak of the family and of health (奶奶身体不好), so it is never laxer than
 # the health row; a counselling session is counselling's.
+# Keyed by the values of `care.models.ActionKind`, in its order.
 CARE_SUMMARY_FIELD: dict[str, str] = {
-    ActionKind.HOME_VISIT: ChildField.CARE_NOTES,
-    ActionKind.PARENT_CALL: ChildField.CARE_NOTES,
-    ActionKind.PARENT_LETTER: ChildField.CARE_NOTES,
-    ActionKind.TALK: ChildField.CARE_NOTES,
-    ActionKind.COUNSELLING: ChildField.COUNSELLING,
-    ActionKind.SYMPOSIUM: ChildField.CARE_NOTES,
-    ActionKind.FAMILY_CALL: ChildField.CARE_NOTES,
-    ActionKind.GUARDIAN_TRAINING: ChildField.CARE_NOTES,
-    ActionKind.HEALTH_CHECK: ChildField.HEALTH,
+    "home_visit": ChildField.CARE_NOTES,
+    "parent_call": ChildField.CARE_NOTES,
+    "parent_letter": ChildField.CARE_NOTES,
+    "talk": ChildField.CARE_NOTES,
+    "counselling": ChildField.COUNSELLING,
+    "symposium": ChildField.CARE_NOTES,
+    "family_call": ChildField.CARE_NOTES,
+    "guardian_training": ChildField.CARE_NOTES,
+    "health_check": ChildField.HEALTH,
 }
 
 
@@ -307,12 +312,12 @@ def care_summary_q(user) -> Q:
         by = author if by_counsellor else ~author
         full = [
             k
-            for k in ActionKind
+            for k in CARE_SUMMARY_FIELD
             if care_summary_state(user, kind=k, by_counsellor=by_counsellor) == Visibility.FULL
         ]
         shared = [
             k
-            for k in ActionKind
+            for k in CARE_SUMMARY_FIELD
             if care_summary_state(user, kind=k, by_counsellor=by_counsellor) == Visibility.MASKED
         ]
         if full:

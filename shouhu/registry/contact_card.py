@@ -28,7 +28,7 @@ from shouhu.core.visibility import (
     visibility,
 )
 from shouhu.org.models import Region, RegionLevel
-from shouhu.registry.models import Child, Guardian
+from shouhu.registry.models import Child, Guardian, ParentRole
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def card_for(child: Child, *, reader, revealed: bool = False, day=None) -> dict:
         guardian = None
     if guardian is not None:
         lines.append(family_line(_("委托监护人"), guardian.name, guardian.relation, guardian.phone))
-    for parent in sorted(child.parents.all(), key=lambda p: p.role != "father"):
+    for parent in sorted(child.parents.all(), key=lambda p: p.role != ParentRole.FATHER):
         detail = parent.get_status_display()
         if parent.destination:
             detail = f"{detail}，{parent.destination}"

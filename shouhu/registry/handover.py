@@ -3,9 +3,9 @@
 The school handover, for a school leader (wizard) or the operator (`shouhu handover`):
 
 1. Every class moves up a grade (三年级(2)班 becomes 四年级(2)班: the class is the cohort, and
-   its files, head teacher and history go with it). The top grade graduates: its children leave
-   the register with the reason 毕业 and their files stay, read-only; the class keeps its past
-   censuses under the name 2027届六年级(1)班.
+   its files, head teacher and history go with it; `org.services.classes_promote`). The top
+   grade graduates: its children leave the register with the reason 毕业 and their files stay,
+   read-only; the class keeps its past censuses under the name 2027届六年级(1)班.
 2. Head teachers and pairings carry over unless the leader unticks them: an unticked head teacher
    is taken off the class, an unticked pairing ends on the last day of the old term.
 3. The new term's census opens, prefilled from each child's last snapshot (marked 待核实 until
@@ -32,8 +32,14 @@ from shouhu.audit.services import access_record
 from shouhu.care.models import Pairing, VisitTask
 from shouhu.care.services import pairings_end
 from shouhu.core.roles import Perm
-from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass, SchoolType, Term
+from shouhu.org.models import School, SchoolClass, Term
 from shouhu.org.selectors import classes_for, node_within_user_scope
+from shouhu.org.services import (
+    ClassMove,
+    ClassPromotion,
+    class_promotion_plan,
+    classes_promote,
+)
 from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.classification import CIVIL_CATEGORIES, EDUCATION_CATEGORIES, age_on
 from shouhu.registry.models import (
@@ -51,42 +57,6 @@ from shouhu.registry.models import (
 )
 from shouhu.registry.selectors import child_history_for
 from shouhu.registry.services import _child_save, census_snapshot_values, child_edit_check
-
-TOP_GRADE = {
-    SchoolType.PRIMARY: Grade.G6,
-    SchoolType.JUNIOR: Grade.G9,
-    SchoolType.NINE_YEAR: Grade.G9,
-}
-FIRST_GRADE = {
-    SchoolType.PRIMARY: Grade.G1,
-    SchoolType.JUNIOR: Grade.G7,
-    SchoolType.NINE_YEAR: Grade.G1,
-}
-JUNIOR_WORDS = "一二三"
-
-
-def next_class_name(name: str, grade: int) -> str | None:
-    """三年级(2)班 → 四年级(2)班, 3年级2班 → 4年级2班, 初一(1)班 → 初二(1)班; None when the
-    name does not say its grade (it is then kept as it is)."""
-    new = grade + 1
-    if new > Grade.G9:
-        return None
-    pairs = [(str(Grade(grade).label), str(Grade(new).label)), (f"{grade}年级", f"{new}年级")]
-    if grade >= Grade.G7:
-        pairs.append((f"初{JUNIOR_WORDS[grade - 7]}", f"初{JUNIOR_WORDS[new - 7]}"))
-    for old_word, new_word in pairs:
-        if old_word in name:
-            return name.replace(old_word, new_word, 1)
-    return None
-
-
-@dataclass
-class ClassMove:
-    school_class: SchoolClass
-    new_name: str
-    new_grade: int
-    children: int
-    pupils: int | None
 
 
 @dataclass
@@ -141,6 +111,7 @@ class HandoverPlan:
     ending_pairings: list[Pairing] = field(default_factory=list)  # of graduates
     prefill: int = 0  # snapshots the new term's census opens with
     problems: list[str] = field(default_factory=list)
+    promotion: ClassPromotion = field(default_factory=ClassPromotion)  # the classes' part
 
     @property
     def graduate_count(self) -> int:
@@ -245,58 +216,32 @@ def handover_plan(
             from_term=from_term, to_term=to_term, today=timezone.localdate(), on=on
         ),
     )
-    top = TOP_GRADE[SchoolType(school.kind)]
-    classes = list(
-        SchoolClass.objects.filter(school=school)
-        .exclude(name__contains="届")
-        .select_related("head_teacher")
-        .order_by("-grade", "name")
-    )
     on_register = Child.objects.on_register().filter(school_class__school=school)
     counts: dict[int, list[Child]] = {}
     for child in on_register.order_by("name_pinyin"):
         counts.setdefault(child.school_class_id, []).append(child)
-    pupils = {
-        e.school_class_id: e.pupils
-        for e in ClassEnrolment.objects.filter(school_class__in=classes, term=from_term)
-    }
-    taken = {c.name for c in classes}
-    for school_class in classes:
+    promotion = class_promotion_plan(
+        school=school,
+        from_term=from_term,
+        to_term=to_term,
+        children={pk: len(children) for pk, children in counts.items()},
+    )
+    plan.promotion = promotion
+    for school_class, archive in promotion.graduating:
         children = counts.get(school_class.pk, [])
-        if school_class.grade >= top:
-            archive = f"{to_term.start_year}届{school_class.name}"
-            plan.graduations.append(Graduation(school_class, archive, children))
-            plan.ending_pairings += list(_open_pairings(children))
-            plan.problems += [
-                _("%(name)s 的登记日期 %(d)s 晚于交接日期。")
-                % {"name": c.name, "d": c.registered_on.isoformat()}
-                for c in children
-                if c.registered_on > plan.on
-            ]
-            taken.discard(school_class.name)
-            continue
-        new_name = next_class_name(school_class.name, school_class.grade) or school_class.name
-        if new_name != school_class.name and new_name in taken:
-            plan.problems.append(
-                _("%(old)s 升级后的名称 %(new)s 已被占用，请先在班级管理中改名。")
-                % {"old": school_class.name, "new": new_name}
-            )
-        taken.discard(school_class.name)
-        taken.add(new_name)
-        plan.moves.append(
-            ClassMove(
-                school_class,
-                new_name,
-                school_class.grade + 1,
-                len(children),
-                pupils.get(school_class.pk),
-            )
-        )
-        plan.pairings += list(_open_pairings(children))
-    first = FIRST_GRADE[SchoolType(school.kind)]
-    plan.new_first_classes = [
-        m.school_class.name for m in plan.moves if m.school_class.grade == first
-    ]
+        plan.graduations.append(Graduation(school_class, archive, children))
+        plan.ending_pairings += list(_open_pairings(children))
+        plan.problems += [
+            _("%(name)s 的登记日期 %(d)s 晚于交接日期。")
+            % {"name": c.name, "d": c.registered_on.isoformat()}
+            for c in children
+            if c.registered_on > plan.on
+        ]
+    plan.problems += promotion.problems
+    plan.moves = promotion.moves
+    for move in promotion.moves:
+        plan.pairings += list(_open_pairings(counts.get(move.school_class.pk, [])))
+    plan.new_first_classes = promotion.new_first_classes
     plan.prefill = sum(m.children for m in plan.moves)
     return plan
 
@@ -338,28 +283,15 @@ def handover_apply(
                 reason=str(LeaveReason.GRADUATED.label),
                 request=request,
             )
-        graduation.school_class.name = graduation.archive_name
-        graduation.school_class.save(update_fields=["name"])
-    for move in plan.moves:  # top grade first, so each new name is free when it is taken
-        school_class = move.school_class
-        school_class.name = move.new_name
-        school_class.grade = move.new_grade
-        fields = ["name", "grade"]
-        if keep_head_teachers is not None and school_class.pk not in keep_head_teachers:
-            school_class.head_teacher = None
-            fields.append("head_teacher")
-        school_class.save(update_fields=fields)
-        if move.pupils is not None:
-            enrolment, created = ClassEnrolment.objects.get_or_create(
-                school_class=school_class, term=to_term, defaults={"pupils": move.pupils}
-            )
-            if created:
-                moved["enrolments"].append(enrolment.pk)
-    if open_first_grade:
-        first = FIRST_GRADE[SchoolType(school.kind)]
-        for name in plan.new_first_classes:
-            created_class = SchoolClass.objects.create(school=school, grade=first, name=name)
-            moved["new_classes"].append(created_class.pk)
+    promoted = classes_promote(
+        school=school,
+        to_term=to_term,
+        promotion=plan.promotion,
+        keep_head_teachers=keep_head_teachers,
+        open_first_grade=open_first_grade,
+    )
+    moved["enrolments"] = promoted.enrolments
+    moved["new_classes"] = promoted.new_classes
     if keep_pairings is not None:
         dropped = [p for p in plan.pairings if p.pk not in keep_pairings]
         # Each class's head teacher as moved above (some were not carried over), read once.

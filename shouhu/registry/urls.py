@@ -34,8 +34,6 @@ urlpatterns = [
         views_census_io.census_import_errors,
         name="census-import-errors",
     ),
-    path("census/export/", views_census_io.census_export_view, name="census-export"),
-    path("census/summary/", views_census_io.census_summary, name="census-summary"),
     path("handover/", views_census_io.handover, name="handover"),
     path(
         "handover/<uuid:public_id>/undo/",

@@ -1,7 +1,7 @@
-"""The census in and out on the web: template, import (upload → preview → confirm), export and
-its grants, the summary table, the year-end handover wizard, transfers and leaving."""
+"""The census in on the web: template, import (upload → preview → confirm), the year-end
+handover wizard, transfers and leaving. The export and the census table are the reports'
+(`reports.views_census_table`)."""
 
-import io
 from urllib.parse import quote
 
 from django.conf import settings
@@ -14,29 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
-from shouhu.org.forms import node_params
-from shouhu.org.selectors import (
-    node_by_code,
-    node_within_user_scope,
-    term_by_code,
-    term_current,
-    terms_all,
-    user_scope_node,
-)
+from shouhu.org.selectors import term_by_code, term_current, terms_all
 from shouhu.registry.census_io.errors import error_report_xlsx
-from shouhu.registry.census_io.exporting import (
-    census_export,
-    export_grants_usable_by,
-    node_code,
-)
 from shouhu.registry.census_io.forms import (
-    ExportForm,
     HandoverChoicesForm,
+    HandoverStep,
     ImportUploadForm,
     LeaveForm,
     TransferForm,
 )
-from shouhu.registry.census_io.summary import census_summary_for, column_headers
 from shouhu.registry.census_io.template import census_template_xlsx
 from shouhu.registry.census_io.uploads import (
     census_upload_get_for,
@@ -70,15 +56,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def _term(code: str | None):
-    if code:
-        return term_by_code(code)
-    term = term_current()
-    if term is None:
-        raise Http404
-    return term
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -164,88 +141,6 @@ def census_import_errors(request, public_id):
     return _xlsx(error_report_xlsx(census_upload_preview(upload)), f"错误报告-{upload.filename}")
 
 
-# --- export, grants and the summary -----------------------------------------------------------
-
-
-@permission_required(Perm.CENSUS_EXPORT)
-@require_http_methods(["GET", "POST"])
-def census_export_view(request):
-    user = request.user
-    scope = user_scope_node(user)
-    current = term_current()
-    grants = list(export_grants_usable_by(user))
-    form = ExportForm(
-        request.POST or None,
-        terms=list(terms_all()),
-        grants=grants,
-        initial={
-            "scope": node_code(scope) if scope is not None and not _is_class(scope) else "",
-            "term": current.code if current else "",
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        node = _node_in_scope(user, data["scope"])
-        term = term_by_code(data["term"])
-        buffer = io.BytesIO()
-        try:
-            census_export(
-                actor=user,
-                node=node,
-                term=term,
-                out=buffer,
-                include_all=data["include_all"],
-                grant_id=data["grant"] or None,
-                request=request,
-            )
-        except PermissionDenied as exc:
-            form.add_error("grant", str(exc))
-        else:
-            return _xlsx(
-                buffer.getvalue(), f"农村留守儿童基本情况登记表-{node.name}-{term.code}.xlsx"
-            )
-    return render(request, "registry/export_form.html", {"form": form, "grants": grants})
-
-
-def _is_class(node) -> bool:
-    from shouhu.org.models import SchoolClass
-
-    return isinstance(node, SchoolClass)
-
-
-def _node_in_scope(user, code: str):
-    if code:
-        node = node_by_code(code)
-    elif user.scope_class_id:
-        node = user.scope_class
-    else:
-        node = user_scope_node(user)
-    if node is None or not node_within_user_scope(user, node):
-        raise Http404
-    return node
-
-
-@permission_required(Perm.CENSUS_VIEW)
-def census_summary(request):
-    user = request.user
-    params = node_params(request)
-    node = _node_in_scope(user, params["scope"])
-    term = _term(params["term"])
-    summary = census_summary_for(user, node=node, term=term)
-    return render(
-        request,
-        "registry/export_summary.html",
-        {
-            "summary": summary,
-            "headers": column_headers(),
-            "terms": terms_all(),
-            "term": term,
-            "scope": params["scope"],
-            "may_export": user.has_perm_to(Perm.CENSUS_EXPORT),
-        },
-    )
-
-
 # --- handover, transfers and leaving -----------------------------------------------------------
 
 
@@ -274,7 +169,7 @@ def handover(request):
         to_term = term_by_code(form.cleaned_data["to_term"])
         on = form.cleaned_data["on"]
         try:
-            if choices.cleaned_data["action"] == "apply":
+            if choices.cleaned_data["action"] == HandoverStep.APPLY:
                 handover_apply(
                     actor=user,
                     school=school,

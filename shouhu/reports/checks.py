@@ -2,7 +2,7 @@
 
 from django.core.checks import Tags, Warning, register
 
-from shouhu.reports.summary.render import fast_font_subsetting
+from shouhu.reports.work_summary.render import fast_font_subsetting
 
 
 @register(Tags.compatibility)

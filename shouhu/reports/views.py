@@ -29,7 +29,7 @@ from shouhu.org.selectors import (
 )
 from shouhu.registry.models import Flag
 from shouhu.reports.charts import categories_chart, compliance_chart, trend_chart, units_chart
-from shouhu.reports.forms import SummaryDraftForm
+from shouhu.reports.forms import WorkSummaryDraftForm
 from shouhu.reports.selectors import (
     DEFINITIONS,
     FIGURES,
@@ -41,10 +41,10 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.base import check_node, code_of
-from shouhu.reports.selectors.drafts import summary_draft_for
-from shouhu.reports.services import summary_draft_save
-from shouhu.reports.summary.render import to_docx, to_pdf
-from shouhu.reports.summary.sections import default_title, summary_build
+from shouhu.reports.selectors.drafts import work_summary_draft_for
+from shouhu.reports.services import work_summary_draft_save
+from shouhu.reports.work_summary.build import default_title, work_summary_build
+from shouhu.reports.work_summary.render import to_docx, to_pdf
 from shouhu.reports.workbook import workbook_build
 
 
@@ -218,18 +218,18 @@ def workbook(request):
 
 @permission_required(Perm.SUMMARY_DRAFT)
 @require_http_methods(["GET", "POST"])
-def summary(request):
+def work_summary(request):
     """The draft of the node's work summary: the figures and lists drawn from the records, and
     a form for what the leader writes (存在问题, 下步打算), saved as a draft. A head teacher's
     node is the class: the class's summary (篇一–五)."""
     node, term = _node_and_term(request, Perm.SUMMARY_DRAFT)
     if term is None:
         raise Http404
-    draft = summary_draft_for(request.user, node=node, term=term)
+    draft = work_summary_draft_for(request.user, node=node, term=term)
     if request.method == "POST":
-        form = SummaryDraftForm(request.POST)
+        form = WorkSummaryDraftForm(request.POST)
         if form.is_valid():
-            summary_draft_save(actor=request.user, node=node, term=term, **form.cleaned_data)
+            work_summary_draft_save(actor=request.user, node=node, term=term, **form.cleaned_data)
             messages.success(request, _("草稿已保存。"))
             return redirect(f"{request.path}?{_query(node, term)}")
     else:
@@ -238,8 +238,8 @@ def summary(request):
             if draft
             else {"title": default_title(node, term)}
         )
-        form = SummaryDraftForm(initial=initial)
-    document = summary_build(request.user, node=node, term=term, draft=draft)
+        form = WorkSummaryDraftForm(initial=initial)
+    document = work_summary_build(request.user, node=node, term=term, draft=draft)
     return render(
         request,
         "reports/summary.html",
@@ -247,12 +247,12 @@ def summary(request):
     )
 
 
-def _summary_file(request, kind: str):
+def _work_summary_file(request, kind: str):
     node, term = _node_and_term(request, Perm.SUMMARY_DRAFT)
     if term is None:
         raise Http404
-    draft = summary_draft_for(request.user, node=node, term=term)
-    document = summary_build(request.user, node=node, term=term, draft=draft)
+    draft = work_summary_draft_for(request.user, node=node, term=term)
+    document = work_summary_build(request.user, node=node, term=term, draft=draft)
     _log_export(request, f"工作总结 {kind.upper()}", node, term)
     if kind == "pdf":
         return _attachment(
@@ -268,13 +268,13 @@ def _summary_file(request, kind: str):
 
 
 @permission_required(Perm.SUMMARY_DRAFT)
-def summary_docx(request):
-    return _summary_file(request, "docx")
+def work_summary_docx(request):
+    return _work_summary_file(request, "docx")
 
 
 @permission_required(Perm.SUMMARY_DRAFT)
-def summary_pdf(request):
-    return _summary_file(request, "pdf")
+def work_summary_pdf(request):
+    return _work_summary_file(request, "pdf")
 
 
 # --- the assessment ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from shouhu.reports.selectors import (
 from shouhu.reports.selectors.care import care_coverage, task_figures
 from shouhu.reports.selectors.census import census_figures
 from shouhu.reports.selectors.compliance import units_compliance_term
-from shouhu.reports.summary.document import date_label
+from shouhu.reports.work_summary.document import date_label
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

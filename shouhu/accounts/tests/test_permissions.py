@@ -401,15 +401,15 @@ TABLE = [
         everyone(403, **{**dict.fromkeys(IMPORTERS, 404), "head_teacher": 200}),
     ),
     (
-        "registry:census-export",
+        "reports:census-export",
         {},
         "",
         "get",
         everyone(403, **IMPORTERS, region_officer=200, township_officer=200),
     ),
-    ("registry:census-summary", {}, "", "get", everyone(200, admin=403, volunteer=403)),
+    ("reports:census-table", {}, "", "get", everyone(200, admin=403, volunteer=403)),
     (
-        "registry:census-summary",
+        "reports:census-table",
         {},
         "scope=511781",
         "get",

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog
-from shouhu.care.models import ActionKind
+from shouhu.care.models import ActionKind, PairingKind
 from shouhu.core.masking import mask_id_number, mask_phone
 from shouhu.core.roles import ROLE_PERMS, Perm, Role
 from shouhu.core.visibility import (
     CARE_SUMMARY_FIELD,
     MATRIX,
+    PROXY_PARENT,
     ROLES,
     ChildField,
     Visibility,
@@ -152,8 +153,12 @@ def test_who_reads_a_care_summary_for_every_kind_and_role(kind, role):
 
 
 def test_every_care_kind_names_the_row_its_summary_follows():
-    assert set(CARE_SUMMARY_FIELD) == set(ActionKind)
+    assert list(CARE_SUMMARY_FIELD) == list(ActionKind.values)
     assert set(CARE_SUMMARY_FIELD.values()) <= {f.value for f in ChildField}
+
+
+def test_the_proxy_parent_the_matrix_names_is_cares():
+    assert PROXY_PARENT == PairingKind.PROXY_PARENT
 
 
 def test_the_documented_care_summary_table_is_the_enforced_one_cell_by_cell():
@@ -483,8 +488,8 @@ EXPORTERS = [r for r in ROLES if Perm.CENSUS_EXPORT in ROLE_PERMS[r]]
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", EXPORTERS)
 def test_the_census_export_prints_no_cell_the_screen_masks(request, file_world, role):
-    from shouhu.registry.census_io.exporting import census_export
     from shouhu.registry.tests.census_sheets import read_rows
+    from shouhu.reports.services import census_export
 
     user = request.getfixturevalue(ROLE_FIXTURES[role])
     child = file_world.child_a
@@ -514,14 +519,14 @@ def test_the_work_summary_and_the_workbook_name_no_child(file_world, school_lead
     """They hold figures: no name, ID number, phone or address of a child leaves in them."""
     from openpyxl import load_workbook
 
-    from shouhu.reports.summary.render import to_docx
-    from shouhu.reports.summary.sections import summary_build
+    from shouhu.reports.work_summary.build import work_summary_build
+    from shouhu.reports.work_summary.render import to_docx
     from shouhu.reports.workbook import workbook_build
 
     child = file_world.child_a
     father = child.parents.get(role="father")
     secrets = [child.name, child.id_number, father.phone, child.guardian.phone, child.address]
-    document = summary_build(
+    document = work_summary_build(
         school_leader, node=file_world.school_a, term=file_world.term, draft=None
     )
     docx = to_docx(document)

@@ -1,5 +1,6 @@
-"""The register export in the national layout (农村留守儿童基本情况登记表), with the summary
-table as a second sheet.
+"""The register export in the national layout (农村留守儿童基本情况登记表): its sheet and its
+checks. The export's workbook, with the census table (汇总表) as a second sheet, is put together
+by `reports.services.census_export`.
 
 - Every text cell is escaped against formulae (a leading = + - @ gets an apostrophe).
 - The first line is a watermark: who exported, when, which node and term, masked or not.
@@ -13,11 +14,9 @@ table as a second sheet.
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -27,15 +26,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction, ExportGrant
-from shouhu.audit.services import access_record, access_record_many
+from shouhu.audit.services import access_record_many
 from shouhu.core.roles import Perm
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.core.xlsx import append_row, write_only_cell
-from shouhu.org.models import Grade, Region, School, SchoolClass, Term, subtree_range
+from shouhu.org.models import Grade, School, SchoolClass, Term, subtree_range
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.operator import census_reader_for, is_operator
-from shouhu.registry.census_io.summary import Summary, census_summary_for, column_headers
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.flags import flags_visible_to
 from shouhu.registry.models import CensusSnapshot, CensusSource, Child, Flag, Parent, ParentRole
@@ -72,14 +71,6 @@ LAYOUT: list[tuple[str, list[str]]] = [
     ("信息来源", []),
 ]
 WIDTH = sum(max(1, len(subs)) for _g, subs in LAYOUT)
-
-
-def node_code(node) -> str:
-    if isinstance(node, Region):
-        return node.prefix
-    if isinstance(node, School):
-        return node.code
-    return str(node.pk)
 
 
 def _in_node(node) -> Q:
@@ -133,7 +124,7 @@ def watermark(*, actor, at: datetime.datetime, node, term: Term, grant: ExportGr
     }
 
 
-def _cell(sheet, value: Any, *, bold: bool = False, center: bool = False) -> WriteOnlyCell:
+def sheet_cell(sheet, value: Any, *, bold: bool = False, center: bool = False) -> WriteOnlyCell:
     cell = write_only_cell(sheet, value)
     if bold:
         cell.font = Font(bold=True)
@@ -146,21 +137,21 @@ def _header_rows(sheet) -> None:
     upper, lower, column = [], [], 1
     for group, subs in LAYOUT:
         span = max(1, len(subs))
-        upper.append(_cell(sheet, group, bold=True, center=True))
+        upper.append(sheet_cell(sheet, group, bold=True, center=True))
         upper += [None] * (span - 1)
         if subs:
-            lower += [_cell(sheet, s, bold=True, center=True) for s in subs]
+            lower += [sheet_cell(sheet, s, bold=True, center=True) for s in subs]
             if span > 1:
-                sheet.merged_cells.add(_range(3, column, 3, column + span - 1))
+                sheet.merged_cells.add(cell_range(3, column, 3, column + span - 1))
         else:
             lower.append(None)
-            sheet.merged_cells.add(_range(3, column, 4, column))
+            sheet.merged_cells.add(cell_range(3, column, 4, column))
         column += span
     append_row(sheet, upper)
     append_row(sheet, lower)
 
 
-def _range(r1: int, c1: int, r2: int, c2: int) -> str:
+def cell_range(r1: int, c1: int, r2: int, c2: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
@@ -248,14 +239,8 @@ def _register_row(
     return [str(v) if isinstance(v, Promise) else v for v in row]
 
 
-@dataclass
-class ExportResult:
-    rows: int
-    full: bool
-    summary: Summary | None
-
-
-def _check_may_export(actor, node) -> None:
+def census_export_check(*, actor: User, node) -> None:
+    """Who may export a node's register: CENSUS_EXPORT over the node, or the operator."""
     if is_operator(actor):
         return
     if not actor.has_perm_to(Perm.CENSUS_EXPORT):
@@ -264,50 +249,30 @@ def _check_may_export(actor, node) -> None:
         raise Http404
 
 
-def export_grant_take(*, actor, node, grant_id) -> ExportGrant:
-    """The actor's unused grant for exactly this node, locked and stamped as used."""
-    grant = (
-        ExportGrant.objects.select_for_update()
-        .select_related("granted_by")
-        .filter(public_id=grant_id, grantee=actor, used_at__isnull=True)
-        .first()
-    )
-    if grant is None:
-        raise PermissionDenied(_("完整导出授权无效或已使用。"))
-    if grant.scope_code != node_code(node):
-        raise PermissionDenied(_("该授权不适用于此范围。"))
-    grant.used_at = timezone.now()
-    grant.save(update_fields=["used_at"])
-    return grant
-
-
-@transaction.atomic
-def census_export(
+def register_sheet_write(
+    workbook: Workbook,
     *,
-    actor,
+    actor: User,
     node,
     term: Term,
-    out: str | IO[bytes],
+    mark: str,
     include_all: bool = False,
-    grant_id=None,
+    full: bool = False,
     request: HttpRequest | None = None,
-) -> ExportResult:
-    """Write the register (and the summary table) of a node for a term to `out`."""
-    _check_may_export(actor, node)
-    grant = export_grant_take(actor=actor, node=node, grant_id=grant_id) if grant_id else None
-    full = grant is not None
+) -> int:
+    """Write the register of a node for a term as the workbook's sheet 登记表, under the
+    watermark `mark`, and log every child exported; the number of children.
+
+    `full`: a grant allows the whole register unmasked (`census_export_check` and the grant
+    are the caller's)."""
     states = register_states(actor, node, full=full)
     # 心理问题 only for whoever sees counselling, even in a full export (it is hidden, not masked).
     flags = flags_visible_to(actor)
-    at = timezone.now()
-    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("登记表"))
-    append_row(
-        sheet, [_cell(sheet, watermark(actor=actor, at=at, node=node, term=term, grant=grant))]
-    )
-    sheet.merged_cells.add(_range(1, 1, 1, WIDTH))
-    append_row(sheet, [_cell(sheet, TITLE, bold=True, center=True)])
-    sheet.merged_cells.add(_range(2, 1, 2, WIDTH))
+    append_row(sheet, [sheet_cell(sheet, mark)])
+    sheet.merged_cells.add(cell_range(1, 1, 1, WIDTH))
+    append_row(sheet, [sheet_cell(sheet, TITLE, bold=True, center=True)])
+    sheet.merged_cells.add(cell_range(2, 1, 2, WIDTH))
     _header_rows(sheet)
     snapshots = register_snapshots_for(actor, node=node, term=term, include_all=include_all)
     exported: list[int] = []
@@ -323,57 +288,8 @@ def census_export(
             )
             exported = []
     access_record_many(user=user, action=AccessAction.EXPORT, child_ids=exported, request=request)
-    summary = census_summary_for(census_reader_for(actor, node), node=node, term=term)
-    _summary_sheet(
-        workbook, summary, mark=watermark(actor=actor, at=at, node=node, term=term, grant=grant)
-    )
-    access_record(
-        user=user,
-        action=AccessAction.EXPORT,
-        query=_("导出名册 %(node)s %(term)s：%(n)d人，%(how)s")
-        % {
-            "node": node_code(node),
-            "term": term.code,
-            "n": count,
-            "how": _("完整导出（授权 %(g)s）") % {"g": grant.public_id} if grant else _("脱敏"),
-        },
-        request=request,
-    )
-    workbook.save(out)
-    return ExportResult(rows=count, full=full, summary=summary)
+    return count
 
 
 def _chunked(snapshots: QuerySet[CensusSnapshot]) -> Iterator[CensusSnapshot]:
     return snapshots.iterator(chunk_size=CHUNK)
-
-
-def _summary_sheet(workbook: Workbook, summary: Summary, *, mark: str) -> None:
-    sheet = workbook.create_sheet(_("汇总表"))
-    headers = [_("单位"), _("代码"), *column_headers(), _("自检")]
-    append_row(sheet, [_cell(sheet, mark)])
-    append_row(sheet, [_cell(sheet, _("农村留守儿童情况汇总表"), bold=True)])
-    append_row(sheet, [_cell(sheet, h, bold=True, center=True) for h in headers])
-    for row in summary.rows:
-        check = "；".join(row.failures) if row.failures else _("通过")
-        append_row(sheet, ["　" * row.depth + row.name, row.code, *row.values, check])
-    failures = summary.failures
-    append_row(sheet, [])
-    append_row(
-        sheet,
-        [
-            _cell(
-                sheet,
-                _("自检：全部通过。")
-                if not failures
-                else _("自检：%(n)d项未通过，见各行「自检」列。") % {"n": len(failures)},
-                bold=True,
-            )
-        ],
-    )
-
-
-def export_grants_usable_by(user) -> QuerySet[ExportGrant]:
-    """The unused full-export grants made out to the user."""
-    return ExportGrant.objects.filter(grantee=user, used_at__isnull=True).select_related(
-        "granted_by"
-    )

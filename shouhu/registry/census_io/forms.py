@@ -1,9 +1,9 @@
-"""Forms of the census import and export, the full-export grant, the handover, leaving and
-transfers."""
+"""Forms of the census import, the handover, leaving and transfers."""
 
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,25 +48,6 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class ExportForm(forms.Form):
-    scope = forms.CharField(
-        label=_("范围代码"),
-        max_length=12,
-        required=False,
-        help_text=_("区划代码（如 511781）或10位学校标识码；留空为您的管辖范围。"),
-    )
-    term = forms.ChoiceField(label=_("学期"))
-    include_all = forms.BooleanField(label=_("包括非留守儿童"), required=False)
-    grant = forms.ChoiceField(label=_("完整导出授权"), required=False)
-
-    def __init__(self, *args, terms=(), grants=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(Any, self.fields["term"]).choices = _term_choices(terms)
-        cast(Any, self.fields["grant"]).choices = [("", _("不使用（身份证号和电话脱敏）"))] + [
-            (str(g.public_id), f"{g.scope_code} · {g.reason}（{g.granted_by}）") for g in grants
-        ]
-
-
 class HandoverTermsForm(forms.Form):
     from_term = forms.ChoiceField(label=_("原学期"))
     to_term = forms.ChoiceField(label=_("新学期"))
@@ -77,11 +58,18 @@ class HandoverTermsForm(forms.Form):
         cast(Any, self.fields["to_term"]).choices = _term_choices(terms)
 
 
+class HandoverStep(models.TextChoices):
+    """The wizard's two buttons."""
+
+    PLAN = "plan", _("预览变化（不写入）")
+    APPLY = "apply", _("确认办理交接")
+
+
 class HandoverChoicesForm(forms.Form):
     """The wizard's buttons and ticks (drawn by its template): preview the plan, or apply it
     keeping the head teachers (`keep_class`) and pairings (`keep_pairing`) left ticked."""
 
-    action = forms.ChoiceField(choices=[("plan", "plan"), ("apply", "apply")], required=False)
+    action = forms.ChoiceField(choices=HandoverStep.choices, required=False)
     keep_class = IdListField()
     keep_pairing = IdListField()
 

@@ -12,12 +12,12 @@ from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import Pairing
 from shouhu.demo.services import demo_seed
 from shouhu.org.models import ClassEnrolment, Grade, School, SchoolClass
+from shouhu.org.services import next_class_name
 from shouhu.registry.handover import (
     child_leave,
     child_transfer,
     handover_apply,
     handover_plan,
-    next_class_name,
     transfer_history_for,
 )
 from shouhu.registry.models import CensusSnapshot, Child, LeaveReason, SchoolHandover
@@ -45,20 +45,6 @@ def next_term(db):
         starts_on=day(2027, 9, 1),
         ends_on=day(2028, 1, 20),
     )
-
-
-@pytest.mark.parametrize(
-    ("name", "grade", "expected"),
-    [
-        ("三年级(2)班", 3, "四年级(2)班"),
-        ("3年级2班", 3, "4年级2班"),
-        ("初一(1)班", 7, "初二(1)班"),
-        ("七年级(1)班", 7, "八年级(1)班"),
-        ("火箭班", 4, None),
-    ],
-)
-def test_a_class_name_moves_up_with_its_grade(name, grade, expected):
-    assert next_class_name(name, grade) == expected
 
 
 @pytest.fixture

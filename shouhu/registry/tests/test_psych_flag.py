@@ -11,10 +11,10 @@ from django.urls import reverse
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.audit.tests.test_visibility import ROLE_FIXTURES, village_supervisor  # noqa: F401
 from shouhu.core.visibility import MATRIX, ROLES, ChildField, Visibility
-from shouhu.registry.census_io.exporting import census_export
 from shouhu.registry.models import CensusSnapshot, ChildFlag, Flag, Guardian
 from shouhu.registry.services import child_flag_set, child_update
 from shouhu.registry.tests.census_sheets import read_rows
+from shouhu.reports.services import census_export
 from shouhu.testing.factories import CounsellorFactory
 
 pytestmark = pytest.mark.usefixtures("frozen_today")

@@ -65,7 +65,7 @@ from shouhu.reports.selectors.compliance import (
     compliance_term_for,
 )
 from shouhu.reports.selectors.dashboard import Dashboard, Tile, UnitRow, dashboard_for, units_for
-from shouhu.reports.selectors.drafts import summary_draft_for
+from shouhu.reports.selectors.drafts import work_summary_draft_for
 
 __all__ = [
     "AGE_BANDS",
@@ -108,7 +108,7 @@ __all__ = [
     "pairs_formed_for",
     "pupils_for",
     "reference_day",
-    "summary_draft_for",
+    "work_summary_draft_for",
     "tasks_closed_for",
     "tasks_escalated_for",
     "tasks_open_for",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.care.compliance import Cell, Compliance, compliance_for, compliance_months_for
-from shouhu.care.models import ActionKind
+from shouhu.care.models import ActionKind, QuotaPeriod
 from shouhu.care.rules import Period, month_of, period_days_left
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
@@ -112,7 +112,7 @@ def month_compliance(compliance: Compliance, cells: list[Cell]) -> MonthComplian
             QuotaFigure(
                 kind=column.kind,
                 label=column.label,
-                monthly=column.period.kind == "month",
+                monthly=column.period.kind == QuotaPeriod.MONTH,
                 owed=cell.owed,
                 done=cell.done,
                 exempt=cell.exempt,

@@ -6,7 +6,7 @@ from shouhu.reports.models import SummaryDraft, draft_node_kwargs
 from shouhu.reports.selectors.base import check_node
 
 
-def summary_draft_for(
+def work_summary_draft_for(
     user, *, node: Region | School | SchoolClass, term: Term
 ) -> SummaryDraft | None:
     """The draft of the node's summary for the term, or None while nobody has saved one.

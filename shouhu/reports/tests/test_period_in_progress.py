@@ -26,7 +26,7 @@ from shouhu.reports.selectors import (
 from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.base import Share
 from shouhu.reports.selectors.compliance import overall_of
-from shouhu.reports.summary.sections import summary_build
+from shouhu.reports.work_summary.build import work_summary_build
 from shouhu.testing.dates import at, day, month_key, term_code
 from shouhu.testing.factories import CareActionFactory, PairingFactory
 
@@ -148,7 +148,9 @@ def test_the_assessment_does_not_mark_a_teacher_down_for_a_month_still_running(
 
 
 def test_the_summary_gives_a_running_quota_so_far_not_as_missed(december, school_leader):
-    document = summary_build(school_leader, node=december.school_a, term=december.term, draft=None)
+    document = work_summary_build(
+        school_leader, node=december.school_a, term=december.term, draft=None
+    )
     text = "\n".join(
         paragraph
         for section in document.sections

@@ -12,7 +12,7 @@ Census uploads never confirmed within SHOUHU_UPLOAD_KEEP_DAYS days (7 by default
 from django.core.management.base import BaseCommand, CommandParser
 
 from shouhu.audit.models import ErasureReason
-from shouhu.audit.shredder import census_uploads_expire, child_anonymise, retention_due
+from shouhu.audit.shredder import child_anonymise, retention_due
 from shouhu.registry.census_io.uploads import census_uploads_expired
 
 
@@ -42,5 +42,6 @@ class Command(BaseCommand):
             uploads = census_uploads_expired().count()
             self.stdout.write(f"{uploads} expired census uploads would be deleted.")
         else:
-            uploads = census_uploads_expire()
+            # Each holds a whole sheet of ID numbers and phones.
+            uploads, _by_model = census_uploads_expired().delete()
             self.stdout.write(f"{uploads} expired census uploads deleted.")

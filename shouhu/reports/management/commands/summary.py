@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shouhu.org.models import SchoolClass
 from shouhu.reports.management.operator import node_and_term, operator_for
-from shouhu.reports.selectors.drafts import summary_draft_for
-from shouhu.reports.summary.render import to_docx, to_pdf
-from shouhu.reports.summary.sections import summary_build
+from shouhu.reports.selectors.drafts import work_summary_draft_for
+from shouhu.reports.work_summary.build import work_summary_build
+from shouhu.reports.work_summary.render import to_docx, to_pdf
 
 
 class Command(BaseCommand):
@@ -26,10 +26,10 @@ class Command(BaseCommand):
         if isinstance(node, SchoolClass):
             raise CommandError("工作总结只能按区划或学校生成。")
         operator = operator_for(node)
-        draft = summary_draft_for(operator, node=node, term=the_term)
+        draft = work_summary_draft_for(operator, node=node, term=the_term)
         if draft is not None:  # the summary is signed by whoever wrote the draft
             operator.display_name = str(draft.updated_by)
-        document = summary_build(operator, node=node, term=the_term, draft=draft)
+        document = work_summary_build(operator, node=node, term=the_term, draft=draft)
         content = to_pdf(document) if kind == "pdf" else to_docx(document)
         Path(output).write_bytes(content)
         self.stdout.write(f"{output}：{len(content)} 字节")

@@ -1,19 +1,17 @@
 """The semester work summary: figures equal to the selectors', the leader's draft, the rollup of
-a township's or county's schools, the section register, DOCX, PDF and the command."""
+a township's or county's schools, the sections called in a row, DOCX, PDF and the command."""
 
 import ctypes.util
 import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document as Docx
 
-from shouhu.reports import summary_sections
 from shouhu.reports.checks import pdf_font_subsetting
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import (
@@ -31,10 +29,11 @@ from shouhu.reports.selectors import (
     without_guardian_for,
     without_proxy_for,
 )
-from shouhu.reports.services import summary_draft_save
-from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part
-from shouhu.reports.summary.render import fast_font_subsetting, to_docx, to_pdf
-from shouhu.reports.summary.sections import PROVIDERS, summary_build, summary_part
+from shouhu.reports.services import work_summary_draft_save
+from shouhu.reports.work_summary import sections
+from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
+from shouhu.reports.work_summary.document import BASIC, MEASURES, RESULTS, Part
+from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.testing.dates import day, term_code
 from shouhu.testing.factories import HeadTeacherFactory
 
@@ -81,7 +80,7 @@ def test_every_number_in_a_school_summary_is_a_figure_of_the_selectors(reported,
     from shouhu.reports.selectors import FIGURES
 
     node, term = reported.school_a, reported.term
-    document = summary_build(school_leader, node=node, term=term, draft=None)
+    document = work_summary_build(school_leader, node=node, term=term, draft=None)
     quoted = {key for section in document.sections for p in section.parts for key in p.figures}
     allowed: set[float] = set()
     for key in quoted:
@@ -104,7 +103,7 @@ def test_every_number_in_a_school_summary_is_a_figure_of_the_selectors(reported,
 
 def test_a_school_summary_quotes_the_selectors(reported, school_leader):
     node, term = reported.school_a, reported.term
-    text = summary_build(school_leader, node=node, term=term, draft=None).text()
+    text = work_summary_build(school_leader, node=node, term=term, draft=None).text()
     user = school_leader
     education = left_behind_education_for(user, node=node, term=term)
     civil = left_behind_civil_for(user, node=node, term=term)
@@ -141,7 +140,9 @@ def test_a_school_summary_quotes_the_selectors(reported, school_leader):
 def test_the_sections_follow_the_source_reports_and_the_annex_defines_the_figures(
     reported, school_leader
 ):
-    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=None)
+    document = work_summary_build(
+        school_leader, node=reported.school_a, term=reported.term, draft=None
+    )
     assert [heading for heading, _s in document.numbered()] == [
         "一、基本情况",
         "二、主要做法",
@@ -157,7 +158,7 @@ def test_the_sections_follow_the_source_reports_and_the_annex_defines_the_figure
 
 
 def test_the_leaders_draft_fills_problems_and_plans(reported, school_leader):
-    draft = summary_draft_save(
+    draft = work_summary_draft_save(
         actor=school_leader,
         node=reported.school_a,
         term=reported.term,
@@ -165,7 +166,9 @@ def test_the_leaders_draft_fills_problems_and_plans(reported, school_leader):
         problems="部分代理家长家访不及时。\n隔代监护人培训参加率不高。",
         plans="下学期每月检查一次家访记录。",
     )
-    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=draft)
+    document = work_summary_build(
+        school_leader, node=reported.school_a, term=reported.term, draft=draft
+    )
     sections = {s.key: s for s in document.sections}
     assert sections["problems"].parts[0].paragraphs == [
         "部分代理家长家访不及时。",
@@ -179,7 +182,7 @@ def test_a_township_summary_lists_its_schools_by_compliance(reported, township_o
 
     quiet = SchoolFactory(region=reported.township_a, code="3151781003", name="太平镇村小")
     SchoolClassFactory(school=quiet, grade=1, name="一年级(1)班")
-    document = summary_build(
+    document = work_summary_build(
         township_officer, node=reported.township_a, term=reported.term, draft=None
     )
     part = next(p for s in document.sections for p in s.parts if p.title == "各校情况")
@@ -199,31 +202,32 @@ def test_a_township_summary_lists_its_schools_by_compliance(reported, township_o
 
 
 def test_a_county_summary_rolls_up_every_school(reported, region_officer):
-    document = summary_build(region_officer, node=reported.county, term=reported.term, draft=None)
+    document = work_summary_build(
+        region_officer, node=reported.county, term=reported.term, draft=None
+    )
     part = next(p for s in document.sections for p in s.parts if p.title == "各校情况")
     assert [row[1] for row in part.table.rows] == ["万源市太平镇中心小学", "万源市青花镇小学"]
     assert part.table.rows[1][2:5] == ["1", "3.3%", "0.0%"]
     assert "完成率最高的是万源市太平镇中心小学（25.0%）" not in document.text()  # one ranked
 
 
-def test_another_domain_can_contribute_its_own_part(reported, school_leader):
-    @summary_part(MEASURES, order=50)
+def test_a_part_listed_under_a_section_is_numbered_after_the_others(
+    reported, school_leader, monkeypatch
+):
     def aid(context):
         return [Part(title="资助帮扶", paragraphs=[f"{context.node.name}本学期发放助学金。"])]
 
-    try:
-        document = summary_build(
-            school_leader, node=reported.school_a, term=reported.term, draft=None
-        )
-        measures = next(s for s in document.sections if s.key == MEASURES)
-        titles = [label for label, _p in measures.numbered_parts()]
-        assert titles[-1] == "（五）资助帮扶"
-    finally:
-        PROVIDERS[:] = [p for p in PROVIDERS if p[3] is not aid]
+    monkeypatch.setitem(SECTIONS, MEASURES, [*SECTIONS[MEASURES], aid])
+    document = work_summary_build(
+        school_leader, node=reported.school_a, term=reported.term, draft=None
+    )
+    measures = next(s for s in document.sections if s.key == MEASURES)
+    titles = [label for label, _p in measures.numbered_parts()]
+    assert titles[-1] == "（五）资助帮扶"
 
 
 def test_the_docx_is_an_editable_word_document_with_the_summary(reported, school_leader):
-    summary_draft_save(
+    work_summary_draft_save(
         actor=school_leader,
         node=reported.school_a,
         term=reported.term,
@@ -232,7 +236,9 @@ def test_the_docx_is_an_editable_word_document_with_the_summary(reported, school
         plans="",
     )
     draft = SummaryDraft.objects.get()
-    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=draft)
+    document = work_summary_build(
+        school_leader, node=reported.school_a, term=reported.term, draft=draft
+    )
     docx = Docx(io.BytesIO(to_docx(document)))
     texts = [p.text for p in docx.paragraphs]
     assert texts[0] == document.title
@@ -253,7 +259,9 @@ def test_the_docx_is_an_editable_word_document_with_the_summary(reported, school
 def test_the_pdf_is_a4_with_the_schools_name_the_term_and_the_census_figure(
     reported, school_leader, tmp_path
 ):
-    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=None)
+    document = work_summary_build(
+        school_leader, node=reported.school_a, term=reported.term, draft=None
+    )
     path = tmp_path / "summary.pdf"
     path.write_bytes(to_pdf(document))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
@@ -274,7 +282,9 @@ def test_the_pdf_fonts_are_subset_by_harfbuzz_not_fonttools(reported, school_lea
         raise AssertionError("fontTools subsets the CJK fonts: install libharfbuzz-subset0")
 
     monkeypatch.setattr(Font, "_fonttools_subset", slow)
-    document = summary_build(school_leader, node=reported.school_a, term=reported.term, draft=None)
+    document = work_summary_build(
+        school_leader, node=reported.school_a, term=reported.term, draft=None
+    )
     assert to_pdf(document).startswith(b"%PDF")
 
 
@@ -375,7 +385,7 @@ def test_every_number_in_a_class_summary_is_a_figure_of_the_selectors(reported, 
     from shouhu.reports.selectors import FIGURES
 
     node, term = reported.class_a, reported.term
-    document = summary_build(head_teacher, node=node, term=term, draft=None)
+    document = work_summary_build(head_teacher, node=node, term=term, draft=None)
     quoted = {key for section in document.sections for p in section.parts for key in p.figures}
     allowed: set[float] = set()
     for key in quoted:
@@ -434,7 +444,7 @@ def test_another_classes_head_teacher_cannot_save_the_class_draft(client, report
 
 
 def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_officer, tmp_path):
-    summary_draft_save(
+    work_summary_draft_save(
         actor=township_officer,
         node=reported.township_a,
         term=reported.term,
@@ -450,7 +460,9 @@ def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_
     assert "乡镇层面统筹不够。" in texts
 
 
-def test_summary_sections_module_registers_the_reports_parts():
-    names = {name for _s, _o, name, _p in PROVIDERS}
-    assert f"{summary_sections.__name__}.census_basics" in names
-    assert Path(summary_sections.__file__).name == "summary_sections.py"
+def test_the_summary_calls_the_reports_sections_in_a_row():
+    assert SECTIONS == {
+        BASIC: [sections.census_basics],
+        MEASURES: [sections.care_measures],
+        RESULTS: [sections.care_results, sections.schools_rollup],
+    }

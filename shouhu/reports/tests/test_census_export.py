@@ -1,4 +1,4 @@
-"""The register export (农村留守儿童基本情况登记表) and the summary table: masking unless a
+"""The register export (农村留守儿童基本情况登记表) and the census table (汇总表): masking unless a
 one-time grant, formula escaping, the watermark, and the self-checks shown never hidden."""
 
 import io
@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.core.xlsx import escape_cell
-from shouhu.registry.census_io.exporting import census_export
 from shouhu.registry.census_io.importing import census_import
-from shouhu.registry.census_io.summary import census_summary_for, self_checks
 from shouhu.registry.models import CensusSnapshot, Sex
 from shouhu.registry.tests.census_sheets import read_rows, row, sheet_bytes
+from shouhu.reports.census_table import census_table_for, self_checks
 from shouhu.reports.selectors import Figures
+from shouhu.reports.services import census_export
 from shouhu.testing.dates import day, iso
 from shouhu.testing.factories import register_child
 
@@ -137,7 +137,7 @@ def test_an_exported_full_register_imports_back_unchanged(world, school_leader, 
 
 
 def test_summary_rolls_up_county_township_school_and_its_checks_pass(world, region_officer):
-    summary = census_summary_for(region_officer, node=world.county, term=world.term)
+    summary = census_table_for(region_officer, node=world.county, term=world.term)
     names = [(r.depth, r.name) for r in summary.rows]
     assert names[0] == (0, "万源市")
     assert (1, "太平镇") in names and (2, "万源市太平镇中心小学") in names
@@ -159,7 +159,7 @@ def test_a_failed_self_check_is_shown_not_hidden(world, region_officer):
         birth_date=day(2009, 1, 5),
     )
     assert CensusSnapshot.objects.get(child=older, term=world.term).education
-    summary = census_summary_for(region_officer, node=world.county, term=world.term)
+    summary = census_table_for(region_officer, node=world.county, term=world.term)
     assert any("各年龄段之和" in f for f in summary.failures)
     _register, sheet = export(region_officer, world.county, world.term)
     assert any("未通过" in str(line[0]) for line in sheet if line and line[0])
@@ -196,20 +196,20 @@ def test_command_exports_masked_by_default(world, tmp_path):
 def test_export_page_downloads_a_workbook_for_the_users_scope(client, world, township_officer):
     client.force_login(township_officer)
     response = client.post(
-        reverse("registry:census-export"), {"scope": "511781101", "term": world.term.code}
+        reverse("reports:census-export"), {"scope": "511781101", "term": world.term.code}
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     register = read_rows(response.content)
     assert [line[1] for line in data_rows(register)] == [world.child_a.name]
     outside = client.post(
-        reverse("registry:census-export"), {"scope": "511781", "term": world.term.code}
+        reverse("reports:census-export"), {"scope": "511781", "term": world.term.code}
     )
     assert outside.status_code == 404
 
 
 def test_summary_page_shows_the_checks(client, world, region_officer):
     client.force_login(region_officer)
-    response = client.get(reverse("registry:census-summary"), {"scope": "511781"})
+    response = client.get(reverse("reports:census-table"), {"scope": "511781"})
     assert response.status_code == 200
     assert "自检：全部通过" in response.content.decode()

@@ -38,8 +38,8 @@ from shouhu.reports.selectors import (
     without_proxy_for,
 )
 from shouhu.reports.selectors.compliance import overall_of, units_compliance_term
-from shouhu.reports.summary.document import BASIC, MEASURES, RESULTS, Part, Table
-from shouhu.reports.summary.sections import SummaryContext, summary_part, unit_name
+from shouhu.reports.work_summary.context import SummaryContext, unit_name
+from shouhu.reports.work_summary.document import Part, Table
 
 
 def pct(value: float | None) -> str:
@@ -96,7 +96,6 @@ def _change(now: int | float, before: int | float, unit: str) -> str:
     return _("持平")
 
 
-@summary_part(BASIC, order=10)
 def census_basics(context: SummaryContext) -> list[Part]:
     user, node, term = context.user, context.node, context.term
     pupils = pupils_for(user, node=node, term=term)
@@ -168,7 +167,6 @@ def census_basics(context: SummaryContext) -> list[Part]:
     ]
 
 
-@summary_part(MEASURES, order=10)
 def care_measures(context: SummaryContext) -> list[Part]:
     user, node, term = context.user, context.node, context.term
     coverage = pairing_coverage_for(user, node=node, term=term)
@@ -229,7 +227,6 @@ def care_measures(context: SummaryContext) -> list[Part]:
     return [pairing, work, gatherings, signals]
 
 
-@summary_part(RESULTS, order=10)
 def care_results(context: SummaryContext) -> list[Part]:
     user, node, term = context.user, context.node, context.term
     quotas = compliance_term_for(user, node=node, term=term)
@@ -312,7 +309,6 @@ def care_results(context: SummaryContext) -> list[Part]:
     return parts
 
 
-@summary_part(RESULTS, order=90)
 def schools_rollup(context: SummaryContext) -> list[Part]:
     """A township's, county's or city's schools, by compliance over the term, each quoted."""
     if not context.is_rollup:

@@ -1,15 +1,22 @@
-"""The summary table (汇总表): the census figures rolled up county › township › school, by
+"""The census table (汇总表): the census figures rolled up county › township › school, by
 category, flag, sex and age band, checking itself. A failed check is shown, never hidden.
 
 The figures are those of the census page (`reports.selectors.census_for`), not counted again.
+The table is a page of its own and the second sheet of the register export
+(`reports.services.census_export`).
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
+from shouhu.accounts.models import User
+from shouhu.core.xlsx import append_row
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
+from shouhu.org.selectors import node_code
+from shouhu.registry.census_io.exporting import sheet_cell
 from shouhu.registry.models import Flag, Sex
 from shouhu.reports.selectors import AGE_BANDS, LEFT_BEHIND_CATEGORIES, Figures, census_for
 
@@ -24,7 +31,7 @@ EXPANDED_LEVELS = {RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, R
 
 
 @dataclass
-class SummaryRow:
+class CensusTableRow:
     depth: int
     name: str
     code: str
@@ -37,10 +44,10 @@ class SummaryRow:
 
 
 @dataclass
-class Summary:
+class CensusTable:
     node: Region | School | SchoolClass
     term: Term
-    rows: list[SummaryRow]
+    rows: list[CensusTableRow]
 
     @property
     def failures(self) -> list[str]:
@@ -115,20 +122,17 @@ def _rollup_checks(parent: Figures, children: list[Figures]) -> list[str]:
 
 
 def _code(node) -> str:
-    if isinstance(node, Region):
-        return node.prefix
-    if isinstance(node, School):
-        return node.code
-    return ""
+    """The code column: a region's or a school's; a class has none in the table."""
+    return "" if isinstance(node, SchoolClass) else node_code(node)
 
 
-def census_summary_for(user, *, node, term: Term) -> Summary:
-    """Rows of the summary table, each with the failures of its checks."""
-    rows: list[SummaryRow] = []
+def census_table_for(user: User, *, node, term: Term) -> CensusTable:
+    """Rows of the census table, each with the failures of its checks."""
+    rows: list[CensusTableRow] = []
 
     def expand(unit_node, figures: Figures | None, depth: int) -> Figures:
         census = census_for(user, node=unit_node, term=term)
-        row = SummaryRow(depth, unit_node.name, _code(unit_node), census.figures)
+        row = CensusTableRow(depth, unit_node.name, _code(unit_node), census.figures)
         row.failures = self_checks(census.figures)
         rows.append(row)
         listed = isinstance(unit_node, Region) and unit_node.level in EXPANDED_LEVELS
@@ -140,7 +144,9 @@ def census_summary_for(user, *, node, term: Term) -> Summary:
                 if isinstance(unit.node, SchoolClass) or (
                     isinstance(unit.node, School) and depth > 0
                 ):
-                    child = SummaryRow(depth + 1, unit.node.name, _code(unit.node), unit.figures)
+                    child = CensusTableRow(
+                        depth + 1, unit.node.name, _code(unit.node), unit.figures
+                    )
                     child.failures = self_checks(unit.figures)
                     rows.append(child)
                     below.append(unit.figures)
@@ -150,4 +156,30 @@ def census_summary_for(user, *, node, term: Term) -> Summary:
         return census.figures
 
     expand(node, None, 0)
-    return Summary(node=node, term=term, rows=rows)
+    return CensusTable(node=node, term=term, rows=rows)
+
+
+def census_table_sheet(workbook: Workbook, table: CensusTable, *, mark: str) -> None:
+    """The table as a sheet of a write-only workbook (汇总表), under the export's watermark."""
+    sheet = workbook.create_sheet(_("汇总表"))
+    headers = [_("单位"), _("代码"), *column_headers(), _("自检")]
+    append_row(sheet, [sheet_cell(sheet, mark)])
+    append_row(sheet, [sheet_cell(sheet, _("农村留守儿童情况汇总表"), bold=True)])
+    append_row(sheet, [sheet_cell(sheet, h, bold=True, center=True) for h in headers])
+    for row in table.rows:
+        check = "；".join(row.failures) if row.failures else _("通过")
+        append_row(sheet, ["　" * row.depth + row.name, row.code, *row.values, check])
+    failures = table.failures
+    append_row(sheet, [])
+    append_row(
+        sheet,
+        [
+            sheet_cell(
+                sheet,
+                _("自检：全部通过。")
+                if not failures
+                else _("自检：%(n)d项未通过，见各行「自检」列。") % {"n": len(failures)},
+                bold=True,
+            )
+        ],
+    )

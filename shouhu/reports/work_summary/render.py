@@ -24,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from shouhu.reports.summary.document import Document
+from shouhu.reports.work_summary.document import Document
 
 BODY_FONT, HEADING_FONT, TITLE_FONT, PART_FONT = "仿宋", "黑体", "宋体", "楷体"
 

@@ -1,13 +1,13 @@
 """`shouhu export-census --term T --scope CODE OUT.xlsx [--all] [--grant ID] [--user NAME]`:
-the register of a node in the national layout, with the summary table."""
+the register of a node in the national layout, with the census table (汇总表)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from shouhu.org.selectors import node_by_code, term_by_code
-from shouhu.registry.census_io.exporting import census_export
 from shouhu.registry.census_io.operator import user_for_command
+from shouhu.reports.services import census_export
 
 
 class Command(BaseCommand):
@@ -44,6 +44,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc) or "该范围不在账号的管辖范围内。") from None
         how = "完整（未脱敏）" if result.full else "脱敏"
         self.stdout.write(f"已导出 {result.rows} 名儿童（{how}）：{out}")
-        failures = result.summary.failures if result.summary else []
-        for failure in failures:
+        for failure in result.census_table.failures:
             self.stderr.write(f"汇总表自检未通过：{failure}")
