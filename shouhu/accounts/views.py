@@ -21,22 +21,15 @@ class LoginView(auth_views.LoginView):
 def home(request):
     """我的待办: who I am, what I owe now (the care worklist of my role), and where to go next."""
     user = request.user
-    may_view = user.has_perm_to(Perm.CHILD_VIEW)
     return render(
         request,
         "accounts/home.html",
         {
             "scope": user_scope_node(user),
             "term": term_current(),
-            "children_count": child_count_for(user) if may_view else None,
-            "may_view": may_view,
-            "may_register": user.has_perm_to(Perm.CHILD_EDIT),
-            "may_census": user.has_perm_to(Perm.CENSUS_VIEW),
-            "may_manage_org": user.has_perm_to(Perm.ORG_MANAGE),
+            "children_count": (
+                child_count_for(user) if user.has_perm_to(Perm.CHILD_VIEW) else None
+            ),
             "worklist": worklist_for(user),
-            "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
-            "may_oversee": user.has_perm_to(Perm.CARE_OVERSEE),
-            "may_record": user.has_perm_to(Perm.CARE_RECORD),
-            "may_set_quotas": user.has_perm_to(Perm.QUOTA_MANAGE),
         },
     )

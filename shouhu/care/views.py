@@ -244,17 +244,8 @@ def child_care(request, public_id):
     return render(
         request,
         "care/child_care.html",
-        {"care": child_care_for(request.user, child=child), **_care_permissions(request.user)},
+        {"care": child_care_for(request.user, child=child)},
     )
-
-
-def _care_permissions(user) -> dict:
-    return {
-        "may_record": user.has_perm_to(Perm.CARE_RECORD),
-        "may_observe": user.has_perm_to(Perm.OBSERVATION_RECORD),
-        "may_exempt": user.has_perm_to(Perm.EXEMPTION_GRANT),
-        "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
-    }
 
 
 # --- pairing a class --------------------------------------------------------------------------
@@ -393,7 +384,6 @@ def coverage(request):
             "code": node_code(node),
             "breadcrumbs": _breadcrumbs(request.user, node),
             "units_are_classes": isinstance(node, School),
-            "may_pair": request.user.has_perm_to(Perm.PAIRING_MANAGE),
         },
     )
 
