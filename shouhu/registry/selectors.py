@@ -95,7 +95,9 @@ def child_get_for(user, public_id) -> Child:
         .prefetch_related(
             Prefetch("parents", queryset=Parent.objects.order_by("role")),
             Prefetch("flags", queryset=ChildFlag.objects.order_by("-since")),
-            Prefetch("snapshots", queryset=CensusSnapshot.objects.select_related("term")),
+            Prefetch(
+                "snapshots", queryset=CensusSnapshot.objects.select_related("term", "school_class")
+            ),
             # Read by the privacy matrix: a child's proxy parent sees the family's phones.
             "pairings__carer",
         )
