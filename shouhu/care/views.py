@@ -40,6 +40,7 @@ from shouhu.care.services import (
     quota_clear,
     quota_set,
 )
+from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
@@ -156,8 +157,7 @@ def action_create(request, public_id=None):
                 request=request,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -204,8 +204,7 @@ def observation_create(request, public_id):
                 request=request,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -225,8 +224,7 @@ def exemption_create(request, public_id):
         try:
             exemption_grant(actor=request.user, child=child, request=request, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("已批准免除。"))
             return redirect("care:child-care", public_id=child.public_id)

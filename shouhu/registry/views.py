@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, card_phones_reveal
-from shouhu.core.forms import paginate
+from shouhu.core.forms import form_errors_add, paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import ChildField, Visibility, visibility
@@ -339,7 +339,7 @@ def contact_cards(request):
             try:
                 return _cards_pdf(request, children, filename=filename, reason=reason)
             except ValidationError as error:
-                form.add_error("reason" if may_reveal else None, error.messages)
+                form_errors_add(form, error)
     return render(
         request,
         "registry/contact_cards.html",

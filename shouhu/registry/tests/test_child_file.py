@@ -61,8 +61,8 @@ def test_every_tab_of_the_child_file_has_a_query_budget(
     client, request, role, tab, budget, busy_child, django_assert_max_num_queries
 ):
     """The whole request: the session and its renewal (SAVEPOINT, UPDATE, RELEASE), the user and
-    their scope node, the file, and on the basic tab the 关爱 section (care.selectors.child_care_for).
-    No template reads the database: a loop over snapshots or actions adds no query."""
+    their scope node, the file, and on the basic tab the 关爱 section (`child_care_for`). No
+    template reads the database: a loop over snapshots or actions adds no query."""
     client.force_login(request.getfixturevalue(role))
     url = reverse("registry:child-detail", kwargs={"public_id": busy_child.public_id})
     client.get(url)
