@@ -181,14 +181,14 @@ def child_file_for(user, *, public_id, tab: str, request=None) -> ChildFile:
             for parent in child.parents.all()
         ],
         guardian=getattr(child, "guardian", None),
-        open_flags=[Flag(flag).label for flag in open_flags if flag_visible(user, flag)],
+        open_flags=[str(Flag(flag).label) for flag in open_flags if flag_visible(user, flag)],
         snapshots=sorted(child.snapshots.all(), key=lambda s: s.term.starts_on, reverse=True),
         may=ChildFileActions(
             edit=on_register and user.has_perm_to(Perm.CHILD_EDIT),
             leave=on_register and user.has_perm_to(Perm.CHILD_EDIT),
             transfer=on_register and user.has_perm_to(Perm.HANDOVER),
             flags=[
-                (flag, flag in open_flags)
+                (Flag(flag), flag in open_flags)
                 for flag in FLAG_FIELD
                 if on_register and flag_settable(user, flag)
             ],

@@ -87,9 +87,6 @@ def child_list(request):
         q=data.get("q", ""),
     )
     page = paginate(request, child_list_for(request.user, filters=filters))
-    for child in page.object_list:
-        snapshots = getattr(child, "term_snapshots", [])
-        child.snapshot = snapshots[0] if snapshots else None
     query = request.GET.copy()
     query.pop("page", None)
     access_record(
