@@ -99,7 +99,7 @@ def child_get_for(user, public_id) -> Child:
                 "snapshots", queryset=CensusSnapshot.objects.select_related("term", "school_class")
             ),
             # Read by the privacy matrix: a child's proxy parent sees the family's phones.
-            "pairings__carer",
+            "pairings",
         )
         .filter(public_id=public_id)
         .first()

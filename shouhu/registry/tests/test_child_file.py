@@ -56,7 +56,7 @@ def test_the_child_file_is_read_in_at_most_ten_queries(
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("tab", "budget"), [("basic", 25), ("family", 13), ("school", 13)])
+@pytest.mark.parametrize(("tab", "budget"), [("basic", 24), ("family", 12), ("school", 12)])
 def test_every_tab_of_the_child_file_has_a_query_budget(
     client, request, role, tab, budget, busy_child, django_assert_max_num_queries
 ):
