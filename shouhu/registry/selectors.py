@@ -98,8 +98,6 @@ def child_get_for(user, public_id) -> Child:
             Prefetch(
                 "snapshots", queryset=CensusSnapshot.objects.select_related("term", "school_class")
             ),
-            # Read by the privacy matrix: a child's proxy parent sees the family's phones.
-            "pairings",
         )
         .filter(public_id=public_id)
         .first()
@@ -136,7 +134,7 @@ class ChildFileActions:
 @dataclass(frozen=True)
 class ChildFile:
     """The child's file (档案) as one reader sees one tab of it. The rows are read once: the
-    child with class, school and guardian, then parents, flags, snapshots and pairings."""
+    child with class, school and guardian, then parents, flags and snapshots."""
 
     child: Child
     tab: str

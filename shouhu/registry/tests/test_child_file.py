@@ -43,7 +43,7 @@ def test_the_child_file_is_read_in_at_most_ten_queries(
     request, role, tab, busy_child, django_assert_max_num_queries
 ):
     """The file itself: the child with class, school and guardian, parents, flags, snapshots,
-    pairings, and the access-log row."""
+    the pairings where the matrix asks, and the access-log row."""
     user = request.getfixturevalue(role)
     with django_assert_max_num_queries(10):
         page = child_file_for(user, public_id=busy_child.public_id, tab=tab)
