@@ -2,8 +2,8 @@
 
 1. The demo county: migrate a throwaway SQLite database, time `seed-demo` (`seed_demo_s`), then
    time the pages people wait on through Django's test client (server time, no network):
-   the child list, the county census, a teacher's worklist and the county's compliance for the
-   month, each next to the one SQL query the page cannot do without.
+   the child list, a child's file, the county census, a teacher's worklist and the county's
+   compliance for the month, each next to the one SQL query the page cannot do without.
 2. The synthetic county: `shouhu synth --children 20000 --months 12` into a second throwaway
    database (`synth_20k_s`), then the census, the worklist and the compliance on it.
 3. The census import of 20,000 rows (`census_import.py`, alone: `run.py import`):
@@ -68,6 +68,17 @@ WHERE c.left_on IS NULL
   AND (s.region_id BETWEEN %(low)s AND %(high)s OR c.home_region_id BETWEEN %(low)s AND %(high)s)
 ORDER BY c.name_pinyin, c.id
 LIMIT 50
+"""
+
+# One child's file: the child with class, school and guardian, as the page reads it first.
+CHILD_FILE_SQL = """
+SELECT c.id, c.public_id, c.name, c.sex, c.birth_date, c.id_number, c.address, c.left_on,
+       sc.name, s.name, g.name, g.relation, g.phone
+FROM registry_child c
+JOIN org_schoolclass sc ON sc.id = c.school_class_id
+JOIN org_school s ON s.id = sc.school_id
+LEFT JOIN registry_guardian g ON g.child_id = c.id
+WHERE c.public_id = %(public_id)s
 """
 
 # The county census: the term's snapshots of the county counted per township.
@@ -297,6 +308,42 @@ def login(client, username: str):
 # --- the figures of one county ----------------------------------------------------------------
 
 
+def child_file_figures(client, head) -> list[Measure]:
+    """The child's file (`child_file_ms`), the page people open most, on its basic tab with the
+    关爱 section, as the head teacher opens it: the first child of their class with a proxy
+    parent. Beside it the one query it cannot do without (`CHILD_FILE_SQL`); the page's own
+    queries are written to var/bench-child-file.sql to read beside the figure."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from shouhu.registry.models import Child
+
+    measure = Measure("child_file_ms", "child file /children/<id>/, head teacher")
+    child = (
+        Child.objects.filter(school_class=head.scope_class, pairings__isnull=False)
+        .order_by("name_pinyin", "id")
+        .first()
+    )
+    if child is None:
+        measure.error = "the head teacher's class has no paired child"
+        return [measure]
+    url = reverse("registry:child-detail", kwargs={"public_id": child.public_id})
+    measure_page(measure, client=client, url=url)
+    if measure.error:
+        return [measure]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    path = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var")) / "bench-child-file.sql"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"-- {i}\n{q['sql']};\n\n" for i, q in enumerate(queries, 1)))
+    measure.extra["queries_sql"] = str(path)
+    # SQLite stores a UUID as its 32 hex digits; PostgreSQL as a uuid.
+    public_id = child.public_id.hex if connection.vendor == "sqlite" else str(child.public_id)
+    measure_sql(measure, sql=CHILD_FILE_SQL, params={"public_id": public_id})
+    return [measure]
+
+
 def dashboard_figures(client, *, key: str) -> list[Measure]:
     """The dashboard (issue 6), as the county officer sees it: `dashboard_demo_ms` on the demo
     county, `dashboard_20k_ms` on the synthetic one. Skipped until `/dashboard/` exists."""
@@ -429,6 +476,7 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
         measure_sql(county_list, sql=CHILD_PAGE_SQL, params={"low": low, "high": high})
         measure_page(head_list, client=clients["head"], url="/children/")
         measures += [county_list, head_list]
+        measures += child_file_figures(clients["head"], User.objects.get(username="head"))
     census = Measure(f"census_county{suffix}_ms", f"census /census/?scope={COUNTY}&term={TERM}")
     measure_page(census, client=clients["county"], url=f"/census/?scope={COUNTY}&term={TERM}")
     measure_sql(census, sql=CENSUS_SQL, params={"term": TERM, "low": low, "high": high})

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.accounts.forms import AccountCreateForm, AccountForm
@@ -18,18 +19,10 @@ from shouhu.accounts.services import (
     user_two_factor_reset,
     user_update,
 )
-from shouhu.core.forms import paginate
+from shouhu.core.forms import form_errors_add, paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.selectors import node_code, user_scope_node
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _one_time_code_page(request, *, user, code: str, created: bool):
@@ -65,7 +58,7 @@ def user_create_view(request):
                 request=request,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_add(form, error)
         else:
             return _one_time_code_page(request, user=user, code=code, created=True)
     return render(request, "accounts/user_form.html", {"form": form, "account": None})
@@ -94,43 +87,35 @@ def user_edit_view(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("已保存 %(user)s 的账号。") % {"user": user})
             return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form, "account": user})
 
 
-def _act(request, pk, action, done: str):
-    """Run one account action on a managed account; its refusal becomes a message."""
+# The one-button actions of the account list: the service, and what the manager is told.
+ACCOUNT_ACTIONS = {
+    "deactivate": (user_deactivate, _lazy("已停用 %(user)s，结束会话 %(n)d 个。")),
+    "reactivate": (user_reactivate, _lazy("已启用 %(user)s。")),
+    "two-factor-reset": (user_two_factor_reset, _lazy("已重置 %(user)s 的两步验证。")),
+}
+
+
+@permission_required(Perm.ACCOUNT_MANAGE)
+@require_POST
+def user_action_view(request, pk, action: str):
+    """Deactivate, reactivate or reset the second factor of a managed account; a refusal
+    becomes a message. Deactivating returns how many sessions it ended."""
+    service, done = ACCOUNT_ACTIONS[action]
     user = user_get_for(request.user, pk)
     try:
-        result = action(actor=request.user, user=user, request=request)
+        result = service(actor=request.user, user=user, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return user, None
-    messages.success(request, done % {"user": user, "n": result if isinstance(result, int) else 0})
-    return user, result
-
-
-@permission_required(Perm.ACCOUNT_MANAGE)
-@require_POST
-def user_deactivate_view(request, pk):
-    _act(request, pk, user_deactivate, _("已停用 %(user)s，结束会话 %(n)d 个。"))
-    return redirect("accounts:user-list")
-
-
-@permission_required(Perm.ACCOUNT_MANAGE)
-@require_POST
-def user_reactivate_view(request, pk):
-    _act(request, pk, user_reactivate, _("已启用 %(user)s。"))
-    return redirect("accounts:user-list")
-
-
-@permission_required(Perm.ACCOUNT_MANAGE)
-@require_POST
-def user_two_factor_reset_view(request, pk):
-    _act(request, pk, user_two_factor_reset, _("已重置 %(user)s 的两步验证。"))
+    else:
+        n = result if isinstance(result, int) else 0
+        messages.success(request, done % {"user": user, "n": n})
     return redirect("accounts:user-list")
 
 

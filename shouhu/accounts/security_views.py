@@ -16,6 +16,7 @@ from shouhu.accounts import two_factor
 from shouhu.accounts.forms import PasswordChangeForm, PasswordSetForm
 from shouhu.accounts.security_forms import NextForm, TokenForm
 from shouhu.accounts.services import password_change
+from shouhu.core.forms import form_errors_add
 
 
 def _next(request) -> str:
@@ -149,8 +150,7 @@ def password_change_view(request):
                 token=data.get("token", ""),
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("密码已修改。"))
             return redirect("home" if forced else "accounts:security")

@@ -20,8 +20,18 @@ urlpatterns = [
     path("users/", manage_views.user_list, name="user-list"),
     path("users/new/", manage_views.user_create_view, name="user-create"),
     path("users/<int:pk>/", manage_views.user_edit_view, name="user-edit"),
-    path("users/<int:pk>/deactivate/", manage_views.user_deactivate_view, name="user-deactivate"),
-    path("users/<int:pk>/reactivate/", manage_views.user_reactivate_view, name="user-reactivate"),
+    path(
+        "users/<int:pk>/deactivate/",
+        manage_views.user_action_view,
+        {"action": "deactivate"},
+        name="user-deactivate",
+    ),
+    path(
+        "users/<int:pk>/reactivate/",
+        manage_views.user_action_view,
+        {"action": "reactivate"},
+        name="user-reactivate",
+    ),
     path(
         "users/<int:pk>/password-reset/",
         manage_views.user_password_reset_view,
@@ -29,7 +39,8 @@ urlpatterns = [
     ),
     path(
         "users/<int:pk>/two-factor-reset/",
-        manage_views.user_two_factor_reset_view,
+        manage_views.user_action_view,
+        {"action": "two-factor-reset"},
         name="user-two-factor-reset",
     ),
 ]

@@ -40,20 +40,12 @@ from shouhu.audit.services import (
     guardian_request_close,
     guardian_request_record,
 )
-from shouhu.core.forms import paginate
+from shouhu.core.forms import form_errors_add, paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import TARGET_FIELD, RevealTarget, Visibility, visibility
 from shouhu.org.selectors import user_scope_node
 from shouhu.registry.selectors import child_get_for
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @permission_required(Perm.CHILD_VIEW)
@@ -79,7 +71,7 @@ def reveal(request, public_id, target):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
     context = {
         "child": child,
         "target": target,
@@ -161,7 +153,7 @@ def grants(request):
         except (ValidationError, Http404) as error:
             if isinstance(error, Http404):
                 error = ValidationError({"scope_code": _("没有这个区划或学校。")})
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -188,7 +180,7 @@ def requests(request):
             try:
                 record = guardian_request_record(actor=request.user, child=child, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(
                     request, _("已登记，办理期限：%(d)s。") % {"d": record.due_on.isoformat()}
@@ -224,7 +216,7 @@ def request_detail(request, public_id):
                     resolution=form.cleaned_data["resolution"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("已办结。"))
                 return redirect("audit:request-detail", public_id=record.public_id)

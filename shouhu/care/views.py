@@ -42,6 +42,7 @@ from shouhu.care.services import (
     quota_clear,
     quota_set,
 )
+from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
@@ -160,8 +161,7 @@ def action_create(request, public_id=None):
                 request=request,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -208,8 +208,7 @@ def observation_create(request, public_id):
                 request=request,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -229,8 +228,7 @@ def exemption_create(request, public_id):
         try:
             exemption_grant(actor=request.user, child=child, request=request, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("已批准免除。"))
             return redirect("care:child-care", public_id=child.public_id)
@@ -248,17 +246,8 @@ def child_care(request, public_id):
     return render(
         request,
         "care/child_care.html",
-        {"care": child_care_for(request.user, child=child), **_care_permissions(request.user)},
+        {"care": child_care_for(request.user, child=child)},
     )
-
-
-def _care_permissions(user) -> dict:
-    return {
-        "may_record": user.has_perm_to(Perm.CARE_RECORD),
-        "may_observe": user.has_perm_to(Perm.OBSERVATION_RECORD),
-        "may_exempt": user.has_perm_to(Perm.EXEMPTION_GRANT),
-        "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
-    }
 
 
 # --- the home page (我的待办) -----------------------------------------------------------------
@@ -268,23 +257,16 @@ def _care_permissions(user) -> dict:
 def home(request):
     """我的待办: who I am, what I owe now (the care worklist of my role), and where to go next."""
     user = request.user
-    may_view = user.has_perm_to(Perm.CHILD_VIEW)
     return render(
         request,
         "accounts/home.html",
         {
             "scope": user_scope_node(user),
             "term": term_current(),
-            "children_count": child_count_for(user) if may_view else None,
-            "may_view": may_view,
-            "may_register": user.has_perm_to(Perm.CHILD_EDIT),
-            "may_census": user.has_perm_to(Perm.CENSUS_VIEW),
-            "may_manage_org": user.has_perm_to(Perm.ORG_MANAGE),
+            "children_count": (
+                child_count_for(user) if user.has_perm_to(Perm.CHILD_VIEW) else None
+            ),
             "worklist": worklist_for(user),
-            "may_pair": user.has_perm_to(Perm.PAIRING_MANAGE),
-            "may_oversee": user.has_perm_to(Perm.CARE_OVERSEE),
-            "may_record": user.has_perm_to(Perm.CARE_RECORD),
-            "may_set_quotas": user.has_perm_to(Perm.QUOTA_MANAGE),
         },
     )
 
@@ -425,7 +407,6 @@ def coverage(request):
             "code": node_code(node),
             "breadcrumbs": _breadcrumbs(request.user, node),
             "units_are_classes": isinstance(node, School),
-            "may_pair": request.user.has_perm_to(Perm.PAIRING_MANAGE),
         },
     )
 

@@ -7,11 +7,13 @@
 - `IdField`: one such id.
 - `NameField`: a person's name, cleaned of spoofing characters (`core.text.clean_name`).
 - `PageForm` / `paginate`: the `?page=` of every list.
+- `form_errors_add`: a service's `ValidationError` copied onto the form that sent the data.
 """
 
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
@@ -109,3 +111,13 @@ def paginate(request, items, *, per_page: int = 50) -> Page:
     form = PageForm(request.GET)
     number = form.cleaned_data.get("page") if form.is_valid() else None
     return Paginator(items, per_page=per_page).get_page(number or 1)
+
+
+def form_errors_add(form: forms.BaseForm, error: ValidationError) -> None:
+    """Copy a service's refusal onto the form: a message keyed by one of the form's fields goes
+    beside that field, any other message (and a refusal of the whole request) above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, messages in error.message_dict.items():
+        form.add_error(key if key in form.fields else None, messages)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from shouhu.core.forms import paginate
+from shouhu.core.forms import form_errors_add, paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org import forms
@@ -85,7 +85,7 @@ def record_edit(request, kind, pk=None):
         try:
             org_record_save(actor=request.user, record=form.instance)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("org:list", kind=kind)

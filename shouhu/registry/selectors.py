@@ -8,9 +8,20 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
+from shouhu.care.selectors import ChildCare, child_care_for
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
+from shouhu.core.roles import Perm
+from shouhu.core.visibility import (
+    ChildField,
+    Shown,
+    Visibility,
+    shown_all,
+    visibility,
+)
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term, subtree_range
 from shouhu.org.selectors import (
     class_filter,
@@ -19,8 +30,8 @@ from shouhu.org.selectors import (
     schools_under,
     user_scope_node,
 )
-from shouhu.registry.flags import flag_hidden_message, flag_visible
-from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian, Parent
+from shouhu.registry.flags import FLAG_FIELD, flag_hidden_message, flag_settable, flag_visible
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag, Guardian, Parent
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,9 @@ def child_get_for(user, public_id) -> Child:
         .prefetch_related(
             Prefetch("parents", queryset=Parent.objects.order_by("role")),
             Prefetch("flags", queryset=ChildFlag.objects.order_by("-since")),
-            Prefetch("snapshots", queryset=CensusSnapshot.objects.select_related("term")),
+            Prefetch(
+                "snapshots", queryset=CensusSnapshot.objects.select_related("term", "school_class")
+            ),
         )
         .filter(public_id=public_id)
         .first()
@@ -93,6 +106,104 @@ def child_get_for(user, public_id) -> Child:
     if child is None:
         raise Http404
     return child
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """A parent as the file shows them to its reader: phone and employer as the matrix says."""
+
+    parent: Parent
+    phone: Shown
+    employer: Shown
+
+
+@dataclass(frozen=True)
+class ChildFileActions:
+    """What the reader may do from the file. A child who left (or graduated) keeps a read-only
+    file: no edit, leave or transfer, and no flag to set."""
+
+    edit: bool
+    leave: bool
+    transfer: bool
+    # 心理问题 is set and cleared here by whoever may (the counsellor): see registry.flags.
+    # Each settable flag with whether it is open now.
+    flags: list[tuple[Flag, bool]]
+    # Some family phone is masked for the reader: the cards can be printed in full, with a reason.
+    cards_in_full: bool
+
+
+@dataclass(frozen=True)
+class ChildFile:
+    """The child's file (档案) as one reader sees one tab of it. The rows are read once: the
+    child with class, school and guardian, then parents, flags and snapshots."""
+
+    child: Child
+    tab: str
+    fields: dict[str, Shown]
+    family: list[FamilyMember]
+    guardian: Guardian | None
+    open_flags: list[str]
+    # Newest term first.
+    snapshots: list[CensusSnapshot]
+    may: ChildFileActions
+    show_history: bool
+    # The basic tab's 关爱 section (proxy parent, quota statuses, latest actions).
+    care: ChildCare | None = None
+    # The history tab's changes, newest first.
+    history: list[dict] | None = None
+
+
+# How many care actions the file's basic tab lists; the care page lists them all.
+FILE_CARE_ACTIONS = 5
+
+
+def child_file_for(user, *, public_id, tab: str, request=None) -> ChildFile:
+    """The child's file for `user`, or 404 outside their scope; opening it is logged (`view`).
+
+    What each field shows is decided in one place (`core.visibility`); this only reads."""
+    child = child_get_for(user, public_id)
+    access_record(user=user, action=AccessAction.VIEW, child=child, request=request)
+    fields = shown_all(user, child)
+    on_register = child.left_on is None
+    open_flags = [f.flag for f in child.flags.all() if f.is_open]
+    show_history = visibility(user, ChildField.HISTORY) != Visibility.HIDDEN
+    return ChildFile(
+        child=child,
+        tab=tab,
+        fields=fields,
+        family=[
+            FamilyMember(
+                parent=parent,
+                phone=fields[f"{parent.role}_phone"],
+                employer=fields[f"{parent.role}_employer"],
+            )
+            for parent in child.parents.all()
+        ],
+        guardian=getattr(child, "guardian", None),
+        open_flags=[str(Flag(flag).label) for flag in open_flags if flag_visible(user, flag)],
+        snapshots=sorted(child.snapshots.all(), key=lambda s: s.term.starts_on, reverse=True),
+        may=ChildFileActions(
+            edit=on_register and user.has_perm_to(Perm.CHILD_EDIT),
+            leave=on_register and user.has_perm_to(Perm.CHILD_EDIT),
+            transfer=on_register and user.has_perm_to(Perm.HANDOVER),
+            flags=[
+                (Flag(flag), flag in open_flags)
+                for flag in FLAG_FIELD
+                if on_register and flag_settable(user, flag)
+            ],
+            cards_in_full=any(
+                fields[target].state == Visibility.MASKED
+                for target in ("father_phone", "mother_phone", "guardian_phone")
+            ),
+        ),
+        show_history=show_history,
+        care=(
+            child_care_for(user, child=child, actions_limit=FILE_CARE_ACTIONS)
+            if tab == "basic"
+            else None
+        ),
+        history=child_history_for(user, child) if tab == "history" and show_history else None,
+    )
 
 
 def _shown(field, value) -> str:

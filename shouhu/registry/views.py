@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, card_phones_reveal
-from shouhu.core.forms import paginate
+from shouhu.core.forms import form_errors_add, paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
-from shouhu.core.visibility import ChildField, Visibility, shown_all, visibility
+from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Region
 from shouhu.org.selectors import (
     class_in_scope,
@@ -25,7 +25,7 @@ from shouhu.org.selectors import (
     terms_all,
 )
 from shouhu.registry.contact_card import contact_cards_pdf
-from shouhu.registry.flags import FLAG_FIELD, flag_settable, flag_visible
+from shouhu.registry.flags import flag_settable
 from shouhu.registry.forms import (
     TABS,
     ChildFilterForm,
@@ -41,8 +41,8 @@ from shouhu.registry.models import Child, Flag, ParentRole
 from shouhu.registry.selectors import (
     CONTACT_CARD_BATCH_MAX,
     ChildFilters,
+    child_file_for,
     child_get_for,
-    child_history_for,
     child_list_for,
     contact_card_children_for,
     contact_card_scopes_for,
@@ -87,9 +87,6 @@ def child_list(request):
         q=data.get("q", ""),
     )
     page = paginate(request, child_list_for(request.user, filters=filters))
-    for child in page.object_list:
-        snapshots = getattr(child, "term_snapshots", [])
-        child.snapshot = snapshots[0] if snapshots else None
     query = request.GET.copy()
     query.pop("page", None)
     access_record(
@@ -107,8 +104,6 @@ def child_list(request):
             "page": page,
             "term": term,
             "query": query.urlencode(),
-            "may_register": request.user.has_perm_to(Perm.CHILD_EDIT),
-            "may_print_cards": request.user.has_perm_to(Perm.CONTACT_CARD),
             "filtered": any(data.get(k) for k in ("school_class", "category", "flag")),
         },
     )
@@ -123,46 +118,10 @@ def _list_query_text(params: dict, *, count: int) -> str:
 
 @permission_required(Perm.CHILD_VIEW)
 def child_detail(request, public_id):
-    child = child_get_for(request.user, public_id)
-    access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
     tabs = ChildTabForm(request.GET)
     tab = (tabs.cleaned_data["tab"] if tabs.is_valid() else "") or "basic"
-    # What each field shows to this user is decided in one place (shouhu.core.visibility).
-    fields = shown_all(request.user, child)
-    parents = list(child.parents.all())
-    for parent in parents:
-        parent.shown_phone = fields[f"{parent.role}_phone"]
-        parent.shown_employer = fields[f"{parent.role}_employer"]
-    guardian = getattr(child, "guardian", None)  # loaded with the child by child_get_for
-    on_register = child.left_on is None
-    user = request.user
-    open_kinds = {f.flag for f in child.flags.all() if f.is_open}
-    context = {
-        "child": child,
-        "tab": tab,
-        "tabs": TABS,
-        "fields": fields,
-        "parents": parents,
-        "guardian": guardian,
-        "show_history": visibility(request.user, ChildField.HISTORY) != Visibility.HIDDEN,
-        "open_flags": [f for f in child.flags.all() if f.is_open and flag_visible(user, f.flag)],
-        # 心理问题 is set and cleared here by whoever may (the counsellor): see registry.flags.
-        "settable_flags": [
-            (flag, flag in open_kinds)
-            for flag in FLAG_FIELD
-            if on_register and flag_settable(user, flag)
-        ],
-        "snapshots": sorted(child.snapshots.all(), key=lambda s: s.term.starts_on, reverse=True),
-        # A child who left (or graduated) keeps a read-only file: no edit button.
-        "may_edit": on_register and request.user.has_perm_to(Perm.CHILD_EDIT),
-        # The permissions the leave and transfer pages ask for; a child who has left (or
-        # graduated) is read-only, so neither is offered.
-        "may_leave": on_register and request.user.has_perm_to(Perm.CHILD_EDIT),
-        "may_transfer": on_register and request.user.has_perm_to(Perm.HANDOVER),
-    }
-    if tab == "history":
-        context["history"] = child_history_for(request.user, child)
-    return render(request, "registry/child_detail.html", context)
+    page = child_file_for(request.user, public_id=public_id, tab=tab, request=request)
+    return render(request, "registry/child_detail.html", {"file": page, "tabs": TABS})
 
 
 @permission_required(Perm.CHILD_VIEW)
@@ -377,7 +336,7 @@ def contact_cards(request):
             try:
                 return _cards_pdf(request, children, filename=filename, reason=reason)
             except ValidationError as error:
-                form.add_error("reason" if may_reveal else None, error.messages)
+                form_errors_add(form, error)
     return render(
         request,
         "registry/contact_cards.html",

@@ -1,6 +1,10 @@
 """What every template may read about the logged-in user: `may.<permission>` (what their role
-may do) and `menu` (the main menu's links, `core.menu`)."""
+may do: the one way permissions reach a template) and `menu` (the main menu's links,
+`core.menu`). They live in accounts, above core, because they read the login's state."""
 
+from shouhu.accounts.passwords import password_change_due
+from shouhu.accounts.two_factor import second_factor_due
+from shouhu.core.menu import menu_for
 from shouhu.core.roles import Perm
 
 
@@ -14,10 +18,6 @@ def permissions(request) -> dict:
 def navigation(request) -> dict:
     """The menu, and whether the login is finished. An unfinished login (the second factor or a
     new password still owed) opens no page but that step, so its menu is empty."""
-    from shouhu.accounts.passwords import password_change_due
-    from shouhu.accounts.two_factor import second_factor_due
-    from shouhu.core.menu import menu_for
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": [], "login_unfinished": False}
