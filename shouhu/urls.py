@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from shouhu.accounts import views as account_views
+from shouhu.core.healthz import healthz
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("org/", include("shouhu.org.urls")),
     path("privacy/", include("shouhu.audit.urls")),
     path("care/", include("shouhu.care.urls")),
+    path("healthz", healthz, name="healthz"),  # the monitor's, without a login (docs/deploy.md)
 ]
 
 # Chinese error pages, each with the CSP of every page (the middleware adds it to them too).
