@@ -297,6 +297,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Read from the environment's DEBUG, not Django's (test runners switch that off): the tests and
+# runserver find the files in the apps, production serves STATIC_ROOT only.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Sessions end after 30 minutes without a request (the expiry moves with every request) and
 # 12 hours after the login whatever happens (shouhu.accounts.sessions).
