@@ -213,7 +213,9 @@ def test_a_forwarded_proto_from_anyone_but_the_proxy_is_ignored(production):
 def test_login_passes_the_csrf_check_behind_the_proxy(production, head_teacher):
     client = Client(enforce_csrf_checks=True)
     page = client.get(reverse("accounts:login"), **through_proxy())
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert found is not None
+    token = found[1]
     response = client.post(
         reverse("accounts:login"),
         {"username": head_teacher.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
