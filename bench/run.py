@@ -486,109 +486,6 @@ def shouhu_main(args) -> int:
     return 0
 
 
-# --- the run ----------------------------------------------------------------------------------
-
-
-def database_url(db: str | Path) -> str:
-    """A database named by a SQLite file or by a URL (PostgreSQL)."""
-    return str(db) if "://" in str(db) else f"sqlite:///{db}"
-
-
-def subprocess_figures(county: str, db: str | Path, *, seed: bool) -> dict:
-    command = [sys.executable, str(Path(__file__)), "measure", "--county", county, "--db", str(db)]
-    done = subprocess.run(  # noqa: S603 - this interpreter running this script
-        [*command, *(["--seed"] if seed else [])],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"measuring the {county} county failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def shouhu(db: str | Path, *args: str) -> float:
-    """Run a `shouhu` command on the database, on the bench's day; its wall time in seconds."""
-    env = {**os.environ, "SHOUHU_DATABASE_URL": database_url(db)}
-    started = time.perf_counter()
-    done = subprocess.run(  # noqa: S603 - the project's own command
-        [sys.executable, str(Path(__file__)), "shouhu", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"shouhu {' '.join(args)} failed:\n{done.stderr[-4000:]}")
-    for line in done.stdout.strip().splitlines():
-        print(f"  {line}", flush=True)
-    return seconds
-
-
-def demo_rows(db: Path) -> list[Measure]:
-    """seed-demo and the demo county's pages; a failure is the run's error, not a crash."""
-    print("demo county: migrate, seed-demo, measure …", flush=True)
-    try:
-        demo = subprocess_figures("demo", db, seed=True)
-    except RuntimeError as exc:
-        return [Measure("seed_demo_s", "seed-demo, full demo county", unit="s", error=str(exc))]
-    seed = Measure("seed_demo_s", "seed-demo, full demo county", unit="s")
-    seed.value = demo["seed_demo_s"]
-    return [seed, *(Measure(**m) for m in demo["measures"])]
-
-
-def synth_rows(db: str | Path, *, county: str = "synth20k") -> list[Measure]:
-    """`shouhu synth` of 20,000 children, timed from the outside, and its pages."""
-    label = f"shouhu synth --children {SYNTH_CHILDREN} --months {SYNTH_MONTHS}"
-    synth = Measure(f"synth{SUFFIXES[county]}_s", label, unit="s")
-    print(f"synthetic county ({county}): migrate, {label} …", flush=True)
-    try:
-        shouhu(db, "migrate", "--noinput", "-v0")
-        seconds = shouhu(
-            db, "synth", "--children", str(SYNTH_CHILDREN), "--months", str(SYNTH_MONTHS)
-        )
-        synth.value = round(seconds, 1)
-        print("synthetic county: measure …", flush=True)
-        measured = subprocess_figures(county, db, seed=False)
-    except RuntimeError as exc:
-        synth.error = synth.error or str(exc)[-600:]
-        return [synth]
-    return [synth, *(Measure(**m) for m in measured["measures"])]
-
-
-def postgres_rows() -> list[Measure]:
-    """The synthetic county again on PostgreSQL 15, production's database, in a throwaway
-    cluster (scripts/with-postgres.sh): `synth_20k_pg_s` and the same pages, keys ending
-    `_20k_pg`. Skipped where PostgreSQL 15 is not installed."""
-    synth = Measure("synth_20k_pg_s", "shouhu synth on PostgreSQL 15", unit="s")
-    if not (Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")) / "initdb").exists():
-        synth.skipped = "PostgreSQL 15 is not installed"
-        return [synth]
-    done = subprocess.run(  # noqa: S603 - the project's script running this script
-        ["/bin/bash", str(ROOT / "scripts/with-postgres.sh"), sys.executable, __file__, "postgres"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        synth.error = f"the PostgreSQL run failed:\n{done.stderr[-600:]}"
-        return [synth]
-    print(done.stdout.strip().rsplit("\n", 1)[0], flush=True)
-    return [Measure(**m) for m in json.loads(done.stdout.strip().splitlines()[-1])]
-
-
-def postgres_main() -> int:
-    """`run.py postgres`, inside scripts/with-postgres.sh: the synthetic county on the cluster
-    it started, its measures as one JSON line."""
-    rows = synth_rows(os.environ["SHOUHU_DATABASE_URL"], county="synth20k_pg")
-    print(json.dumps([asdict(m) for m in rows], ensure_ascii=False))
-    return 0
-
-
 def serve_rows() -> list[Measure]:
     """`serve_child_list_ms` (issue 17): the demo county's child list as production serves it,
     in a throwaway PostgreSQL 15 cluster (scripts/with-postgres.sh). Skipped where PostgreSQL 15
@@ -715,6 +612,109 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def database_url(db: str | Path) -> str:
+    """A database named by a SQLite file or by a URL (PostgreSQL)."""
+    return str(db) if "://" in str(db) else f"sqlite:///{db}"
+
+
+def subprocess_figures(county: str, db: str | Path, *, seed: bool) -> dict:
+    command = [sys.executable, str(Path(__file__)), "measure", "--county", county, "--db", str(db)]
+    done = subprocess.run(  # noqa: S603 - this interpreter running this script
+        [*command, *(["--seed"] if seed else [])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"measuring the {county} county failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def shouhu(db: str | Path, *args: str) -> float:
+    """Run a `shouhu` command on the database, on the bench's day; its wall time in seconds."""
+    env = {**os.environ, "SHOUHU_DATABASE_URL": database_url(db)}
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - the project's own command
+        [sys.executable, str(Path(__file__)), "shouhu", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"shouhu {' '.join(args)} failed:\n{done.stderr[-4000:]}")
+    for line in done.stdout.strip().splitlines():
+        print(f"  {line}", flush=True)
+    return seconds
+
+
+def demo_rows(db: Path) -> list[Measure]:
+    """seed-demo and the demo county's pages; a failure is the run's error, not a crash."""
+    print("demo county: migrate, seed-demo, measure …", flush=True)
+    try:
+        demo = subprocess_figures("demo", db, seed=True)
+    except RuntimeError as exc:
+        return [Measure("seed_demo_s", "seed-demo, full demo county", unit="s", error=str(exc))]
+    seed = Measure("seed_demo_s", "seed-demo, full demo county", unit="s")
+    seed.value = demo["seed_demo_s"]
+    return [seed, *(Measure(**m) for m in demo["measures"])]
+
+
+def synth_rows(db: str | Path, *, county: str = "synth20k") -> list[Measure]:
+    """`shouhu synth` of 20,000 children, timed from the outside, and its pages."""
+    label = f"shouhu synth --children {SYNTH_CHILDREN} --months {SYNTH_MONTHS}"
+    synth = Measure(f"synth{SUFFIXES[county]}_s", label, unit="s")
+    print(f"synthetic county ({county}): migrate, {label} …", flush=True)
+    try:
+        shouhu(db, "migrate", "--noinput", "-v0")
+        seconds = shouhu(
+            db, "synth", "--children", str(SYNTH_CHILDREN), "--months", str(SYNTH_MONTHS)
+        )
+        synth.value = round(seconds, 1)
+        print("synthetic county: measure …", flush=True)
+        measured = subprocess_figures(county, db, seed=False)
+    except RuntimeError as exc:
+        synth.error = synth.error or str(exc)[-600:]
+        return [synth]
+    return [synth, *(Measure(**m) for m in measured["measures"])]
+
+
+def postgres_rows() -> list[Measure]:
+    """The synthetic county again on PostgreSQL 15, production's database, in a throwaway
+    cluster (scripts/with-postgres.sh): `synth_20k_pg_s` and the same pages, keys ending
+    `_20k_pg`. Skipped where PostgreSQL 15 is not installed."""
+    synth = Measure("synth_20k_pg_s", "shouhu synth on PostgreSQL 15", unit="s")
+    if not (Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")) / "initdb").exists():
+        synth.skipped = "PostgreSQL 15 is not installed"
+        return [synth]
+    done = subprocess.run(  # noqa: S603 - the project's script running this script
+        ["/bin/bash", str(ROOT / "scripts/with-postgres.sh"), sys.executable, __file__, "postgres"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        synth.error = f"the PostgreSQL run failed:\n{done.stderr[-600:]}"
+        return [synth]
+    print(done.stdout.strip().rsplit("\n", 1)[0], flush=True)
+    return [Measure(**m) for m in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def postgres_main() -> int:
+    """`run.py postgres`, inside scripts/with-postgres.sh: the synthetic county on the cluster
+    it started, its measures as one JSON line."""
+    rows = synth_rows(os.environ["SHOUHU_DATABASE_URL"], county="synth20k_pg")
+    print(json.dumps([asdict(m) for m in rows], ensure_ascii=False))
+    return 0
 
 
 def import_figures() -> tuple[dict, str]:
