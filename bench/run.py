@@ -51,6 +51,9 @@ BUDGET_S = 20.0  # a slow page stops after this much timing, once it has MIN_RUN
 # The summary PDF takes seconds: its first export (the one that counts the queries) is the
 # warm-up, then the median of this many.
 SUMMARY_RUNS = 3
+# The served child list (issue 17): gunicorn's workers; the requests come one at a time.
+SERVE_WORKERS = 2
+SERVE_LABEL = "child list /children/ via gunicorn on PostgreSQL, county, page 1"
 COUNTY = "511781"
 TERM = "2026-2027-1"
 MONTH = "2026-11"
@@ -59,9 +62,6 @@ SYNTH_CHILDREN = 20000
 # The keys of each county's figures end with its suffix (the demo's have none).
 SUFFIXES = {"demo": "", "synth20k": "_20k", "synth20k_pg": "_20k_pg"}
 SYNTH_MONTHS = 12
-# The served child list (issue 17): gunicorn's workers; the requests come one at a time.
-SERVE_WORKERS = 2
-SERVE_LABEL = "child list /children/ via gunicorn on PostgreSQL, county, page 1"
 # Where the registry may keep `run_import_benchmark()` (issue 3).
 IMPORT_BENCHMARK_MODULES = (
     "shouhu.registry.census_io.bench",
@@ -788,9 +788,9 @@ def main() -> int:
     measure = commands.add_parser("measure", help="measure one county (used by the run itself)")
     measure.add_argument("--county", choices=list(SUFFIXES), required=True)
     commands.add_parser("postgres", help="the synthetic county on PostgreSQL (inside the run)")
-    commands.add_parser("serve", help="the child list through gunicorn (inside the run)")
     on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
     on_day.add_argument("rest", nargs=argparse.REMAINDER)
+    commands.add_parser("serve", help="the child list through gunicorn (inside the run)")
     measure.add_argument("--db", required=True)
     measure.add_argument("--seed", action="store_true", help="migrate and seed the demo first")
     parser.add_argument("--skip-synth", action="store_true", help="leave out the 20k county")

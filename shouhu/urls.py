@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from shouhu.accounts import views as account_views
-from shouhu.core.healthz import healthz
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -11,7 +10,7 @@ urlpatterns = [
     path("org/", include("shouhu.org.urls")),
     path("privacy/", include("shouhu.audit.urls")),
     path("care/", include("shouhu.care.urls")),
-    path("healthz", healthz, name="healthz"),  # the monitor's, without a login (docs/deploy.md)
+    path("", include("shouhu.core.urls")),  # /healthz, the monitor's (docs/deploy.md)
 ]
 
 # Chinese error pages, each with the CSP of every page (the middleware adds it to them too).
