@@ -7,7 +7,7 @@ PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
 # mypy covers the core package plus every app's service and selector modules that exist.
 MYPY_TARGETS := $(wildcard shouhu/core shouhu/*/services.py shouhu/*/services shouhu/*/selectors.py shouhu/*/selectors shouhu/care/rules.py shouhu/care/compliance shouhu/reports/census_table.py shouhu/reports/work_summary shouhu/care/reading.py shouhu/care/statuses.py shouhu/care/oversight.py shouhu/registry/census_io shouhu/registry/handover.py shouhu/registry/handover_undo.py shouhu/registry/flags.py shouhu/registry/writing.py shouhu/org/units.py)
 
-.PHONY: help venv system-deps demo test test-sqlite test-ahead test-postgres test-browser lint bench clean
+.PHONY: help venv system-deps demo serve test test-sqlite test-ahead test-postgres test-browser test-deploy lint bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,16 +22,18 @@ venv: .venv/.installed ## Create .venv (Python 3.11) and install the project wit
 	touch $@
 
 # libharfbuzz-subset0: without it WeasyPrint subsets the Noto CJK fonts with fontTools, and the
-# county's summary PDF takes ~50 s instead of ~2 s (reports.W001).
-system-deps: ## As root on Debian, apt-get install Chromium, Noto CJK fonts, HarfBuzz-Subset and poppler-utils if missing
+# county's summary PDF takes ~50 s instead of ~2 s (reports.W001). nginx-light and openssl: the
+# deployment test runs Debian's nginx with a self-signed certificate (test-deploy).
+system-deps: ## As root on Debian, apt-get install Chromium, Noto CJK fonts, HarfBuzz-Subset, poppler-utils, nginx-light and openssl if missing
 	@if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
 		if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
 				|| ! dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 \
-				|| ! command -v pdftotext >/dev/null; then \
-			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils; \
+				|| ! command -v pdftotext >/dev/null \
+				|| [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils nginx-light openssl; \
 		fi; \
 	else \
-		echo "system-deps: not root on Debian, skipping; browser and PDF tests need chromium, fonts-noto-cjk, libharfbuzz-subset0, poppler-utils"; \
+		echo "system-deps: not root on Debian, skipping; browser, PDF and deployment tests need chromium, fonts-noto-cjk, libharfbuzz-subset0, poppler-utils, nginx-light, openssl"; \
 	fi
 
 demo: venv ## Migrate, seed demo data if the database is empty, print logins, serve on 127.0.0.1:PORT (default 8000)
@@ -41,7 +43,11 @@ demo: venv ## Migrate, seed demo data if the database is empty, print logins, se
 	$(BIN)/shouhu demo-logins --port $(PORT)
 	$(BIN)/shouhu runserver 127.0.0.1:$(PORT)
 
-test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL and browser tests
+serve: venv ## Production server (gunicorn, docs/deploy.md): needs SHOUHU_DEBUG=0 and the keys, or SHOUHU_DEMO=1
+	mkdir -p var
+	$(BIN)/shouhu serve --bind 127.0.0.1:$(PORT)
+
+test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL, browser and deployment tests
 	mkdir -p var
 	$(MAKE) --no-print-directory lint
 	$(BIN)/shouhu check
@@ -50,6 +56,7 @@ test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL a
 	$(MAKE) --no-print-directory test-ahead
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-deploy
 
 test-sqlite: venv ## Run the test suite on SQLite (without browser tests)
 	$(BIN)/pytest -q
@@ -65,6 +72,9 @@ test-postgres: venv ## Run the test suite on a throwaway PostgreSQL 15 cluster
 test-browser: venv system-deps ## Run the browser tests (Playwright driving Chromium)
 	mkdir -p var
 	SHOUHU_SQLITE_TEST_FILE=var/test-browser.sqlite3 $(BIN)/pytest -q -m browser --create-db
+
+test-deploy: venv system-deps ## shouhu serve on PostgreSQL behind nginx with TLS, checked from outside (scripts/test-deploy.sh)
+	PYTHON=$(BIN)/python bash scripts/test-deploy.sh
 
 lint: venv ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .

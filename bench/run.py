@@ -14,7 +14,10 @@
    throwaway cluster (`postgres_rows`; keys ending `_20k_pg`), unless `--skip-postgres`.
 5. The county's semester work summary as a PDF, as the county officer exports it
    (`summary_figures`; the reports issue asks for under 10 seconds): a few runs only, it is slow.
-6. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
+6. The child list served for real (`serve_child_list_ms`): `shouhu serve` (gunicorn) with
+   SHOUHU_DEBUG=0 on the demo county in a throwaway PostgreSQL 15 cluster, the county officer's
+   first page fetched over HTTP on loopback, unless `--skip-serve`.
+7. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
    {"value": …, "unit": "ms" | "s" | "MB", "raw_sql": … where there is one}.
 
 Each county is measured in a process of its own (`run.py measure …`), with the clock set to
@@ -48,6 +51,9 @@ BUDGET_S = 20.0  # a slow page stops after this much timing, once it has MIN_RUN
 # The summary PDF takes seconds: its first export (the one that counts the queries) is the
 # warm-up, then the median of this many.
 SUMMARY_RUNS = 3
+# The served child list (issue 17): gunicorn's workers; the requests come one at a time.
+SERVE_WORKERS = 2
+SERVE_LABEL = "child list /children/ via gunicorn on PostgreSQL, county, page 1"
 COUNTY = "511781"
 TERM = "2026-2027-1"
 MONTH = "2026-11"
@@ -512,12 +518,141 @@ def measure_main(args) -> int:
 def shouhu_main(args) -> int:
     """`run.py shouhu ARGS…`: the `shouhu` command on the bench's day (synth builds its care
     work up to the day before it)."""
+    sys.path.insert(0, str(ROOT))  # this checkout's shouhu, as county_figures imports it
     from shouhu.cli import main as shouhu_cli
 
     sys.argv = ["shouhu", *args.rest]
     with bench_clock():
         shouhu_cli()
     return 0
+
+
+def serve_rows() -> list[Measure]:
+    """`serve_child_list_ms` (issue 17): the demo county's child list as production serves it,
+    in a throwaway PostgreSQL 15 cluster (scripts/with-postgres.sh). Skipped where PostgreSQL 15
+    is not installed."""
+    measure = Measure("serve_child_list_ms", SERVE_LABEL)
+    if not (Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")) / "initdb").exists():
+        measure.skipped = "PostgreSQL 15 is not installed"
+        return [measure]
+    print("the child list through gunicorn on PostgreSQL: seed-demo, shouhu serve …", flush=True)
+    done = subprocess.run(  # noqa: S603 - the project's script running this script
+        ["/bin/bash", str(ROOT / "scripts/with-postgres.sh"), sys.executable, __file__, "serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        measure.error = f"the served run failed:\n{done.stderr[-600:]}"
+        return [measure]
+    return [Measure(**m) for m in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def serve_main() -> int:
+    """`run.py serve`, inside scripts/with-postgres.sh: seed the demo county (SHOUHU_DEBUG=1, as
+    seed-demo demands) with production keys, start `shouhu serve` on it with SHOUHU_DEBUG=0
+    (without the HTTPS redirect: no proxy here), both on the bench's day; log the county officer
+    in as the other figures do, then time GET /children/ with the session cookie."""
+    import secrets
+    import signal
+    import urllib.request
+
+    from cryptography.fernet import Fernet
+
+    measure = Measure("serve_child_list_ms", SERVE_LABEL)
+    url = os.environ["SHOUHU_DATABASE_URL"]
+    with tempfile.TemporaryDirectory(prefix="shouhu-bench-serve-") as tmp:
+        os.environ |= {
+            "SHOUHU_SECRET_KEY": secrets.token_urlsafe(48),
+            "SHOUHU_FIELD_KEY": Fernet.generate_key().decode(),
+            "SHOUHU_VAR_DIR": tmp,
+        }
+        shouhu(url, "migrate", "--noinput", "-v0")
+        os.environ["SHOUHU_DEBUG"] = "1"
+        shouhu(url, "seed-demo")
+        os.environ |= {"SHOUHU_DEBUG": "0", "SHOUHU_SSL_REDIRECT": "0"}
+        port = free_port()
+        server = subprocess.Popen(  # noqa: S603 - the project's own command
+            [sys.executable, __file__, "shouhu", "serve", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", str(SERVE_WORKERS), "--access-log", str(Path(tmp) / "access.log")],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            with bench_clock():
+                cookie = session_cookie("county", database=url)
+            if not wait_for(f"{base}/healthz", server=server):
+                measure.error = f"shouhu serve did not answer:\n{server.stderr.read()[-600:]}"  # type: ignore[union-attr]
+            else:
+                request = urllib.request.Request(  # noqa: S310 - our own server on loopback
+                    f"{base}/children/", headers={"Cookie": cookie}
+                )
+
+                def get() -> int:
+                    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                        response.read()
+                        return response.status
+
+                status = get()
+                if status != 200:
+                    measure.error = f"HTTP {status} for /children/"
+                else:
+                    measure.value, measure.runs = median_ms(run=get, runs=RUNS * 2)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        # gunicorn's own time for each request (its access log's "…ms"): the rest is HTTP.
+        served = [
+            float(line.rsplit("ms ", 1)[0].rsplit(" ", 1)[1])
+            for line in (Path(tmp) / "access.log").read_text().splitlines()
+            if '"GET /children/ ' in line
+        ]
+        measure.extra = {"workers": SERVE_WORKERS}
+        if served:
+            measure.extra["server_ms"] = statistics.median(served[WARMUPS + 1 :] or served)
+    print(json.dumps([asdict(measure)], ensure_ascii=False))
+    return 0
+
+
+def session_cookie(username: str, *, database: str) -> str:
+    """A session of the user (second factor passed, as `login` does it), as a Cookie header."""
+    os.environ["SHOUHU_DATABASE_URL"] = database
+    os.environ["DJANGO_SETTINGS_MODULE"] = "shouhu.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    login(client, username)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def wait_for(url: str, *, server: subprocess.Popen, seconds: float = 60) -> bool:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                return response.status == 200
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -697,6 +832,7 @@ def main() -> int:
     commands.add_parser("import", help="only the census import of 20,000 rows")
     on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
     on_day.add_argument("rest", nargs=argparse.REMAINDER)
+    commands.add_parser("serve", help="the child list through gunicorn (inside the run)")
     measure.add_argument("--db", required=True)
     measure.add_argument("--seed", action="store_true", help="migrate and seed the demo first")
     parser.add_argument("--skip-synth", action="store_true", help="leave out the 20k county")
@@ -704,11 +840,16 @@ def main() -> int:
     parser.add_argument(
         "--skip-postgres", action="store_true", help="leave out the 20k county on PostgreSQL"
     )
+    parser.add_argument(
+        "--skip-serve", action="store_true", help="leave out the child list through gunicorn"
+    )
     args = parser.parse_args()
     if args.command == "measure":
         return measure_main(args)
     if args.command == "postgres":
         return postgres_main()
+    if args.command == "serve":
+        return serve_main()
     if args.command == "shouhu":
         return shouhu_main(args)
     if args.command == "import":
@@ -725,6 +866,8 @@ def main() -> int:
             if not args.skip_postgres:
                 rows += postgres_rows()
         loads.append(load_average())
+    if not args.skip_serve:
+        rows += serve_rows()
     if not args.skip_import:
         print("census import of 20,000 rows …", flush=True)
         imported = import_figures()

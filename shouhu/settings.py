@@ -7,6 +7,7 @@ import datetime
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +29,32 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def env_secret(name: str, default: str | None = None) -> str | None:
+    """A secret from the file named by `NAME_FILE` (a systemd credential, a file only the service
+    may read), else from `NAME`, else the default. The file wins: the environment of a process
+    can be read by more than the file can."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {error}") from error
+    return os.environ.get(name, default)
+
+
+def env_origin(name: str) -> str | None:
+    """The public origin the browsers use, `https://host[:port]`, without a path."""
+    value = (os.environ.get(name) or "").strip().rstrip("/")
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"https", "http"} or not parts.hostname or parts.path or parts.query:
+        raise ImproperlyConfigured(
+            f"{name}: {value!r} is not an origin such as https://shouhu.example.gov.cn"
+        )
+    return value
 
 
 def parse_weights(value: str, *, keys: tuple[str, ...], name: str) -> dict[str, int]:
@@ -85,26 +112,22 @@ DEBUG = env_bool("SHOUHU_DEBUG", True)
 # its accounts' published password would hand them to whoever logs in first. Not DEBUG itself,
 # which test runners switch off.
 SHOUHU_DEMO_DATA_ALLOWED = DEBUG
+# `shouhu serve` refuses SHOUHU_DEBUG=1 (debug pages show settings and code to anyone) unless
+# the server is said to be a demo.
+SHOUHU_DEMO = env_bool("SHOUHU_DEMO", False)
 
 # Development-only values, refused in production below.
 _DEV_SECRET_KEY = "dev-only-not-secret-shouhu"
 _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQhISE="
 
-SECRET_KEY = env_str("SHOUHU_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
-
-
-def _field_key() -> str | None:
-    key_file = env_str("SHOUHU_FIELD_KEY_FILE")
-    if key_file:
-        return Path(key_file).read_text().strip()
-    return env_str("SHOUHU_FIELD_KEY", _DEV_FIELD_KEY if DEBUG else None)
-
-
-FIELD_KEY = _field_key()
+SECRET_KEY = env_secret("SHOUHU_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
+FIELD_KEY = env_secret("SHOUHU_FIELD_KEY", _DEV_FIELD_KEY if DEBUG else None)
 
 if not DEBUG:
     if not SECRET_KEY:
-        raise ImproperlyConfigured("SHOUHU_SECRET_KEY must be set when SHOUHU_DEBUG=0.")
+        raise ImproperlyConfigured(
+            "SHOUHU_SECRET_KEY or SHOUHU_SECRET_KEY_FILE must be set when SHOUHU_DEBUG=0."
+        )
     if not FIELD_KEY:
         raise ImproperlyConfigured(
             "SHOUHU_FIELD_KEY or SHOUHU_FIELD_KEY_FILE must be set when SHOUHU_DEBUG=0."
@@ -115,6 +138,12 @@ if not DEBUG:
 ALLOWED_HOSTS = [
     h.strip() for h in (env_str("SHOUHU_ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",")
 ]
+# The address the browsers use (`https://shouhu.example.gov.cn`): its host is allowed, and a
+# form posted from it passes the CSRF check whatever the proxy tells Django about the scheme.
+SHOUHU_PUBLIC_ORIGIN = env_origin("SHOUHU_PUBLIC_ORIGIN")
+CSRF_TRUSTED_ORIGINS = [SHOUHU_PUBLIC_ORIGIN] if SHOUHU_PUBLIC_ORIGIN else []
+if SHOUHU_PUBLIC_ORIGIN:
+    ALLOWED_HOSTS.append(urlsplit(SHOUHU_PUBLIC_ORIGIN).hostname or "")
 if DEBUG:
     ALLOWED_HOSTS += ["testserver", "*"]
 
@@ -142,7 +171,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the proxy's X-Forwarded-Proto is believed only from SHOUHU_TRUSTED_PROXIES.
+    "shouhu.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files, compressed and with hashed names, before anything touches the session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,7 +218,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("SHOUHU_DATABASE_URL", f"sqlite:///{VAR_DIR / 'shouhu.sqlite3'}") or "",
+        # A URL with a password in it is a secret like the keys: SHOUHU_DATABASE_URL_FILE.
+        env_secret("SHOUHU_DATABASE_URL", f"sqlite:///{VAR_DIR / 'shouhu.sqlite3'}") or "",
         conn_max_age=0,
     )
 }
@@ -211,6 +245,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # whose row estimates multiply; PostgreSQL then spends seconds (minutes, measured on the
     # 20,000-child county) compiling a plan that runs in 50 ms. `make bench` measures it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Django's psycopg pool, one per process: a gunicorn worker serves one request at a time on
+    # at most two connections (the dashboard reads its compliance on a second one), so 2 is
+    # enough; docs/deploy.md counts workers × SHOUHU_DB_POOL_MAX against max_connections.
+    # SHOUHU_DB_POOL_MAX=0 connects per request without a pool.
+    _pool_max = env_int("SHOUHU_DB_POOL_MAX", 2)
+    if _pool_max > 0:
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": min(1, _pool_max),
+            "max_size": _pool_max,
+            "timeout": env_int("SHOUHU_DB_POOL_TIMEOUT", 10),
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -239,7 +284,23 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "shouhu" / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# `shouhu serve` runs collectstatic into it; WhiteNoise serves it (nothing for nginx to do).
+STATIC_ROOT = Path(env_str("SHOUHU_STATIC_ROOT") or VAR_DIR / "static")
+# In production the pages link each file by a name holding its hash (forever cacheable) and
+# WhiteNoise sends the gzip or Brotli copy collectstatic made. With DEBUG (runserver, the
+# tests) the files are found where they lie, without collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Read from the environment's DEBUG, not Django's (test runners switch that off): the tests and
+# runserver find the files in the apps, production serves STATIC_ROOT only.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Sessions end after 30 minutes without a request (the expiry moves with every request) and
 # 12 hours after the login whatever happens (shouhu.accounts.sessions).
@@ -304,6 +365,13 @@ SHOUHU_RECOVERY_CODES = 10
 # hours; that login must set a new password (shouhu.accounts.passwords).
 SHOUHU_ONE_TIME_PASSWORD_HOURS = env_int("SHOUHU_ONE_TIME_PASSWORD_HOURS", 72)
 OTP_TOTP_ISSUER = "守护 Shouhu"
+# Behind a TLS proxy every request reaches Django as plain HTTP; the proxy says "https" in
+# X-Forwarded-Proto, which TrustedProxyMiddleware removes from anyone but the proxies. Without
+# this the HTTPS redirect loops, HSTS is never sent and the CSRF check refuses the login.
+if SHOUHU_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz answers the monitor on the server itself over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

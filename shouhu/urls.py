@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("shouhu.org.urls")),
     path("privacy/", include("shouhu.audit.urls")),
     path("care/", include("shouhu.care.urls")),
+    path("", include("shouhu.core.urls")),  # /healthz, the monitor's (docs/deploy.md)
 ]
 
 # Chinese error pages, each with the CSP of every page (the middleware adds it to them too).

@@ -113,6 +113,7 @@ NOT_MANAGED = {"admin": 404, "school_leader": 404}
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
 TABLE = [
     ("home", {}, "", "get", everyone(200)),
+    ("healthz", {}, "", "get", everyone(200, anonymous=200)),
     ("accounts:login", {}, "", "get", everyone(302, anonymous=200)),
     ("accounts:logout", {}, "", "post", everyone(302)),
     ("registry:child-list", {}, "", "get", everyone(200, admin=403)),

@@ -76,6 +76,7 @@ CHILD_FORM = [
 ]
 PARAMS: dict[str, list[str]] = {
     "home": [],
+    "healthz": [],
     "accounts:login": ["username", "password", "next"],
     "accounts:logout": [],
     "accounts:security": [],
