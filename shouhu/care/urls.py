@@ -6,6 +6,7 @@ app_name = "care"
 urlpatterns = [
     path("actions/new/", views.action_create, name="action-create"),
     path("children/<uuid:public_id>/", views.child_care, name="child-care"),
+    path("children/<uuid:public_id>/section/", views.child_care_section, name="child-care-section"),
     path("children/<uuid:public_id>/record/", views.action_create, name="child-action-create"),
     path("children/<uuid:public_id>/signal/", views.observation_create, name="observation-create"),
     path("children/<uuid:public_id>/exemption/", views.exemption_create, name="exemption-create"),

@@ -250,6 +250,21 @@ def child_care(request, public_id):
     )
 
 
+# How many care actions the child file's 关爱 section lists; the care page lists them all.
+FILE_CARE_ACTIONS = 5
+
+
+@permission_required(Perm.CHILD_VIEW)
+def child_care_section(request, public_id):
+    """The 关爱 section of the child's file (registry's page fetches it once it is shown): the
+    proxy parent, this and last period's quota statuses, the latest actions, one tap to record.
+    Reading it is logged like the care page."""
+    child = child_for_care(request.user, public_id)
+    access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
+    care = child_care_for(request.user, child=child, actions_limit=FILE_CARE_ACTIONS)
+    return render(request, "care/_care_section.html", {"care": care})
+
+
 # --- the home page (我的待办) -----------------------------------------------------------------
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
-from shouhu.care.selectors import ChildCare, child_care_for
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
@@ -135,7 +134,8 @@ class ChildFileActions:
 @dataclass(frozen=True)
 class ChildFile:
     """The child's file (档案) as one reader sees one tab of it. The rows are read once: the
-    child with class, school and guardian, then parents, flags and snapshots."""
+    child with class, school and guardian, then parents, flags and snapshots. The basic tab's
+    关爱 section is care's own fragment (`care:child-care-section`), fetched by the page."""
 
     child: Child
     tab: str
@@ -147,14 +147,8 @@ class ChildFile:
     snapshots: list[CensusSnapshot]
     may: ChildFileActions
     show_history: bool
-    # The basic tab's 关爱 section (proxy parent, quota statuses, latest actions).
-    care: ChildCare | None = None
     # The history tab's changes, newest first.
     history: list[dict] | None = None
-
-
-# How many care actions the file's basic tab lists; the care page lists them all.
-FILE_CARE_ACTIONS = 5
 
 
 def child_file_for(user, *, public_id, tab: str, request=None) -> ChildFile:
@@ -197,11 +191,6 @@ def child_file_for(user, *, public_id, tab: str, request=None) -> ChildFile:
             ),
         ),
         show_history=show_history,
-        care=(
-            child_care_for(user, child=child, actions_limit=FILE_CARE_ACTIONS)
-            if tab == "basic"
-            else None
-        ),
         history=child_history_for(user, child) if tab == "history" and show_history else None,
     )
 

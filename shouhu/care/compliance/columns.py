@@ -24,6 +24,7 @@ from shouhu.care.rules import (
     overlaps,
     term_period,
 )
+from shouhu.org.models import School
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def columns_around(
 
 
 def columns_running_and_ended(
-    school_ids: Iterable[int], *, day: datetime.date, terms: Sequence[TermDates]
+    school_ids: Iterable[int | School], *, day: datetime.date, terms: Sequence[TermDates]
 ) -> tuple[list[Column], list[Column]]:
     """The columns in force at the schools around the day (`columns_around`), the ended ones
     numbered after the running ones so that both can be read in one pass."""

@@ -4,7 +4,7 @@ children (no SQL to build per column). The tests hold the two equal."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from shouhu.care.compliance.columns import ChildStatus, Column
@@ -37,19 +37,31 @@ class FewChildren:
         return max(held, key=lambda p: p.starts_on).carer if held else None
 
 
-def read_few(children: Sequence[Child], columns: Sequence[Column]) -> FewChildren:
+def read_few(
+    children: Sequence[Child],
+    columns: Sequence[Column],
+    *,
+    pairings: Iterable[Pairing] | None = None,
+    exemptions: Iterable[Exemption] | None = None,
+) -> FewChildren:
+    """The rows `few_statuses` needs. A caller that has already read the children's pairings
+    (every kind) or exemptions (at least those overlapping the columns) passes them in, and
+    they are not read again."""
     ids = [c.pk for c in children]
     first = min((c.period.start for c in columns), default=None)
     last = max((c.period.end for c in columns), default=None)
-    pairings: dict[int, list[Pairing]] = defaultdict(list)
-    for pairing in (
-        Pairing.objects.filter(child_id__in=ids, kind=PairingKind.PROXY_PARENT)
-        .select_related("carer")
-        .defer("carer__phone")
-    ):
-        pairings[pairing.child_id].append(pairing)
+    by_child: dict[int, list[Pairing]] = defaultdict(list)
+    if pairings is None:
+        pairings = list(
+            Pairing.objects.filter(child_id__in=ids, kind=PairingKind.PROXY_PARENT)
+            .select_related("carer")
+            .defer("carer__phone")
+        )
+    for pairing in pairings:
+        if pairing.kind == PairingKind.PROXY_PARENT and pairing.child_id in ids:
+            by_child[pairing.child_id].append(pairing)
     actions: dict[tuple[int, str], list[datetime.date]] = defaultdict(list)
-    exemptions: dict[int, list[Exemption]] = defaultdict(list)
+    exempt: dict[int, list[Exemption]] = defaultdict(list)
     if first is not None and last is not None:
         links = CareActionChild.objects.filter(
             child_id__in=ids,
@@ -59,11 +71,14 @@ def read_few(children: Sequence[Child], columns: Sequence[Column]) -> FewChildre
         ).values_list("child_id", "kind", "done_on")
         for child_id, kind, done_on in links:
             actions[(child_id, kind)].append(done_on)
-        for exemption in Exemption.objects.filter(
-            child_id__in=ids, starts_on__lte=last, ends_on__gte=first
-        ):
-            exemptions[exemption.child_id].append(exemption)
-    return FewChildren(pairings=pairings, actions=actions, exemptions=exemptions)
+        if exemptions is None:
+            exemptions = list(
+                Exemption.objects.filter(child_id__in=ids, starts_on__lte=last, ends_on__gte=first)
+            )
+        for exemption in exemptions:
+            if exemption.starts_on <= last and exemption.ends_on >= first:
+                exempt[exemption.child_id].append(exemption)
+    return FewChildren(pairings=by_child, actions=actions, exemptions=exempt)
 
 
 def few_statuses(

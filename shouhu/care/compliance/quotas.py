@@ -52,9 +52,14 @@ def quota_levels(*, region_code: str, school: School | None = None) -> list[list
     return levels
 
 
-def effective_quotas(school_ids: Iterable[int]) -> dict[int, dict[str, QuotaRule]]:
-    """The rules in force at each school: two queries, whatever the number of schools."""
-    schools = list(School.objects.filter(pk__in=list(school_ids)))
+def effective_quotas(school_ids: Iterable[int | School]) -> dict[int, dict[str, QuotaRule]]:
+    """The rules in force at each school: two queries, whatever the number of schools; one when
+    the schools are given already read."""
+    given = list(school_ids)
+    schools = [s for s in given if isinstance(s, School)]
+    ids = [s for s in given if not isinstance(s, School)]
+    if ids:
+        schools += School.objects.filter(pk__in=ids)
     chains = {s.pk: region_chain(s.region_id) for s in schools}
     codes = {code for chain in chains.values() for code in chain}
     by_region: dict[str, list[QuotaRule]] = defaultdict(list)

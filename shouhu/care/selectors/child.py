@@ -149,27 +149,32 @@ def child_care_for(
     user, *, child: Child, today: datetime.date | None = None, actions_limit: int | None = None
 ) -> ChildCare:
     """Everything about one child's care: the network, this and last period's quota statuses,
-    the actions (counselling kept confidential), open tasks and exemptions."""
+    the actions (counselling kept confidential), open tasks and exemptions. `child` comes from
+    the user's scope (`child_for_care`), with its class."""
     day = today_or(today)
-    visible = Child.objects.visible_to(user).filter(pk=child.pk)
-    row = visible.select_related("school_class").first()
-    if row is None:
-        raise Http404
     running, ended = columns_running_and_ended(
-        [row.school_class.school_id], day=day, terms=terms_dates()
+        [child.school_class.school], day=day, terms=terms_dates()
     )
     columns = running + ended
-    few = read_few([row], columns)
-    statuses = [s for s in few_statuses(row, columns, few, today=day) if s.status is not None]
     pairings = list(
-        Pairing.objects.filter(child__in=visible).select_related("carer").order_by("-starts_on")
+        Pairing.objects.filter(child=child).select_related("carer").order_by("-starts_on")
     )
+    # The page lists the last year's exemptions; the statuses need those over their columns.
+    since = min([day - datetime.timedelta(365)] + [c.period.start for c in columns])
+    exemptions = list(
+        Exemption.objects.filter(child=child, ends_on__gte=since)
+        .select_related("granted_by")
+        .order_by("-starts_on")
+    )
+    few = read_few([child], columns, pairings=pairings, exemptions=exemptions)
+    statuses = [s for s in few_statuses(child, columns, few, today=day) if s.status is not None]
     current = [p for p in pairings if p.held_on(day)]
+    year_ago = day - datetime.timedelta(365)
     return ChildCare(
         child=child,
         proxy=next((p for p in current if p.kind == PairingKind.PROXY_PARENT), None),
         mentor=next((p for p in current if p.kind == PairingKind.MENTOR), None),
-        buddy=Buddy.objects.current(day).filter(child__in=visible).first(),
+        buddy=Buddy.objects.current(day).filter(child=child).first(),
         pairings=pairings,
         statuses=statuses,
         actions=care_actions_for(user, child=child, limit=actions_limit),
@@ -179,11 +184,7 @@ def child_care_for(
             .select_related("observation", "assignee")
             .order_by("due_on")
         ),
-        exemptions=list(
-            Exemption.objects.filter(child__in=visible, ends_on__gte=day - datetime.timedelta(365))
-            .select_related("granted_by")
-            .order_by("-starts_on")
-        ),
+        exemptions=[e for e in exemptions if e.ends_on >= year_ago],
         today=day,
     )
 

@@ -247,7 +247,12 @@ def test_a_counsellors_notes_cannot_be_shared(client, world, counsellor):
 
 def test_a_child_out_of_scope_is_a_404_on_every_care_page(client, world, teacher):
     client.force_login(teacher)
-    for name in ("care:child-care", "care:child-action-create", "care:observation-create"):
+    for name in (
+        "care:child-care",
+        "care:child-care-section",
+        "care:child-action-create",
+        "care:observation-create",
+    ):
         url = reverse(name, kwargs={"public_id": world.child_b.public_id})
         assert client.get(url).status_code == 404
 
@@ -282,7 +287,10 @@ def test_the_childs_file_shows_the_care_section_with_one_tap_to_record(
         summary="谈到想念外出打工的妈妈。",
     )
     client.force_login(teacher)
-    page = text(client.get(reverse("registry:child-detail", args=[world.child_a.public_id])))
+    file = text(client.get(reverse("registry:child-detail", args=[world.child_a.public_id])))
+    section_url = reverse("care:child-care-section", args=[world.child_a.public_id])
+    assert f'hx-get="{section_url}"' in file
+    page = text(client.get(section_url))
     assert f'href="{record_url(world.child_a)}?kind=home_visit">记录家访</a>' in page
     assert "代理家长" in page and "刘老师" in page
     assert f"家访（{NOVEMBER}）" in page
@@ -486,3 +494,28 @@ def test_a_new_teacher_with_no_child_shows_on_school_coverage(client, world, sch
     client.force_login(school_leader)
     page = text(client.get(reverse("care:coverage")))
     assert "闲老师" in page
+
+
+def test_the_care_section_is_scoped_logged_and_read_in_few_queries(
+    client, world, head_teacher, teacher, paired, django_assert_max_num_queries
+):
+    """The child file's 关爱 fragment: a 404 outside the scope, a `view` row in the access log,
+    and a bounded number of queries whatever the number of actions."""
+    for _ in range(4):
+        care_action_record(
+            actor=teacher, kind=ActionKind.HOME_VISIT, done_on=TODAY, children=[world.child_a]
+        )
+    url = reverse("care:child-care-section", args=[world.child_a.public_id])
+    client.force_login(head_teacher)
+    client.get(url)
+    # The session and its renewal (5), the child, the log row, then terms, quotas, pairings,
+    # the period's action dates, exemptions, buddy, the latest actions and open tasks.
+    with django_assert_max_num_queries(15):
+        page = text(client.get(url))
+    assert "代理家长" in page and "刘老师" in page
+    assert AccessLog.objects.filter(
+        user=head_teacher, action=AccessAction.VIEW, child=world.child_a
+    ).exists()
+    client.force_login(teacher)
+    outsider = reverse("care:child-care-section", args=[world.child_b.public_id])
+    assert client.get(outsider).status_code == 404
