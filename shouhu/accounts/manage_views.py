@@ -21,7 +21,7 @@ from shouhu.accounts.services import (
 from shouhu.core.forms import paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
-from shouhu.org.selectors import node_code, user_scope_node
+from shouhu.org.units import node_code, user_scope_node
 
 
 def _errors_to_form(form, error: ValidationError) -> None:

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from shouhu.accounts.forms import LoginForm
 from shouhu.care.selectors import worklist_for
 from shouhu.core.roles import Perm
-from shouhu.org.selectors import term_current, user_scope_node
+from shouhu.org.selectors import term_current
+from shouhu.org.units import user_scope_node
 from shouhu.registry.selectors import child_count_for
 
 

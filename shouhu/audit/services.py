@@ -135,14 +135,15 @@ def export_grant_approve(*, actor, grantee, scope_code: str, reason: str) -> Exp
     """The privacy officer allows one full (unmasked) export of a node to one user.
 
     The grantee must be able to export that node; the export uses the grant up (census_io)."""
-    from shouhu.org.selectors import node_by_code, node_within_user_scope
+    from shouhu.org.selectors import node_within_user_scope
+    from shouhu.org.units import node_from_code
 
     _check_privacy_officer(actor, Perm.EXPORT_GRANT)
     if grantee.pk == actor.pk:
         raise ValidationError({"grantee": _("不能给自己授权。")})
     if not grantee.has_perm_to(Perm.CENSUS_EXPORT):
         raise ValidationError({"grantee": _("该用户没有导出名册的权限。")})
-    node = node_by_code(scope_code)
+    node = node_from_code(scope_code)
     if not node_within_user_scope(actor, node):
         raise ValidationError({"scope_code": _("该范围不在您的管辖范围内。")})
     if not node_within_user_scope(grantee, node):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.scoping import ChildRowQuerySet
 from shouhu.core.text import length_cap
 
 # A care action's summary: a few paragraphs of what was seen and said (a page, not a report).
@@ -20,7 +21,7 @@ class PairingKind(models.TextChoices):
     MENTOR = "mentor", _("结对帮扶教师")
 
 
-class PairingQuerySet(models.QuerySet):
+class PairingQuerySet(ChildRowQuerySet):
     def current(self, day: datetime.date) -> "PairingQuerySet":
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
@@ -243,6 +244,8 @@ class Exemption(models.Model):
         "accounts.User", verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = ChildRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("免除")
         verbose_name_plural = _("免除")
@@ -279,6 +282,8 @@ class Observation(models.Model):
         "accounts.User", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = ChildRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("必访信号")
         verbose_name_plural = _("必访信号")
@@ -309,6 +314,8 @@ class VisitTask(models.Model):
         related_name="tasks",
     )
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    objects = ChildRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("家访任务")

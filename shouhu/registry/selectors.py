@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
-from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term, subtree_range
+from shouhu.core.scoping import subtree_range
+from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
 from shouhu.org.selectors import (
     class_filter,
     classes_for,

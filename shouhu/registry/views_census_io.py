@@ -15,14 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.forms import node_params
-from shouhu.org.selectors import (
-    node_by_code,
-    node_within_user_scope,
-    term_by_code,
-    term_current,
-    terms_all,
-    user_scope_node,
-)
+from shouhu.org.selectors import term_by_code, term_current, terms_all
+from shouhu.org.units import node_for, page_node, user_scope_node
 from shouhu.registry.census_io.exporting import (
     census_export,
     export_grants_usable_by,
@@ -185,7 +179,7 @@ def census_export_view(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        node = _node_in_scope(user, data["scope"])
+        node = node_for(user, data["scope"])
         term = term_by_code(data["term"])
         buffer = io.BytesIO()
         try:
@@ -213,23 +207,11 @@ def _is_class(node) -> bool:
     return isinstance(node, SchoolClass)
 
 
-def _node_in_scope(user, code: str):
-    if code:
-        node = node_by_code(code)
-    elif user.scope_class_id:
-        node = user.scope_class
-    else:
-        node = user_scope_node(user)
-    if node is None or not node_within_user_scope(user, node):
-        raise Http404
-    return node
-
-
 @permission_required(Perm.CENSUS_VIEW)
 def census_summary(request):
     user = request.user
     params = node_params(request)
-    node = _node_in_scope(user, params["scope"])
+    node = page_node(request)
     term = _term(params["term"])
     summary = census_summary_for(user, node=node, term=term)
     return render(

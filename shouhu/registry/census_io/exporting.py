@@ -30,9 +30,10 @@ from openpyxl.styles import Alignment, Font
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.audit.services import access_record, client_ip
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import subtree_range
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.core.xlsx import append_row, write_only_cell
-from shouhu.org.models import Grade, Region, School, SchoolClass, Term, subtree_range
+from shouhu.org.models import Grade, Region, School, SchoolClass, Term
 from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.operator import census_reader_for, is_operator
 from shouhu.registry.census_io.summary import Summary, census_summary_for, column_headers

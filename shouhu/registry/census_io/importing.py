@@ -462,7 +462,7 @@ def may_import_into(actor, school_class: SchoolClass) -> bool:
 
 
 def _visible_children(actor):
-    return Child.objects.all() if is_operator(actor) else Child.objects.visible_to(actor)
+    return Child.objects.restrict(actor)  # the operator's scope is the whole tree
 
 
 # --- one row ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from shouhu.care.selectors import (
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
 from shouhu.org.selectors import class_filter, unit_nodes
+from shouhu.org.units import node_code
 from shouhu.registry.models import Child
 from shouhu.reports.selectors.base import (
     Node,
@@ -38,7 +39,6 @@ from shouhu.reports.selectors.base import (
     cache_get,
     cached,
     check_node,
-    code_of,
     figure,
     node_key,
     reference_day,
@@ -398,7 +398,7 @@ def care_units(
     }
     _total, tasks = task_figures(user, node=node, term=term, by_school=by_school)
     _expression, nodes = unit_nodes(node, by_school=by_school)
-    result = {code_of(n): UnitCare() for n in nodes.values()}
+    result = {node_code(n): UnitCare() for n in nodes.values()}
     for code, figures_of_month in compliance.items():
         if code in result:
             result[code].compliance = figures_of_month
@@ -406,5 +406,5 @@ def care_units(
         if code in result:
             result[code].coverage = figures
     for key, unit_node in nodes.items():
-        result[code_of(unit_node)].tasks = tasks.get(key, TaskFigures())
+        result[node_code(unit_node)].tasks = tasks.get(key, TaskFigures())
     return result
