@@ -92,9 +92,9 @@ def page_node(request, *, perm: str | None = None, classes: bool = True) -> Node
 
 def old_scope_query(request) -> str | None:
     """The query of an old link (`?class=ID`) in the one spelling (`?scope=class:ID`), or None
-    when the link is already spelled so: the view redirects there."""
-    old = request.GET.get("class")
-    if old is None:
+    when there is nothing to respell: the view redirects there. A malformed id is a 400."""
+    old = node_params(request)["class"]
+    if not old:
         return None
     query = request.GET.copy()
     del query["class"]
@@ -103,24 +103,21 @@ def old_scope_query(request) -> str | None:
 
 
 def breadcrumbs(user, node: Node) -> list[Region | School]:
-    """The node's ancestors inside the user's scope, top first, for drill-up links."""
+    """The node's ancestors up to the user's own node, top first, for drill-up links: nobody
+    drills up past their own unit (a node reached otherwise, such as the school a village's
+    children attend, has none)."""
+    own = {
+        Region: user.scope_region_id,
+        School: user.scope_school_id,
+    }
     crumbs: list[Region | School] = []
-    current: Node | None = node
-    if isinstance(current, SchoolClass):
-        current = current.school
-        crumbs.append(current)
-    if isinstance(current, School):
-        current = current.region
+    current: Region | School | None = node.school if isinstance(node, SchoolClass) else node
     while current is not None:
         crumbs.append(current)
-        current = current.parent
-    region_ids = [n.pk for n in crumbs if isinstance(n, Region)]
-    school_ids = [n.pk for n in crumbs if isinstance(n, School)]
-    inside = {
-        *Region.objects.restrict(user).filter(pk__in=region_ids).values_list("pk", flat=True),
-        *School.objects.restrict(user).filter(pk__in=school_ids).values_list("pk", flat=True),
-    }
-    return [n for n in reversed(crumbs) if n.pk in inside]
+        if current.pk == own[type(current)]:
+            return crumbs[::-1]
+        current = current.region if isinstance(current, School) else current.parent
+    return []
 
 
 def unit_label(node: Node) -> str:
