@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.http import Http404
 
-from shouhu.org.models import Region, School
 from shouhu.core.scoping import in_scope
+from shouhu.org.models import Region, School
 from shouhu.org.selectors import (
     classes_of_school,
     schools_under,
