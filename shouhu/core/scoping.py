@@ -80,6 +80,7 @@ class TreePath(Scope):
     school_class: str = ""
     child: str = ""
     perm: str | None = None
+    own: str = ""  # the user's attribute naming their own node of this model (no query needed)
     many: bool = False  # a path crosses a many-valued relation: rows are matched by id
 
     def via(self, prefix: str) -> "TreePath":
@@ -167,7 +168,13 @@ class ChildRowQuerySet(ScopedQuerySet):
 
 
 def in_scope(user, obj, action: str | None = None) -> bool:
-    """Is this row (a node, a child, …) inside the user's scope?"""
+    """Is this row (a node, a child, …) inside the user's scope? The user's own node is,
+    without asking the database."""
     if obj is None or obj.pk is None:
         return False
-    return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    manager = type(obj)._default_manager
+    scope = manager.all().scope
+    own = getattr(scope, "own", "")
+    if own and getattr(user, own, None) == obj.pk and may(user, action) and may(user, scope.perm):
+        return True
+    return manager.restrict(user, action).filter(pk=obj.pk).exists()

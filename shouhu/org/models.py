@@ -38,14 +38,17 @@ def full_code(code: str) -> str:
 
 class RegionQuerySet(ScopedQuerySet):
     # A region is in the scope of the people of a region above it (or of it).
-    scope = TreePath(regions=("code",))
+    scope = TreePath(regions=("code",), own="scope_region_id")
 
 
 class SchoolQuerySet(ScopedQuerySet):
     # A school is where its region is, and where its pupils live: a village's supervisor sees the
     # township school their village's children attend, as they see those children.
     scope = TreePath(
-        regions=("region__code", "classes__children__home_region__code"), school="pk", many=True
+        regions=("region__code", "classes__children__home_region__code"),
+        school="pk",
+        own="scope_school_id",
+        many=True,
     )
 
 
@@ -54,6 +57,7 @@ class SchoolClassQuerySet(ScopedQuerySet):
         regions=("school__region__code", "children__home_region__code"),
         school="school_id",
         school_class="pk",
+        own="scope_class_id",
         many=True,
     )
 
