@@ -197,8 +197,6 @@ class Parent(models.Model):
     phone = EncryptedTextField(_("电话"), blank=True, default="", validators=[length_cap(20)])
     calls_per_month = models.PositiveSmallIntegerField(_("每月通话次数"), null=True, blank=True)
 
-    objects = ChildRowQuerySet.as_manager()
-
     history = HistoricalRecords()
 
     class Meta:
@@ -234,8 +232,6 @@ class Guardian(models.Model):
         _("监护人健康状况"), blank=True, default="", validators=[MaxLengthValidator(30)]
     )
     able_to_care = models.BooleanField(_("有监护能力"), default=True)
-
-    objects = ChildRowQuerySet.as_manager()
 
     history = HistoricalRecords()
 

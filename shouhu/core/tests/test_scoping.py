@@ -11,7 +11,7 @@ from shouhu.core.roles import Perm, Role
 from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass
 from shouhu.registry.census_io.operator import operator_actor
-from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian, Parent
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian
 from shouhu.testing.factories import (
     CensusSnapshotFactory,
     ChildFactory,
@@ -101,7 +101,7 @@ def test_every_row_about_a_child_is_seen_with_the_child(world, villager, request
         access_record(user=None, action=AccessAction.VIEW, child=child)
     PairingFactory(child=villager)
     visible = set(Child.objects.restrict(user).values_list("pk", flat=True))
-    for model in (ChildFlag, CensusSnapshot, Parent, Guardian, Pairing):
+    for model in (ChildFlag, CensusSnapshot, Pairing):
         rows = model.objects.restrict(user)
         every = model.objects.all()
         assert {r.child_id for r in rows} == {r.child_id for r in every} & visible, model
