@@ -6,8 +6,8 @@ from django.db import transaction
 from django.http import Http404
 
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass, Term
-from shouhu.org.selectors import node_within_user_scope
 from shouhu.reports.models import SummaryDraft, draft_node_kwargs
 
 
@@ -25,9 +25,7 @@ def summary_draft_save(
     region's or a school's by its leader, a class's by its head teacher."""
     if not actor.has_perm_to(Perm.SUMMARY_DRAFT):
         raise PermissionDenied
-    if not isinstance(node, (Region, School, SchoolClass)) or not node_within_user_scope(
-        actor, node
-    ):
+    if not isinstance(node, (Region, School, SchoolClass)) or not in_scope(actor, node):
         raise Http404
     kwargs = draft_node_kwargs(node)
     draft = SummaryDraft.objects.select_for_update().filter(term=term, **kwargs).first()

@@ -111,7 +111,7 @@ def teachers_pairing_for(user, *, node: Node, term: Term) -> Share:
 
 
 def _children_in(user, node: Node):
-    return Child.objects.visible_to(user).filter(class_filter(node, "school_class__"))
+    return Child.objects.restrict(user).filter(class_filter(node, "school_class__"))
 
 
 @figure(
