@@ -392,7 +392,8 @@ def summary_figures(client, county_user, *, key: str) -> list[Measure]:
 def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]:
     """The teacher's worklist (`/`) and the county's compliance for this month."""
     from shouhu.accounts.models import User
-    from shouhu.org.models import Region, subtree_range
+    from shouhu.core.scoping import subtree_range
+    from shouhu.org.models import Region
 
     low, high = subtree_range(COUNTY)
     teacher = User.objects.get(username="teacher")
@@ -459,7 +460,7 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
     from django.test import Client
 
     from shouhu.accounts.models import User
-    from shouhu.org.models import subtree_range
+    from shouhu.core.scoping import subtree_range
 
     result: dict = {"measures": []}
     if seed:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhu.accounts.selectors import roles_grantable_by, scope_node_for, scope_nodes_for
 from shouhu.accounts.services import one_time_password_expired
 from shouhu.org.models import Region, School
-from shouhu.org.selectors import node_code
+from shouhu.org.units import node_code
 
 
 class LoginForm(AuthenticationForm):

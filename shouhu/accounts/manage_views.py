@@ -22,7 +22,7 @@ from shouhu.accounts.services import (
 from shouhu.core.forms import form_errors_add, paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
-from shouhu.org.selectors import node_code, user_scope_node
+from shouhu.org.units import node_code, user_scope_node
 
 
 def _one_time_code_page(request, *, user, code: str, created: bool):

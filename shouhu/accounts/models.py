@@ -1,6 +1,7 @@
 """Accounts: every user has a role and a scope node of the tree."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,6 +9,25 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.roles import Role, role_has
+from shouhu.core.scoping import ScopedQuerySet, TreePath
+
+
+class UserQuerySet(ScopedQuerySet):
+    # An account is where its scope node is; a volunteer, where the children paired with them
+    # are. Only a region's people see accounts (an administrator, a privacy officer).
+    scope = TreePath(
+        regions=(
+            "scope_region__code",
+            "scope_school__region__code",
+            "scope_class__school__region__code",
+            "pairings__child__school_class__school__region__code",
+        ),
+        many=True,
+    )
+
+
+class UserManager(AuthUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -47,6 +67,8 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -13,8 +13,10 @@ from django.http import Http404
 
 from shouhu.accounts.models import User
 from shouhu.core.roles import Perm, Role
-from shouhu.org.models import Region, School, SchoolClass, subtree_range
-from shouhu.org.selectors import classes_for, node_by_code, node_within_user_scope
+from shouhu.core.scoping import subtree_range
+from shouhu.org.models import Region, School, SchoolClass
+from shouhu.org.selectors import class_filter
+from shouhu.org.units import node_code, node_from_code
 
 # The staff a school leader manages and may create (issue 12, point 13).
 SCHOOL_STAFF_ROLES = (Role.HEAD_TEACHER, Role.TEACHER, Role.COUNSELLOR)
@@ -37,19 +39,6 @@ ROLE_NODE: dict[str, type | None] = {
 NOTHING = Q(pk__in=[])
 
 
-def user_scope_q(actor, prefix: str = "") -> Q:
-    """Users whose scope node lies under the actor's region (a volunteer: paired there)."""
-    if not actor.scope_region_id:
-        return NOTHING
-    low_high = subtree_range(actor.scope_region.prefix)
-    return (
-        Q(**{f"{prefix}scope_region__code__range": low_high})
-        | Q(**{f"{prefix}scope_school__region__code__range": low_high})
-        | Q(**{f"{prefix}scope_class__school__region__code__range": low_high})
-        | Q(**{f"{prefix}pairings__child__school_class__school__region__code__range": low_high})
-    )
-
-
 def user_manageable_q(actor) -> Q:
     """The accounts the actor may see and change on the accounts pages."""
     if not actor.has_perm_to(Perm.ACCOUNT_MANAGE):
@@ -67,7 +56,7 @@ def user_manageable_q(actor) -> Q:
         role=Role.VOLUNTEER,
         created_by__scope_region__code__range=subtree_range(actor.scope_region.prefix),
     )
-    return user_scope_q(actor) | created_here
+    return Q(pk__in=User.objects.restrict(actor).values("pk")) | created_here
 
 
 def user_list_for(actor, *, q: str = "") -> QuerySet[User]:
@@ -97,34 +86,37 @@ def roles_grantable_by(actor) -> list[Role]:
 
 
 def scope_nodes_for(actor) -> list[Region | School | SchoolClass]:
-    """The nodes the actor may give as a scope: their own node and everything under it."""
+    """The nodes the actor may give as a scope: their own node and everything under it (the
+    tree below it, not the wider scope in which they read children's files)."""
     if actor.role == Role.SCHOOL_LEADER:
         if not actor.scope_school_id:
             return []
-        return [actor.scope_school, *classes_for(actor)]
+        return [actor.scope_school, *_classes_under(actor.scope_school)]
     if not actor.scope_region_id:
         return []
     low_high = subtree_range(actor.scope_region.prefix)
     return [
         *Region.objects.filter(code__range=low_high).order_by("code"),
         *School.objects.filter(region__code__range=low_high).order_by("code"),
-        *classes_for(actor),
+        *_classes_under(actor.scope_region),
     ]
+
+
+def _classes_under(node) -> QuerySet[SchoolClass]:
+    return (
+        SchoolClass.objects.filter(class_filter(node))
+        .select_related("school")
+        .order_by("school__code", "grade", "name")
+    )
 
 
 def scope_node_for(actor, code: str) -> Region | School | SchoolClass | None:
     """The node named by a scope code (`node_code`) if the actor may give it, else None."""
-    code = code.strip()
-    node: Region | School | SchoolClass | None
-    if code.startswith("class:"):
-        pk = code.removeprefix("class:")
-        node = classes_for(actor).filter(pk=pk).first() if pk.isdigit() else None
-    else:
-        try:
-            node = node_by_code(code)
-        except Http404:
-            node = None
-    return node if node is not None and node_within_user_scope(actor, node) else None
+    try:
+        node = node_from_code(code)
+    except Http404:
+        return None
+    return node if node_code(node) in {node_code(n) for n in scope_nodes_for(actor)} else None
 
 
 def scope_node_fits(*, role: str, node) -> bool:

@@ -20,6 +20,7 @@ from shouhu.accounts.models import User
 from shouhu.accounts.selectors import (
     roles_grantable_by,
     scope_node_fits,
+    scope_node_for,
     user_list_for,
 )
 from shouhu.accounts.sessions import sessions_end_for
@@ -28,7 +29,7 @@ from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.roles import Perm, Role
 from shouhu.org.models import Region, School, SchoolClass
-from shouhu.org.selectors import node_within_user_scope
+from shouhu.org.units import node_code
 
 # A one-time code is read aloud or handed over on paper: no 0/o, 1/l/i.
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -87,7 +88,7 @@ def _check_role_and_scope(actor: User, *, role: str, node) -> None:
                 )
             }
         )
-    if node is not None and not node_within_user_scope(actor, node):
+    if node is not None and scope_node_for(actor, node_code(node)) is None:
         raise ValidationError({"scope": _("该范围不在您的管辖范围内。")})
 
 

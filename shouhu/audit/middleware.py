@@ -24,8 +24,8 @@ class DeniedAccessLogMiddleware:
             return
         match = getattr(request, "resolver_match", None)
         kwargs = match.kwargs if match is not None else {}
-        if status == 404 and not kwargs:
-            return  # a mistyped address, not a record
+        if status == 404 and not kwargs and not getattr(request, "out_of_scope", False):
+            return  # a mistyped address, not a record (`?scope=` outside: org.units.page_node)
         child = None
         public_id = kwargs.get("public_id")
         if public_id is not None:

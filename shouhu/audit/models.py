@@ -9,9 +9,11 @@ On PostgreSQL a trigger refuses the same at the database (`shouhu.audit.guards`)
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.scoping import AnyOf, ChildRowQuerySet, ScopedQuerySet, Via
 from shouhu.core.text import length_cap
 
 
@@ -38,7 +40,16 @@ class AccessAction(models.TextChoices):
     TWO_FACTOR_RESET = "2fa_reset", _("重置两步验证")
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AccessLogQuerySet(ScopedQuerySet):
+    # A row about a child is seen with the child; a row without one (a search, a sign-in) with
+    # the account that wrote it.
+    scope = AnyOf(
+        cases=(
+            (Q(child__isnull=False), Via("child")),
+            (Q(child__isnull=True), Via("user", subquery=True)),
+        )
+    )
+
     def update(self, **kwargs):
         raise AppendOnlyError("The access log is append-only.")
 
@@ -175,6 +186,8 @@ class GuardianRequest(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ChildRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("监护人权利请求")
         verbose_name_plural = _("监护人权利请求")
@@ -219,6 +232,8 @@ class Erasure(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = ChildRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("匿名化记录")

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.models import User
-from shouhu.accounts.selectors import user_scope_q
 from shouhu.audit.models import (
     AccessAction,
     AccessLog,
@@ -25,7 +24,6 @@ from shouhu.audit.models import (
 )
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import normalise_id_number
-from shouhu.core.scoping import child_scope_q
 from shouhu.registry.models import Child
 
 # Actions that open one child's file: what "many files in a short time" counts.
@@ -55,15 +53,8 @@ def _day_bounds(
     return low, high
 
 
-def access_log_scope_q(user) -> Q:
-    """Rows about a child the officer may see, or, without a child, by a user in their scope."""
-    about_child = Q(child__isnull=False) & child_scope_q(user, "child__")
-    by_user = Q(child__isnull=True, user__in=User.objects.filter(user_scope_q(user)).values("pk"))
-    return about_child | by_user
-
-
 def access_log_for(user, *, filters: LogFilters) -> QuerySet[AccessLog]:
-    logs = AccessLog.objects.filter(access_log_scope_q(user))
+    logs = AccessLog.objects.restrict(user)
     if filters.user.strip():
         text = filters.user.strip()
         logs = logs.filter(Q(user__username__iexact=text) | Q(user__display_name__contains=text))
@@ -153,8 +144,8 @@ def unusual_access_for(user, *, start: datetime.date, end: datetime.date) -> Unu
     if (end - start).days > MAX_RANGE_DAYS:
         start = end - datetime.timedelta(days=MAX_RANGE_DAYS)
     low, high = _day_bounds(start, end)
-    logs = AccessLog.objects.filter(access_log_scope_q(user), at__gte=low, at__lt=high).exclude(
-        user__isnull=True
+    logs = (
+        AccessLog.objects.restrict(user).filter(at__gte=low, at__lt=high).exclude(user__isnull=True)
     )
     opened = list(
         logs.filter(action__in=FILE_OPENING, child__isnull=False).values_list(
@@ -190,7 +181,7 @@ def requests_for(user, *, show: str = RequestShow.OPEN) -> QuerySet[GuardianRequ
     """Guardians' requests about children in scope: open (default), overdue, or all; each
     says whether it is `overdue` today."""
     today = timezone.localdate()
-    requests = GuardianRequest.objects.filter(child_scope_q(user, "child__")).annotate(
+    requests = GuardianRequest.objects.restrict(user).annotate(
         overdue=ExpressionWrapper(_overdue(today), output_field=BooleanField())
     )
     if show == RequestShow.OPEN:
@@ -215,12 +206,12 @@ def child_by_id_number_for(user, *, id_number: str) -> Child | None:
     number = normalise_id_number(id_number)
     if not number:
         return None
-    return Child.objects.visible_to(user).filter(id_number_index=blind_index(number)).first()
+    return Child.objects.restrict(user).filter(id_number_index=blind_index(number)).first()
 
 
 def grants_for(user) -> QuerySet[ExportGrant]:
     """Grants given by this officer or to users in their scope, newest first."""
-    in_scope = User.objects.filter(user_scope_q(user)).values("pk")
+    in_scope = User.objects.restrict(user).values("pk")
     return (
         ExportGrant.objects.filter(Q(granted_by=user) | Q(grantee__in=in_scope))
         .select_related("grantee", "granted_by")
@@ -241,7 +232,8 @@ def export_grantees_for(user) -> QuerySet[User]:
 
     roles = [role for role, perms in ROLE_PERMS.items() if Perm.CENSUS_EXPORT in perms]
     return (
-        User.objects.filter(user_scope_q(user), role__in=roles, is_active=True)
+        User.objects.restrict(user)
+        .filter(role__in=roles, is_active=True)
         .exclude(pk=user.pk)
         .distinct()
         .order_by("username")
@@ -270,18 +262,16 @@ class ComplianceFigures:
 def compliance_figures_for(user, *, year: int) -> ComplianceFigures:
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     low, high = _day_bounds(start, end)
-    logs = AccessLog.objects.filter(access_log_scope_q(user), at__gte=low, at__lt=high)
+    logs = AccessLog.objects.restrict(user).filter(at__gte=low, at__lt=high)
     by_action = dict(logs.values_list("action").annotate(n=Count("id")).order_by())
     accesses = {a.value: by_action.get(a.value, 0) for a in AccessAction}
     grants = grants_for(user).filter(granted_at__gte=low, granted_at__lt=high)
-    requests = GuardianRequest.objects.filter(
-        child_scope_q(user, "child__"), received_on__range=(start, end)
-    )
+    requests = GuardianRequest.objects.restrict(user).filter(received_on__range=(start, end))
     table: dict[str, dict[str, int]] = defaultdict(dict)
     for kind, status, n in requests.values_list("kind", "status").annotate(n=Count("id")):
         table[kind][status] = n
     today = timezone.localdate()
-    erasures = Erasure.objects.filter(child_scope_q(user, "child__"), at__gte=low, at__lt=high)
+    erasures = Erasure.objects.restrict(user).filter(at__gte=low, at__lt=high)
     return ComplianceFigures(
         year=year,
         accesses=accesses,
@@ -303,7 +293,7 @@ def _lockouts(user, low, high) -> int:
     """Logins refused after too many failures (django-axes) for accounts in scope."""
     from axes.models import AccessAttempt
 
-    usernames = User.objects.filter(user_scope_q(user)).values("username")
+    usernames = User.objects.restrict(user).values("username")
     return AccessAttempt.objects.filter(
         username__in=usernames,
         attempt_time__gte=low,

@@ -23,6 +23,7 @@ from shouhu.audit.models import (
 )
 from shouhu.core.network import client_address
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope
 from shouhu.core.text import clean_name, reason_check
 from shouhu.core.visibility import (
     TARGET_FIELD,
@@ -32,7 +33,7 @@ from shouhu.core.visibility import (
     target_value,
     visibility,
 )
-from shouhu.org.selectors import node_by_code, node_code, node_within_user_scope
+from shouhu.org.units import node_code, node_from_code
 
 # Access-log rows saved in one INSERT at most (the export logs its children chunk by chunk).
 BATCH = 500
@@ -205,10 +206,10 @@ def export_grant_approve(
         raise ValidationError({"grantee": _("不能给自己授权。")})
     if not grantee.has_perm_to(Perm.CENSUS_EXPORT):
         raise ValidationError({"grantee": _("该用户没有导出名册的权限。")})
-    node = node_by_code(scope_code)
-    if not node_within_user_scope(actor, node):
+    node = node_from_code(scope_code)
+    if not in_scope(actor, node):
         raise ValidationError({"scope_code": _("该范围不在您的管辖范围内。")})
-    if not node_within_user_scope(grantee, node):
+    if not in_scope(grantee, node):
         raise ValidationError({"scope_code": _("该范围不在被授权人的管辖范围内。")})
     grant = ExportGrant(
         grantee=grantee, granted_by=actor, scope_code=node_code(node), reason=reason.strip()

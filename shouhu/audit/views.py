@@ -44,7 +44,7 @@ from shouhu.core.forms import form_errors_add, paginate
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import TARGET_FIELD, RevealTarget, Visibility, visibility
-from shouhu.org.selectors import user_scope_node
+from shouhu.org.units import user_scope_node
 from shouhu.registry.selectors import child_get_for
 
 

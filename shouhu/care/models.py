@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.scoping import ChildRowQuerySet
 from shouhu.core.text import length_cap
 
 # A care action's summary: a few paragraphs of what was seen and said (a page, not a report).
@@ -20,7 +21,7 @@ class PairingKind(models.TextChoices):
     MENTOR = "mentor", _("结对帮扶教师")
 
 
-class PairingQuerySet(models.QuerySet):
+class PairingQuerySet(ChildRowQuerySet):
     """The one definition of a current pairing (and so of the current proxy parent, mentor and
     buddy), of an open one, and of a carer's load."""
 
@@ -287,6 +288,8 @@ class Exemption(models.Model):
         "accounts.User", verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = ChildRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("免除")
         verbose_name_plural = _("免除")
@@ -323,6 +326,8 @@ class Observation(models.Model):
         "accounts.User", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = ChildRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("必访信号")
         verbose_name_plural = _("必访信号")
@@ -353,6 +358,8 @@ class VisitTask(models.Model):
         related_name="tasks",
     )
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    objects = ChildRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("家访任务")

@@ -41,10 +41,11 @@ from shouhu.care.rules import (
     tightens,
 )
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope
 from shouhu.core.text import clean_name
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.models import Region, School
-from shouhu.org.selectors import node_within_user_scope, term_current
+from shouhu.org.selectors import term_current
 from shouhu.registry.models import CensusSnapshot, Child
 from shouhu.registry.services import child_edit_check
 
@@ -65,14 +66,14 @@ def _today() -> datetime.date:
 
 
 def _check_child_in_scope(actor: User, child: Child) -> None:
-    if not Child.objects.visible_to(actor).filter(pk=child.pk).exists():
+    if not Child.objects.restrict(actor).filter(pk=child.pk).exists():
         raise PermissionDenied(_("该儿童不在您的管辖范围内。"))
 
 
 def _check_may_arrange(actor: User, child: Child) -> None:
     if not actor.has_perm_to(Perm.PAIRING_MANAGE):
         raise PermissionDenied(_("您没有安排结对帮扶的权限。"))
-    if not node_within_user_scope(actor, child.school_class):
+    if not in_scope(actor, child.school_class):
         raise PermissionDenied(_("该班级不在您的管辖范围内。"))
 
 
@@ -284,7 +285,7 @@ def care_action_record(
     children = list(dict.fromkeys(children))
     if not children:
         raise ValidationError({"children": _("请至少选择一名儿童。")})
-    visible = Child.objects.visible_to(actor).filter(pk__in=[c.pk for c in children]).count()
+    visible = Child.objects.restrict(actor).filter(pk__in=[c.pk for c in children]).count()
     if visible != len(children):
         raise PermissionDenied(_("所选儿童不在您的管辖范围内。"))
     errors = {}
@@ -416,7 +417,7 @@ def exemption_grant(
     a stay in hospital. A period the exemption touches counts as exempt unless done anyway."""
     if not actor.has_perm_to(Perm.EXEMPTION_GRANT):
         raise PermissionDenied(_("您没有批准免除的权限。"))
-    if not node_within_user_scope(actor, child.school_class):
+    if not in_scope(actor, child.school_class):
         raise PermissionDenied(_("该班级不在您的管辖范围内。"))
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
@@ -451,7 +452,7 @@ def _levels_above(node: Region | School) -> list[list[QuotaRule]]:
 def _check_may_set_quotas(actor: User, node: Region | School) -> None:
     if not actor.has_perm_to(Perm.QUOTA_MANAGE):
         raise PermissionDenied(_("您没有设置关爱要求的权限。"))
-    if not node_within_user_scope(actor, node):
+    if not in_scope(actor, node):
         raise PermissionDenied(_("该单位不在您的管辖范围内。"))
 
 

@@ -48,44 +48,9 @@ from shouhu.core.views import permission_required
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
 from shouhu.org.forms import node_params
 from shouhu.org.models import Region, School, SchoolClass
-from shouhu.org.selectors import (
-    class_in_scope,
-    classes_for,
-    node_by_code,
-    node_code,
-    node_within_user_scope,
-    term_current,
-    user_scope_node,
-)
+from shouhu.org.selectors import class_get_for, classes_for, term_current
+from shouhu.org.units import breadcrumbs, node_code, page_node, user_scope_node
 from shouhu.registry.selectors import child_count_for
-
-
-def _node(request, *, classes: bool = True):
-    """The node a page is about: ?scope=CODE (region prefix, school code, class:ID) or the
-    user's own scope node. A class outside the scope is a 404, like any other row."""
-    code = node_params(request)["scope"]
-    if code.startswith("class:"):
-        if not classes:
-            raise Http404
-        return class_in_scope(request.user, code.removeprefix("class:"))
-    if code:
-        return node_by_code(code)
-    return user_scope_node(request.user)
-
-
-def _breadcrumbs(user, node) -> list:
-    """The node's ancestors inside the user's scope, top first, for drill-up links."""
-    crumbs = []
-    if isinstance(node, SchoolClass):
-        node = node.school
-        crumbs.append(node)
-    if isinstance(node, School):
-        node = node.region
-    while node is not None:
-        crumbs.append(node)
-        node = node.parent
-    return [n for n in reversed(crumbs) if node_within_user_scope(user, n)]
-
 
 # --- recording --------------------------------------------------------------------------------
 
@@ -124,7 +89,7 @@ def action_create(request, public_id=None):
     if child is None:
         classes = list(classes_for(user))
         class_id = opened.value("class") or (classes[0].pk if len(classes) == 1 else None)
-        school_class = class_in_scope(user, class_id) if class_id else None
+        school_class = class_get_for(user, class_id) if class_id else None
         if school_class is not None or not classes:
             group = list(group_children_for(user, school_class=school_class))
     tasks = list(open_tasks_for(user, child=child)) if child is not None else []
@@ -307,7 +272,7 @@ def class_pairings(request, class_id):
     warning and asks to confirm.
     """
     user = request.user
-    school_class = class_in_scope(user, class_id)
+    school_class = class_get_for(user, class_id)
     warning, errors, saved = None, {}, None
     if request.method == "POST":
         posted = forms.PairingRowForm(request.POST)
@@ -393,7 +358,7 @@ def _month(request):
 @permission_required(Perm.CARE_OVERSEE)
 def compliance(request):
     """% done per quota for a month, by unit one level down, with drill-down to the child."""
-    node = _node(request)
+    node = page_node(request)
     month = _month(request)
     result = compliance_for(request.user, node=node, month=month)
     return render(
@@ -403,7 +368,7 @@ def compliance(request):
             "result": result,
             "month": month,
             "code": node_code(node),
-            "breadcrumbs": _breadcrumbs(request.user, node),
+            "breadcrumbs": breadcrumbs(request.user, node),
             "is_class": isinstance(node, SchoolClass),
         },
     )
@@ -412,7 +377,7 @@ def compliance(request):
 @permission_required(Perm.CARE_OVERSEE)
 def coverage(request):
     """Pairing coverage: children without a proxy parent, idle teachers, the load spread."""
-    node = _node(request)
+    node = page_node(request)
     result = coverage_for(request.user, node=node)
     return render(
         request,
@@ -420,7 +385,7 @@ def coverage(request):
         {
             "result": result,
             "code": node_code(node),
-            "breadcrumbs": _breadcrumbs(request.user, node),
+            "breadcrumbs": breadcrumbs(request.user, node),
             "units_are_classes": isinstance(node, School),
         },
     )
@@ -430,7 +395,7 @@ def coverage(request):
 @require_http_methods(["GET", "POST"])
 def quotas(request):
     """The quotas in force at a region or school; set or clear the node's own (tighten only)."""
-    node = _node(request, classes=False)
+    node = page_node(request, classes=False)
     if not isinstance(node, (Region, School)):
         raise Http404
     form = forms.QuotaForm(request.POST if request.method == "POST" else None)

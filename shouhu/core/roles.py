@@ -1,7 +1,7 @@
 """Roles (domain README, "Who uses it") and what each may do.
 
 A permission answers "may this role do this kind of thing at all" (403 when not). Which rows
-it may do it to is the scope's business (`visible_to`, 404 when outside).
+it may do it to is the scope's business (`restrict`, 404 when outside).
 """
 
 from django.db import models

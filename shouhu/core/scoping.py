@@ -1,34 +1,180 @@
-"""Row-level access: the one place that decides which children a user can see.
+"""Row-level access: the one place that decides which rows a user may see (NetBox's `restrict`).
 
-Every queryset of child data is cut by `child_scope_q(user, path)`, where `path` leads from the
-queried model to the child (`""` for Child itself, `"child__"` for a parent record). A row outside
-the scope is a 404 in views, never a 403: an outsider must not learn that it exists.
+Every scoped model's queryset is a `ScopedQuerySet` that declares once, as `scope`, how its rows
+reach the tree: a child through its class and its home region, a census row or a care record
+through its child, a school through its region and the children who attend it, an account through
+its scope node. `Model.objects.restrict(user, action)` is every read's first step; a row outside
+it is a 404 in views, never a 403: an outsider must not learn that it exists.
+
+The rule, for every model alike:
+
+- a head teacher (a class) sees the rows of their class; a school's people, of their school;
+- an officer, supervisor or administrator (a region) sees the rows under their region, and the
+  children whose home region lies there (a village's children attend the township's school), so
+  the classes and schools those children attend are in their scope too;
+- a volunteer sees the children currently paired with them, through the user's own pairings
+  (the reverse relation: this module imports no app);
+- the server operator (the `shouhu` commands run without `--as`) acts for the whole server: its
+  scope is the whole tree and it holds every permission.
+
+This module imports nothing of the apps: a model's path is a string of lookups.
 """
 
+from dataclasses import dataclass, replace
+from typing import Self
+
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from shouhu.core.roles import Perm, Role
-from shouhu.org.models import subtree_range
+from shouhu.core.roles import Role
 
 NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
 
 
-def child_scope_q(user, path: str = "") -> Q:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm_to(Perm.CHILD_VIEW):
-        return NOTHING
-    if user.role == Role.VOLUNTEER:
-        from shouhu.care.models import Pairing
+def subtree_range(prefix: str) -> tuple[str, str]:
+    """The codes under a prefix form one range, which a plain index serves on every database."""
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
 
-        paired = Pairing.objects.current(timezone.localdate()).filter(carer=user)
-        return Q(**{f"{path}pk__in": paired.values("child_id")})
-    if user.scope_class_id:
-        return Q(**{f"{path}school_class_id": user.scope_class_id})
-    if user.scope_school_id:
-        return Q(**{f"{path}school_class__school_id": user.scope_school_id})
-    if user.scope_region_id:
-        low_high = subtree_range(user.scope_region.prefix)
-        return Q(**{f"{path}school_class__school__region__code__range": low_high}) | Q(
-            **{f"{path}home_region__code__range": low_high}
+
+def is_server_operator(user) -> bool:
+    """The `shouhu` commands' operator (an in-memory attribute, set only by `operator_actor`)."""
+    return bool(getattr(user, "server_operator", False))
+
+
+def may(user, perm: str | None) -> bool:
+    """Does the user hold the permission (None: any signed-in user)?"""
+    if is_server_operator(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return perm is None or user.has_perm_to(perm)
+
+
+class Scope:
+    """How a model's rows reach the tree. `q(model, user)` is the rows the user may see."""
+
+    perm: str | None = None  # what a user must hold to see any row at all
+
+    def q(self, model, user) -> Q:
+        if is_server_operator(user):
+            return EVERYTHING
+        if not may(user, self.perm):
+            return NOTHING
+        return self.rows(model, user)
+
+    def rows(self, model, user) -> Q:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class TreePath(Scope):
+    """Lookups from the model to the tree. `regions` lead to 12-digit region codes (a class's
+    school's region, a child's home region), `school` to a school's id, `school_class` to a
+    class's id and `child` to a child's id (a volunteer's pairing). A user scoped at a level
+    whose path is empty sees none of the rows."""
+
+    regions: tuple[str, ...] = ()
+    school: str = ""
+    school_class: str = ""
+    child: str = ""
+    perm: str | None = None
+    own: str = ""  # the user's attribute naming their own node of this model (no query needed)
+    many: bool = False  # a path crosses a many-valued relation: rows are matched by id
+
+    def via(self, prefix: str) -> "TreePath":
+        """The same path from a model that reaches this one through `prefix` (e.g. "child__")."""
+        return replace(
+            self,
+            regions=tuple(prefix + r for r in self.regions),
+            school=prefix + self.school if self.school else "",
+            school_class=prefix + self.school_class if self.school_class else "",
+            child=prefix + self.child if self.child else "",
         )
-    return NOTHING
+
+    def rows(self, model, user) -> Q:
+        if user.role == Role.VOLUNTEER:
+            if not self.child:
+                return NOTHING
+            paired = user.pairings.current(timezone.localdate()).values("child_id")
+            return Q(**{f"{self.child}__in": paired})
+        if user.scope_class_id:
+            return Q(**{self.school_class: user.scope_class_id}) if self.school_class else NOTHING
+        if user.scope_school_id:
+            return Q(**{self.school: user.scope_school_id}) if self.school else NOTHING
+        if user.scope_region_id:
+            low_high = subtree_range(user.scope_region.prefix)
+            found = NOTHING
+            for path in self.regions:
+                found |= Q(**{f"{path}__range": low_high})
+            return found
+        return NOTHING
+
+
+@dataclass(frozen=True)
+class Via(Scope):
+    """Rows that belong to a row of another scoped model (a census row to its child): that
+    model's scope, reached through the foreign key `field`. With `subquery`, as `field IN (the
+    other model's rows)`, for a scope that crosses a many-valued relation."""
+
+    field: str
+    subquery: bool = False
+
+    def rows(self, model, user) -> Q:
+        other = model._meta.get_field(self.field).related_model._default_manager
+        if self.subquery:
+            return Q(**{f"{self.field}__in": other.restrict(user).values("pk")})
+        path = other.all().scope
+        if not isinstance(path, TreePath):
+            raise TypeError(f"{model.__name__}.{self.field} leads to a scope without a path")
+        return path.via(f"{self.field}__").q(model, user)
+
+
+@dataclass(frozen=True)
+class AnyOf(Scope):
+    """Rows seen through either of several paths, each for the rows a condition picks (an
+    access-log row about a child through the child, one without through its user)."""
+
+    cases: tuple[tuple[Q, Via], ...]
+
+    def rows(self, model, user) -> Q:
+        found = NOTHING
+        for condition, via in self.cases:
+            found |= condition & via.q(model, user)
+        return found
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose model declares its path to the tree once, as `scope`."""
+
+    scope: Scope = TreePath()
+
+    def restrict(self, user, action: str | None = None) -> Self:
+        """The rows the user may see; none without the permission `action` (a `Perm`), when
+        one is named, or without the model's own."""
+        if not may(user, action):
+            return self.none()
+        rows = self.scope.q(self.model, user)
+        if getattr(self.scope, "many", False):
+            return self.filter(pk__in=self.model._default_manager.filter(rows).values("pk"))
+        return self.filter(rows)
+
+
+class ChildRowQuerySet(ScopedQuerySet):
+    """Rows about one child (a census row, a flag, a care record): the child's scope."""
+
+    scope = Via("child")
+
+
+def in_scope(user, obj, action: str | None = None) -> bool:
+    """Is this row (a node, a child, …) inside the user's scope? The user's own node is,
+    without asking the database."""
+    if obj is None or obj.pk is None:
+        return False
+    manager = type(obj)._default_manager
+    scope = manager.all().scope
+    own = getattr(scope, "own", "")
+    if own and getattr(user, own, None) == obj.pk and may(user, action) and may(user, scope.perm):
+        return True
+    return manager.restrict(user, action).filter(pk=obj.pk).exists()

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from shouhu.accounts.models import User
 from shouhu.core.roles import Role
+from shouhu.core.scoping import subtree_range
 from shouhu.demo import data
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
@@ -35,7 +36,6 @@ from shouhu.org.models import (
     School,
     SchoolClass,
     Term,
-    subtree_range,
 )
 from shouhu.registry.models import CensusSnapshot, Child
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.phones import validate_phone
+from shouhu.core.scoping import ScopedQuerySet, TreePath
 
 
 class RegionLevel(models.TextChoices):
@@ -35,9 +36,30 @@ def full_code(code: str) -> str:
     return code.ljust(12, "0")
 
 
-def subtree_range(prefix: str) -> tuple[str, str]:
-    """The codes under a prefix form one range, which a plain index serves on every database."""
-    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+class RegionQuerySet(ScopedQuerySet):
+    # A region is in the scope of the people of a region above it (or of it).
+    scope = TreePath(regions=("code",), own="scope_region_id")
+
+
+class SchoolQuerySet(ScopedQuerySet):
+    # A school is where its region is, and where its pupils live: a village's supervisor sees the
+    # township school their village's children attend, as they see those children.
+    scope = TreePath(
+        regions=("region__code", "classes__children__home_region__code"),
+        school="pk",
+        own="scope_school_id",
+        many=True,
+    )
+
+
+class SchoolClassQuerySet(ScopedQuerySet):
+    scope = TreePath(
+        regions=("school__region__code", "children__home_region__code"),
+        school="school_id",
+        school_class="pk",
+        own="scope_class_id",
+        many=True,
+    )
 
 
 class Region(models.Model):
@@ -73,6 +95,8 @@ class Region(models.Model):
         validators=[validate_phone],
         help_text=_("乡镇教管中心或儿童主任的办公电话，印在联系卡上。"),
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("行政区划")
@@ -120,6 +144,8 @@ class School(models.Model):
         help_text=_("学校办公室（或德育处）的电话，印在联系卡上。"),
     )
 
+    objects = SchoolQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("学校")
         verbose_name_plural = _("学校")
@@ -157,6 +183,8 @@ class SchoolClass(models.Model):
         on_delete=models.SET_NULL,
         related_name="head_of_classes",
     )
+
+    objects = SchoolClassQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("班级")

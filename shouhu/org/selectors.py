@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.core.forms import parse_id
+from shouhu.core.scoping import subtree_range
 from shouhu.org.models import (
-    LEVEL_OF_LENGTH,
     PREFIX_LENGTH,
     ClassEnrolment,
     Region,
@@ -20,9 +20,8 @@ from shouhu.org.models import (
     School,
     SchoolClass,
     Term,
-    full_code,
-    subtree_range,
 )
+from shouhu.org.units import level_below
 
 
 def term_current(day: datetime.date | None = None) -> Term | None:
@@ -47,20 +46,6 @@ def term_by_code(code: str) -> Term:
         raise Http404(code) from None
 
 
-def node_by_code(code: str) -> Region | School:
-    """A region (2–12 digits, padded) or a school (10-digit school code)."""
-    code = code.strip()
-    if len(code) == 10:
-        school = School.objects.select_related("region").filter(code=code).first()
-        if school:
-            return school
-    if code.isdigit() and len(code) in LEVEL_OF_LENGTH:
-        region = Region.objects.filter(code=full_code(code)).first()
-        if region:
-            return region
-    raise Http404(code)
-
-
 def classes_of_school(school: School):
     return SchoolClass.objects.filter(school=school).order_by("grade", "name")
 
@@ -69,53 +54,20 @@ def schools_under(region: Region):
     return School.objects.filter(region__code__range=subtree_range(region.prefix))
 
 
-def user_scope_node(user) -> Region | School | SchoolClass | None:
-    if user.scope_class_id:
-        return user.scope_class
-    if user.scope_school_id:
-        return user.scope_school
-    if user.scope_region_id:
-        return user.scope_region
-    return None
-
-
-def node_within_user_scope(user, node) -> bool:
-    """Is this node inside the user's scope node (so its figures may be shown)?"""
-    scope = user_scope_node(user)
-    if scope is None:
-        return False
-    if isinstance(scope, SchoolClass):
-        return isinstance(node, SchoolClass) and node.pk == scope.pk
-    if isinstance(scope, School):
-        if isinstance(node, School):
-            return node.pk == scope.pk
-        return isinstance(node, SchoolClass) and node.school_id == scope.pk
-    if isinstance(node, Region):
-        code = node.code
-    elif isinstance(node, School):
-        code = node.region_id
-    else:
-        code = node.school.region_id
-    return code.startswith(scope.prefix)
-
-
 def classes_for(user):
-    """The classes inside the user's scope node (a volunteer has none)."""
-    classes = SchoolClass.objects.select_related("school").order_by("school__code", "grade", "name")
-    if user.scope_class_id:
-        return classes.filter(pk=user.scope_class_id)
-    if user.scope_school_id:
-        return classes.filter(school_id=user.scope_school_id)
-    if user.scope_region_id:
-        return classes.filter(school__region__code__range=subtree_range(user.scope_region.prefix))
-    return classes.none()
+    """The classes inside the user's scope, in the order of the register (a volunteer has none)."""
+    return (
+        SchoolClass.objects.restrict(user)
+        .select_related("school")
+        .order_by("school__code", "grade", "name")
+    )
 
 
 def terms_all():
     return Term.objects.order_by("-starts_on")
 
 
-def class_in_scope(user, class_id) -> SchoolClass:
+def class_get_for(user, class_id) -> SchoolClass:
     """A class by id, or 404 when it does not exist or lies outside the user's scope."""
     pk = parse_id(class_id)
     school_class = classes_for(user).filter(pk=pk).first() if pk is not None else None
@@ -152,15 +104,6 @@ def org_record_get(kind: str, pk: str):
 # --- nodes and their units --------------------------------------------------------------------
 
 
-def node_code(node) -> str:
-    """The code that names a node in a URL: a region prefix, a school code, or class:ID."""
-    if isinstance(node, Region):
-        return node.prefix
-    if isinstance(node, School):
-        return node.code
-    return f"class:{node.pk}"
-
-
 def class_filter(node, prefix: str = "") -> Q:
     """Rows whose class (reached through `prefix`, e.g. "school_class__") is under the node."""
     if isinstance(node, SchoolClass):
@@ -168,11 +111,6 @@ def class_filter(node, prefix: str = "") -> Q:
     if isinstance(node, School):
         return Q(**{f"{prefix}school_id": node.pk})
     return Q(**{f"{prefix}school__region__code__range": subtree_range(node.prefix)})
-
-
-def level_below(region: Region) -> RegionLevel:
-    levels = list(RegionLevel)
-    return levels[min(levels.index(RegionLevel(region.level)) + 1, len(levels) - 1)]
 
 
 def units_by_school(node, *, by_school: bool = False) -> bool:

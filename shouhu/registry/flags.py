@@ -11,8 +11,8 @@ list's filter, or in an export. Changing who sees counselling in the matrix chan
 from django.utils.translation import gettext as _
 
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import may
 from shouhu.core.visibility import ChildField, Visibility, visibility
-from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.models import Flag
 
 # The flags that are another field's data, and follow that field's row of the matrix.
@@ -35,7 +35,7 @@ def flag_settable(user, flag: str) -> bool:
     files), any other flag by whoever edits files."""
     if flag in FLAG_FIELD:
         return flag_visible(user, flag)
-    return is_operator(user) or user.has_perm_to(Perm.CHILD_EDIT)
+    return may(user, Perm.CHILD_EDIT)
 
 
 def flag_hidden_message(flag: str) -> str:

@@ -32,15 +32,15 @@ from shouhu.audit.services import access_record
 from shouhu.care.models import Pairing, VisitTask
 from shouhu.care.services import pairings_end
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope, may
 from shouhu.org.models import School, SchoolClass, Term
-from shouhu.org.selectors import classes_for, node_within_user_scope
+from shouhu.org.selectors import classes_for
 from shouhu.org.services import (
     ClassMove,
     ClassPromotion,
     class_promotion_plan,
     classes_promote,
 )
-from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.classification import CIVIL_CATEGORIES, EDUCATION_CATEGORIES, age_on
 from shouhu.registry.models import (
     CensusSnapshot,
@@ -174,11 +174,9 @@ class HandoverPlan:
 
 def handover_check(actor, school: School) -> None:
     """Who may hand a school over (and undo it): HANDOVER over the school, or the operator."""
-    if is_operator(actor):
-        return
-    if not actor.has_perm_to(Perm.HANDOVER):
+    if not may(actor, Perm.HANDOVER):
         raise PermissionDenied(_("您没有办理学年交接的权限。"))
-    if not node_within_user_scope(actor, school):
+    if not in_scope(actor, school):
         raise Http404
 
 
@@ -500,7 +498,7 @@ def child_transfer(
 ) -> ChildTransfer:
     """Move a child to a school in the same county (转学). The file follows the child; the old
     school keeps a read-only view of the history up to the transfer; pairings end that day."""
-    if not is_operator(actor) and not actor.has_perm_to(Perm.HANDOVER):
+    if not may(actor, Perm.HANDOVER):
         raise PermissionDenied(_("您没有办理转学的权限。"))
     child_edit_check(actor, child.school_class)
     if child.left_on is not None:

@@ -13,7 +13,8 @@ from simple_history.models import HistoricalRecords
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.idnumber import IdNumberError, validate_id_number
 from shouhu.core.phones import validate_phone
-from shouhu.core.scoping import child_scope_q
+from shouhu.core.roles import Perm
+from shouhu.core.scoping import ChildRowQuerySet, ScopedQuerySet, TreePath
 from shouhu.core.text import clean_name, length_cap
 from shouhu.registry.classification import Category, ParentStatus
 
@@ -62,9 +63,16 @@ class LeaveReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class ChildQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ChildQuerySet":
-        return self.filter(child_scope_q(user))
+class ChildQuerySet(ScopedQuerySet):
+    # A child is where their class is, and where they live (a village's children attend the
+    # township's school); a volunteer sees the children paired with them.
+    scope = TreePath(
+        regions=("school_class__school__region__code", "home_region__code"),
+        school="school_class__school_id",
+        school_class="school_class_id",
+        child="pk",
+        perm=Perm.CHILD_VIEW,
+    )
 
     def on_register(self) -> "ChildQuerySet":
         return self.filter(left_on__isnull=True)
@@ -231,7 +239,7 @@ class Guardian(models.Model):
         clean_phone(self, "phone")
 
 
-class ChildFlagQuerySet(models.QuerySet):
+class ChildFlagQuerySet(ChildRowQuerySet):
     def open(self) -> "ChildFlagQuerySet":
         """The flags not cleared: the one definition of an open flag (`ChildFlag.is_open` for
         a row already read)."""
@@ -294,6 +302,8 @@ class CensusSnapshot(models.Model):
     # An entrusted guardian (委托监护人) able to care was on file at the census: the figure
     # 无委托监护人 counts the left-behind without one.
     guardian_able = models.BooleanField(_("有具备监护能力的委托监护人"), default=False)
+
+    objects = ChildRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("学期摸底快照")

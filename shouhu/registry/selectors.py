@@ -1,4 +1,4 @@
-"""Reads of the register for a user. Every read starts from `Child.objects.visible_to(user)`."""
+"""Reads of the register for a user. Every read starts from `Child.objects.restrict(user)`."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +14,7 @@ from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import subtree_range
 from shouhu.core.visibility import (
     ChildField,
     Shown,
@@ -21,14 +22,9 @@ from shouhu.core.visibility import (
     shown_all,
     visibility,
 )
-from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term, subtree_range
-from shouhu.org.selectors import (
-    class_filter,
-    classes_for,
-    classes_of_school,
-    schools_under,
-    user_scope_node,
-)
+from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
+from shouhu.org.selectors import class_filter, classes_for, classes_of_school, schools_under
+from shouhu.org.units import user_scope_node
 from shouhu.registry.flags import FLAG_FIELD, flag_hidden_message, flag_settable, flag_visible
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag, Guardian, Parent
 
@@ -59,7 +55,7 @@ def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
     if filters.flag and not flag_visible(user, filters.flag):
         # Listing by a flag the user may not see would tell them who carries it.
         raise PermissionDenied(flag_hidden_message(filters.flag))
-    children = Child.objects.visible_to(user)
+    children = Child.objects.restrict(user)
     if not filters.include_left:
         children = children.on_register()
     if filters.school_class_id:
@@ -90,7 +86,7 @@ def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
 def child_get_for(user, public_id) -> Child:
     """One child's file, or 404 when it is outside the user's scope (or does not exist)."""
     child = (
-        Child.objects.visible_to(user)
+        Child.objects.restrict(user)
         .select_related("school_class__school__region", "guardian", "home_region")
         .prefetch_related(
             Prefetch("parents", queryset=Parent.objects.order_by("role")),
@@ -252,7 +248,7 @@ def _changes(model, newer, older) -> list[dict]:
 
 def child_count_for(user) -> int:
     """Children on the register within the user's scope."""
-    return Child.objects.visible_to(user).on_register().count()
+    return Child.objects.restrict(user).on_register().count()
 
 
 # A batch of contact cards is one PDF; a county's thousands of pages would tie up the server for
@@ -264,7 +260,7 @@ def contact_card_children_for(user, *, public_id=None, node=None) -> list[Child]
     """The children whose contact cards the user may print: one child, or the children on
     register of a node (a class, a school, a township or village) inside the user's scope;
     404 when there is none."""
-    children = Child.objects.visible_to(user).select_related(
+    children = Child.objects.restrict(user).select_related(
         "school_class__school__region__parent", "school_class__head_teacher", "guardian"
     )
     if public_id is not None:

@@ -19,10 +19,10 @@ from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import normalise_id_number
 from shouhu.core.pinyin import name_keys
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope, may
 from shouhu.core.text import clean_name
 from shouhu.org.models import SchoolClass, Term
-from shouhu.org.selectors import node_within_user_scope, term_current
-from shouhu.registry.census_io.operator import is_operator
+from shouhu.org.selectors import term_current
 from shouhu.registry.classification import classify
 from shouhu.registry.flags import FLAG_FIELD, flag_settable
 from shouhu.registry.models import (
@@ -52,11 +52,9 @@ COUNSELLOR_ONLY_FLAGS = frozenset(FLAG_FIELD)
 def child_edit_check(actor: "User", school_class: SchoolClass) -> None:
     """Who may change a file of the class (register, edit, leave, transfer, and care's side of
     those: `care.services.pairings_end`): CHILD_EDIT over the class, or the server operator."""
-    if is_operator(actor):
-        return  # the command line's operator acts for the whole server
-    if not actor.has_perm_to(Perm.CHILD_EDIT):
+    if not may(actor, Perm.CHILD_EDIT):
         raise PermissionDenied(_("您没有登记或修改儿童档案的权限。"))
-    if not node_within_user_scope(actor, school_class):
+    if not in_scope(actor, school_class):
         raise PermissionDenied(_("该班级不在您的管辖范围内。"))
 
 
@@ -75,7 +73,7 @@ def _check_id_number_free(*, actor: "User", child: Child) -> None:
     existing = Child.objects.filter(id_number_index=child.id_number_index).exclude(pk=child.pk)
     if not existing.exists():
         return
-    visible = existing.visible_to(actor).select_related("school_class__school").first()
+    visible = existing.restrict(actor).select_related("school_class__school").first()
     if visible is not None:
         message = _("该身份证号已登记：%(name)s（%(cls)s）。") % {
             "name": visible.name,
@@ -491,7 +489,7 @@ def child_flag_set(
     reader of the log what only counsellors may know."""
     if flag not in Flag.values or not flag_settable(actor, flag):
         raise PermissionDenied(_("您的角色不能修改这一重点对象标记。"))
-    if not is_operator(actor) and not node_within_user_scope(actor, child.school_class):
+    if not in_scope(actor, child.school_class):
         raise PermissionDenied(_("该班级不在您的管辖范围内。"))
     refused = child_read_only_reason(child)
     if refused:

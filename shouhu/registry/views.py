@@ -17,13 +17,8 @@ from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Region
-from shouhu.org.selectors import (
-    class_in_scope,
-    classes_for,
-    node_code,
-    term_current,
-    terms_all,
-)
+from shouhu.org.selectors import class_get_for, classes_for, term_current, terms_all
+from shouhu.org.units import node_code
 from shouhu.registry.contact_card import contact_cards_pdf
 from shouhu.registry.flags import flag_settable
 from shouhu.registry.forms import (
@@ -278,7 +273,7 @@ def contact_card(request, public_id):
 @permission_required(Perm.CONTACT_CARD)
 def class_contact_cards(request, class_id):
     """A class's cards, phones as the matrix shows them to the user (no reason asked)."""
-    school_class = class_in_scope(request.user, class_id)
+    school_class = class_get_for(request.user, class_id)
     children = contact_card_children_for(request.user, node=school_class)
     return _cards_pdf(request, children, filename=f"联系卡-{school_class.name}.pdf")
 

@@ -15,8 +15,9 @@ from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, export_grant_take
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass, Term
-from shouhu.org.selectors import node_code, node_within_user_scope
+from shouhu.org.units import node_code
 from shouhu.registry.census_io.exporting import (
     census_export_check,
     register_sheet_write,
@@ -41,9 +42,7 @@ def work_summary_draft_save(
     region's or a school's by its leader, a class's by its head teacher."""
     if not actor.has_perm_to(Perm.SUMMARY_DRAFT):
         raise PermissionDenied
-    if not isinstance(node, (Region, School, SchoolClass)) or not node_within_user_scope(
-        actor, node
-    ):
+    if not isinstance(node, (Region, School, SchoolClass)) or not in_scope(actor, node):
         raise Http404
     kwargs = draft_node_kwargs(node)
     draft = SummaryDraft.objects.select_for_update().filter(term=term, **kwargs).first()

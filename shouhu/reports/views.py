@@ -18,15 +18,9 @@ from shouhu.audit.services import access_record
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.forms import node_params
-from shouhu.org.models import Region, RegionLevel, School, SchoolClass
-from shouhu.org.selectors import (
-    class_in_scope,
-    node_within_user_scope,
-    term_by_code,
-    term_current,
-    terms_all,
-    user_scope_node,
-)
+from shouhu.org.models import SchoolClass
+from shouhu.org.selectors import term_by_code, term_current, terms_all
+from shouhu.org.units import breadcrumbs, node_code, old_scope_query, page_node, unit_label
 from shouhu.registry.models import Flag
 from shouhu.reports.charts import categories_chart, compliance_chart, trend_chart, units_chart
 from shouhu.reports.forms import WorkSummaryDraftForm
@@ -37,10 +31,8 @@ from shouhu.reports.selectors import (
     census_for,
     dashboard_for,
     figures_cached,
-    node_from_code,
 )
 from shouhu.reports.selectors.assessment import assessment_for
-from shouhu.reports.selectors.base import check_node, code_of
 from shouhu.reports.selectors.drafts import work_summary_draft_for
 from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary.build import default_title, work_summary_build
@@ -50,17 +42,16 @@ from shouhu.reports.workbook import workbook_build
 
 @permission_required(Perm.CENSUS_VIEW)
 def census(request):
-    """1. Pick the node (?scope=CODE or ?class=ID, default: the user's scope node).
+    """1. Pick the node (?scope=CODE, default: the user's scope node; the old ?class=ID
+       redirects to ?scope=class:ID).
     2. Pick the term (?term=CODE, default: the current term).
     3. Count, compare with the previous term, and list the next level down."""
     user = request.user
+    old = old_scope_query(request)
+    if old is not None:
+        return redirect(f"{request.path}?{old}", permanent=True)
+    node = page_node(request)
     params = node_params(request)
-    if params["class"]:
-        node = class_in_scope(user, params["class"])
-    elif params["scope"]:
-        node = node_from_code(user, params["scope"])
-    else:
-        node = user_scope_node(user)
     term = term_by_code(params["term"]) if params["term"] else term_current()
     result = census_for(user, node=node, term=term) if term and node else None
     return render(
@@ -93,46 +84,15 @@ def _rows(result, attribute: str, choices) -> list[tuple]:
 
 
 def _node_and_term(request, perm: str, *, classes: bool = True):
-    """The page's node and term, or 404 (unknown, outside the scope, a class where a class
-    has no such report). The term is None only when no term exists at all."""
-    user = request.user
+    """The page's node (`page_node`) and term. The term is None only when no term exists."""
+    node = page_node(request, perm=perm, classes=classes)
     params = node_params(request)
-    code = params["scope"]
-    node = node_from_code(user, code) if code else user_scope_node(user)
-    check_node(user, node, perm)
-    if isinstance(node, SchoolClass) and not classes:
-        raise Http404
     term = term_by_code(params["term"]) if params["term"] else term_current()
     return node, term
 
 
-def _breadcrumbs(user, node) -> list:
-    """The node's ancestors inside the user's scope, top first, for drill-up links."""
-    crumbs = []
-    if isinstance(node, SchoolClass):
-        node = node.school
-        crumbs.append(node)
-    if isinstance(node, School):
-        node = node.region
-    while node is not None:
-        crumbs.append(node)
-        node = node.parent
-    return [n for n in reversed(crumbs) if node_within_user_scope(user, n)]
-
-
-def _unit_label(node) -> str:
-    if isinstance(node, School):
-        return _("班级")
-    if isinstance(node, Region) and node.level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
-        return _("学校")
-    if isinstance(node, Region):
-        levels = list(RegionLevel)
-        return str(levels[min(levels.index(RegionLevel(node.level)) + 1, len(levels) - 1)].label)
-    return ""
-
-
 def _query(node, term) -> str:
-    return urlencode({"scope": code_of(node), "term": term.code})
+    return urlencode({"scope": node_code(node), "term": term.code})
 
 
 def _context(request, node, term) -> dict:
@@ -140,9 +100,9 @@ def _context(request, node, term) -> dict:
         "node": node,
         "term": term,
         "terms": terms_all(),
-        "code": code_of(node),
+        "code": node_code(node),
         "query": _query(node, term) if term else "",
-        "breadcrumbs": _breadcrumbs(request.user, node),
+        "breadcrumbs": breadcrumbs(request.user, node),
         "is_class": isinstance(node, SchoolClass),
     }
 
@@ -157,7 +117,7 @@ def _log_export(request, what: str, node, term) -> None:
     access_record(
         user=request.user,
         action=AccessAction.EXPORT,
-        query=f"{what} scope={code_of(node)} term={term.code}",
+        query=f"{what} scope={node_code(node)} term={term.code}",
         request=request,
     )
 
@@ -173,18 +133,18 @@ def dashboard(request):
     if term is not None:
         with figures_cached():
             board = dashboard_for(request.user, node=node, term=term)
-        unit_label = _unit_label(node)
+        label = unit_label(node)
         charts = [
             trend_chart(board.trend),
             categories_chart(board.categories, board.flags),
             compliance_chart(board.months),
         ]
         if board.units:
-            charts.append(units_chart(board.units, unit_label=unit_label))
+            charts.append(units_chart(board.units, unit_label=label))
         context |= {
             "board": board,
             "charts": charts,
-            "unit_label": unit_label,
+            "unit_label": label,
             "definitions": [FIGURES[t.key] for t in board.tiles]
             + [
                 FIGURES[k]

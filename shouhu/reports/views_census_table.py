@@ -14,15 +14,8 @@ from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.forms import node_params
 from shouhu.org.models import SchoolClass
-from shouhu.org.selectors import (
-    node_by_code,
-    node_code,
-    node_within_user_scope,
-    term_by_code,
-    term_current,
-    terms_all,
-    user_scope_node,
-)
+from shouhu.org.selectors import term_by_code, term_current, terms_all
+from shouhu.org.units import node_code, node_for, page_node, user_scope_node
 from shouhu.reports.census_table import census_table_for, column_headers
 from shouhu.reports.forms import ExportForm
 from shouhu.reports.services import census_export
@@ -37,18 +30,6 @@ def _term(code: str | None):
     if term is None:
         raise Http404
     return term
-
-
-def _node_in_scope(user, code: str):
-    if code:
-        node = node_by_code(code)
-    elif user.scope_class_id:
-        node = user.scope_class
-    else:
-        node = user_scope_node(user)
-    if node is None or not node_within_user_scope(user, node):
-        raise Http404
-    return node
 
 
 @permission_required(Perm.CENSUS_EXPORT)
@@ -71,7 +52,7 @@ def census_export_view(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        node = _node_in_scope(user, data["scope"])
+        node = node_for(user, data["scope"])
         term = term_by_code(data["term"])
         buffer = io.BytesIO()
         try:
@@ -98,7 +79,7 @@ def census_export_view(request):
 def census_table(request):
     user = request.user
     params = node_params(request)
-    node = _node_in_scope(user, params["scope"])
+    node = page_node(request)
     term = _term(params["term"])
     return render(
         request,

@@ -226,6 +226,13 @@ TABLE = [
         everyone(200, admin=403, other_head_teacher=404, outsider=404),
     ),
     (
+        "care:child-care-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
         "care:observation-create",
         CHILD_A,
         "",

@@ -1,6 +1,6 @@
 """Compliance (% done per quota per period), rolled up over a node and its units with drill-down
 to the proxy parent and the child. Every read of children starts from
-`Child.objects.visible_to(user)`; a node outside the scope is a 404, a role without the
+`Child.objects.restrict(user)`; a node outside the scope is a 404, a role without the
 permission a 403."""
 
 import datetime
@@ -92,7 +92,7 @@ def compliance_months_for(
     all_columns, of_month = columns_for_months(
         effective_quotas(school_ids_under(node)), months, terms_dates()
     )
-    children = Child.objects.visible_to(user).filter(class_filter(node, "school_class__"))
+    children = Child.objects.restrict(user).filter(class_filter(node, "school_class__"))
     unit, names = units_of(node, by=by)
     sums = sum_by(children, all_columns, unit=F("school_class_id") if unit is None else unit)
     result = {}
@@ -138,7 +138,7 @@ def compliance_for(
     columns = result.columns
     if not columns or not isinstance(node, (School, SchoolClass)):
         return result
-    children = Child.objects.visible_to(user).filter(class_filter(node, "school_class__"))
+    children = Child.objects.restrict(user).filter(class_filter(node, "school_class__"))
     carer_on = min(month.end, day)
     by_carer = sum_by(children, columns, unit=F("carer_id"), carer_on=carer_on)
     carers = User.objects.defer("phone").in_bulk([k for k in by_carer if k is not None])

@@ -6,21 +6,17 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope
 from shouhu.org.models import RegionLevel, School
-from shouhu.org.selectors import (
-    level_below,
-    node_code,
-    node_within_user_scope,
-    unit_nodes,
-    units_by_school,
-)
+from shouhu.org.selectors import unit_nodes, units_by_school
+from shouhu.org.units import level_below, node_code
 
 
 def check_may_oversee(user, node) -> None:
     """A role without CARE_OVERSEE is a 403; a node outside the user's scope a 404."""
     if not user.has_perm_to(Perm.CARE_OVERSEE):
         raise PermissionDenied
-    if node is None or not node_within_user_scope(user, node):
+    if node is None or not in_scope(user, node):
         raise Http404
 
 

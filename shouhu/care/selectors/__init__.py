@@ -1,7 +1,7 @@
 """Reads of the care work for a user, one module per page or concept: the worklist (我的待办),
 a child's care and the tasks a user sees (`child`), pairing coverage (`coverage`), pairing a
 class (`pairings`) and the quota settings (`quotas`). Compliance is read by
-`shouhu.care.compliance`. Every read of children starts from `Child.objects.visible_to(user)`;
+`shouhu.care.compliance`. Every read of children starts from `Child.objects.restrict(user)`;
 a row outside the scope is a 404."""
 
 from shouhu.care.selectors.child import (

@@ -1,6 +1,6 @@
 """One child's care (a proxy parent, quota statuses, actions and tasks), the home-visit tasks a
 user may see, and the children a care-action form may name. Every read of children starts from
-`Child.objects.visible_to(user)`; a row outside the scope is a 404."""
+`Child.objects.restrict(user)`; a row outside the scope is a 404."""
 
 import datetime
 import uuid
@@ -59,7 +59,7 @@ def uuid_or_404(value) -> uuid.UUID:
 def child_for_care(user, public_id) -> Child:
     """A child on whom the user may see care work, or 404."""
     child = (
-        Child.objects.visible_to(user)
+        Child.objects.restrict(user)
         .select_related("school_class__school", "school_class__head_teacher")
         .filter(public_id=uuid_or_404(public_id))
         .first()
@@ -94,7 +94,7 @@ class ActionEntry:
 def care_actions_for(user, *, child: Child, limit: int | None = None) -> list[ActionEntry]:
     """The child's care actions, newest first. A summary the user may not read is never read
     from the database: the query itself puts NULL in its place (`care_summary_q`)."""
-    visible = Child.objects.visible_to(user).filter(pk=child.pk)
+    visible = Child.objects.restrict(user).filter(pk=child.pk)
     summary = Case(When(care_summary_q(user), then=F("summary")), default=Value(None))
     actions = (
         CareAction.objects.filter(
@@ -195,7 +195,7 @@ def child_care_for(
 def tasks_for(user) -> QuerySet[VisitTask]:
     """The home-visit tasks a user may see: a teacher, counsellor or volunteer only the tasks
     they owe; a head teacher, leader or officer every task of the children in their scope."""
-    tasks = VisitTask.objects.filter(child__in=Child.objects.visible_to(user))
+    tasks = VisitTask.objects.filter(child__in=Child.objects.restrict(user))
     if user.role in OWN_CHILDREN_ROLES:
         tasks = tasks.filter(assignee=user)
     return tasks
@@ -231,7 +231,7 @@ def group_children_for(user, *, school_class: SchoolClass | None) -> QuerySet[Ch
     """The children a group action (a symposium, a training) may gather: those on the register
     in the user's scope, of one class when given."""
     children = (
-        Child.objects.visible_to(user)
+        Child.objects.restrict(user)
         .on_register()
         .select_related("school_class")
         .defer(*SEALED_CHILD_FIELDS)
@@ -242,4 +242,4 @@ def group_children_for(user, *, school_class: SchoolClass | None) -> QuerySet[Ch
 
 
 def children_by_public_ids(user, public_ids) -> list[Child]:
-    return list(Child.objects.visible_to(user).filter(public_id__in=list(public_ids)))
+    return list(Child.objects.restrict(user).filter(public_id__in=list(public_ids)))

@@ -32,13 +32,8 @@ from shouhu.care.rules import (
 )
 from shouhu.core.roles import Role
 from shouhu.org.models import PREFIX_LENGTH, Region, School, SchoolClass
-from shouhu.org.selectors import (
-    class_filter,
-    level_below,
-    school_ids_under,
-    term_current,
-    units_by_school,
-)
+from shouhu.org.selectors import class_filter, school_ids_under, term_current, units_by_school
+from shouhu.org.units import level_below
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag
 
 LOAD_BUCKETS = ["0", "1", "2", "3", "4+"]
@@ -175,7 +170,7 @@ def coverage_for(
     check_may_oversee(user, node)
     day = today_or(today)
     children = (
-        Child.objects.visible_to(user)
+        Child.objects.restrict(user)
         .on_register()
         .filter(class_filter(node, "school_class__"))
         .annotate(**needs_proxy(day))

@@ -29,10 +29,8 @@ from shouhu.care.selectors.child import uuid_or_404
 from shouhu.care.selectors.coverage import needs_proxy
 from shouhu.core.forms import parse_id
 from shouhu.core.roles import Perm, Role
+from shouhu.core.scoping import in_scope
 from shouhu.org.models import SchoolClass
-from shouhu.org.selectors import (
-    node_within_user_scope,
-)
 from shouhu.registry.models import Child
 
 
@@ -90,11 +88,11 @@ def class_pairings_for(
     unsupervised before the others), then the paired, then children who need none."""
     if not user.has_perm_to(Perm.PAIRING_MANAGE):
         raise PermissionDenied
-    if not node_within_user_scope(user, school_class):
+    if not in_scope(user, school_class):
         raise Http404
     day = today_or(today)
     children = list(
-        Child.objects.visible_to(user)
+        Child.objects.restrict(user)
         .on_register()
         .filter(school_class=school_class)
         .defer(*SEALED_CHILD_FIELDS)
@@ -135,7 +133,7 @@ def class_pairings_for(
 def pairing_child_for(user, *, school_class: SchoolClass, public_id) -> Child:
     """A child of the class whose pairings the user may arrange, or 404."""
     child = (
-        Child.objects.visible_to(user)
+        Child.objects.restrict(user)
         .on_register()
         .select_related("school_class__school", "school_class__head_teacher")
         .filter(school_class=school_class, public_id=uuid_or_404(public_id))

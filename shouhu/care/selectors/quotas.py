@@ -14,10 +14,8 @@ from shouhu.care.rules import (
     quota_effective,
 )
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School
-from shouhu.org.selectors import (
-    node_within_user_scope,
-)
 
 
 @dataclass
@@ -32,7 +30,7 @@ def quota_settings_for(user, *, node) -> QuotaSettings:
     """The quotas in force at a region or school, with who set each, and the node's own."""
     if not user.has_perm_to(Perm.QUOTA_MANAGE):
         raise PermissionDenied
-    if not isinstance(node, (Region, School)) or not node_within_user_scope(user, node):
+    if not isinstance(node, (Region, School)) or not in_scope(user, node):
         raise Http404
     if isinstance(node, School):
         levels = quota_levels(region_code=node.region_id, school=node)

@@ -43,9 +43,7 @@ from shouhu.care.rules import (
 from shouhu.care.selectors.child import OWN_CHILDREN_ROLES, tasks_for
 from shouhu.core.roles import Perm, Role
 from shouhu.org.models import School, SchoolClass
-from shouhu.org.selectors import (
-    user_scope_node,
-)
+from shouhu.org.units import user_scope_node
 from shouhu.registry.models import Child
 
 REGION_ROLES = {Role.REGION_OFFICER, Role.TOWNSHIP_OFFICER, Role.VILLAGE_SUPERVISOR}
@@ -284,7 +282,7 @@ def worklist_for(user, *, today: datetime.date | None = None) -> Worklist | None
                 user, node=node, month=month, today=day, by="school"
             )
         return worklist
-    visible = Child.objects.visible_to(user).on_register()
+    visible = Child.objects.restrict(user).on_register()
     tasks = _open_tasks(tasks_for(user))
     if view == WorklistView.CLASS:
         items = _quota_items(visible, day=day, with_carer=True)
@@ -333,7 +331,7 @@ def _classes_overdue(user, *, day: datetime.date) -> list[ClassOverdue]:
     columns = columns_for(
         effective_quotas([node.pk]), {QuotaPeriod.MONTH: month, QuotaPeriod.TERM: term}
     )
-    children = Child.objects.visible_to(user).filter(school_class__school=node)
+    children = Child.objects.restrict(user).filter(school_class__school=node)
     sums = sum_by(children, columns, unit=F("school_class_id"))
     classes = SchoolClass.objects.in_bulk([k for k in sums if k is not None])
     result = []

@@ -151,6 +151,7 @@ PARAMS: dict[str, list[str]] = {
         "follow_up_on",
     ],
     "care:child-care": [],
+    "care:child-care-section": [],
     "care:child-action-create": [
         "kind",
         "task",

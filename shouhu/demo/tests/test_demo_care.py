@@ -161,9 +161,9 @@ def test_leader_sees_a_task_overdue_by_more_than_five_days(small_county):
 def test_volunteer_sees_the_two_children_paired_with_them(small_county):
     worklist = worklist_for(user("volunteer"), today=TODAY)
 
-    assert Child.objects.visible_to(user("volunteer")).count() == 2
+    assert Child.objects.restrict(user("volunteer")).count() == 2
     assert {item.child for item in worklist.overdue + worklist.this_week} <= set(
-        Child.objects.visible_to(user("volunteer"))
+        Child.objects.restrict(user("volunteer"))
     )
 
 

@@ -111,7 +111,7 @@ def test_teacher_and_volunteer_are_proxy_parents_from_the_start_of_term(small_co
     assert not Pairing.objects.filter(
         carer__username__in=["teacher", "volunteer"], ends_on__isnull=False
     )
-    assert Child.objects.visible_to(User.objects.get(username="volunteer")).count() == 2
+    assert Child.objects.restrict(User.objects.get(username="volunteer")).count() == 2
 
 
 def test_every_unsupervised_child_has_a_proxy_parent(small_county):

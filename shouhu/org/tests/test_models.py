@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from shouhu.org.models import Region, RegionLevel, Term, full_code, subtree_range
+from shouhu.core.scoping import subtree_range
+from shouhu.org.models import Region, RegionLevel, Term, full_code
 from shouhu.testing.dates import YEARS, day, term_code
 from shouhu.testing.factories import (
     ClassEnrolmentFactory,

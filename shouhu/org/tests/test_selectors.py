@@ -6,17 +6,16 @@ import pytest
 import time_machine
 from django.http import Http404
 
+from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import (
     classes_of_school,
-    node_by_code,
-    node_within_user_scope,
     schools_under,
     term_by_code,
     term_current,
     term_previous,
-    user_scope_node,
 )
+from shouhu.org.units import node_from_code, user_scope_node
 from shouhu.testing.dates import YEARS, day, iso, term_code
 from shouhu.testing.factories import SchoolClassFactory, SchoolFactory, TermFactory, VillageFactory
 
@@ -89,14 +88,14 @@ def test_term_by_code(tree):
         ("511781000000", "万源市"),
     ],
 )
-def test_node_by_code_finds_regions_by_prefix_or_full_code(tree, code, expected):
-    node = node_by_code(code)
+def test_node_from_code_finds_regions_by_prefix_or_full_code(tree, code, expected):
+    node = node_from_code(code)
     assert isinstance(node, Region)
     assert node.name == expected
 
 
-def test_node_by_code_finds_a_school_by_its_ten_digit_code(tree):
-    node = node_by_code("3151781001")
+def test_node_from_code_finds_a_school_by_its_ten_digit_code(tree):
+    node = node_from_code("3151781001")
     assert isinstance(node, School)
     assert node == tree.school_a
 
@@ -105,9 +104,9 @@ def test_node_by_code_finds_a_school_by_its_ten_digit_code(tree):
     "code",
     ["511799", "511781999", "3151781999", "12345", "5117811", "abcdef", "", "51178110110199"],
 )
-def test_node_by_code_unknown_or_malformed_is_404(tree, code):
+def test_node_from_code_unknown_or_malformed_is_404(tree, code):
     with pytest.raises(Http404):
-        node_by_code(code)
+        node_from_code(code)
 
 
 def test_schools_under_a_region_include_schools_in_its_villages(tree):
@@ -170,14 +169,14 @@ NODES = [
 
 
 @pytest.mark.parametrize("user", sorted(INSIDE))
-def test_node_within_user_scope(world, request, user):
+def test_in_scope(world, request, user):
     viewer = request.getfixturevalue(user)
-    inside = {name for name in NODES if node_within_user_scope(viewer, getattr(world, name))}
+    inside = {name for name in NODES if in_scope(viewer, getattr(world, name))}
     assert inside == INSIDE[user]
 
 
 def test_school_in_a_village_is_within_the_township_scope(tree, township_officer):
     village_school = SchoolFactory(region=VillageFactory(parent=tree.township_a))
     village_class = SchoolClassFactory(school=village_school)
-    assert node_within_user_scope(township_officer, village_school)
-    assert node_within_user_scope(township_officer, village_class)
+    assert in_scope(township_officer, village_school)
+    assert in_scope(township_officer, village_class)

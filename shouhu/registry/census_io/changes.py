@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhu.core.masking import mask_id_number, mask_phone
+from shouhu.core.scoping import is_server_operator
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Term
-from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.census_io.rows import CHILD_FIELDS, GUARDIAN_FIELDS, PARENT_FIELDS, RowReader
 from shouhu.registry.classification import Category
 from shouhu.registry.models import (
@@ -79,7 +79,7 @@ def _display(model, name: str, value: Any, *, viewer) -> str:
         return "—"
     matrix_field = MATRIX_FIELD.get(name)
     if matrix_field is not None:
-        if is_operator(viewer):
+        if is_server_operator(viewer):
             state = Visibility.MASKED if name in ("id_number", "phone") else Visibility.FULL
         else:
             state = visibility(viewer, matrix_field)

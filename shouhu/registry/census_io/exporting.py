@@ -30,11 +30,11 @@ from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction, ExportGrant
 from shouhu.audit.services import access_record_many
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope, may, subtree_range
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.core.xlsx import append_row, write_only_cell
-from shouhu.org.models import Grade, School, SchoolClass, Term, subtree_range
-from shouhu.org.selectors import node_within_user_scope
-from shouhu.registry.census_io.operator import census_reader_for, is_operator
+from shouhu.org.models import Grade, School, SchoolClass, Term
+from shouhu.registry.census_io.operator import census_reader_for
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.flags import flags_visible_to
 from shouhu.registry.models import CensusSnapshot, CensusSource, Child, Flag, Parent, ParentRole
@@ -85,10 +85,7 @@ def register_snapshots_for(
     user, *, node, term: Term, include_all: bool = False
 ) -> QuerySet[CensusSnapshot]:
     """The term's census rows of a node that the user may see, in register order."""
-    if is_operator(user):
-        children = Child.objects.all()
-    else:
-        children = Child.objects.visible_to(user)
+    children = Child.objects.restrict(user)
     snapshots = CensusSnapshot.objects.filter(
         _in_node(node), term=term, child__in=children.values("pk")
     )
@@ -241,11 +238,9 @@ def _register_row(
 
 def census_export_check(*, actor: User, node) -> None:
     """Who may export a node's register: CENSUS_EXPORT over the node, or the operator."""
-    if is_operator(actor):
-        return
-    if not actor.has_perm_to(Perm.CENSUS_EXPORT):
+    if not may(actor, Perm.CENSUS_EXPORT):
         raise PermissionDenied(_("您没有导出名册的权限。"))
-    if not node_within_user_scope(actor, node):
+    if not in_scope(actor, node):
         raise Http404
 
 

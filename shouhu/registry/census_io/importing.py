@@ -36,10 +36,10 @@ from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.crypto import blind_index
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import may
 from shouhu.org.models import Term
 from shouhu.registry.census_io.cells import CellError, cell_text
 from shouhu.registry.census_io.changes import Change, RowPlan, row_plan
-from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.census_io.reading import Sheet, SheetError, header_of, read_sheet
 from shouhu.registry.census_io.rows import (
     ClassFinder,
@@ -118,7 +118,7 @@ def census_sheet_check(
     """Check a sheet without writing: the preview and the dry run. `source` is a workbook, or
     a sheet read already (an upload keeps its rows, so that it is read once)."""
     result = ImportResult(term=term)
-    if not is_operator(actor) and not actor.has_perm_to(Perm.CENSUS_IMPORT):
+    if not may(actor, Perm.CENSUS_IMPORT):
         raise PermissionDenied(_("您没有导入摸底名册的权限。"))
     if isinstance(source, Sheet):
         sheet = source

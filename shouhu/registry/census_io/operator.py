@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shouhu.accounts.models import User
 from shouhu.core.roles import Role
+from shouhu.core.scoping import is_server_operator
 
 OPERATOR_USERNAME = "shouhu-cli"
 
@@ -26,10 +27,6 @@ def operator_actor() -> User:
     return user
 
 
-def is_operator(user) -> bool:
-    return bool(getattr(user, "server_operator", False))
-
-
 def user_for_command(username: str | None) -> User:
     """The named account (its role and scope apply), or the server operator."""
     if not username:
@@ -43,7 +40,7 @@ def user_for_command(username: str | None) -> User:
 def census_reader_for(user, node) -> User:
     """Who reads the census figures: the user, or for the operator an unsaved region officer
     whose scope is the province above the node (as `shouhu census` does)."""
-    if not is_operator(user):
+    if not is_server_operator(user):
         return user
     from shouhu.org.models import Region, RegionLevel
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from shouhu.core.idnumber import birth_date_of, sex_of
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import in_scope, may
 from shouhu.core.text import clean_name
 from shouhu.org.models import School, SchoolClass, Term
-from shouhu.org.selectors import node_within_user_scope
 from shouhu.registry.census_io.cells import (
     CellError,
     CellProblem,
@@ -34,7 +34,6 @@ from shouhu.registry.census_io.cells import (
     well_formed_id,
 )
 from shouhu.registry.census_io.columns import grade_of, label_key
-from shouhu.registry.census_io.operator import is_operator
 from shouhu.registry.census_io.reading import Sheet, header_of
 from shouhu.registry.classification import Category, category_of
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, ParentRole
@@ -104,17 +103,15 @@ class ClassFinder:
 
 
 def may_import_into(actor, school_class: SchoolClass) -> bool:
-    if is_operator(actor):
-        return True
     return (
-        actor.has_perm_to(Perm.CENSUS_IMPORT)
-        and actor.has_perm_to(Perm.CHILD_EDIT)
-        and node_within_user_scope(actor, school_class)
+        may(actor, Perm.CENSUS_IMPORT)
+        and may(actor, Perm.CHILD_EDIT)
+        and in_scope(actor, school_class)
     )
 
 
 def _visible_children(actor):
-    return Child.objects.all() if is_operator(actor) else Child.objects.visible_to(actor)
+    return Child.objects.restrict(actor)  # the server operator's scope is the whole tree
 
 
 # --- one row ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 from shouhu.core.crypto import blind_index
 from shouhu.core.idnumber import birth_date_of, sex_of, validate_id_number
 from shouhu.core.pinyin import name_keys
-from shouhu.org.selectors import node_within_user_scope
+from shouhu.core.scoping import in_scope
 from shouhu.registry.classification import Category
 from shouhu.registry.models import Child
 from shouhu.testing.factories import (
@@ -57,8 +57,8 @@ def test_head_teacher_factory_leads_the_class_it_is_scoped_to(db):
 
 def test_pairing_factory_gives_a_proxy_parent_whose_scope_covers_the_child(db):
     pairing = PairingFactory()
-    assert node_within_user_scope(pairing.carer, pairing.child.school_class)
-    assert pairing.child in Child.objects.visible_to(pairing.carer)
+    assert in_scope(pairing.carer, pairing.child.school_class)
+    assert pairing.child in Child.objects.restrict(pairing.carer)
 
 
 @pytest.mark.parametrize(

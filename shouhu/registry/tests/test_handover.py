@@ -301,7 +301,7 @@ def test_a_transfer_moves_the_file_and_the_old_school_keeps_a_read_only_view(
     # The home visit still owed goes to the new class's head teacher.
     task.refresh_from_db()
     assert task.assignee == world.class_b.head_teacher is not None
-    assert not Child.objects.visible_to(head_teacher).filter(pk=child.pk).exists()
+    assert not Child.objects.restrict(head_teacher).filter(pk=child.pk).exists()
     view = transfer_history_for(head_teacher, transfer.public_id)
     assert view["child"] == child
     assert [s.term for s in view["snapshots"]] == [world.term]

@@ -47,7 +47,7 @@ def test_each_user_sees_exactly_the_children_in_scope_and_others_are_404(
     world, request, user, sees_a, sees_b
 ):
     viewer = request.getfixturevalue(user)
-    visible = set(Child.objects.visible_to(viewer))
+    visible = set(Child.objects.restrict(viewer))
     assert (world.child_a in visible, world.child_b in visible) == (sees_a, sees_b)
     for child, sees in ((world.child_a, sees_a), (world.child_b, sees_b)):
         if sees:
@@ -65,40 +65,40 @@ def test_head_teacher_cannot_see_other_school_child(world, head_teacher):
 def test_head_teacher_cannot_see_a_child_of_another_class_of_the_same_school(world, head_teacher):
     neighbour = register_child(head_teacher, world.class_a)
     neighbour_a2 = ChildFactory(school_class=world.class_a2)
-    visible = set(Child.objects.visible_to(head_teacher))
+    visible = set(Child.objects.restrict(head_teacher))
     assert neighbour in visible
     assert neighbour_a2 not in visible
 
 
 def test_anonymous_user_sees_nothing(world):
-    assert not Child.objects.visible_to(AnonymousUser()).exists()
+    assert not Child.objects.restrict(AnonymousUser()).exists()
 
 
 def test_deactivated_account_sees_nothing(world, head_teacher):
     head_teacher.is_active = False
     head_teacher.save()
-    assert not Child.objects.visible_to(head_teacher).exists()
+    assert not Child.objects.restrict(head_teacher).exists()
 
 
 def test_volunteer_no_longer_sees_a_child_once_the_pairing_ended(world, volunteer):
     volunteer.pairings.update(ends_on=TODAY - datetime.timedelta(days=1))
-    assert not Child.objects.visible_to(volunteer).exists()
+    assert not Child.objects.restrict(volunteer).exists()
 
 
 def test_volunteer_does_not_see_a_child_before_the_pairing_starts(world, volunteer):
     PairingFactory(
         child=world.child_b, carer=volunteer, starts_on=TODAY + datetime.timedelta(days=7)
     )
-    assert list(Child.objects.visible_to(volunteer)) == [world.child_a]
+    assert list(Child.objects.restrict(volunteer)) == [world.child_a]
 
 
 def test_region_officer_sees_a_child_at_school_elsewhere_whose_home_is_in_the_county(
     world, region_officer, township_officer, outsider
 ):
     child = ChildFactory(school_class=world.other_class, home_region=world.village_a)
-    assert child in Child.objects.visible_to(region_officer)
-    assert child in Child.objects.visible_to(township_officer)
-    assert child in Child.objects.visible_to(outsider)
+    assert child in Child.objects.restrict(region_officer)
+    assert child in Child.objects.restrict(township_officer)
+    assert child in Child.objects.restrict(outsider)
 
 
 def test_child_get_for_unknown_id_is_404(world, region_officer):

@@ -12,7 +12,8 @@ from django.http import Http404
 from shouhu.accounts.models import User
 from shouhu.core.roles import Role
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
-from shouhu.org.selectors import node_by_code, term_by_code, term_current, user_scope_node
+from shouhu.org.selectors import term_by_code, term_current
+from shouhu.org.units import node_from_code, user_scope_node
 
 # Exit status of a refusal (unknown account, a node outside its scope, a role without the
 # permission), as a usage error: a script can tell it from a failure.
@@ -38,13 +39,10 @@ def reader_arguments(parser, *, withheld: str = "") -> None:
     )
 
 
-def node_and_term(scope: str, term: str | None) -> tuple[Region | School, Term]:
-    """The region or school named, and the term named or, without one, the current term."""
-    try:
-        node = node_by_code(scope)
-    except Http404 as exc:
-        raise CommandError(f"找不到：{exc}") from None
-    return node, term_named(term)
+def node_and_term(scope: str, term: str | None) -> tuple[Node, Term]:
+    """The node named (`--scope`, as `?scope=` on the pages), and the term named or, without
+    one, the current term."""
+    return node_named(scope), term_named(term)
 
 
 def term_named(code: str | None) -> Term:
@@ -70,12 +68,12 @@ def reader_and_node(scope: str | None, username: str | None) -> tuple[User, Node
     if username is None:
         if not scope:
             raise CommandError("请用 --scope 指定区划或学校（或用 --as 指定账号）。")
-        node = _node(scope)
+        node = node_named(scope)
         return operator_for(node), node
     user = User.objects.filter(username=username).first()
     if user is None:
         raise CommandError(f"找不到账号：{username}", returncode=REFUSED)
-    own = _node(scope) if scope else user_scope_node(user)
+    own = node_named(scope) if scope else user_scope_node(user)
     if own is None:  # a volunteer's scope is the children paired with them, not a node
         raise CommandError(
             f"账号 {username} 没有管辖的区划、学校或班级：请用 --scope 指定。", returncode=REFUSED
@@ -108,21 +106,10 @@ def _out_of_scope(username: str, scope: str) -> CommandError:
     )
 
 
-def _node(scope: str) -> Node:
+def node_named(scope: str) -> Node:
     """A region (2–12 digits), a school (10-digit school code) or a class (`class:ID`)."""
-    code = scope.strip()
-    if code.startswith("class:"):
-        number = code.removeprefix("class:")
-        school_class = (
-            SchoolClass.objects.select_related("school").filter(pk=number).first()
-            if number.isdigit()
-            else None
-        )
-        if school_class is None:
-            raise CommandError(f"找不到：{code}")
-        return school_class
     try:
-        return node_by_code(code)
+        return node_from_code(scope)
     except Http404 as exc:
         raise CommandError(f"找不到：{exc}") from None
 

@@ -16,7 +16,6 @@ from shouhu.reports.selectors.base import (
     Share,
     definitions,
     figures_cached,
-    node_from_code,
     reference_day,
 )
 from shouhu.reports.selectors.care import (
@@ -103,7 +102,6 @@ __all__ = [
     "group_events_for",
     "left_behind_civil_for",
     "left_behind_education_for",
-    "node_from_code",
     "pairing_coverage_for",
     "pairs_formed_for",
     "pupils_for",

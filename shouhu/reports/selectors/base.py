@@ -22,14 +22,9 @@ from django.utils import timezone
 from django.utils.functional import Promise as StrPromise
 
 from shouhu.care.rules import percent
+from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass, Term
-from shouhu.org.selectors import (
-    class_in_scope,
-    node_by_code,
-    node_code,
-    node_within_user_scope,
-    term_previous,
-)
+from shouhu.org.selectors import term_previous
 
 Node = Region | School | SchoolClass
 T = TypeVar("T")
@@ -174,21 +169,11 @@ def check_node(user, node: Node | None, perm: str) -> None:
     """403 for a role without the permission; 404 for a node outside the user's scope."""
     if not user.has_perm_to(perm):
         raise PermissionDenied
-    if node is None or not node_within_user_scope(user, node):
+    if node is None:
         raise Http404
-
-
-def node_from_code(user, code: str) -> Node:
-    """A node named by a region prefix, a 10-digit school code or class:ID (404 if unknown)."""
-    code = code.strip()
-    if code.startswith("class:"):
-        return class_in_scope(user, code.removeprefix("class:"))
-    return node_by_code(code)
-
-
-def code_of(node: Node) -> str:
-    """How a node is named in URLs and in the units of every figure: care's node code."""
-    return node_code(node)
+    # Every figure of a page checks the same node: inside `figures_cached`, the check runs once.
+    if not cached(("in_scope", id(user), node_key(node)), lambda: in_scope(user, node)):
+        raise Http404
 
 
 # --- terms ------------------------------------------------------------------------------------

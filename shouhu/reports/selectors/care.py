@@ -3,7 +3,7 @@
 Compliance and coverage are care's own selectors (`compliance_for`, `coverage_for`), read here
 and never counted again; this module only chooses the months and the day, and adds them up.
 Pairings formed, care actions by kind and the home-visit tasks are counted here over care's
-records, cut to the user's scope (`Child.objects.visible_to`, care's `tasks_for`).
+records, cut to the user's scope (`Child.objects.restrict`, care's `tasks_for`).
 """
 
 import datetime
@@ -31,6 +31,7 @@ from shouhu.care.selectors import (
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
 from shouhu.org.selectors import class_filter, unit_nodes
+from shouhu.org.units import node_code
 from shouhu.registry.models import Child
 from shouhu.reports.selectors.base import (
     Node,
@@ -38,7 +39,6 @@ from shouhu.reports.selectors.base import (
     cache_get,
     cached,
     check_node,
-    code_of,
     figure,
     node_key,
     reference_day,
@@ -111,7 +111,7 @@ def teachers_pairing_for(user, *, node: Node, term: Term) -> Share:
 
 
 def _children_in(user, node: Node):
-    return Child.objects.visible_to(user).filter(class_filter(node, "school_class__"))
+    return Child.objects.restrict(user).filter(class_filter(node, "school_class__"))
 
 
 @figure(
@@ -398,7 +398,7 @@ def care_units(
     }
     _total, tasks = task_figures(user, node=node, term=term, by_school=by_school)
     _expression, nodes = unit_nodes(node, by_school=by_school)
-    result = {code_of(n): UnitCare() for n in nodes.values()}
+    result = {node_code(n): UnitCare() for n in nodes.values()}
     for code, figures_of_month in compliance.items():
         if code in result:
             result[code].compliance = figures_of_month
@@ -406,5 +406,5 @@ def care_units(
         if code in result:
             result[code].coverage = figures
     for key, unit_node in nodes.items():
-        result[code_of(unit_node)].tasks = tasks.get(key, TaskFigures())
+        result[node_code(unit_node)].tasks = tasks.get(key, TaskFigures())
     return result

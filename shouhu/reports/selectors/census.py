@@ -28,6 +28,7 @@ from shouhu.org.models import (
     Term,
 )
 from shouhu.org.selectors import class_filter, unit_nodes
+from shouhu.org.units import node_code
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.models import CensusSnapshot, Flag, Sex
 from shouhu.reports.selectors.base import (
@@ -37,7 +38,6 @@ from shouhu.reports.selectors.base import (
     cache_put,
     cached,
     check_node,
-    code_of,
     figure,
     node_key,
     previous_term,
@@ -124,7 +124,7 @@ class Unit:
 
     @property
     def key(self) -> str:
-        return code_of(self.node)
+        return node_code(self.node)
 
     @property
     def name(self) -> str:

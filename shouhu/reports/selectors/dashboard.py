@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhu.care.rules import month_of
 from shouhu.org.models import Term
+from shouhu.org.units import node_code
 from shouhu.registry.models import Flag
 from shouhu.reports.selectors.base import (
     FIGURES,
     Node,
-    code_of,
     figure,
     previous_term,
     read_alongside,
@@ -49,7 +49,7 @@ class UnitRow:
 
     @property
     def code(self) -> str:
-        return code_of(self.node)
+        return node_code(self.node)
 
     @property
     def name(self) -> str:

@@ -77,7 +77,8 @@ def test_the_class_dashboard_shows_the_change_from_its_cohort_last_term(
 def test_the_census_page_of_a_class_compares_it_with_its_cohort(client, moved_up, school_leader):
     client.force_login(school_leader)
     html = client.get(
-        reverse("reports:census"), {"class": moved_up.class_a.pk, "term": moved_up.term.code}
+        reverse("reports:census"),
+        {"scope": f"class:{moved_up.class_a.pk}", "term": moved_up.term.code},
     ).content.decode()
     assert "上学期 3" in re.sub(r"<[^>]+>", " ", html)
     assert "二年级(2)班" in html
@@ -101,7 +102,7 @@ def test_a_class_with_no_predecessor_shows_a_dash_not_zero(client, world, school
     assert census.as_dict()["previous"] is None
     client.force_login(school_leader)
     page = client.get(
-        reverse("reports:census"), {"class": first.pk, "term": world.term.code}
+        reverse("reports:census"), {"scope": f"class:{first.pk}", "term": world.term.code}
     ).content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "上学期 —" in text and "上学期 0" not in text

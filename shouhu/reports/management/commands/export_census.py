@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from shouhu.org.selectors import node_by_code, term_by_code
+from shouhu.org.selectors import term_by_code
+from shouhu.org.units import node_from_code
 from shouhu.registry.census_io.operator import user_for_command
 from shouhu.reports.services import census_export
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, out, term, scope, include_all, grant, user, **options):
         try:
-            node = node_by_code(scope)
+            node = node_from_code(scope)
             the_term = term_by_code(term)
         except Http404 as exc:
             raise CommandError(f"找不到：{exc}") from None

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from shouhu.care.rules import Period
 from shouhu.org.models import Region, School, SchoolClass, Term
+from shouhu.org.units import node_code
 from shouhu.reports.management.operator import (
     reader_and_node,
     reader_arguments,
@@ -19,7 +20,6 @@ from shouhu.reports.management.operator import (
     term_named,
 )
 from shouhu.reports.selectors import FIGURES, figures_cached
-from shouhu.reports.selectors.base import code_of
 
 
 def plain(value):
@@ -27,7 +27,7 @@ def plain(value):
     if hasattr(value, "as_dict"):
         return plain(value.as_dict())
     if isinstance(value, (Region, School, SchoolClass)):
-        return {"code": code_of(value), "name": value.name}
+        return {"code": node_code(value), "name": value.name}
     if isinstance(value, Term):
         return value.code
     if isinstance(value, Period):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             raise refused(reader)
         if as_json:
             data = {
-                "scope": {"code": code_of(node), "name": node.name},
+                "scope": {"code": node_code(node), "name": node.name},
                 "term": the_term.code,
                 "as": username,
                 "withheld": withheld,
