@@ -532,6 +532,16 @@ def built(django_db_setup, django_db_blocker):
         yield world_and_cast
 
 
+@pytest.fixture(autouse=True)
+def _documents_not_drawn(monkeypatch):
+    """A PDF is not laid out (WeasyPrint takes a few tenths of a second a page): the table is
+    about who gets the document, and the page that builds it still runs up to the drawing. The
+    documents themselves are drawn by their own apps' tests."""
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda *args, **kwargs: b"%PDF-1.7 stub")
+
+
 @pytest.mark.parametrize(("name", "kwargs", "query", "method", "role", "expected"), CASES)
 def test_permission_table(client, db, built, name, kwargs, query, method, role, expected):
     world, users = built
