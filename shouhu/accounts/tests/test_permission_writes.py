@@ -568,7 +568,12 @@ def database_state() -> dict[str, list]:
                 )
             else:
                 cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608 - a table name
-            state[table] = sorted(cursor.fetchall(), key=repr)
+            # PostgreSQL hands bytea out as memoryview, whose repr is its address.
+            rows = [
+                tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                for row in cursor.fetchall()
+            ]
+            state[table] = sorted(rows, key=repr)
     return state
 
 
