@@ -16,6 +16,7 @@ rolled back when the module ends, each test in a savepoint of its own.
 import contextlib
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
+from typing import Any, cast
 
 import time_machine
 from django.db import transaction
@@ -98,7 +99,8 @@ def build_tree() -> SimpleNamespace:
 
 
 # Each member of the cast but the volunteer (who needs a child): how to make them in the tree.
-CAST_MAKERS: dict[str, Callable[[SimpleNamespace], User]] = {
+# factory_boy types a factory call as the factory; each maker returns a User.
+CAST_MAKERS: dict[str, Callable[[SimpleNamespace], Any]] = {
     "head_teacher": lambda tree: HeadTeacherFactory(
         username="head_teacher", display_name="张老师", scope_class=tree.class_a
     ),
@@ -157,7 +159,7 @@ def register_children(tree: SimpleNamespace, head_teacher: User, other_head_teac
 
 def make_volunteer(world: SimpleNamespace) -> User:
     """A volunteer proxy parent of child_a since the start of the term; no scope node."""
-    user = VolunteerFactory(username="volunteer", display_name="志愿者何阿姨")
+    user = cast(User, VolunteerFactory(username="volunteer", display_name="志愿者何阿姨"))
     PairingFactory(child=world.child_a, carer=user, starts_on=CURRENT_TERM["starts_on"])
     return user
 
@@ -165,11 +167,11 @@ def make_volunteer(world: SimpleNamespace) -> User:
 def build_world_and_cast() -> tuple[SimpleNamespace, dict[str, User]]:
     """The tree, child_a and child_b, and the whole cast of users by role name."""
     tree = build_tree()
-    cast = {role: make(tree) for role, make in CAST_MAKERS.items()}
-    child_a, child_b = register_children(tree, cast["head_teacher"], cast["other_head_teacher"])
+    users = {role: make(tree) for role, make in CAST_MAKERS.items()}
+    child_a, child_b = register_children(tree, users["head_teacher"], users["other_head_teacher"])
     world = SimpleNamespace(**vars(tree), child_a=child_a, child_b=child_b)
-    cast["volunteer"] = make_volunteer(world)
-    return world, cast
+    users["volunteer"] = make_volunteer(world)
+    return world, users
 
 
 @contextlib.contextmanager
