@@ -1,5 +1,8 @@
 """Every URL × every role: the status a user gets. A forbidden role is a 403, a row outside the
-scope is a 404, and a URL missing from the table fails the suite."""
+scope is a 404, and a URL missing from the table fails the suite.
+
+The world and its whole cast are built once for the module (`built_once`); each case runs in a
+savepoint of its own, so the rows a case makes (an upload, a handover) are gone for the next."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -13,6 +16,7 @@ from shouhu.testing.factories import (
     RegionOfficerFactory,
     census_upload,
 )
+from shouhu.testing.world import build_world_and_cast, built_once
 
 CAST = [
     "anonymous",
@@ -529,11 +533,28 @@ CASES = [
 ]
 
 
-@pytest.mark.django_db
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """(world, users by role), built once for the module."""
+    with built_once(django_db_blocker, build_world_and_cast) as world_and_cast:
+        yield world_and_cast
+
+
+@pytest.fixture(autouse=True)
+def _documents_not_drawn(monkeypatch):
+    """A PDF is not laid out (WeasyPrint takes a few tenths of a second a page): the table is
+    about who gets the document, and the page that builds it still runs up to the drawing. The
+    documents themselves are drawn by their own apps' tests."""
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda *args, **kwargs: b"%PDF-1.7 stub")
+
+
 @pytest.mark.parametrize(("name", "kwargs", "query", "method", "role", "expected"), CASES)
-def test_permission_table(client, request, world, name, kwargs, query, method, role, expected):
+def test_permission_table(client, db, built, name, kwargs, query, method, role, expected):
+    world, users = built
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        client.force_login(users[role])
     url = reverse(name, kwargs={k: value(world) for k, value in kwargs.items()})
     query = query.format(class_a=world.class_a.pk, child_a=world.child_a.public_id)
     response = getattr(client, method)(f"{url}?{query}" if query else url)
