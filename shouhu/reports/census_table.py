@@ -19,6 +19,7 @@ from shouhu.org.units import node_code
 from shouhu.registry.census_io.exporting import sheet_cell
 from shouhu.registry.models import Flag, Sex
 from shouhu.reports.selectors import AGE_BANDS, LEFT_BEHIND_CATEGORIES, Figures, census_for
+from shouhu.reports.selectors.base import figures_cached
 
 AGE_LABELS = {
     "0-5": gettext_lazy("0–5岁"),
@@ -155,7 +156,9 @@ def census_table_for(user: User, *, node, term: Term) -> CensusTable:
             row.failures += _rollup_checks(census.figures, below)
         return census.figures
 
-    expand(node, None, 0)
+    # Each township's figures and scope check are read once, not again for its own row.
+    with figures_cached():
+        expand(node, None, 0)
     return CensusTable(node=node, term=term, rows=rows)
 
 

@@ -339,7 +339,7 @@ WRITES = [
         refused(but=("head_teacher",), school_leader=404, **OUT_OF_SCOPE),
     ),
     Write(
-        "registry:census-export",
+        "reports:census-export",
         {},
         lambda w, u: {"scope": w.school_a.code, "term": w.term.code},
         ("school_leader", 200),

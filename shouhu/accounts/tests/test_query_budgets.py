@@ -81,7 +81,7 @@ BUDGETS = [
     ("reports:census", {}, "", "region_officer", 19),
     ("reports:dashboard", {}, "", "school_leader", 40),
     ("reports:dashboard", {}, "", "region_officer", 38),
-    ("registry:census-summary", {}, "", "region_officer", 33),
+    ("reports:census-table", {}, "", "region_officer", 33),
     ("care:pairing-classes", {}, "", "school_leader", 9),
     ("care:class-pairings", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 15),
     ("care:coverage", {}, "", "school_leader", 20),

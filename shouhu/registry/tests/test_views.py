@@ -251,7 +251,7 @@ def test_a_child_who_left_is_offered_neither_leaving_nor_transfer(client, world,
     assert reverse("registry:child-leave", kwargs=ids) not in page
     assert reverse("registry:child-transfer", kwargs=ids) not in page
     assert reverse("registry:child-edit", kwargs=ids) not in page  # read-only: no edit button
-    assert "离开名册（" in page and world.child_a.name in page  # the notice and the rest of the page
+    assert "离开名册（" in page and world.child_a.name in page  # notice and page
 
 
 @pytest.mark.usefixtures("frozen_today")
