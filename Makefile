@@ -2,6 +2,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist), at most four: 2 on CI's 2 cores.
+PYTEST := $(BIN)/pytest -q --numprocesses=auto --maxprocesses=4
 BIN := .venv/bin
 PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
 # mypy covers the core package plus every app's service and selector modules that exist.
@@ -59,15 +61,15 @@ test: venv system-deps ## Everything CI runs: lint, checks, SQLite, PostgreSQL, 
 	$(MAKE) --no-print-directory test-deploy
 
 test-sqlite: venv ## Run the test suite on SQLite (without browser tests)
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 test-ahead: venv ## The SQLite suite again, its clock 1-3 years ahead (SHOUHU_TEST_TODAY=YYYY-11-29 reproduces a run)
 	@day=$${SHOUHU_TEST_TODAY:-$$(( $$(date +%Y) + RANDOM % 3 + 1 ))-11-29}; \
 		echo "test-ahead: SHOUHU_TEST_TODAY=$$day"; \
-		SHOUHU_TEST_TODAY=$$day $(BIN)/pytest -q
+		SHOUHU_TEST_TODAY=$$day $(PYTEST)
 
 test-postgres: venv ## Run the test suite on a throwaway PostgreSQL 15 cluster
-	bash scripts/with-postgres.sh $(BIN)/pytest -q
+	bash scripts/with-postgres.sh $(PYTEST)
 
 test-browser: venv system-deps ## Run the browser tests (Playwright driving Chromium)
 	mkdir -p var
