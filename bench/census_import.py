@@ -181,8 +181,8 @@ def _main(rows: int, folder: str) -> None:
     # As in production: a debug cursor would keep every one of the ~200,000 INSERTs in memory.
     settings.DEBUG = False
 
-    from shouhu.registry.census_io.importing import census_import
-    from shouhu.registry.census_io.operator import operator_actor
+    from shouhu.registry.census_sheets.importing import census_import
+    from shouhu.registry.census_sheets.operator import operator_actor
 
     call_command("migrate", verbosity=0)
     term, classes = _build_county()

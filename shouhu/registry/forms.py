@@ -4,7 +4,7 @@ service and the importer share one set of checks."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.registry.census_io.forms import HandoverTermsForm
+from shouhu.registry.census_sheets.forms import HandoverTermsForm
 from shouhu.registry.classification import Category
 from shouhu.registry.flags import flag_hidden_message, flag_settable, flag_visible, flags_visible_to
 from shouhu.registry.models import CensusSource, Child, Flag, Guardian, Parent

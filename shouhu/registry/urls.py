@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shouhu.registry import views, views_census_io
+from shouhu.registry import views, views_census_sheets
 
 app_name = "registry"
 urlpatterns = [
@@ -17,35 +17,37 @@ urlpatterns = [
         name="class-contact-cards",
     ),
     # The census in and out, the handover, transfers and leaving (issue 3).
-    path("census/template.xlsx", views_census_io.census_template, name="census-template"),
-    path("census/import/", views_census_io.census_import, name="census-import"),
+    path("census/template.xlsx", views_census_sheets.census_template, name="census-template"),
+    path("census/import/", views_census_sheets.census_import, name="census-import"),
     path(
         "census/import/<uuid:public_id>/",
-        views_census_io.census_import_preview,
+        views_census_sheets.census_import_preview,
         name="census-import-preview",
     ),
     path(
         "census/import/<uuid:public_id>/confirm/",
-        views_census_io.census_import_confirm,
+        views_census_sheets.census_import_confirm,
         name="census-import-confirm",
     ),
     path(
         "census/import/<uuid:public_id>/errors.xlsx",
-        views_census_io.census_import_errors,
+        views_census_sheets.census_import_errors,
         name="census-import-errors",
     ),
-    path("handover/", views_census_io.handover, name="handover"),
+    path("handover/", views_census_sheets.handover, name="handover"),
     path(
         "handover/<uuid:public_id>/undo/",
-        views_census_io.handover_undo_view,
+        views_census_sheets.handover_undo_view,
         name="handover-undo",
     ),
-    path("transfers/", views_census_io.transfers_out, name="transfers-out"),
+    path("transfers/", views_census_sheets.transfers_out, name="transfers-out"),
     path(
         "transfers/<uuid:public_id>/",
-        views_census_io.transfer_history,
+        views_census_sheets.transfer_history,
         name="transfer-history",
     ),
-    path("<uuid:public_id>/leave/", views_census_io.child_leave_view, name="child-leave"),
-    path("<uuid:public_id>/transfer/", views_census_io.child_transfer_view, name="child-transfer"),
+    path("<uuid:public_id>/leave/", views_census_sheets.child_leave_view, name="child-leave"),
+    path(
+        "<uuid:public_id>/transfer/", views_census_sheets.child_transfer_view, name="child-transfer"
+    ),
 ]

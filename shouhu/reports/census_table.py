@@ -16,7 +16,7 @@ from shouhu.accounts.models import User
 from shouhu.core.xlsx import append_row
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
 from shouhu.org.units import node_code
-from shouhu.registry.census_io.exporting import sheet_cell
+from shouhu.registry.census_sheets.exporting import sheet_cell
 from shouhu.registry.models import Flag, Sex
 from shouhu.reports.selectors import AGE_BANDS, LEFT_BEHIND_CATEGORIES, Figures, census_for
 from shouhu.reports.selectors.base import figures_cached

@@ -18,12 +18,12 @@ from shouhu.core.roles import Perm
 from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.units import node_code
-from shouhu.registry.census_io.exporting import (
+from shouhu.registry.census_sheets.exporting import (
     census_export_check,
     register_sheet_write,
     watermark,
 )
-from shouhu.registry.census_io.operator import census_reader_for
+from shouhu.registry.census_sheets.operator import census_reader_for
 from shouhu.reports.census_table import CensusTable, census_table_for, census_table_sheet
 from shouhu.reports.models import SummaryDraft, draft_node_kwargs
 

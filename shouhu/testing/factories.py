@@ -630,7 +630,7 @@ class ChildTransferFactory(DjangoModelFactory):
 
 def census_upload(user: User, term: Term, *, content: bytes | None = None):
     """A previewed census upload of one good row for class A (or the given workbook)."""
-    from shouhu.registry.census_io.uploads import census_upload_store
+    from shouhu.registry.census_sheets.uploads import census_upload_store
     from shouhu.registry.tests.census_sheets import row, sheet_bytes
 
     return census_upload_store(

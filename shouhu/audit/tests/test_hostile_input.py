@@ -292,7 +292,7 @@ def test_direction_overrides_and_zero_width_characters_are_stripped_from_names_a
 
 
 def test_the_census_import_strips_spoofing_characters_from_names(head_teacher, world):
-    from shouhu.registry.census_io.importing import census_import
+    from shouhu.registry.census_sheets.importing import census_import
     from shouhu.registry.tests.census_sheets import row, sheet_bytes
 
     result = census_import(

@@ -33,7 +33,7 @@ from shouhu.care.services import (
 )
 from shouhu.care.tests.conftest import TERM_START, at, year
 from shouhu.core.roles import ROLE_PERMS, Perm, Role
-from shouhu.registry.census_io.operator import operator_actor
+from shouhu.registry.census_sheets.operator import operator_actor
 from shouhu.registry.classification import ParentStatus
 from shouhu.testing.dates import TODAY, day, iso, month_key
 from shouhu.testing.factories import (

@@ -10,7 +10,7 @@ from shouhu.care.models import Pairing
 from shouhu.core.roles import Perm, Role
 from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass
-from shouhu.registry.census_io.operator import operator_actor
+from shouhu.registry.census_sheets.operator import operator_actor
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian
 from shouhu.testing.factories import (
     CensusSnapshotFactory,

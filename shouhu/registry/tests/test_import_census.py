@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from shouhu.audit.models import AccessLog
-from shouhu.registry.census_io.errors import error_report_xlsx
-from shouhu.registry.census_io.importing import Outcome, census_import, census_sheet_check
-from shouhu.registry.census_io.reading import SheetError, read_sheet
-from shouhu.registry.census_io.template import census_template_xlsx
+from shouhu.registry.census_sheets.errors import error_report_xlsx
+from shouhu.registry.census_sheets.importing import Outcome, census_import, census_sheet_check
+from shouhu.registry.census_sheets.reading import SheetError, read_sheet
+from shouhu.registry.census_sheets.template import census_template_xlsx
 from shouhu.registry.models import CensusSnapshot, Child, Guardian, Parent
 from shouhu.registry.services import child_update
 from shouhu.registry.tests.census_sheets import HEADERS, read_rows, row, sheet_bytes
@@ -378,7 +378,7 @@ def test_无_clears_the_guardians_details_and_the_flags_but_not_the_guardians_na
 
 
 def test_the_preview_masks_phones_for_the_command_line_operator(head_teacher, tree):
-    from shouhu.registry.census_io.operator import operator_actor
+    from shouhu.registry.census_sheets.operator import operator_actor
 
     original = row(0)
     census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([original]))
@@ -392,7 +392,7 @@ def test_the_preview_masks_phones_for_the_command_line_operator(head_teacher, tr
 def test_a_new_terms_census_of_files_left_as_they_are_takes_the_snapshots_in_the_prepared_write(
     head_teacher, tree, monkeypatch
 ):
-    from shouhu.registry.census_io import importing
+    from shouhu.registry.census_sheets import importing
 
     content = sheet_bytes([row(0), row(1, 母亲状况="在家")])
     census_import(actor=head_teacher, term=tree.previous_term, source=content)

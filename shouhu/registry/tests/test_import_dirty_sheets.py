@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from shouhu.registry.census_io.importing import Outcome, census_import, census_sheet_check
+from shouhu.registry.census_sheets.importing import Outcome, census_import, census_sheet_check
 from shouhu.registry.classification import Category, ParentStatus
 from shouhu.registry.models import CensusSnapshot, Child, HukouType, Parent
 from shouhu.registry.tests.census_sheets import HEADERS, id_ending_in_x, id_for, row, sheet_bytes

@@ -16,9 +16,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from shouhu.care.models import CareAction
-from shouhu.registry.census_io import importing
-from shouhu.registry.census_io.importing import census_import
-from shouhu.registry.census_io.reading import SheetError, read_sheet
+from shouhu.registry.census_sheets import importing
+from shouhu.registry.census_sheets.importing import census_import
+from shouhu.registry.census_sheets.reading import SheetError, read_sheet
 from shouhu.registry.models import CensusImport, Child, Sex
 from shouhu.registry.tests.census_sheets import row, sheet_bytes
 from shouhu.testing.dates import iso

@@ -117,7 +117,7 @@ def test_the_keeping_time_of_uploads_is_a_setting(client, world, head_teacher, s
     import time_machine
     from django.utils import timezone
 
-    from shouhu.registry.census_io.uploads import census_uploads_expired
+    from shouhu.registry.census_sheets.uploads import census_uploads_expired
 
     settings.SHOUHU_UPLOAD_KEEP_DAYS = 2
     client.force_login(head_teacher)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from shouhu.audit.models import AccessAction, AccessLog, ExportGrant
 from shouhu.core.xlsx import escape_cell
-from shouhu.registry.census_io.importing import census_import
+from shouhu.registry.census_sheets.importing import census_import
 from shouhu.registry.models import CensusSnapshot, Sex
 from shouhu.registry.tests.census_sheets import read_rows, row, sheet_bytes
 from shouhu.reports.census_table import census_table_for, self_checks

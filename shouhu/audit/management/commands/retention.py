@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from shouhu.audit.models import ErasureReason
 from shouhu.audit.shredder import child_anonymise, retention_due
-from shouhu.registry.census_io.uploads import census_uploads_expired
+from shouhu.registry.census_sheets.uploads import census_uploads_expired
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from shouhu.registry.census_io.template import census_template_xlsx
+from shouhu.registry.census_sheets.template import census_template_xlsx
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from shouhu.org.models import School
 from shouhu.org.selectors import term_by_code
-from shouhu.registry.census_io.operator import user_for_command
+from shouhu.registry.census_sheets.operator import user_for_command
 from shouhu.registry.handover import handover_apply, handover_plan
 from shouhu.registry.handover_undo import handover_latest_for, handover_undo
 

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from shouhu.org.selectors import term_by_code
 from shouhu.org.units import node_from_code
-from shouhu.registry.census_io.operator import user_for_command
+from shouhu.registry.census_sheets.operator import user_for_command
 from shouhu.reports.services import census_export
 
 

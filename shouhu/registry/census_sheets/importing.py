@@ -38,10 +38,10 @@ from shouhu.core.crypto import blind_index
 from shouhu.core.roles import Perm
 from shouhu.core.scoping import may
 from shouhu.org.models import Term
-from shouhu.registry.census_io.cells import CellError, cell_text
-from shouhu.registry.census_io.changes import Change, RowPlan, row_plan
-from shouhu.registry.census_io.reading import Sheet, SheetError, header_of, read_sheet
-from shouhu.registry.census_io.rows import (
+from shouhu.registry.census_sheets.cells import CellError, cell_text
+from shouhu.registry.census_sheets.changes import Change, RowPlan, row_plan
+from shouhu.registry.census_sheets.reading import Sheet, SheetError, header_of, read_sheet
+from shouhu.registry.census_sheets.rows import (
     ClassFinder,
     RowReader,
     existing_children,
@@ -193,7 +193,7 @@ def census_sheet_check(
 
 
 def _required_headers() -> list[tuple[str, str]]:
-    from shouhu.registry.census_io.columns import COLUMNS
+    from shouhu.registry.census_sheets.columns import COLUMNS
 
     return [(c.key, c.header) for c in COLUMNS if c.required]
 

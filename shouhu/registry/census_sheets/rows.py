@@ -15,7 +15,7 @@ from shouhu.core.roles import Perm
 from shouhu.core.scoping import in_scope, may
 from shouhu.core.text import clean_name
 from shouhu.org.models import School, SchoolClass, Term
-from shouhu.registry.census_io.cells import (
+from shouhu.registry.census_sheets.cells import (
     CellError,
     CellProblem,
     cell_shown,
@@ -33,8 +33,8 @@ from shouhu.registry.census_io.cells import (
     parse_optional_text,
     well_formed_id,
 )
-from shouhu.registry.census_io.columns import grade_of, label_key
-from shouhu.registry.census_io.reading import Sheet, header_of
+from shouhu.registry.census_sheets.columns import grade_of, label_key
+from shouhu.registry.census_sheets.reading import Sheet, header_of
 from shouhu.registry.classification import Category, category_of
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, ParentRole
 

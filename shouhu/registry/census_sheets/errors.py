@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from shouhu.core.xlsx import escape_cell
-from shouhu.registry.census_io.cells import cell_shown
-from shouhu.registry.census_io.importing import ImportResult
+from shouhu.registry.census_sheets.cells import cell_shown
+from shouhu.registry.census_sheets.importing import ImportResult
 
 REPORT_COLUMNS = [
     gettext_lazy("行号"),

@@ -15,7 +15,7 @@ from openpyxl.utils.datetime import from_excel
 
 from shouhu.core.idnumber import birth_date_of, normalise_id_number
 from shouhu.core.text import clean_name
-from shouhu.registry.census_io.columns import (
+from shouhu.registry.census_sheets.columns import (
     CLEAR_WORDS,
     NO,
     NONE_WORDS,

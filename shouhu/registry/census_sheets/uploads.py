@@ -25,16 +25,16 @@ from django.utils.translation import gettext as _
 
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
-from shouhu.registry.census_io.cells import CellError
-from shouhu.registry.census_io.changes import Change
-from shouhu.registry.census_io.importing import (
+from shouhu.registry.census_sheets.cells import CellError
+from shouhu.registry.census_sheets.changes import Change
+from shouhu.registry.census_sheets.importing import (
     ImportResult,
     Outcome,
     RowResult,
     census_import,
     census_sheet_check,
 )
-from shouhu.registry.census_io.reading import Sheet
+from shouhu.registry.census_sheets.reading import Sheet
 from shouhu.registry.models import CensusImport, ImportStatus
 
 FORMAT = 1

@@ -15,16 +15,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.selectors import term_by_code, term_current, terms_all
-from shouhu.registry.census_io.errors import error_report_xlsx
-from shouhu.registry.census_io.forms import (
+from shouhu.registry.census_sheets.errors import error_report_xlsx
+from shouhu.registry.census_sheets.forms import (
     HandoverChoicesForm,
     HandoverStep,
     ImportUploadForm,
     LeaveForm,
     TransferForm,
 )
-from shouhu.registry.census_io.template import census_template_xlsx
-from shouhu.registry.census_io.uploads import (
+from shouhu.registry.census_sheets.template import census_template_xlsx
+from shouhu.registry.census_sheets.uploads import (
     census_upload_get_for,
     census_upload_import,
     census_upload_preview,

@@ -15,7 +15,12 @@ from shouhu.core.masking import mask_id_number, mask_phone
 from shouhu.core.scoping import is_server_operator
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Term
-from shouhu.registry.census_io.rows import CHILD_FIELDS, GUARDIAN_FIELDS, PARENT_FIELDS, RowReader
+from shouhu.registry.census_sheets.rows import (
+    CHILD_FIELDS,
+    GUARDIAN_FIELDS,
+    PARENT_FIELDS,
+    RowReader,
+)
 from shouhu.registry.classification import Category
 from shouhu.registry.models import (
     CensusSnapshot,

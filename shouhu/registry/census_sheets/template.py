@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from shouhu.org.models import Grade
-from shouhu.registry.census_io.columns import (
+from shouhu.registry.census_sheets.columns import (
     BY_KEY,
     CATEGORY_SYNONYMS,
     FLAG_SYNONYMS,

@@ -34,7 +34,7 @@ from shouhu.core.scoping import in_scope, may, subtree_range
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.core.xlsx import append_row, write_only_cell
 from shouhu.org.models import Grade, School, SchoolClass, Term
-from shouhu.registry.census_io.operator import census_reader_for
+from shouhu.registry.census_sheets.operator import census_reader_for
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.flags import flags_visible_to
 from shouhu.registry.models import CensusSnapshot, CensusSource, Child, Flag, Parent, ParentRole

@@ -28,7 +28,7 @@ from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
-from shouhu.registry.census_io.columns import BY_KEY, COLUMNS, column_for
+from shouhu.registry.census_sheets.columns import BY_KEY, COLUMNS, column_for
 
 HEADER_SCAN_ROWS = 12
 EXCEL_MAX_ROWS = 1_048_576  # the last row number Excel can hold
