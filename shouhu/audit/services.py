@@ -49,6 +49,21 @@ def _logged_user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def _log_row(
+    *, user, action: AccessAction, query: str, field: str, reason: str, ip: str | None, **child
+) -> AccessLog:
+    """The one shape of an access-log row (`child=` or `child_id=`), its texts cut to size."""
+    return AccessLog(
+        user=_logged_user(user),
+        action=action,
+        query=query[:500],
+        field=field[:30],
+        reason=reason[:200],
+        ip=ip,
+        **child,
+    )
+
+
 def access_record(
     *,
     user,
@@ -59,15 +74,17 @@ def access_record(
     field: str = "",
     reason: str = "",
 ) -> AccessLog:
-    return AccessLog.objects.create(
-        user=_logged_user(user),
+    row = _log_row(
+        user=user,
         action=action,
         child=child,
-        query=query[:500],
-        field=field[:30],
-        reason=reason[:200],
+        query=query,
+        field=field,
+        reason=reason,
         ip=client_ip(request),
     )
+    row.save()
+    return row
 
 
 def access_log_rows(
@@ -83,15 +100,14 @@ def access_log_rows(
     """One unsaved row per child, as `access_record` writes it: for a writer that inserts them
     in a statement it prepared before its transaction (`children_register_prepare`)."""
     ip = client_ip(request)
-    user = _logged_user(user)
     return [
-        AccessLog(
+        _log_row(
             user=user,
             action=action,
             child_id=child_id,
-            query=query[:500],
-            field=field[:30],
-            reason=reason[:200],
+            query=query,
+            field=field,
+            reason=reason,
             ip=ip,
         )
         for child_id in child_ids
