@@ -26,9 +26,7 @@ def test_the_workbook_read_for_a_user_is_logged_as_an_export(rf, reported, schoo
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
-def test_the_work_summary_read_for_a_file_is_logged_as_an_export(
-    rf, reported, school_leader, kind
-):
+def test_the_work_summary_read_for_a_file_is_logged_as_an_export(rf, reported, school_leader, kind):
     document = work_summary_export_for(
         school_leader,
         node=reported.school_a,
