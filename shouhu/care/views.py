@@ -12,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shouhu.audit.models import AccessAction
-from shouhu.audit.services import access_record
 from shouhu.care import forms
 from shouhu.care.compliance import compliance_for
 from shouhu.care.models import GROUP_KINDS, ActionKind, PairingKind
@@ -207,11 +205,10 @@ def exemption_create(request, public_id):
 def child_care(request, public_id):
     """关爱: the child's proxy parent, quota statuses, open tasks and all care actions."""
     child = child_for_care(request.user, public_id)
-    access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
     return render(
         request,
         "care/child_care.html",
-        {"care": child_care_for(request.user, child=child)},
+        {"care": child_care_for(request.user, child=child, request=request)},
     )
 
 
@@ -225,8 +222,9 @@ def child_care_section(request, public_id):
     proxy parent, this and last period's quota statuses, the latest actions, one tap to record.
     Reading it is logged like the care page."""
     child = child_for_care(request.user, public_id)
-    access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
-    care = child_care_for(request.user, child=child, actions_limit=FILE_CARE_ACTIONS)
+    care = child_care_for(
+        request.user, child=child, actions_limit=FILE_CARE_ACTIONS, request=request
+    )
     return render(request, "care/_care_section.html", {"care": care})
 
 
@@ -412,7 +410,7 @@ def quotas(request):
                 messages.success(request, _("已保存关爱要求。"))
                 return redirect(_quota_url(node))
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            form_errors_add(form, error)
     return render(
         request,
         "care/quotas.html",

@@ -6,7 +6,7 @@
   database can hold is a form error, not a crash.
 - `IdField`: one such id.
 - `NameField`: a person's name, cleaned of spoofing characters (`core.text.clean_name`).
-- `PageForm` / `paginate`: the `?page=` of every list.
+- `PageForm` / `page_number` / `paginate`: the `?page=` of every list.
 - `form_errors_add`: a service's `ValidationError` copied onto the form that sent the data.
 """
 
@@ -105,12 +105,17 @@ class PageForm(forms.Form):
     page = forms.IntegerField(min_value=1, max_value=1_000_000, required=False)
 
 
+def page_number(request) -> int:
+    """The `?page=` of a list; a page that is not a number is the first."""
+    form = PageForm(request.GET)
+    number = form.cleaned_data.get("page") if form.is_valid() else None
+    return number or 1
+
+
 def paginate(request, items, *, per_page: int = 50) -> Page:
     """The `?page=` of a list; a page that is not a number is the first, one past the end the
     last (Paginator.get_page)."""
-    form = PageForm(request.GET)
-    number = form.cleaned_data.get("page") if form.is_valid() else None
-    return Paginator(items, per_page=per_page).get_page(number or 1)
+    return Paginator(items, per_page=per_page).get_page(page_number(request))
 
 
 def form_errors_add(form: forms.BaseForm, error: ValidationError) -> None:

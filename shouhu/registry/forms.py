@@ -195,7 +195,9 @@ class ContactCardsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, scopes: dict[str, str], one_child: bool, may_reveal: bool, **kwargs):
+    def __init__(
+        self, *args, scopes: dict[str, str], one_child: bool, cards_in_full: bool, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if one_child:
             del self.fields["scope"]
@@ -205,5 +207,5 @@ class ContactCardsForm(forms.Form):
             assert isinstance(scope, forms.ChoiceField)
             scope.choices = [("", _("（请选择）")), *scopes.items()]
             scope.required = True
-        if not may_reveal:
+        if not cards_in_full:
             del self.fields["reason"]

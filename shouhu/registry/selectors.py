@@ -1,15 +1,17 @@
 """Reads of the register for a user. Every read starts from `Child.objects.restrict(user)`."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from shouhu.audit.models import AccessAction
-from shouhu.audit.services import access_record
+from shouhu.audit.services import access_record, access_record_many
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
@@ -24,7 +26,7 @@ from shouhu.core.visibility import (
 )
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
 from shouhu.org.selectors import class_filter, classes_for, classes_of_school, schools_under
-from shouhu.org.units import user_scope_node
+from shouhu.org.units import node_code, user_scope_node
 from shouhu.registry.flags import FLAG_FIELD, flag_hidden_message, flag_settable, flag_visible
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Flag, Guardian, Parent
 
@@ -81,6 +83,42 @@ def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
         flagged = ChildFlag.objects.open().filter(flag=filters.flag)
         children = children.filter(pk__in=flagged.values("child_id"))
     return children.select_related("school_class__school").order_by("name_pinyin", "id")
+
+
+def child_list_page_for(
+    user,
+    *,
+    filters: ChildFilters,
+    shown: Mapping[str, Any],
+    page: int = 1,
+    per_page: int = 50,
+    request=None,
+) -> Page:
+    """One page of the child list for `user`; the search is logged (`search`) with the filters
+    as `shown` (the form's parsed values) and how many children it found. A filter on a flag
+    the user may not see is refused (PermissionDenied) and the refusal logged (`denied`)."""
+    if filters.flag and not flag_visible(user, filters.flag):
+        access_record(
+            user=user,
+            action=AccessAction.DENIED,
+            query=_list_query_text(shown, count=0),
+            request=request,
+        )
+        raise PermissionDenied(flag_hidden_message(filters.flag))
+    listed = Paginator(child_list_for(user, filters=filters), per_page=per_page).get_page(page)
+    access_record(
+        user=user,
+        action=AccessAction.SEARCH,
+        query=_list_query_text(shown, count=listed.paginator.count),
+        request=request,
+    )
+    return listed
+
+
+def _list_query_text(params: Mapping[str, Any], *, count: int) -> str:
+    """The list's filters as the access log keeps them, with the number of children listed."""
+    parts = [f"{key}={value}" for key, value in params.items() if value]
+    return f"{' '.join(parts) or '（全部）'} → {count}"
 
 
 def child_get_for(user, public_id) -> Child:
@@ -271,6 +309,40 @@ def contact_card_children_for(user, *, public_id=None, node=None) -> list[Child]
     if not result:
         raise Http404
     return result
+
+
+def contact_cards_print_for(
+    user, *, children: list[Child], revealed: frozenset[int] = frozenset(), request=None
+) -> bytes:
+    """The children's contact cards as one PDF, phones as the user may print them (in full for
+    the children in `revealed`, whose reveal `audit.services.card_phones_reveal` logged).
+    Every card printed is logged (`print`). The children come from `contact_card_children_for`."""
+    # WeasyPrint takes most of a second to import: only a print pays for it.
+    from shouhu.registry.contact_card import contact_cards_pdf
+
+    access_record_many(
+        user=user,
+        action=AccessAction.PRINT,
+        child_ids=[child.pk for child in children],
+        request=request,
+    )
+    return contact_cards_pdf(children, reader=user, revealed=revealed)
+
+
+@dataclass(frozen=True)
+class ContactCardsPage:
+    """What the print page offers: the batches the user may print, by node code, and whether
+    a reason can print the family's phones in full (the user's cell masks them)."""
+
+    scopes: dict[str, Region | School | SchoolClass]
+    cards_in_full: bool
+
+
+def contact_cards_page_for(user) -> ContactCardsPage:
+    return ContactCardsPage(
+        scopes={node_code(node): node for node in contact_card_scopes_for(user)},
+        cards_in_full=visibility(user, ChildField.FAMILY_PHONE) == Visibility.MASKED,
+    )
 
 
 def contact_card_scopes_for(user) -> list:

@@ -10,16 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shouhu.audit.models import AccessAction
-from shouhu.audit.services import access_record, card_phones_reveal
-from shouhu.core.forms import form_errors_add, paginate
+from shouhu.audit.services import card_phones_reveal
+from shouhu.core.forms import form_errors_add, page_number
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
-from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Region
 from shouhu.org.selectors import class_get_for, classes_for, term_current, terms_all
-from shouhu.org.units import node_code
-from shouhu.registry.contact_card import contact_cards_pdf
 from shouhu.registry.flags import flag_settable
 from shouhu.registry.forms import (
     TABS,
@@ -38,9 +34,10 @@ from shouhu.registry.selectors import (
     ChildFilters,
     child_file_for,
     child_get_for,
-    child_list_for,
+    child_list_page_for,
     contact_card_children_for,
-    contact_card_scopes_for,
+    contact_cards_page_for,
+    contact_cards_print_for,
 )
 from shouhu.registry.services import (
     child_flag_set,
@@ -56,21 +53,10 @@ def child_list(request):
     classes = list(classes_for(request.user))
     form = ChildFilterForm(request.GET or None, user=request.user, terms=terms, classes=classes)
     form.is_valid()
-    if form.has_error("flag", code="hidden"):
-        # A filter on a flag the role may not see is refused, never silently dropped or applied.
-        access_record(
-            user=request.user,
-            action=AccessAction.DENIED,
-            query=_list_query_text(request.GET, count=0),
-            request=request,
-        )
-        return render(
-            request,
-            "registry/child_list_refused.html",
-            {"errors": form.errors["flag"]},
-            status=400,
-        )
     data = form.cleaned_data if form.is_bound else {}
+    # A filter on a flag the role may not see is refused, never silently dropped or applied:
+    # the selector refuses it, and logs the refusal with the filters as they were sent.
+    hidden = form.has_error("flag", code="hidden")
     current = term_current()
     term_code = data.get("term") or (current.code if current else "")
     term = next((t for t in terms if t.code == term_code), None)
@@ -78,18 +64,26 @@ def child_list(request):
         term=term,
         school_class_id=data.get("school_class") or None,
         category=data.get("category", ""),
-        flag=data.get("flag", ""),
+        flag=request.GET["flag"] if hidden else data.get("flag", ""),
         q=data.get("q", ""),
     )
-    page = paginate(request, child_list_for(request.user, filters=filters))
+    try:
+        page = child_list_page_for(
+            request.user,
+            filters=filters,
+            shown=request.GET if hidden else data,
+            page=page_number(request),
+            request=request,
+        )
+    except PermissionDenied:
+        return render(
+            request,
+            "registry/child_list_refused.html",
+            {"errors": form.errors["flag"]},
+            status=400,
+        )
     query = request.GET.copy()
     query.pop("page", None)
-    access_record(
-        user=request.user,
-        action=AccessAction.SEARCH,
-        query=_list_query_text(data, count=page.paginator.count),
-        request=request,
-    )
     template = "registry/_child_rows.html" if request.htmx else "registry/child_list.html"
     return render(
         request,
@@ -102,13 +96,6 @@ def child_list(request):
             "filtered": any(data.get(k) for k in ("school_class", "category", "flag")),
         },
     )
-
-
-def _list_query_text(params: dict, *, count: int) -> str:
-    """The list's filters as the access log keeps them (the form's parsed values, never the raw
-    query: a NUL byte cannot be stored by PostgreSQL), with the number of children listed."""
-    parts = [f"{key}={value}" for key, value in params.items() if value]
-    return f"{' '.join(parts) or '（全部）'} → {count}"
 
 
 @permission_required(Perm.CHILD_VIEW)
@@ -165,18 +152,20 @@ def _forms(request, *, child: Child | None):
 
 
 def _spread_errors(forms, error: ValidationError) -> None:
-    """A service error keyed `father_phone` or `guardian_name` goes back to its form's field."""
+    """A service error keyed `father_phone` or `guardian_name` goes back to its form's field;
+    the rest to the child's form, beside its field or above the form (`form_errors_add`)."""
     if not hasattr(error, "error_dict"):  # a refusal of the whole file, not of one field
-        forms["child"].add_error(None, error.messages)
+        form_errors_add(forms["child"], error)
         return
+    rest = {}
     for key, messages_ in error.message_dict.items():
         prefix, _sep, field = key.partition("_")
         if prefix in ("father", "mother", "guardian") and field in forms[prefix].fields:
             forms[prefix].add_error(field, messages_)
-        elif key in forms["child"].fields:
-            forms["child"].add_error(key, messages_)
         else:
-            forms["child"].add_error(None, messages_)
+            rest[key] = messages_
+    if rest:
+        form_errors_add(forms["child"], ValidationError(rest))
 
 
 def _save(request, forms, *, child: Child | None) -> Child | None:
@@ -251,15 +240,15 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 def _cards_pdf(request, children: list[Child], *, filename: str, reason: str = "") -> HttpResponse:
     """The cards as the user may print them; with a reason, the family's phones the user's cell
     masks are printed in full and each child's reveal is logged (the reason is checked there).
-    Every card printed writes a `print` row."""
+    Every card printed is logged by the selector."""
     revealed: set[int] = set()
     if reason:
         revealed = card_phones_reveal(
             actor=request.user, children=children, reason=reason, request=request
         )
-    for child in children:
-        access_record(user=request.user, action=AccessAction.PRINT, child=child, request=request)
-    pdf = contact_cards_pdf(children, reader=request.user, revealed=frozenset(revealed))
+    pdf = contact_cards_print_for(
+        request.user, children=children, revealed=frozenset(revealed), request=request
+    )
     return _pdf_response(pdf, filename)
 
 
@@ -295,8 +284,8 @@ def contact_cards(request):
     2. POST prints: without a reason, as the matrix shows; with one, in full, logged per child.
     """
     user = request.user
-    nodes = {node_code(n): n for n in contact_card_scopes_for(user)}
-    may_reveal = visibility(user, ChildField.FAMILY_PHONE) == Visibility.MASKED
+    offered = contact_cards_page_for(user)
+    nodes = offered.scopes
     data = request.POST if request.method == "POST" else None
     child_id = (data or request.GET).get("child", "")
     child = None
@@ -310,7 +299,7 @@ def contact_cards(request):
         initial={"child": child_id},
         scopes={code: _scope_label(n) for code, n in nodes.items()},
         one_child=child is not None,
-        may_reveal=may_reveal,
+        cards_in_full=offered.cards_in_full,
     )
     if data is not None and form.is_valid():
         reason = form.cleaned_data.get("reason", "")
@@ -335,5 +324,5 @@ def contact_cards(request):
     return render(
         request,
         "registry/contact_cards.html",
-        {"form": form, "child": child, "may_reveal": may_reveal},
+        {"form": form, "child": child},
     )

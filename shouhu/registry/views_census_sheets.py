@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.selectors import term_by_code, term_current, terms_all
@@ -186,7 +187,7 @@ def handover(request):
                 actor=user, school=school, from_term=from_term, to_term=to_term, on=on
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_errors_add(form, exc)
     return render(request, "registry/handover_wizard.html", context)
 
 
@@ -215,7 +216,7 @@ def child_leave_view(request, public_id):
         try:
             child_leave(actor=request.user, child=child, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_errors_add(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -233,7 +234,7 @@ def child_transfer_view(request, public_id):
         try:
             child_transfer(actor=request.user, child=child, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_errors_add(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:

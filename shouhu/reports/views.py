@@ -13,8 +13,6 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shouhu.audit.models import AccessAction
-from shouhu.audit.services import access_record
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.forms import node_params
@@ -34,10 +32,10 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.drafts import work_summary_draft_for
+from shouhu.reports.selectors.exports import work_summary_export_for, workbook_for
 from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary.build import default_title, work_summary_build
 from shouhu.reports.work_summary.render import to_docx, to_pdf
-from shouhu.reports.workbook import workbook_build
 
 
 @permission_required(Perm.CENSUS_VIEW)
@@ -113,15 +111,6 @@ def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResp
     return response
 
 
-def _log_export(request, what: str, node, term) -> None:
-    access_record(
-        user=request.user,
-        action=AccessAction.EXPORT,
-        query=f"{what} scope={node_code(node)} term={term.code}",
-        request=request,
-    )
-
-
 # --- the dashboard ----------------------------------------------------------------------------
 
 
@@ -164,8 +153,7 @@ def workbook(request):
     node, term = _node_and_term(request, Perm.REPORT_LEAD)
     if term is None:
         raise Http404
-    content = workbook_build(request.user, node=node, term=term)
-    _log_export(request, "统计报表", node, term)
+    content = workbook_for(request.user, node=node, term=term, request=request)
     return _attachment(
         content,
         filename=f"{node.name}{term.code}统计报表.xlsx",
@@ -211,9 +199,9 @@ def _work_summary_file(request, kind: str):
     node, term = _node_and_term(request, Perm.SUMMARY_DRAFT)
     if term is None:
         raise Http404
-    draft = work_summary_draft_for(request.user, node=node, term=term)
-    document = work_summary_build(request.user, node=node, term=term, draft=draft)
-    _log_export(request, f"工作总结 {kind.upper()}", node, term)
+    document = work_summary_export_for(
+        request.user, node=node, term=term, kind=kind, request=request
+    )
     if kind == "pdf":
         return _attachment(
             to_pdf(document),

@@ -90,6 +90,5 @@ def census_table(request):
             "terms": terms_all(),
             "term": term,
             "scope": params["scope"],
-            "may_export": user.has_perm_to(Perm.CENSUS_EXPORT),
         },
     )

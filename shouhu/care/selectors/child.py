@@ -17,6 +17,8 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
 from shouhu.care.compliance.columns import ChildStatus, columns_running_and_ended
 from shouhu.care.compliance.few import few_statuses, read_few
 from shouhu.care.compliance.quotas import terms_dates
@@ -146,11 +148,18 @@ class ChildCare:
 
 
 def child_care_for(
-    user, *, child: Child, today: datetime.date | None = None, actions_limit: int | None = None
+    user,
+    *,
+    child: Child,
+    today: datetime.date | None = None,
+    actions_limit: int | None = None,
+    request=None,
 ) -> ChildCare:
     """Everything about one child's care: the network, this and last period's quota statuses,
     the actions (counselling kept confidential), open tasks and exemptions. `child` comes from
-    the user's scope (`child_for_care`), with its class."""
+    the user's scope (`child_for_care`), with its class. Reading it is logged (`view`), as
+    opening the child's file is."""
+    access_record(user=user, action=AccessAction.VIEW, child=child, request=request)
     day = today_or(today)
     running, ended = columns_running_and_ended(
         [child.school_class.school], day=day, terms=terms_dates()

@@ -5,11 +5,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.compliance import compliance_for
 from shouhu.care.models import ActionKind, SignalKind
 from shouhu.care.rules import Escalation, QuotaStatus
 from shouhu.care.selectors import (
     care_actions_for,
+    child_care_for,
+    child_for_care,
     class_pairings_for,
     coverage_for,
     tasks_for,
@@ -533,3 +536,11 @@ def test_worklists_take_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(10):
         worklist_for(request.getfixturevalue(role))
+
+
+def test_reading_a_childs_care_is_logged_as_a_view_of_the_child(rf, head_teacher, world):
+    child = child_for_care(head_teacher, world.child_a.public_id)
+    assert not AccessLog.objects.filter(action=AccessAction.VIEW).exists()
+    child_care_for(head_teacher, child=child, request=rf.get("/", REMOTE_ADDR="203.0.113.7"))
+    row = AccessLog.objects.get(action=AccessAction.VIEW)
+    assert (row.user, row.child, row.ip) == (head_teacher, world.child_a, "203.0.113.7")

@@ -1,15 +1,26 @@
-"""Reading the register: who sees which child, search, order, filters, and query counts."""
+"""Reading the register: who sees which child, search, order, filters, query counts, and the
+reads that are logged (the list, the contact cards) logged by the selector itself."""
 
 import datetime
 import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.registry.classification import Category, ParentStatus
 from shouhu.registry.models import Child, Flag
-from shouhu.registry.selectors import ChildFilters, child_get_for, child_list_for
+from shouhu.registry.selectors import (
+    ChildFilters,
+    child_get_for,
+    child_list_for,
+    child_list_page_for,
+    contact_card_children_for,
+    contact_cards_page_for,
+    contact_cards_print_for,
+)
 from shouhu.registry.services import child_update
 from shouhu.testing.dates import TODAY
 from shouhu.testing.factories import (
@@ -225,3 +236,62 @@ def test_child_list_query_count_does_not_grow_with_the_children(
         ]
     assert len(rows) == listed
     assert all(row[3] for row in rows)  # every row carries its snapshot
+
+
+# --- reads that leave an access-log row ---------------------------------------------------------
+
+ADDRESS = "203.0.113.7"
+
+
+def test_a_page_of_the_child_list_logs_the_search_its_filters_and_how_many_it_found(
+    rf, head_teacher, world
+):
+    page = child_list_page_for(
+        head_teacher,
+        filters=ChildFilters(q="ljc"),
+        shown={"q": "ljc", "category": ""},
+        request=rf.get("/", REMOTE_ADDR=ADDRESS),
+    )
+    assert [child.name for child in page] == [world.child_a.name]
+    row = AccessLog.objects.get(action=AccessAction.SEARCH)
+    assert (row.user, row.child, row.query, row.ip) == (head_teacher, None, "q=ljc → 1", ADDRESS)
+
+
+def test_a_list_by_a_flag_the_user_may_not_see_is_refused_and_the_refusal_logged(
+    rf, teacher, world
+):
+    with pytest.raises(PermissionDenied):
+        child_list_page_for(
+            teacher,
+            filters=ChildFilters(flag=Flag.PSYCH_CONCERN),
+            shown={"flag": Flag.PSYCH_CONCERN.value, "q": "l"},
+            request=rf.get("/", REMOTE_ADDR=ADDRESS),
+        )
+    row = AccessLog.objects.get(user=teacher)
+    assert (row.action, row.query, row.ip) == (
+        AccessAction.DENIED,
+        "flag=psych_concern q=l → 0",
+        ADDRESS,
+    )
+
+
+def test_printing_contact_cards_logs_a_print_row_for_every_card(rf, head_teacher, world):
+    register_child(head_teacher, world.class_a, name="安然")
+    children = contact_card_children_for(head_teacher, node=world.class_a)
+    pdf = contact_cards_print_for(
+        head_teacher, children=children, request=rf.get("/", REMOTE_ADDR=ADDRESS)
+    )
+    assert pdf.startswith(b"%PDF")
+    printed = AccessLog.objects.filter(action=AccessAction.PRINT).order_by("id")
+    assert [(row.user, row.child_id, row.ip) for row in printed] == [
+        (head_teacher, child.pk, ADDRESS) for child in children
+    ]
+    assert len(children) == 2
+
+
+def test_the_print_page_offers_full_phones_only_to_whom_they_are_masked(
+    head_teacher, teacher, world
+):
+    assert contact_cards_page_for(teacher).cards_in_full
+    assert not contact_cards_page_for(head_teacher).cards_in_full
+    assert list(contact_cards_page_for(head_teacher).scopes.values()) == [world.class_a]

@@ -273,3 +273,14 @@ def test_saving_the_file_of_a_child_who_left_says_why_in_chinese_and_writes_noth
     opened = client.get(edit, follow=True)
     assert opened.redirect_chain == [(reverse("registry:child-detail", kwargs=ids), 302)]
     assert "档案只读" in opened.content.decode()
+
+
+@pytest.mark.parametrize(("role", "asked"), [("teacher", True), ("head_teacher", False)])
+def test_the_print_page_asks_a_reason_only_of_whom_the_familys_phones_are_masked(
+    client, request, world, role, asked
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse("registry:contact-cards"), {"child": world.child_a.public_id})
+    page = response.content.decode()
+    assert ("按您的权限，家庭成员电话将脱敏打印" in page) is asked
+    assert ('name="reason"' in page) is asked

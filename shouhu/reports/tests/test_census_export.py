@@ -213,3 +213,13 @@ def test_summary_page_shows_the_checks(client, world, region_officer):
     response = client.get(reverse("reports:census-table"), {"scope": "511781"})
     assert response.status_code == 200
     assert "自检：全部通过" in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "offered"), [("head_teacher", True), ("teacher", False)])
+def test_the_census_table_offers_the_export_only_to_a_role_that_may_export(
+    client, request, world, role, offered
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse("reports:census-table"))
+    assert response.status_code == 200
+    assert (reverse("reports:census-export") in response.content.decode()) is offered
