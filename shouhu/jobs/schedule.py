@@ -89,5 +89,5 @@ def latest(schedule: Schedule, *, until: datetime.datetime, tz: ZoneInfo) -> dat
 
 
 def backoff(attempt: int) -> datetime.timedelta:
-    """The wait before retrying a run that failed for the `attempt`-th time: 1, 4, 16, 64 minutes."""
+    """The wait before retrying after the `attempt`-th failure: 1, 4, 16, 64 minutes."""
     return datetime.timedelta(minutes=4 ** (attempt - 1))

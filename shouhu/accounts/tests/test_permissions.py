@@ -5,8 +5,8 @@ The world and its whole cast are built once for the module (`built_once`); each 
 savepoint of its own, so the rows a case makes (an upload, a handover) are gone for the next."""
 
 import pytest
-from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
@@ -117,10 +117,15 @@ ADMIN_ONLY_POST = {"admin": 302, "school_leader": 404}
 NOT_MANAGED = {"admin": 404, "school_leader": 404}
 FAILED_JOB = {"public_id": lambda w: failed_job_run().public_id}
 
+
 def failed_job_run() -> JobRun:
     now = timezone.now()
     return JobRun.objects.create(
-        duty="audit.retention", period="failed", due_at=now, enqueued_at=now, status=RunStatus.FAILED
+        duty="audit.retention",
+        period="failed",
+        due_at=now,
+        enqueued_at=now,
+        status=RunStatus.FAILED,
     )
 
 

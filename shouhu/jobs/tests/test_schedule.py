@@ -21,7 +21,9 @@ def test_a_daily_duty_falls_due_each_day_at_its_hour_in_china():
 
 def test_a_monthly_duty_falls_due_once_a_month_across_the_new_year():
     found = list(
-        occurrences(Monthly(day=1, hour=3), after=at(2026, 11, 29), until=at(2027, 2, 1, 2), tz=CHINA)
+        occurrences(
+            Monthly(day=1, hour=3), after=at(2026, 11, 29), until=at(2027, 2, 1, 2), tz=CHINA
+        )
     )
     assert found == [at(2026, 12, 1, 3), at(2027, 1, 1, 3)]
     assert Monthly(day=1, hour=3).period_key(found[1]) == found[1].strftime("%Y-%m")

@@ -15,7 +15,6 @@ from shouhu.jobs.schedule import Daily
 from shouhu.jobs.services import (
     MAX_ATTEMPTS,
     job_run_execute,
-    job_run_retry,
     job_runs_enqueue_due,
 )
 from shouhu.jobs.tests.conftest import drain
@@ -47,7 +46,10 @@ def test_the_existing_duties_are_registered_by_their_apps(duties):
 
 def test_a_first_pass_queues_each_duty_once_for_its_latest_period(duties):
     due = job_runs_enqueue_due()
-    assert _queued() == [("audit.retention", TODAY.isoformat()), ("care.escalations", TODAY.isoformat())]
+    assert _queued() == [
+        ("audit.retention", TODAY.isoformat()),
+        ("care.escalations", TODAY.isoformat()),
+    ]
     assert len(due.enqueued) == 2
     assert DBTaskResult.objects.count() == 2
 
