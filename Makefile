@@ -38,12 +38,16 @@ system-deps: ## As root on Debian, apt-get install Chromium, Noto CJK fonts, Har
 		echo "system-deps: not root on Debian, skipping; browser, PDF and deployment tests need chromium, fonts-noto-cjk, libharfbuzz-subset0, poppler-utils, nginx-light, openssl"; \
 	fi
 
-demo: venv ## Migrate, seed demo data if the database is empty, print logins, serve on 127.0.0.1:PORT (default 8000)
+# The job worker and the scheduler run beside runserver and are stopped when it exits.
+demo: venv ## Migrate, seed demo data if the database is empty, print logins, serve on 127.0.0.1:PORT (default 8000) with the job worker and scheduler
 	mkdir -p var
 	$(BIN)/shouhu migrate --noinput
 	$(BIN)/shouhu seed-demo --if-empty
 	$(BIN)/shouhu demo-logins --port $(PORT)
-	$(BIN)/shouhu runserver 127.0.0.1:$(PORT)
+	$(BIN)/shouhu worker --no-startup-delay & worker=$$!; \
+		$(BIN)/shouhu scheduler & scheduler=$$!; \
+		trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/shouhu runserver 127.0.0.1:$(PORT)
 
 serve: venv ## Production server (gunicorn, docs/deploy.md): needs SHOUHU_DEBUG=0 and the keys, or SHOUHU_DEMO=1
 	mkdir -p var

@@ -160,6 +160,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "shouhu.core",
     "shouhu.org",
     "shouhu.accounts",
@@ -167,8 +169,14 @@ INSTALLED_APPS = [
     "shouhu.care",
     "shouhu.reports",
     "shouhu.audit",
+    "shouhu.jobs",
     "shouhu.demo",
 ]
+
+# Django's tasks framework (the django-tasks backport): jobs are queued in the database and run
+# by `shouhu worker` (shouhu.jobs); the scheduler (`shouhu scheduler`, `shouhu run-due`) queues
+# the duties that fall due.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     # First: the proxy's X-Forwarded-Proto is believed only from SHOUHU_TRUSTED_PROXIES.

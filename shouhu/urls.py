@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("shouhu.org.urls")),
     path("privacy/", include("shouhu.audit.urls")),
     path("care/", include("shouhu.care.urls")),
+    path("jobs/", include("shouhu.jobs.urls")),  # 后台任务, the administrator's
     path("", include("shouhu.core.urls")),  # /healthz, the monitor's (docs/deploy.md)
 ]
 

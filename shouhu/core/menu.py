@@ -32,6 +32,7 @@ MENU = (
     MenuItem(_("关爱完成率"), ("care:compliance",)),
     MenuItem(_("个人信息保护"), ("audit:index",)),
     MenuItem(_("账号管理"), ("accounts:user-list",)),
+    MenuItem(_("后台任务"), ("jobs:run-list",)),
     MenuItem(_("账号安全"), ("accounts:security",)),
 )
 

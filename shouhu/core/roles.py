@@ -43,6 +43,7 @@ class Perm(models.TextChoices):
     DASHBOARD_VIEW = "dashboard_view", _("查看统计看板")
     REPORT_LEAD = "report_lead", _("统计报表、工作总结和检查考核")
     SUMMARY_DRAFT = "summary_draft", _("起草工作总结")
+    JOBS_VIEW = "jobs_view", _("查看和重试定时任务")
 
 
 # The one table of who may do what: a row per role, read top to bottom. Who may read counselling
@@ -54,6 +55,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.ORG_MANAGE,
             Perm.QUOTA_MANAGE,
             Perm.ACCOUNT_MANAGE,
+            Perm.JOBS_VIEW,
         }
     ),
     Role.REGION_OFFICER: frozenset(

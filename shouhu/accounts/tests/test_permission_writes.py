@@ -20,11 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.idnumber import make_id_number
+from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.registry.tests.census_sheets import row, sheet_bytes
 from shouhu.testing.dates import TODAY, day, iso
@@ -149,6 +151,14 @@ def _handover(w: W, u: U):
     return SchoolHandover.objects.filter(school=w.school_a).latest("at").public_id
 
 
+def _failed_job_run(w: W, u: U):
+    now = timezone.now()
+    run = JobRun.objects.create(
+        duty="audit.retention", period="x", due_at=now, enqueued_at=now, status=RunStatus.FAILED
+    )
+    return run.public_id
+
+
 CHILD_A = {"public_id": lambda w, u: w.child_a.public_id}
 HEAD_TEACHER_A = {"pk": lambda w, u: u["head_teacher"].pk}
 HEAD_TEACHER_B = {"pk": lambda w, u: u["other_head_teacher"].pk}
@@ -230,6 +240,13 @@ WRITES = [
         },
         None,
         refused(admin=404, school_leader=404),
+    ),
+    Write(
+        "jobs:run-retry",
+        {"public_id": _failed_job_run},
+        NOTHING,
+        ("admin", 302),
+        refused(but=("admin",)),
     ),
     Write(
         "accounts:user-deactivate",

@@ -6,7 +6,9 @@ savepoint of its own, so the rows a case makes (an upload, a handover) are gone 
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
@@ -113,6 +115,19 @@ MANAGED_POST = {"admin": 302, "school_leader": 302}
 ADMIN_ONLY = {"admin": 200, "school_leader": 404}
 ADMIN_ONLY_POST = {"admin": 302, "school_leader": 404}
 NOT_MANAGED = {"admin": 404, "school_leader": 404}
+FAILED_JOB = {"public_id": lambda w: failed_job_run().public_id}
+
+
+def failed_job_run() -> JobRun:
+    now = timezone.now()
+    return JobRun.objects.create(
+        duty="audit.retention",
+        period="failed",
+        due_at=now,
+        enqueued_at=now,
+        status=RunStatus.FAILED,
+    )
+
 
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
 TABLE = [
@@ -336,6 +351,8 @@ TABLE = [
     # staff; an account outside what they manage is a 404.
     ("accounts:password-change", {}, "", "get", everyone(200)),
     ("accounts:user-list", {}, "", "get", everyone(403, **MANAGERS)),
+    ("jobs:run-list", {}, "", "get", everyone(403, admin=200)),
+    ("jobs:run-retry", FAILED_JOB, "", "post", everyone(403, admin=302)),
     ("accounts:user-create", {}, "", "get", everyone(403, **MANAGERS)),
     ("accounts:user-edit", HEAD_TEACHER_A, "", "get", everyone(403, **MANAGERS)),
     ("accounts:user-edit", HEAD_TEACHER_B, "", "get", everyone(403, admin=200, school_leader=404)),

@@ -92,6 +92,8 @@ PARAMS: dict[str, list[str]] = {
     "accounts:user-edit": ["display_name", "role", "scope"],
     "accounts:password-change": ["current_password", "token", "new_password1", "new_password2"],
     "accounts:user-two-factor-reset": [],
+    "jobs:run-list": [],
+    "jobs:run-retry": [],
     "registry:child-list": ["q", "term", "school_class", "category", "flag", "page"],
     "registry:child-create": CHILD_FORM,
     "registry:child-detail": ["tab"],

@@ -314,7 +314,7 @@ def test_workers_follow_the_cores(monkeypatch):
 def test_healthz_answers_anyone_with_ok_and_nothing_else(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "worker": "never"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -326,7 +326,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
     monkeypatch.setattr(BaseDatabaseWrapper, "cursor", broken)
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "error"}
+    assert response.json() == {"status": "error", "database": "error", "worker": "error"}
 
 
 @pytest.mark.django_db

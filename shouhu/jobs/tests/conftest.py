@@ -1,0 +1,26 @@
+import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+
+from shouhu.jobs import registry
+
+
+def drain() -> None:
+    """Run every task that is ready, as `shouhu worker --batch` does, in this process."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run()
+
+
+@pytest.fixture
+def duties(monkeypatch):
+    """The registry with the real duties; a test may add its own to it."""
+    table = dict(registry._DUTIES)
+    monkeypatch.setattr(registry, "_DUTIES", table)
+    return table
