@@ -9,16 +9,12 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.audit.shredder import child_anonymise, retention_due
+from shouhu.audit.retention import retention_apply
 from shouhu.jobs.registry import duty
 from shouhu.jobs.schedule import Daily
-from shouhu.registry.census_sheets.uploads import census_uploads_expired
 
 
 @duty(name="audit.retention", label=_("到期档案匿名化"), schedule=Daily(hour=2))
 def retention(day: datetime.date) -> str:
-    due = retention_due(today=day)
-    for child, reason in due:
-        child_anonymise(child=child, reason=reason)
-    uploads, _by_model = census_uploads_expired().delete()
+    due, uploads = retention_apply(today=day)
     return f"匿名化档案 {len(due)} 份；删除过期上传 {uploads} 个"

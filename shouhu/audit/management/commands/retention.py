@@ -12,7 +12,8 @@ Census uploads never confirmed within SHOUHU_UPLOAD_KEEP_DAYS days (7 by default
 from django.core.management.base import BaseCommand, CommandParser
 
 from shouhu.audit.models import ErasureReason
-from shouhu.audit.shredder import child_anonymise, retention_due
+from shouhu.audit.retention import retention_apply
+from shouhu.audit.shredder import retention_due
 from shouhu.registry.census_sheets.uploads import census_uploads_expired
 
 
@@ -28,20 +29,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool, **options) -> None:
-        due = retention_due()
-        for child, reason in due:
-            label = ErasureReason(reason).label
-            if dry_run:
-                self.stdout.write(f"would anonymise {child.public_id} ({label})")
-            else:
-                child_anonymise(child=child, reason=reason)
-                self.stdout.write(f"anonymised {child.public_id} ({label})")
-        verb = "would be anonymised" if dry_run else "anonymised"
-        self.stdout.write(self.style.SUCCESS(f"{len(due)} files {verb}."))
         if dry_run:
+            due = retention_due()
+            for child, reason in due:
+                self.stdout.write(
+                    f"would anonymise {child.public_id} ({ErasureReason(reason).label})"
+                )
+            self.stdout.write(self.style.SUCCESS(f"{len(due)} files would be anonymised."))
             uploads = census_uploads_expired().count()
             self.stdout.write(f"{uploads} expired census uploads would be deleted.")
-        else:
-            # Each holds a whole sheet of ID numbers and phones.
-            uploads, _by_model = census_uploads_expired().delete()
-            self.stdout.write(f"{uploads} expired census uploads deleted.")
+            return
+        done, deleted = retention_apply()
+        for child, reason in done:
+            self.stdout.write(f"anonymised {child.public_id} ({ErasureReason(reason).label})")
+        self.stdout.write(self.style.SUCCESS(f"{len(done)} files anonymised."))
+        self.stdout.write(f"{deleted} expired census uploads deleted.")
