@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import PurePath
+from typing import IO
 
 import charset_normalizer
 from django.conf import settings
@@ -249,7 +250,7 @@ def check_xlsx(content: bytes) -> None:
                         extent.cell(number, _column_index(letters))
 
 
-def _marks(source: io.BufferedIOBase) -> Iterator[tuple[bytes, bytes, int]]:
+def _marks(source: IO[bytes]) -> Iterator[tuple[bytes, bytes, int]]:
     tail = b""
     while True:
         chunk = source.read(CHUNK)

@@ -63,7 +63,5 @@ def csv_text(*, delimiter: str = ",") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for cells in GRID:
-        writer.writerow(
-            ["" if c is None else c.isoformat() if isinstance(c, datetime.date) else c for c in cells]
-        )
+        writer.writerow([c.isoformat() if isinstance(c, datetime.date) else c for c in cells])
     return buffer.getvalue()

@@ -199,9 +199,9 @@ VALUED = '<table:table-cell office:value-type="string"><text:p>王</text:p></tab
             "第2000000行超出了 Excel 的最大行数",
         ),
         (
-            f'<table:table-row table:number-rows-repeated="300000">'
-            f'<table:table-cell table:number-columns-repeated="40" office:value-type="float"'
-            f' office:value="1"/></table:table-row>',
+            '<table:table-row table:number-rows-repeated="300000">'
+            '<table:table-cell table:number-columns-repeated="40" office:value-type="float"'
+            ' office:value="1"/></table:table-row>',
             "使用区域过大",
         ),
     ],
