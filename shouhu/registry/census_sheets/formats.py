@@ -125,8 +125,8 @@ def sniff(content: bytes, filename: str | None = None) -> Format:
     if extension and extension not in EXTENSIONS[fmt]:
         raise SheetError(
             _(
-                "文件的扩展名是 %(ext)s，但内容其实是%(kind)s。请把文件名的扩展名改为 %(right)s "
-                "后重新上传，或在 Excel、WPS 中打开后另存为 .xlsx。"
+                "无法读取该文件：文件的扩展名是 %(ext)s，但内容其实是%(kind)s。"
+                "请把扩展名改为 %(right)s 后重新上传，或在 Excel、WPS 中打开后另存为 .xlsx。"
             )
             % {"ext": extension, "kind": _kind(fmt), "right": sorted(EXTENSIONS[fmt])[0]}
         )
@@ -142,6 +142,8 @@ def _format_of(content: bytes) -> Format:
         if "EncryptedPackage".encode("utf-16-le") in content:
             raise SheetError(password_message())
         return Format.XLS
+    if b"\0" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SheetError(not_excel_message())  # binary, and none of the formats above
     head = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")):
         raise SheetError(
