@@ -9,9 +9,13 @@ peak memory (`ru_maxrss`) is the import's own:
 4. print the figures as one JSON line, which the parent returns as
    {"import_20k_s": {...}, "import_20k_peak_mb": {...}, "import_20k_lock_s": {...}}; the last is
    the time inside the write transaction, when SQLite's write lock makes every other save wait.
+5. the same rows as an Excel 97-2003 `.xls` (`import_20k_xls_s`), when `xlwt` can be imported:
+   it is not a dependency of Shouhu (the import reads .xls, nothing in Shouhu writes one), so
+   without it the figure is skipped with a note (`pip install xlwt` to measure it).
 """
 
 import datetime
+import importlib.util
 import json
 import os
 import resource
@@ -29,31 +33,16 @@ STATUSES = ["外出务工", "打工", "在家", "外出", "死亡", "离异"]
 
 
 def run_import_benchmark(rows: int = ROWS) -> dict:
-    """Import `rows` census rows into a fresh SQLite database; time and peak memory."""
-    with tempfile.TemporaryDirectory(prefix="shouhu-import-bench-") as tmp:
-        env = {
-            **os.environ,
-            "SHOUHU_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "SHOUHU_VAR_DIR": tmp,
-            "DJANGO_SETTINGS_MODULE": "shouhu.settings",
-        }
-        done = subprocess.run(  # noqa: S603 - this interpreter running this file
-            [sys.executable, __file__, str(rows), tmp],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"import benchmark failed:\n{done.stderr[-3000:]}")
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
-    return {
+    """Import `rows` census rows into a fresh SQLite database; time and peak memory; then the
+    same rows from an .xls, when xlwt is there to write one."""
+    figures = _run(rows, "xlsx")
+    result = {
         # Wall time is the figure; CPU time tells a busy machine from a slow import.
         "import_20k_s": {
             "value": figures["seconds"],
             "unit": "s",
             "cpu_s": figures["cpu_s"],
+            "read_s": figures["read_s"],
             "rows": figures["rows"],
         },
         "import_20k_peak_mb": {"value": figures["peak_mb"], "unit": "MB", "rows": figures["rows"]},
@@ -64,6 +53,44 @@ def run_import_benchmark(rows: int = ROWS) -> dict:
             "rows": figures["rows"],
         },
     }
+    if importlib.util.find_spec("xlwt") is None:
+        result["import_20k_xls_s"] = {
+            "value": None,
+            "unit": "s",
+            "note": "xlwt is not installed (not a dependency): pip install xlwt to measure",
+        }
+        return result
+    xls = _run(rows, "xls")
+    result["import_20k_xls_s"] = {
+        "value": xls["seconds"],
+        "unit": "s",
+        "cpu_s": xls["cpu_s"],
+        "read_s": xls["read_s"],
+        "peak_mb": xls["peak_mb"],
+        "rows": xls["rows"],
+    }
+    return result
+
+
+def _run(rows: int, fmt: str) -> dict:
+    with tempfile.TemporaryDirectory(prefix="shouhu-import-bench-") as tmp:
+        env = {
+            **os.environ,
+            "SHOUHU_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "SHOUHU_VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "shouhu.settings",
+        }
+        done = subprocess.run(  # noqa: S603 - this interpreter running this file
+            [sys.executable, __file__, str(rows), tmp, fmt],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"import benchmark ({fmt}) failed:\n{done.stderr[-3000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _build_county():
@@ -126,12 +153,40 @@ def _build_county():
 def _write_sheet(path: Path, *, rows: int, classes) -> None:
     from openpyxl import Workbook
 
-    from shouhu.core.idnumber import make_id_number
-    from shouhu.registry.tests.census_sheets import HEADERS, NAMES
+    from shouhu.registry.tests.census_sheets import HEADERS
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("摸底名册")
     sheet.append(HEADERS)
+    for values in _rows(rows, classes):
+        sheet.append(values)
+    workbook.save(path)
+
+
+def _write_xls(path: Path, *, rows: int, classes) -> None:
+    """The same rows as Excel 97-2003 writes them: dates as date cells, numbers as numbers."""
+    import xlwt
+
+    from shouhu.registry.tests.census_sheets import HEADERS
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("摸底名册")
+    dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for c, header in enumerate(HEADERS):
+        sheet.write(0, c, header)
+    for r, values in enumerate(_rows(rows, classes), start=1):
+        for c, value in enumerate(values):
+            if isinstance(value, datetime.date):
+                sheet.write(r, c, value, dates)
+            elif value != "":
+                sheet.write(r, c, value)
+    workbook.save(str(path))
+
+
+def _rows(rows: int, classes):
+    from shouhu.core.idnumber import make_id_number
+    from shouhu.registry.tests.census_sheets import HEADERS, NAMES
+
     first = datetime.date(2014, 1, 1)
     for n in range(rows):
         school_class = classes[n % len(classes)]
@@ -166,11 +221,10 @@ def _write_sheet(path: Path, *, rows: int, classes) -> None:
             "重点对象": "贫困" if n % 9 == 0 else "",
             "信息来源": "学籍登记",
         }
-        sheet.append([values[h] for h in HEADERS])
-    workbook.save(path)
+        yield [values[h] for h in HEADERS]
 
 
-def _main(rows: int, folder: str) -> None:
+def _main(rows: int, folder: str, fmt: str) -> None:
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -183,12 +237,16 @@ def _main(rows: int, folder: str) -> None:
 
     from shouhu.registry.census_sheets.importing import census_import
     from shouhu.registry.census_sheets.operator import operator_actor
+    from shouhu.registry.census_sheets.reading import read_sheet
 
     call_command("migrate", verbosity=0)
     term, classes = _build_county()
-    path = Path(folder) / "county.xlsx"
-    _write_sheet(path, rows=rows, classes=classes)
+    path = Path(folder) / f"county.{fmt}"
+    (_write_xls if fmt == "xls" else _write_sheet)(path, rows=rows, classes=classes)
     actor = operator_actor()
+    started = time.perf_counter()
+    read_sheet(str(path))  # the reading alone, once more in the import
+    read_seconds = time.perf_counter() - started
     started, cpu_started = time.perf_counter(), time.process_time()
     result = census_import(actor=actor, term=term, source=str(path), filename=path.name)
     seconds = time.perf_counter() - started
@@ -201,6 +259,7 @@ def _main(rows: int, folder: str) -> None:
         "rows": rows,
         "seconds": round(seconds, 2),
         "cpu_s": round(cpu_seconds, 2),
+        "read_s": round(read_seconds, 2),
         "lock_s": round(result.write_seconds or 0, 2),
         "lock_cpu_s": round(result.write_cpu_seconds or 0, 2),
     }
@@ -208,4 +267,4 @@ def _main(rows: int, folder: str) -> None:
 
 
 if __name__ == "__main__":
-    _main(int(sys.argv[1]), sys.argv[2])
+    _main(int(sys.argv[1]), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "xlsx")

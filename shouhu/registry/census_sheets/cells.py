@@ -62,6 +62,24 @@ class CellProblem(Exception):
         self.reason = reason
 
 
+EXACT_DIGITS = 10**15  # a spreadsheet keeps 15 significant digits of a number, no more
+
+
+def normal_cell(value: Any) -> Any:
+    """A cell as the reader gives it, in one shape for every format: an empty cell is None;
+    a whole number is an int (an .xls or .ods stores 63 as 63.0) unless it is too long to be
+    exact, so that an ID number stored as a number stays a float and is refused
+    (`parse_id_number`); a date at midnight is a date. Text stays text as written (a CSV's
+    cells all are): the parsers below read numbers and dates from text too."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_DIGITS:
+        return int(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date()
+    return value
+
+
 def cell_text(value: Any) -> str:
     if value is None:
         return ""

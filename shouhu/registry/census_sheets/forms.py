@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.forms import DateField, IdListField
 from shouhu.org.models import SchoolClass
+from shouhu.registry.census_sheets.formats import ACCEPTED, SheetError, refuse_extension
 from shouhu.registry.models import LeaveReason
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -24,12 +25,13 @@ def _term_choices(terms) -> list[tuple[str, str]]:
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("摸底名册（.xlsx）"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+        label=_("摸底名册"),
+        help_text=_(
+            "可上传 Excel（.xlsx、.xls、.xlsb、.xlsm，宏不会运行）、LibreOffice（.ods）"
+            "或 CSV（UTF-8 或 GBK 编码，逗号或制表符分隔）文件。WPS 的 .et 文件请先另存为"
+            " .xlsx 或 .xls。"
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
     term = forms.ChoiceField(label=_("学期"))
 
@@ -38,13 +40,14 @@ class ImportUploadForm(forms.Form):
         cast(Any, self.fields["term"]).choices = _term_choices(terms)
 
     def clean_file(self):
+        """The name only: what the file really is is read from its bytes (`formats.sniff`)."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("文件太大（超过20MB），请按学校分开上传。"))
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("请上传 .xlsx 格式的 Excel 文件（可在 Excel 中另存为）。")
-            )
+        try:
+            refuse_extension(upload.name)
+        except SheetError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return upload
 
 

@@ -1,34 +1,47 @@
-"""Reading a census workbook: find the data sheet and its header, then stream the data rows.
+"""Reading a census sheet: find the data sheet and its header, then its data rows.
+
+One reader for every sheet a school has: `.xlsx` (and `.xlsm`: its data only, a macro never
+runs), `.xls`, `.xlsb` and `.ods` through calamine, and CSV (UTF-8 with or without a BOM,
+GBK/GB18030; comma or tab) through `formats.decode_text` and the csv module. What the file is
+comes from its bytes (`formats.sniff`), and the guards of `formats` run before calamine does.
+Each cell is normalised in one place (`cells.normal_cell`), so that the same sheet saved in any
+format reads the same, with the row numbers its program shows.
 
 Sheets made by hand are read too: the header may be anywhere in the first rows, span two rows
 (a merged group such as 父亲 over 姓名 / 状况 / 电话), have cells merged or padded with spaces,
 and come in any order; columns the importer does not know are ignored, and so are blank rows.
-
-The rows stream from the sheet's XML as the sheet numbers them: a row number beyond Excel's last
-row (1,048,576), rows going backwards and more data rows than SHOUHU_IMPORT_MAX_ROWS are refused
-as soon as they are read, and a damaged workbook (truncated, a bad CRC) is refused with the same
+The register may be on any sheet: the first with a census header is read. More data rows than
+SHOUHU_IMPORT_MAX_ROWS are refused, and a damaged file (truncated, a bad CRC) gets the same
 message as any file that is not a workbook.
 """
 
-import functools
 import io
 import itertools
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
+import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import column_index_from_string
-from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from shouhu.registry.census_sheets import formats
+from shouhu.registry.census_sheets.cells import normal_cell
 from shouhu.registry.census_sheets.columns import BY_KEY, COLUMNS, column_for
+from shouhu.registry.census_sheets.formats import Format, SheetError, not_excel_message
+
+__all__ = [
+    "Sheet",
+    "SheetError",
+    "header_of",
+    "missing_required",
+    "not_excel_message",
+    "read_sheet",
+]
 
 HEADER_SCAN_ROWS = 12
 EXCEL_MAX_ROWS = 1_048_576  # the last row number Excel can hold
@@ -36,9 +49,10 @@ EXCEL_MAX_ROWS = 1_048_576  # the last row number Excel can hold
 # stray cell in column XFD cannot make every row 16,384 cells wide.
 READ_COLUMNS = 128
 
-# What a damaged archive or sheet raises while it is read: a truncated file or member, a bad
-# CRC, a broken deflate stream, XML cut short, a shared string or a style that is not there.
+# What a damaged file raises while it is read: a truncated file or member, a bad CRC, a broken
+# deflate stream, XML cut short; calamine's own errors.
 DAMAGED = (
+    python_calamine.CalamineError,
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
@@ -48,11 +62,8 @@ DAMAGED = (
     OSError,
     ValueError,
     TypeError,
+    OverflowError,
 )
-
-
-class SheetError(ValueError):
-    """The workbook cannot be read as a census sheet at all; the message is Chinese."""
 
 
 @dataclass
@@ -114,169 +125,69 @@ def _headers_text(head: list[tuple], index: int) -> list[str]:
     return texts
 
 
-NS = f"{{{SHEET_MAIN_NS}}}"
-ROW, CELL, VALUE, INLINE, TEXT, RUN = (NS + t for t in ("row", "c", "v", "is", "t", "r"))
-
-
-@functools.cache
-def _column(letters: str) -> int:
-    return column_index_from_string(letters)
-
-
-def _cell_value(cell, *, strings, date_formats: set[int], epoch) -> Any:
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        text = cell.find(INLINE)
-        if text is None:
-            return None
-        runs = [text.find(TEXT), *(r.find(TEXT) for r in text.iterchildren(RUN))]
-        return "".join(t.text or "" for t in runs if t is not None)
-    value = cell.findtext(VALUE)
-    if not value:
-        return None
-    if kind == "s":
-        return strings[int(value)]
-    if kind == "b":
-        return bool(int(value))
-    if kind == "d":
-        return from_ISO8601(value)
-    if kind in ("str", "e"):
-        return value
-    as_float = float(value)
-    integral = as_float.is_integer() and "." not in value and "E" not in value.upper()
-    number: int | float = int(value) if integral else as_float
-    style = cell.get("s")
-    if style and int(style) in date_formats:
-        try:
-            return from_excel(number, epoch)
-        except (OverflowError, ValueError):
-            return number
-    return number
-
-
-@dataclass
-class _Book:
-    """The parts of a workbook the importer reads: its sheets, shared strings and date styles.
-
-    openpyxl's `load_workbook` measures every sheet that does not state its size (openpyxl's own
-    files do not) by parsing it whole, and then parses each cell through its descriptor classes;
-    a county's 20,000 rows are read here straight from the sheet XML with lxml instead, using
-    openpyxl's reader for everything else."""
-
-    reader: ExcelReader
-    sheets: list[tuple[str, str]]  # (title, path inside the archive)
-    width: int = READ_COLUMNS  # the columns kept of each row; the header's, once found
-
-    @property
-    def options(self) -> dict[str, Any]:
-        return {
-            "strings": self.reader.shared_strings,
-            "date_formats": self.reader.wb._date_formats,
-            "epoch": self.reader.wb.epoch,
-        }
-
-    def rows(self, path: str) -> Iterator[tuple[int, tuple]]:
-        """Each row the sheet holds, as (row number, cell values), streamed: rows the sheet
-        leaves out are not made up, so a last row numbered 20,000,000 costs nothing. Cells right
-        of `width` are dropped. A row number beyond Excel's last row, or one going backwards,
-        is refused at once."""
-        options = self.options
-        previous = 0
-        with self.reader.archive.open(path) as source:
-            parsed = etree.iterparse(
-                source, events=("end",), tag=ROW, resolve_entities=False, no_network=True
-            )
-            for _event, row in parsed:
-                stated = row.get("r")
-                number = int(stated) if stated else previous + 1
-                if number > EXCEL_MAX_ROWS:
-                    raise SheetError(
-                        _("第%(row)d行超出了 Excel 的最大行数（%(max)d行），文件可能已损坏。")
-                        % {"row": number, "max": EXCEL_MAX_ROWS}
-                    )
-                if number <= previous:
-                    raise SheetError(
-                        _("第%(row)d行出现在第%(previous)d行之后，行号顺序错乱，文件可能已损坏。")
-                        % {"row": number, "previous": previous}
-                    )
-                previous = number
-                values: list[Any] = []
-                for cell in row.iterchildren(CELL):
-                    ref = cell.get("r")
-                    column = _column(ref.rstrip("0123456789")) if ref else len(values) + 1
-                    if column > self.width:
-                        break
-                    values.extend([None] * (column - 1 - len(values)))
-                    values.append(_cell_value(cell, **options))
-                yield number, tuple(values)
-                row.clear()
-                while row.getprevious() is not None:
-                    del row.getparent()[0]
-
-
-def _refuse_bombs(source: str | IO[bytes]) -> None:
-    """A zip bomb (a tiny file that unpacks to gigabytes) is refused before anything is read."""
-    with zipfile.ZipFile(source) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if isinstance(source, io.IOBase):
-        source.seek(0)
-    limit = settings.SHOUHU_UPLOAD_MAX_UNPACKED_MB
-    if unpacked > limit * 1024 * 1024:
-        raise SheetError(
-            _("文件解压后超过%(limit)d MB，可能已损坏或不是正常的名册表格。") % {"limit": limit}
-        )
-
-
-def _open(source: str | IO[bytes]) -> _Book:
-    _refuse_bombs(source)
-    reader = ExcelReader(source, read_only=True, data_only=True)
-    reader.read_manifest()
-    reader.read_strings()
-    reader.read_workbook()
-    apply_stylesheet(reader.archive, reader.wb)
-    sheets = [
-        (sheet.name, rel.target)
-        for sheet, rel in reader.parser.find_sheets()
-        if rel.target in reader.valid_files and "chartsheet" not in rel.Type
-    ]
-    return _Book(reader=reader, sheets=sheets)
-
-
-def read_sheet(source: str | bytes | IO[bytes]) -> Sheet:
+def read_sheet(source: str | bytes | IO[bytes], *, filename: str | None = None) -> Sheet:
     """The first worksheet that has a census header, with its non-blank data rows.
 
-    Anything that is not a readable workbook, a damaged one included (truncated, a bad CRC),
-    is one `SheetError` with the same Chinese message."""
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
+    `filename` (or the name of the file `source` is or names) is checked against the content.
+    Anything that is not a readable sheet, a damaged one included, is one `SheetError` with a
+    Chinese message."""
+    if isinstance(source, str):
+        filename = filename or source
+        content = Path(source).read_bytes()
+    elif isinstance(source, bytes):
+        content = source
+    else:
+        filename = filename or getattr(source, "name", None)
+        content = source.read()
+    if not isinstance(filename, str):
+        filename = None
+    fmt = formats.sniff(content, filename)
     try:
-        book = _open(source)
+        return _first_census_sheet(_grids(content, fmt))
     except SheetError:
         raise
+    except python_calamine.PasswordError as exc:
+        raise SheetError(formats.password_message()) from exc
     except DAMAGED as exc:
         raise SheetError(not_excel_message()) from exc
+
+
+Grid = tuple[str, Iterator[tuple[int, tuple]]]  # a sheet's title and its (row number, cells)
+
+
+def _grids(content: bytes, fmt: Format) -> Iterator[Grid]:
+    """Each worksheet of the file, in order, read only when asked for."""
+    if fmt == Format.CSV:
+        rows = formats.csv_rows(formats.decode_text(content))
+        yield "CSV", ((n, tuple(map(normal_cell, cells))) for n, cells in enumerate(rows, 1))
+        return
+    if fmt != Format.XLS:
+        {Format.XLSX: formats.check_xlsx, Format.XLSB: formats.check_xlsb}.get(
+            fmt, formats.check_ods
+        )(content)
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     try:
-        return _first_census_sheet(book)
-    except SheetError:
-        raise
-    except DAMAGED as exc:
-        raise SheetError(not_excel_message()) from exc
+        for index, meta in enumerate(book.sheets_metadata):
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_index(index)
+            # An .xls is at most 65,536 × 256 cells: its area is checked once read.
+            height, width = sheet.total_height + 1, sheet.total_width + 1
+            if height * width > formats.MAX_CELLS:
+                raise SheetError(formats.area_message(height, width))
+            yield meta.name, _calamine_rows(sheet)
     finally:
-        book.reader.archive.close()
+        book.close()
 
 
-def not_excel_message() -> str:
-    """What any unreadable file gets, whatever is wrong with it."""
-    return _(
-        "无法读取该文件：这不是有效的 Excel 文件，或文件已损坏。"
-        "请上传 Excel 2007 及以上版本的 .xlsx 文件。"
-    )
+def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[tuple[int, tuple]]:
+    """The rows from A1 (row numbers as the program shows them), cut to `READ_COLUMNS`."""
+    for number, cells in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+        yield number, tuple(normal_cell(c) for c in cells[:READ_COLUMNS])
 
 
-def _first_census_sheet(book: _Book) -> Sheet:
-    for title, path in book.sheets:
-        book.width = READ_COLUMNS
-        rows = book.rows(path)
+def _first_census_sheet(grids: Iterator[Grid]) -> Sheet:
+    for title, rows in grids:
         head: list[tuple] = [()] * HEADER_SCAN_ROWS
         after_head: list[tuple[int, tuple]] = []
         for number, cells in rows:
@@ -294,12 +205,10 @@ def _first_census_sheet(book: _Book) -> Sheet:
             headers=_headers_text(head, index),
             columns=columns,
         )
-        # Of each data row, only the header's columns are kept.
         while sheet.headers and not sheet.headers[-1]:
             sheet.headers.pop()
-        book.width = max(len(sheet.headers), max(columns.values()) + 1)
         read_already = [
-            (number, cells[: book.width])
+            (number, cells)
             for number, cells in [*enumerate(head, start=1), *after_head]
             if number > sheet.header_row
         ]
@@ -313,9 +222,11 @@ def _first_census_sheet(book: _Book) -> Sheet:
 
 
 def _data_rows(rows: Iterator[tuple[int, tuple]], *, sheet: Sheet) -> Iterator[tuple[int, tuple]]:
-    """The rows with something in a known column; more than SHOUHU_IMPORT_MAX_ROWS of them
-    are refused as soon as the one too many is read."""
+    """The rows with something in a known column, each cut (or padded) to the header's width,
+    whatever the format; more than SHOUHU_IMPORT_MAX_ROWS of them are refused as soon as the
+    one too many is read."""
     wanted = sorted(sheet.columns.values())
+    width = max(len(sheet.headers), wanted[-1] + 1)
     limit = settings.SHOUHU_IMPORT_MAX_ROWS
     count = 0
     for number, cells in rows:
@@ -326,7 +237,8 @@ def _data_rows(rows: Iterator[tuple[int, tuple]], *, sheet: Sheet) -> Iterator[t
             raise SheetError(
                 _("表格的数据超过%(max)d行，请按乡镇或学校分开上传。") % {"max": limit}
             )
-        yield number, tuple(cells)
+        kept = tuple(cells[:width])
+        yield number, kept + (None,) * (width - len(kept))
 
 
 def missing_required(sheet: Sheet) -> list[str]:

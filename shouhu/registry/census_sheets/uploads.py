@@ -12,6 +12,7 @@ dropped once imported, and an upload never confirmed expires after SHOUHU_UPLOAD
 
 import base64
 import datetime
+import io
 import json
 import zlib
 from typing import Any
@@ -41,10 +42,13 @@ FORMAT = 1
 
 
 def census_upload_store(*, actor, term: Term, filename: str, content: bytes) -> CensusImport:
-    """Read and check an uploaded sheet, and keep what was read with the preview."""
+    """Read and check an uploaded sheet, and keep what was read with the preview. The name
+    goes with the bytes, so that a name that lies about them is told."""
     if not actor.has_perm_to(Perm.CENSUS_IMPORT):
         raise PermissionDenied(_("您没有导入摸底名册的权限。"))
-    result = census_sheet_check(actor=actor, term=term, source=content)
+    source = io.BytesIO(content)
+    source.name = filename
+    result = census_sheet_check(actor=actor, term=term, source=source)
     # A new upload replaces the user's earlier ones still waiting: no sheet is kept longer than
     # it is needed (PIPL), and only the imported ones leave a record (without their content).
     CensusImport.objects.filter(uploaded_by=actor, status=ImportStatus.PREVIEWED).delete()
@@ -104,7 +108,7 @@ def census_uploads_expired(*, now: datetime.datetime | None = None) -> QuerySet[
 
 
 def _cell(value: Any) -> Any:
-    """A cell as JSON: the types openpyxl reads that JSON lacks are tagged."""
+    """A cell as JSON: the types a sheet holds that JSON lacks are tagged."""
     if isinstance(value, datetime.datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, datetime.date):

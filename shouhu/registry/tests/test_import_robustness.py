@@ -76,9 +76,19 @@ def test_rows_going_backwards_are_refused():
 
 
 def test_rows_the_sheet_leaves_out_are_skipped_and_the_others_keep_their_numbers():
-    content = renumbered(sheet_bytes([row(0), row(1), row(2)]), {3: 7, 4: 1_048_576})
+    content = renumbered(sheet_bytes([row(0), row(1), row(2)]), {3: 7, 4: 5_000})
     sheet = read_sheet(content)
-    assert [number for number, _cells in sheet.rows] == [2, 7, 1_048_576]
+    assert [number for number, _cells in sheet.rows] == [2, 7, 5_000]
+
+
+def test_a_last_row_far_below_the_register_is_refused_before_the_reader_fills_the_gap():
+    """The reader holds a sheet as one rectangle from A1: a row at 1,048,576 would cost it a
+    gigabyte of empty cells, so the user is told where the stray content is instead."""
+    content = renumbered(sheet_bytes([row(0), row(1), row(2)]), {3: 7, 4: 1_048_576})
+    started = time.perf_counter()
+    with pytest.raises(SheetError, match="使用区域过大：第1048576行"):
+        read_sheet(content)
+    assert time.perf_counter() - started < 2
 
 
 def test_more_data_rows_than_the_limit_are_refused(settings):

@@ -59,11 +59,12 @@ def test_a_sheet_with_bad_rows_shows_every_reason_and_offers_the_error_report(
     assert not Child.objects.filter(name__in=["王小明", "李思雨", "张子涵"]).exists()
 
 
-def test_a_file_that_is_not_xlsx_is_refused_at_upload(client, world, head_teacher):
+def test_a_file_that_is_not_a_sheet_is_refused_at_upload(client, world, head_teacher):
     client.force_login(head_teacher)
-    response = upload(client, world, b"a,b\n", name="名册.csv")
+    response = upload(client, world, b"%PDF-1.4", name="名册.pdf")
     assert response.status_code == 200
-    assert ".xlsx" in response.content.decode()
+    page = response.content.decode()
+    assert "不支持 .pdf 文件" in page and ".xls" in page and ".csv" in page
     assert not CensusImport.objects.exists()
 
 
