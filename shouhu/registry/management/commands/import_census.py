@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "导入摸底名册（Excel）。有任何错误时不写入任何数据，并以非零状态退出。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="摸底名册 .xlsx 文件")
+        parser.add_argument("file", help="摸底名册（.xlsx、.xls、.xlsb、.ods 或 .csv）")
         parser.add_argument("--term", required=True, help="学期代码，如 2026-2027-1")
         parser.add_argument("--dry-run", action="store_true", help="只检查并列出结果，不写入")
         parser.add_argument("--errors", help="把错误报告写入此 .xlsx 文件")
