@@ -12,6 +12,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -108,16 +109,30 @@ class ActionEntry:
 
 def care_actions_for(user, *, child: Child, limit: int | None = None) -> list[ActionEntry]:
     """The child's care actions, newest first; none for a child outside the user's scope."""
-    visible = Child.objects.restrict(user).filter(pk=child.pk)
-    return _action_entries(user, CareActionChild.objects.filter(child__in=visible), limit=limit)
+    if not Child.objects.restrict(user).filter(pk=child.pk).exists():
+        return []
+    return _child_actions(user, child=child, limit=limit)[0]
 
 
-def _action_entries(
-    user, links: QuerySet[CareActionChild], *, limit: int | None
-) -> list[ActionEntry]:
-    """The actions of the links, newest first. A summary the user may not read is never read
-    from the database: the query itself puts NULL in its place (`care_summary_q`). The rows
-    are read as values, with the author's name and role only."""
+def _child_actions(
+    user, *, child: Child, limit: int | None, since: datetime.date | None = None
+) -> tuple[list[ActionEntry], list[tuple[int, str, datetime.date]]]:
+    """The child's latest `limit` actions (all when None), newest first, and in the same query
+    the child's action links (`(child_id, kind, done_on)`) from `since` on, which the quota
+    statuses count (`compliance.few.read_few`): one read of the child's actions for both.
+
+    A summary the user may not read is never read from the database: the query itself puts
+    NULL in its place (`care_summary_q`). The rows are read as values, the author by name and
+    role only. `child` comes from the user's scope."""
+    mine = Q(links__child=child)
+    if limit is not None:
+        latest = (
+            CareActionChild.objects.filter(child=child)
+            .order_by("-action__done_on", "-action_id")
+            .values("action_id")[:limit]
+        )
+        # The latest `limit` are read whatever their date, every link from `since` on.
+        mine &= Q(pk__in=latest) | Q(links__done_on__gte=since) if since else Q(pk__in=latest)
     summary = Case(When(care_summary_q(user), then=F("summary")), default=Value(None))
     children_count = Subquery(
         CareActionChild.objects.filter(action=OuterRef("pk"))
@@ -127,13 +142,17 @@ def _action_entries(
         .values("n")
     )
     rows = (
-        CareAction.objects.filter(pk__in=links.values("action_id"))
+        CareAction.objects.filter(mine)
         .annotate(
+            link_kind=F("links__kind"),
+            link_done_on=F("links__done_on"),
             children_count=children_count,
             shown_summary=ExpressionWrapper(summary, output_field=EncryptedTextField(null=True)),
         )
         .order_by("-done_on", "-id")
         .values_list(
+            "link_kind",
+            "link_done_on",
             "public_id",
             "kind",
             "done_on",
@@ -145,10 +164,10 @@ def _action_entries(
             "author__role",
         )
     )
-    if limit is not None:
-        rows = rows[:limit]
+    rows = list(rows)
+    links = [(child.pk, kind, done_on) for kind, done_on, *_rest in rows]
     labels = dict(ActionKind.choices)
-    return [
+    entries = [
         ActionEntry(
             public_id=public_id,
             kind=kind,
@@ -163,6 +182,8 @@ def _action_entries(
             == ChildField.COUNSELLING,
         )
         for (
+            _link_kind,
+            _link_done_on,
             public_id,
             kind,
             done_on,
@@ -173,8 +194,9 @@ def _action_entries(
             display_name,
             username,
             role,
-        ) in rows
+        ) in (rows if limit is None else rows[:limit])
     ]
+    return entries, links
 
 
 @dataclass
@@ -199,9 +221,9 @@ def child_care_for(
     the user's scope (`child_for_care`), with its class: the rows below are the child's own,
     read without checking the scope again.
 
-    Eight queries: terms, quotas, pairings, exemptions, the periods' action dates (the quota
-    statuses rest on these five, `compliance.few`), the current buddy, the actions and the
-    open tasks. The carers, authors, assignees and approvers are read by name only."""
+    Seven queries: terms, quotas, pairings, exemptions, the actions with the periods' action
+    dates (the quota statuses rest on these, `compliance.few`), the current buddy and the open
+    tasks. The carers, authors, assignees and approvers are read by name only."""
     day = today_or(today)
     running, ended = columns_running_and_ended(
         [child.school_class.school], day=day, terms=terms_dates()
@@ -221,7 +243,15 @@ def child_care_for(
         .only(*EXEMPTION_FIELDS, *(f"granted_by__{f}" for f in USER_NAME))
         .order_by("-starts_on")
     )
-    few = read_few([child], columns, pairings=pairings, exemptions=exemptions)
+    first = min((c.period.start for c in columns), default=None)
+    actions, links = _child_actions(user, child=child, limit=actions_limit, since=first)
+    few = read_few(
+        [child],
+        columns,
+        pairings=pairings,
+        exemptions=exemptions,
+        links=links if first is not None else None,
+    )
     statuses = [s for s in few_statuses(child, columns, few, today=day) if s.status is not None]
     current = [p for p in pairings if p.held_on(day)]
     year_ago = day - datetime.timedelta(365)
@@ -232,9 +262,7 @@ def child_care_for(
         buddy=Buddy.objects.current(day).filter(child=child).order_by("pk").first(),
         pairings=pairings,
         statuses=statuses,
-        actions=_action_entries(
-            user, CareActionChild.objects.filter(child=child), limit=actions_limit
-        ),
+        actions=actions,
         open_tasks=list(
             _own_tasks(user, VisitTask.objects.filter(child=child, done_on__isnull=True))
             .select_related("observation", "assignee")
