@@ -35,6 +35,7 @@ skipped with a note. The machine is shared: the load average is printed with the
 import argparse
 import contextlib
 import datetime
+import functools
 import importlib
 import io
 import json
@@ -222,6 +223,17 @@ def median_ms(
     return round(statistics.median(times), 2), len(times)
 
 
+def median_cpu_ms(*, run: Callable[[], object], runs: int = RUNS) -> float:
+    """The median CPU time of this process for `run` (no warm-up: run after `median_ms`). On
+    the shared machine it moves less with the load than the wall time does."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        run()
+        times.append((time.process_time() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
 def url_exists(path: str) -> bool:
     from django.urls import Resolver404, resolve
 
@@ -335,6 +347,8 @@ def login(client, username: str):
 # Who opens the child's file in the figures: the head teacher of the child's class, and the
 # township officer over its school. The keys of the township officer's figures end `_township`.
 CHILD_FILE_READERS = {"head": "head teacher", "township": "township officer"}
+# The actions the file's 关爱 section lists (care.views.FILE_CARE_ACTIONS).
+FILE_CARE_ACTIONS = 5
 
 
 def child_file_figures(clients: dict) -> list[Measure]:
@@ -384,6 +398,26 @@ def child_file_figures(clients: dict) -> list[Measure]:
         "child_file": (CHILD_FILE_SQL, {"public_id": public_id}),
         "child_file_care": (CHILD_CARE_SQL, {"child": child.pk}),
     }
+    # Beside each page its selector alone (`selector_ms`): the rest is the middleware, the
+    # session and the template.
+    child_file_for = selector("shouhu.registry.selectors", "child_file_for")
+    child_for_care = selector("shouhu.care.selectors", "child_for_care")
+    child_care_for = selector("shouhu.care.selectors", "child_care_for")
+    users = {reader: User.objects.get(username=reader) for reader in CHILD_FILE_READERS}
+
+    def file_selector(user) -> Callable[[], object] | None:
+        if child_file_for is None:
+            return None
+        return lambda: child_file_for(user, public_id=child.public_id, tab="basic")
+
+    def care_selector(user) -> Callable[[], object] | None:
+        if child_for_care is None or child_care_for is None:
+            return None
+        return lambda: child_care_for(
+            user, child=child_for_care(user, child.public_id), actions_limit=FILE_CARE_ACTIONS
+        )
+
+    selectors = {"child_file": file_selector, "child_file_care": care_selector}
     measures: list[Measure] = []
     written: list[str] = []
     for reader, role in CHILD_FILE_READERS.items():
@@ -400,7 +434,10 @@ def child_file_figures(clients: dict) -> list[Measure]:
                 f"-- {measure.key}: GET {url} as the {role} ({len(queries)} queries)\n\n"
                 + "".join(f"-- {i}\n{q['sql']};\n\n" for i, q in enumerate(queries, 1))
             )
+            client = clients[reader]
+            measure.extra["cpu_ms"] = median_cpu_ms(run=functools.partial(client.get, url))
             measure_sql(measure, sql=raw[name][0], params=raw[name][1])
+            measure_selector(measure, run=selectors[name](users[reader]))
     path = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var")) / "bench-child-file.sql"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(written))
@@ -894,6 +931,8 @@ def print_table(rows: list[Measure], *, notes: list[str], loads: list[str]) -> N
             line += f"   skipped: {m.skipped}"
         else:
             line += f"   {m.label}"
+            if "cpu_ms" in m.extra:
+                line += f" (CPU {m.extra['cpu_ms']:.1f} ms)"
         print(line)
     print(
         f"(pages: median of up to {RUNS} runs after {WARMUPS} warm-ups, server time through the "

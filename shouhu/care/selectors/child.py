@@ -15,6 +15,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -39,7 +40,7 @@ from shouhu.care.rules import (
     month_from_key,
     term_period,
 )
-from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.crypto import decrypt
 from shouhu.core.roles import Role
 from shouhu.core.visibility import ChildField, care_summary_field, care_summary_q
 from shouhu.org.models import SchoolClass
@@ -147,7 +148,8 @@ def _child_actions(
             link_kind=F("links__kind"),
             link_done_on=F("links__done_on"),
             children_count=children_count,
-            shown_summary=ExpressionWrapper(summary, output_field=EncryptedTextField(null=True)),
+            # The token: only the listed rows' summaries are decrypted, below.
+            shown_summary=ExpressionWrapper(summary, output_field=TextField(null=True)),
         )
         .order_by("-done_on", "-id")
         .values_list(
@@ -174,7 +176,7 @@ def _child_actions(
             kind_label=str(labels.get(kind, kind)),
             done_on=done_on,
             author=_user_name(display_name, username),
-            summary=shown_summary,
+            summary=decrypt(shown_summary) if shown_summary else shown_summary,
             follow_up_on=follow_up_on,
             children_count=children_count,
             shareable=shareable,
