@@ -142,7 +142,7 @@ def _child_actions(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = (
+    rows = list(
         CareAction.objects.filter(mine)
         .annotate(
             link_kind=F("links__kind"),
@@ -166,7 +166,6 @@ def _child_actions(
             "author__role",
         )
     )
-    rows = list(rows)
     links = [(child.pk, kind, done_on) for kind, done_on, *_rest in rows]
     labels = dict(ActionKind.choices)
     entries = [
