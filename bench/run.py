@@ -2,8 +2,10 @@
 
 1. The demo county: migrate a throwaway SQLite database, time `seed-demo` (`seed_demo_s`), then
    time the pages people wait on through Django's test client (server time, no network):
-   the child list, a child's file, the county census, a teacher's worklist and the county's
-   compliance for the month, each next to the one SQL query the page cannot do without.
+   the child list, a child's file and its 关爱 section as the head teacher and the township
+   officer (`child_file_ms`, `child_file_care_ms`, their queries in var/bench-child-file.sql),
+   the county census, a teacher's worklist and the county's compliance for the month, each
+   next to the one SQL query the page cannot do without.
 2. The synthetic county: `shouhu synth --children 20000 --months 12` into a second throwaway
    database (`synth_20k_s`), then the census, the worklist and the compliance on it.
 3. The census import of 20,000 rows (`census_import.py`, alone: `run.py import`):
@@ -20,6 +22,10 @@
 7. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
    {"value": …, "unit": "ms" | "s" | "MB", "raw_sql": … where there is one}.
 
+`run.py --only child_file` measures one group of figures on a fresh demo county (and merges
+them into var/bench.json); `run.py measure --county demo --db FILE [--seed] --only child_file
+--table` measures it on a demo database already seeded in FILE (a profiling loop's start).
+
 Each county is measured in a process of its own (`run.py measure …`), with the clock set to
 the demo's day (2026-11-29), so the pages show the same work whatever the date. A page that
 does not answer 200 fails the run (exit status 1); a figure whose feature does not exist yet is
@@ -29,6 +35,7 @@ skipped with a note. The machine is shared: the load average is printed with the
 import argparse
 import contextlib
 import datetime
+import functools
 import importlib
 import io
 import json
@@ -39,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -86,6 +93,18 @@ JOIN org_schoolclass sc ON sc.id = c.school_class_id
 JOIN org_school s ON s.id = sc.school_id
 LEFT JOIN registry_guardian g ON g.child_id = c.id
 WHERE c.public_id = %(public_id)s
+"""
+
+# The file's 关爱 section: the child's latest care actions with their authors, as the section
+# lists them (its one query it cannot do without; the quota statuses come on top).
+CHILD_CARE_SQL = """
+SELECT a.id, a.public_id, a.kind, a.done_on, a.summary, a.follow_up_on, u.display_name
+FROM care_careactionchild l
+JOIN care_careaction a ON a.id = l.action_id
+JOIN accounts_user u ON u.id = a.author_id
+WHERE l.child_id = %(child)s
+ORDER BY a.done_on DESC, a.id DESC
+LIMIT 5
 """
 
 # The county census: the term's snapshots of the county counted per township.
@@ -205,6 +224,17 @@ def median_ms(
     return round(statistics.median(times), 2), len(times)
 
 
+def median_cpu_ms(*, run: Callable[[], object], runs: int = RUNS) -> float:
+    """The median CPU time of this process for `run` (no warm-up: run after `median_ms`). On
+    the shared machine it moves less with the load than the wall time does."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        run()
+        times.append((time.process_time() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
 def url_exists(path: str) -> bool:
     from django.urls import Resolver404, resolve
 
@@ -315,40 +345,107 @@ def login(client, username: str):
 # --- the figures of one county ----------------------------------------------------------------
 
 
-def child_file_figures(client, head) -> list[Measure]:
-    """The child's file (`child_file_ms`), the page people open most, on its basic tab with the
-    关爱 section, as the head teacher opens it: the first child of their class with a proxy
-    parent. Beside it the one query it cannot do without (`CHILD_FILE_SQL`); the page's own
-    queries are written to var/bench-child-file.sql to read beside the figure."""
+# Who opens the child's file in the figures: the head teacher of the child's class, and the
+# township officer over its school. The keys of the township officer's figures end `_township`.
+CHILD_FILE_READERS = {"head": "head teacher", "township": "township officer"}
+# The actions the file's 关爱 section lists (care.views.FILE_CARE_ACTIONS).
+FILE_CARE_ACTIONS = 5
+
+
+def child_file_figures(clients: dict) -> list[Measure]:
+    """The child's file, the page people open most, as the head teacher and as the township
+    officer open it: the first child of the head teacher's class with a proxy parent.
+
+    - `child_file_ms`: the page (`registry:child-detail`, basic tab), beside the one query it
+      cannot do without (`CHILD_FILE_SQL`).
+    - `child_file_care_ms`: its 关爱 section (`care:child-care-section`), the fragment the page
+      fetches with htmx once it is shown, beside `CHILD_CARE_SQL`.
+
+    Each is the median of up to RUNS requests with its query count; every query of the four
+    requests is written to var/bench-child-file.sql to read beside the figures."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from shouhu.accounts.models import User
     from shouhu.registry.models import Child
 
-    measure = Measure("child_file_ms", "child file /children/<id>/, head teacher")
+    head = User.objects.get(username="head")
     child = (
         Child.objects.filter(school_class=head.scope_class, pairings__isnull=False)
         .order_by("name_pinyin", "id")
         .first()
     )
     if child is None:
-        measure.error = "the head teacher's class has no paired child"
-        return [measure]
-    url = reverse("registry:child-detail", kwargs={"public_id": child.public_id})
-    measure_page(measure, client=client, url=url)
-    if measure.error:
-        return [measure]
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    path = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var")) / "bench-child-file.sql"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"-- {i}\n{q['sql']};\n\n" for i, q in enumerate(queries, 1)))
-    measure.extra["queries_sql"] = str(path)
+        return [
+            Measure(
+                "child_file_ms", "child file", error="the head teacher's class has no paired child"
+            )
+        ]
+    kwargs = {"public_id": child.public_id}
+    pages = {
+        "child_file": (
+            "child file /children/<id>/",
+            reverse("registry:child-detail", kwargs=kwargs),
+        ),
+        "child_file_care": (
+            "its 关爱 section /care/children/<id>/section/",
+            reverse("care:child-care-section", kwargs=kwargs),
+        ),
+    }
     # SQLite stores a UUID as its 32 hex digits; PostgreSQL as a uuid.
     public_id = child.public_id.hex if connection.vendor == "sqlite" else str(child.public_id)
-    measure_sql(measure, sql=CHILD_FILE_SQL, params={"public_id": public_id})
-    return [measure]
+    raw = {
+        "child_file": (CHILD_FILE_SQL, {"public_id": public_id}),
+        "child_file_care": (CHILD_CARE_SQL, {"child": child.pk}),
+    }
+    # Beside each page its selector alone (`selector_ms`): the rest is the middleware, the
+    # session and the template.
+    child_file_for = selector("shouhu.registry.selectors", "child_file_for")
+    child_for_care = selector("shouhu.care.selectors", "child_for_care")
+    child_care_for = selector("shouhu.care.selectors", "child_care_for")
+    users = {reader: User.objects.get(username=reader) for reader in CHILD_FILE_READERS}
+
+    def file_selector(user) -> Callable[[], object] | None:
+        if child_file_for is None:
+            return None
+        return lambda: child_file_for(user, public_id=child.public_id, tab="basic")
+
+    def care_selector(user) -> Callable[[], object] | None:
+        if child_for_care is None or child_care_for is None:
+            return None
+        return lambda: child_care_for(
+            user, child=child_for_care(user, child.public_id), actions_limit=FILE_CARE_ACTIONS
+        )
+
+    selectors = {"child_file": file_selector, "child_file_care": care_selector}
+    measures: list[Measure] = []
+    written: list[str] = []
+    for reader, role in CHILD_FILE_READERS.items():
+        suffix = "" if reader == "head" else f"_{reader}"
+        for name, (label, url) in pages.items():
+            measure = Measure(f"{name}{suffix}_ms", f"{label}, {role}")
+            measure_page(measure, client=clients[reader], url=url)
+            measures.append(measure)
+            if measure.error or measure.skipped:
+                continue
+            with CaptureQueriesContext(connection) as queries:
+                clients[reader].get(url)
+            written.append(
+                f"-- {measure.key}: GET {url} as the {role} ({len(queries)} queries)\n\n"
+                + "".join(f"-- {i}\n{q['sql']};\n\n" for i, q in enumerate(queries, 1))
+            )
+            client = clients[reader]
+            measure.extra["cpu_ms"] = median_cpu_ms(run=functools.partial(client.get, url))
+            measure_sql(measure, sql=raw[name][0], params=raw[name][1])
+            measure_selector(measure, run=selectors[name](users[reader]))
+    path = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var")) / "bench-child-file.sql"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(written))
+    for measure in measures:
+        if measure.queries is not None:
+            measure.extra["queries_sql"] = str(path)
+    return measures
 
 
 def dashboard_figures(client, *, key: str) -> list[Measure]:
@@ -447,9 +544,16 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
     return [worklist, compliance]
 
 
-def county_figures(*, county: str, db: str, seed: bool) -> dict:
+# The groups of figures of a county, in the order they are measured; `--only` picks some.
+GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary")
+# The groups measured on the demo county only.
+DEMO_ONLY_GROUPS = {"child_list", "child_file"}
+
+
+def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()) -> dict:
     """Measure one county in this process: set up Django on its database, seed the demo if
-    asked, log in, time the pages. Returns the measures and the seeding time."""
+    asked, log in, time the pages (every group, or those in `only`). Returns the measures and
+    the seeding time."""
     os.environ["SHOUHU_DATABASE_URL"] = database_url(db)
     os.environ["DJANGO_SETTINGS_MODULE"] = "shouhu.settings"
     sys.path.insert(0, str(ROOT))
@@ -472,27 +576,37 @@ def county_figures(*, county: str, db: str, seed: bool) -> dict:
     # Time the pages as production runs them: no query log, no debug pages.
     settings.DEBUG = False
     low, high = subtree_range(COUNTY)
-    clients = {name: Client() for name in ("head", "county", "teacher")}
+    clients = {name: Client() for name in ("head", "county", "teacher", "township")}
     for name, client in clients.items():
         login(client, name)
+    groups = [
+        g
+        for g in GROUPS
+        if (not only or g in only) and (county == "demo" or g not in DEMO_ONLY_GROUPS)
+    ]
     measures: list[Measure] = []
     suffix = SUFFIXES[county]
-    if county == "demo":
+    if "child_list" in groups:
         county_list = Measure("child_list_ms", "child list /children/, county, page 1")
         head_list = Measure("child_list_head_ms", "child list /children/, head teacher")
         measure_page(county_list, client=clients["county"], url="/children/")
         measure_sql(county_list, sql=CHILD_PAGE_SQL, params={"low": low, "high": high})
         measure_page(head_list, client=clients["head"], url="/children/")
         measures += [county_list, head_list]
-        measures += child_file_figures(clients["head"], User.objects.get(username="head"))
-    census = Measure(f"census_county{suffix}_ms", f"census /census/?scope={COUNTY}&term={TERM}")
-    measure_page(census, client=clients["county"], url=f"/census/?scope={COUNTY}&term={TERM}")
-    measure_sql(census, sql=CENSUS_SQL, params={"term": TERM, "low": low, "high": high})
-    measures.append(census)
-    measures += care_figures(clients["teacher"], clients["county"], suffix=suffix)
-    measures += dashboard_figures(clients["county"], key=f"dashboard{suffix or '_demo'}_ms")
-    county_user = User.objects.get(username="county")
-    measures += summary_figures(clients["county"], county_user, key=f"summary_county{suffix}_s")
+    if "child_file" in groups:
+        measures += child_file_figures(clients)
+    if "census" in groups:
+        census = Measure(f"census_county{suffix}_ms", f"census /census/?scope={COUNTY}&term={TERM}")
+        measure_page(census, client=clients["county"], url=f"/census/?scope={COUNTY}&term={TERM}")
+        measure_sql(census, sql=CENSUS_SQL, params={"term": TERM, "low": low, "high": high})
+        measures.append(census)
+    if "care" in groups:
+        measures += care_figures(clients["teacher"], clients["county"], suffix=suffix)
+    if "dashboard" in groups:
+        measures += dashboard_figures(clients["county"], key=f"dashboard{suffix or '_demo'}_ms")
+    if "summary" in groups:
+        county_user = User.objects.get(username="county")
+        measures += summary_figures(clients["county"], county_user, key=f"summary_county{suffix}_s")
     result["measures"] = [asdict(m) for m in measures]
     return result
 
@@ -512,7 +626,13 @@ def bench_clock():
 def measure_main(args) -> int:
     """`run.py measure`: one county's figures as one JSON line on stdout, on the bench's day."""
     with bench_clock():
-        result = county_figures(county=args.county, db=args.db, seed=args.seed)
+        result = county_figures(
+            county=args.county, db=args.db, seed=args.seed, only=args.only or ()
+        )
+    if args.table:
+        rows = [Measure(**m) for m in result["measures"]]
+        print_table(rows, notes=[], loads=[load_average()])
+        return 1 if any(m.error for m in rows) else 0
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
@@ -665,10 +785,12 @@ def database_url(db: str | Path) -> str:
     return str(db) if "://" in str(db) else f"sqlite:///{db}"
 
 
-def subprocess_figures(county: str, db: str | Path, *, seed: bool) -> dict:
+def subprocess_figures(
+    county: str, db: str | Path, *, seed: bool, only: Sequence[str] = ()
+) -> dict:
     command = [sys.executable, str(Path(__file__)), "measure", "--county", county, "--db", str(db)]
     done = subprocess.run(  # noqa: S603 - this interpreter running this script
-        [*command, *(["--seed"] if seed else [])],
+        [*command, *(["--seed"] if seed else []), *(f"--only={g}" for g in only)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -699,11 +821,11 @@ def shouhu(db: str | Path, *args: str) -> float:
     return seconds
 
 
-def demo_rows(db: Path) -> list[Measure]:
+def demo_rows(db: Path, *, only: Sequence[str] = ()) -> list[Measure]:
     """seed-demo and the demo county's pages; a failure is the run's error, not a crash."""
     print("demo county: migrate, seed-demo, measure …", flush=True)
     try:
-        demo = subprocess_figures("demo", db, seed=True)
+        demo = subprocess_figures("demo", db, seed=True, only=only)
     except RuntimeError as exc:
         return [Measure("seed_demo_s", "seed-demo, full demo county", unit="s", error=str(exc))]
     seed = Measure("seed_demo_s", "seed-demo, full demo county", unit="s")
@@ -854,6 +976,8 @@ def print_table(rows: list[Measure], *, notes: list[str], loads: list[str]) -> N
             line += f"   skipped: {m.skipped}"
         else:
             line += f"   {m.label}"
+            if "cpu_ms" in m.extra:
+                line += f" (CPU {m.extra['cpu_ms']:.1f} ms)"
         print(line)
     print(
         f"(pages: median of up to {RUNS} runs after {WARMUPS} warm-ups, server time through the "
@@ -879,8 +1003,19 @@ def main() -> int:
     on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
     on_day.add_argument("rest", nargs=argparse.REMAINDER)
     commands.add_parser("serve", help="the child list through gunicorn (inside the run)")
-    measure.add_argument("--db", required=True)
+    measure.add_argument("--db", required=True, help="a SQLite file (or a database URL)")
     measure.add_argument("--seed", action="store_true", help="migrate and seed the demo first")
+    measure.add_argument(
+        "--table", action="store_true", help="print the table instead of the JSON line"
+    )
+    for command in (parser, measure):
+        command.add_argument(
+            "--only",
+            action="append",
+            choices=GROUPS,
+            help="measure only this group of figures (repeatable); the whole run then measures "
+            "the demo county alone (no synthetic county, served list or import)",
+        )
     parser.add_argument("--skip-synth", action="store_true", help="leave out the 20k county")
     parser.add_argument("--skip-import", action="store_true", help="leave out the import")
     parser.add_argument(
@@ -905,17 +1040,19 @@ def main() -> int:
     rows: list[Measure] = []
     notes: list[str] = []
     figures: dict = {}
+    only = args.only or ()
     with tempfile.TemporaryDirectory(prefix="shouhu-bench-") as tmp:
-        rows += demo_rows(Path(tmp) / "demo.sqlite3")
-        rows += job_latency_rows(Path(tmp) / "demo.sqlite3")
-        if not args.skip_synth:
+        rows += demo_rows(Path(tmp) / "demo.sqlite3", only=only)
+        if not only:
+            rows += job_latency_rows(Path(tmp) / "demo.sqlite3")
+        if not args.skip_synth and not only:
             rows += synth_rows(Path(tmp) / "synth.sqlite3")
             if not args.skip_postgres:
                 rows += postgres_rows()
         loads.append(load_average())
-    if not args.skip_serve:
+    if not args.skip_serve and not only:
         rows += serve_rows()
-    if not args.skip_import:
+    if not args.skip_import and not only:
         print("census import of 20,000 rows …", flush=True)
         imported = import_figures()
         for key, figure in imported.items():

@@ -24,8 +24,9 @@ from shouhu.registry.models import Child
 
 @dataclass
 class FewChildren:
-    """What the statuses of a few children rest on, read in three small queries: the proxy
-    pairings, the actions of the quota kinds, and the exemptions in the periods' span."""
+    """What the statuses of a few children rest on, read in three small queries (or passed in
+    by a caller that read them already): the proxy pairings, the actions of the quota kinds,
+    and the exemptions in the periods' span."""
 
     pairings: dict[int, list[Pairing]]
     actions: dict[tuple[int, str], list[datetime.date]]
@@ -43,10 +44,12 @@ def read_few(
     *,
     pairings: Iterable[Pairing] | None = None,
     exemptions: Iterable[Exemption] | None = None,
+    links: Iterable[tuple[int, str, datetime.date]] | None = None,
 ) -> FewChildren:
     """The rows `few_statuses` needs. A caller that has already read the children's pairings
-    (every kind) or exemptions (at least those overlapping the columns) passes them in, and
-    they are not read again."""
+    (every kind), exemptions (at least those overlapping the columns) or action links (as
+    `(child_id, kind, done_on)`, at least every link of the columns' kinds in their span)
+    passes them in, and they are not read again."""
     ids = [c.pk for c in children]
     first = min((c.period.start for c in columns), default=None)
     last = max((c.period.end for c in columns), default=None)
@@ -63,14 +66,15 @@ def read_few(
     actions: dict[tuple[int, str], list[datetime.date]] = defaultdict(list)
     exempt: dict[int, list[Exemption]] = defaultdict(list)
     if first is not None and last is not None:
-        links = CareActionChild.objects.filter(
-            child_id__in=ids,
-            kind__in={c.kind for c in columns},
-            done_on__gte=first,
-            done_on__lte=last,
-        ).values_list("child_id", "kind", "done_on")
+        kinds = {c.kind for c in columns}
+        wanted = set(ids)
+        if links is None:
+            links = CareActionChild.objects.filter(
+                child_id__in=ids, kind__in=kinds, done_on__gte=first, done_on__lte=last
+            ).values_list("child_id", "kind", "done_on")
         for child_id, kind, done_on in links:
-            actions[(child_id, kind)].append(done_on)
+            if child_id in wanted and kind in kinds and first <= done_on <= last:
+                actions[(child_id, kind)].append(done_on)
         if exemptions is None:
             exemptions = list(
                 Exemption.objects.filter(child_id__in=ids, starts_on__lte=last, ends_on__gte=first)

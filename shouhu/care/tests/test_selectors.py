@@ -1,6 +1,8 @@
 """What each role reads of the care work: worklists and escalation, counselling kept
 confidential, compliance and coverage rolled up with drill-down, and bounded query counts."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,9 +23,10 @@ from shouhu.care.selectors import (
 from shouhu.care.services import care_action_record, observation_record
 from shouhu.care.tests.conftest import TERM_START, at, year
 from shouhu.registry.classification import ParentStatus
-from shouhu.registry.models import Flag
+from shouhu.registry.models import Child, Flag
 from shouhu.testing.dates import TODAY, day, month_key
 from shouhu.testing.factories import (
+    CareActionFactory,
     CounsellorFactory,
     PairingFactory,
     TeacherFactory,
@@ -311,6 +314,28 @@ def test_other_kinds_keep_their_summary_for_the_schools_care_network(
     assert [e.summary for e in care_actions_for(head_teacher, child=world.child_a)] == [
         "作业完成好。"
     ]
+
+
+def test_the_file_section_lists_the_latest_actions_however_old(
+    world, head_teacher, teacher, paired
+):
+    """The section reads its latest actions and the quota periods' action dates in one query:
+    an action older than every period still shows while it is among the latest, and the
+    section lists the care page's first actions, in its order."""
+    child = Child.objects.get(pk=world.child_a.pk)
+    old = CareActionFactory(children=[child], author=teacher, done_on=TODAY - timedelta(700))
+    new = [
+        CareActionFactory(children=[child], author=teacher, done_on=TODAY - timedelta(n))
+        for n in (3, 1)
+    ]
+    in_order = [new[1].public_id, new[0].public_id, old.public_id]
+    care = child_care_for(head_teacher, child=child, actions_limit=5)
+    assert [a.public_id for a in care.actions] == in_order
+    assert [a.public_id for a in child_care_for(head_teacher, child=child).actions] == in_order
+    care = child_care_for(head_teacher, child=child, actions_limit=2)
+    assert [a.public_id for a in care.actions] == in_order[:2]
+    home_visits = [s.done for s in care.statuses if s.column.kind == ActionKind.HOME_VISIT]
+    assert home_visits and max(home_visits) >= 1
 
 
 def test_a_group_action_counts_all_its_children(world, head_teacher):

@@ -36,6 +36,11 @@ def statuses(user, child) -> dict[tuple[str, str], str]:
     against the way compliance counts them (one SQL query): the two must agree."""
     care = child_care_for(user, child=Child.objects.get(pk=child.pk))
     found = {(s.column.kind, s.column.period.key): s.status for s in care.statuses}
+    # The file's 关爱 section reads the action dates with its latest actions: the same statuses.
+    section = child_care_for(user, child=Child.objects.get(pk=child.pk), actions_limit=1)
+    assert [(s.column, s.done, s.status) for s in section.statuses] == [
+        (s.column, s.done, s.status) for s in care.statuses
+    ]
     today = timezone.localdate()
     running, ended = columns_around(
         effective_quotas([child.school_class.school_id]), day=today, terms=terms_dates()

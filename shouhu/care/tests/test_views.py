@@ -508,9 +508,10 @@ def test_the_care_section_is_scoped_logged_and_read_in_few_queries(
     url = reverse("care:child-care-section", args=[world.child_a.public_id])
     client.force_login(head_teacher)
     client.get(url)
-    # The session and its renewal (5), the child, the log row, then terms, quotas, pairings,
-    # the period's action dates, exemptions, buddy, the latest actions and open tasks.
-    with django_assert_max_num_queries(15):
+    # The session and its renewal (5), the child, the log row, then terms, quotas,
+    # pairings, exemptions, the latest actions with the periods' action dates (one query),
+    # buddy and open tasks.
+    with django_assert_max_num_queries(14):
         page = text(client.get(url))
     assert "代理家长" in page and "刘老师" in page
     assert AccessLog.objects.filter(
