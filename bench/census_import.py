@@ -235,8 +235,8 @@ def _main(rows: int, folder: str, fmt: str) -> None:
     # As in production: a debug cursor would keep every one of the ~200,000 INSERTs in memory.
     settings.DEBUG = False
 
+    from shouhu.accounts.operator import operator_actor
     from shouhu.registry.census_sheets.importing import census_import
-    from shouhu.registry.census_sheets.operator import operator_actor
     from shouhu.registry.census_sheets.reading import read_sheet
 
     call_command("migrate", verbosity=0)

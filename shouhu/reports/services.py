@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from shouhu.accounts.models import User
+from shouhu.accounts.operator import census_reader_for
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, export_grant_take
 from shouhu.core.roles import Perm
@@ -23,7 +24,6 @@ from shouhu.registry.census_sheets.exporting import (
     register_sheet_write,
     watermark,
 )
-from shouhu.registry.census_sheets.operator import census_reader_for
 from shouhu.reports.census_table import CensusTable, census_table_for, census_table_sheet
 from shouhu.reports.models import SummaryDraft, draft_node_kwargs
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from shouhu.accounts.operator import operator_actor
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.care.models import (
     ActionKind,
@@ -33,7 +34,6 @@ from shouhu.care.services import (
 )
 from shouhu.care.tests.conftest import TERM_START, at, year
 from shouhu.core.roles import ROLE_PERMS, Perm, Role
-from shouhu.registry.census_sheets.operator import operator_actor
 from shouhu.registry.classification import ParentStatus
 from shouhu.testing.dates import TODAY, day, iso, month_key
 from shouhu.testing.factories import (

@@ -4,13 +4,13 @@ are in a user's scope by the same rule (a village supervisor's home region inclu
 import pytest
 
 from shouhu.accounts.models import User
+from shouhu.accounts.operator import operator_actor
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.audit.services import access_record
 from shouhu.care.models import Pairing
 from shouhu.core.roles import Perm, Role
 from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass
-from shouhu.registry.census_sheets.operator import operator_actor
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian
 from shouhu.testing.factories import (
     CensusSnapshotFactory,

@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from shouhu.accounts.models import User
+from shouhu.accounts.operator import census_reader_for
 from shouhu.audit.models import AccessAction, ExportGrant
 from shouhu.audit.services import access_record_many
 from shouhu.core.roles import Perm
@@ -34,7 +35,6 @@ from shouhu.core.scoping import in_scope, may, subtree_range
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
 from shouhu.core.xlsx import append_row, write_only_cell
 from shouhu.org.models import Grade, School, SchoolClass, Term
-from shouhu.registry.census_sheets.operator import census_reader_for
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.flags import flags_visible_to
 from shouhu.registry.models import CensusSnapshot, CensusSource, Child, Flag, Parent, ParentRole

@@ -110,7 +110,7 @@ def test_handover_of_a_whole_demo_school_moves_grades_graduates_the_top_and_lose
 
 
 def _operator():
-    from shouhu.registry.census_sheets.operator import operator_actor
+    from shouhu.accounts.operator import operator_actor
 
     return operator_actor()
 

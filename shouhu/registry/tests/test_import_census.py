@@ -378,7 +378,7 @@ def test_无_clears_the_guardians_details_and_the_flags_but_not_the_guardians_na
 
 
 def test_the_preview_masks_phones_for_the_command_line_operator(head_teacher, tree):
-    from shouhu.registry.census_sheets.operator import operator_actor
+    from shouhu.accounts.operator import operator_actor
 
     original = row(0)
     census_import(actor=head_teacher, term=tree.term, source=sheet_bytes([original]))

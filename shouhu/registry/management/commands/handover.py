@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from shouhu.accounts.operator import user_for_command
 from shouhu.org.models import School
 from shouhu.org.selectors import term_by_code
-from shouhu.registry.census_sheets.operator import user_for_command
 from shouhu.registry.handover import handover_apply, handover_plan
 from shouhu.registry.handover_undo import handover_latest_for, handover_undo
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from shouhu.accounts.operator import user_for_command
 from shouhu.org.selectors import term_by_code
 from shouhu.registry.census_sheets.errors import error_report_xlsx
 from shouhu.registry.census_sheets.importing import Outcome, census_import, census_sheet_check
-from shouhu.registry.census_sheets.operator import user_for_command
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from shouhu.reports.management.operator import (
+from shouhu.reports.management.arguments import (
     reader_and_node,
     reader_arguments,
     scope_enforced,

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
+from shouhu.accounts.operator import user_for_command
 from shouhu.org.selectors import term_by_code
 from shouhu.org.units import node_from_code
-from shouhu.registry.census_sheets.operator import user_for_command
 from shouhu.reports.services import census_export
 
 

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from shouhu.care.rules import Period
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.units import node_code
-from shouhu.reports.management.operator import (
+from shouhu.reports.management.arguments import (
     reader_and_node,
     reader_arguments,
     refused,

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shouhu.accounts.operator import province_reader
 from shouhu.org.models import SchoolClass
-from shouhu.reports.management.operator import node_and_term, operator_for
+from shouhu.reports.management.arguments import node_and_term
 from shouhu.reports.selectors.drafts import work_summary_draft_for
 from shouhu.reports.work_summary.build import work_summary_build
 from shouhu.reports.work_summary.render import to_docx, to_pdf
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         node, the_term = node_and_term(scope, term)
         if isinstance(node, SchoolClass):
             raise CommandError("工作总结只能按区划或学校生成。")
-        operator = operator_for(node)
+        operator = province_reader(node)
         draft = work_summary_draft_for(operator, node=node, term=the_term)
         if draft is not None:  # the summary is signed by whoever wrote the draft
             operator.display_name = str(draft.updated_by)

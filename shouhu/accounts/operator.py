@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from shouhu.accounts.models import User
 from shouhu.core.roles import Role
 from shouhu.core.scoping import is_server_operator
+from shouhu.org.models import Region, RegionLevel, School
 
 OPERATOR_USERNAME = "shouhu-cli"
 
@@ -38,13 +39,20 @@ def user_for_command(username: str | None) -> User:
 
 
 def census_reader_for(user, node) -> User:
-    """Who reads the census figures: the user, or for the operator an unsaved region officer
-    whose scope is the province above the node (as `shouhu census` does)."""
-    if not is_server_operator(user):
-        return user
-    from shouhu.org.models import Region, RegionLevel
+    """Who reads the census figures: the user, or for the operator its province reader."""
+    return province_reader(node) if is_server_operator(user) else user
 
-    code = node.code if isinstance(node, Region) else node.region_id
+
+def province_reader(node) -> User:
+    """An unsaved region officer whose scope is the province above the node: how the commands
+    read figures for the operator. They run with the authority of the whole province the node
+    lies in: an operator's tools on the server, like `shouhu dbshell`, not a user's view."""
+    if isinstance(node, Region):
+        code = node.code
+    elif isinstance(node, School):
+        code = node.region_id
+    else:
+        code = node.school.region_id
     province = Region(code=code[:2].ljust(12, "0"), name="", level=RegionLevel.PROVINCE)
     reader = User(username=OPERATOR_USERNAME, role=Role.REGION_OFFICER, is_active=True)
     reader.scope_region = province

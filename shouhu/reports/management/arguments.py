@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.http import Http404
 
 from shouhu.accounts.models import User
-from shouhu.core.roles import Role
-from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
+from shouhu.accounts.operator import province_reader
+from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import term_by_code, term_current
 from shouhu.org.units import node_from_code, user_scope_node
 
@@ -62,14 +62,14 @@ def term_named(code: str | None) -> Term:
 def reader_and_node(scope: str | None, username: str | None) -> tuple[User, Node]:
     """Who reads the figures, and of which node.
 
-    Without `--as`, the operator (`operator_for`) reads the node named by `--scope`. With
-    `--as USERNAME`, that account reads the node named (a region, a school or `class:ID`), or
-    its own scope node; a node outside its scope is refused (exit status 2)."""
+    Without `--as`, the operator (`accounts.operator.province_reader`) reads the node named by
+    `--scope`. With `--as USERNAME`, that account reads the node named (a region, a school or
+    `class:ID`), or its own scope node; a node outside its scope is refused (exit status 2)."""
     if username is None:
         if not scope:
             raise CommandError("请用 --scope 指定区划或学校（或用 --as 指定账号）。")
         node = node_named(scope)
-        return operator_for(node), node
+        return province_reader(node), node
     user = User.objects.filter(username=username).first()
     if user is None:
         raise CommandError(f"找不到账号：{username}", returncode=REFUSED)
@@ -112,23 +112,3 @@ def node_named(scope: str) -> Node:
         return node_from_code(scope)
     except Http404 as exc:
         raise CommandError(f"找不到：{exc}") from None
-
-
-def operator_for(node) -> User:
-    """An unsaved region officer whose scope is the province above the node.
-
-    The commands run with the authority of the whole province the node lies in: they are an
-    operator's tools on the server, like `shouhu dbshell`, not a user's view.
-    """
-    if isinstance(node, Region):
-        code = node.code
-    elif isinstance(node, School):
-        code = node.region_id
-    else:
-        code = node.school.region_id
-    province = Region(code=code[:2].ljust(12, "0"), name="", level=RegionLevel.PROVINCE)
-    operator = User(username="shouhu-cli", role=Role.REGION_OFFICER)
-    operator.is_active = True
-    operator.scope_region = province
-    operator.scope_region_id = province.code
-    return operator
