@@ -2,9 +2,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
+BIN := .venv/bin
 # The suite runs on every core (pytest-xdist), at most four: 2 on CI's 2 cores.
 PYTEST := $(BIN)/pytest -q --numprocesses=auto --maxprocesses=4
-BIN := .venv/bin
 PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
 # mypy covers the core package plus every app's service and selector modules that exist.
 MYPY_TARGETS := $(wildcard shouhu/core shouhu/*/services.py shouhu/*/services shouhu/*/selectors.py shouhu/*/selectors shouhu/care/rules.py shouhu/care/compliance shouhu/reports/census_table.py shouhu/reports/work_summary shouhu/care/reading.py shouhu/care/statuses.py shouhu/care/oversight.py shouhu/registry/census_sheets shouhu/registry/handover.py shouhu/registry/handover_undo.py shouhu/registry/flags.py shouhu/registry/writing.py shouhu/org/units.py shouhu/accounts/operator.py)
