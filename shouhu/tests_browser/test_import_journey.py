@@ -36,7 +36,7 @@ def test_head_teacher_fixes_two_bad_rows_then_imports_the_class(
     login(page, base, world.head.username, world.password)
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="名册导入导出").click()
     expect(page.get_by_role("heading", name="导入摸底名册")).to_be_visible()
-    page.get_by_label("摸底名册（.xlsx）").set_input_files(str(first))
+    page.locator("input[name=file]").set_input_files(str(first))
     page.get_by_role("button", name="上传并预览").click()
     errors = page.locator(".import-errors")
     expect(errors).to_contain_text("第2行「父亲电话」")
@@ -50,7 +50,7 @@ def test_head_teacher_fixes_two_bad_rows_then_imports_the_class(
 
     # 2. Upload the fixed sheet, read the preview, confirm.
     page.get_by_role("link", name="重新上传").first.click()
-    page.get_by_label("摸底名册（.xlsx）").set_input_files(str(fixed))
+    page.locator("input[name=file]").set_input_files(str(fixed))
     page.get_by_role("button", name="上传并预览").click()
     expect(page.locator(".import-rows")).to_contain_text(NAMES[2])
     expect(page.locator("tr.outcome-new")).to_have_count(3)
