@@ -84,6 +84,10 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
 def consistent_copy(target: Path) -> Iterator[dict[str, int]]:
     """Copy the database into `target` and yield its row counts; inside the block the
     connection reads the moment copied (PostgreSQL) or the moment just after (SQLite)."""
+    if connection.in_atomic_block:
+        # SQLite's backup would wait for ever on its own connection's write transaction, and
+        # PostgreSQL's snapshot must be the transaction's first statement.
+        raise ArchiveError("备份不能在数据库事务中进行。")
     if vendor() == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
