@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
+from shouhu.ops.database import dump_name
 from shouhu.ops.restore import unpack
 from shouhu.registry.models import Child
 
@@ -41,7 +42,7 @@ def test_the_archive_holds_the_database_the_uploads_and_a_manifest_of_counts(
     manifest = unpack(archive, unpacked)
     assert manifest["counts"]["children"] == Child.objects.count() >= 2
     assert {f["name"] for f in manifest["files"]} == {
-        "database.sqlite3",
+        dump_name(),
         "media/scans/家访.jpg",
     }
     assert (unpacked / "media" / "scans" / "家访.jpg").read_bytes() == b"\xff\xd8 a scan"
@@ -52,7 +53,7 @@ def test_the_archive_holds_the_database_the_uploads_and_a_manifest_of_counts(
 def test_the_field_key_is_never_in_the_archive(world, backup_key, settings, tmp_path):
     call_command("backup", str(tmp_path / "one.shouhu-backup"), stdout=io.StringIO())
     manifest = unpack(tmp_path / "one.shouhu-backup", tmp_path / "unpacked")
-    text = json.dumps(manifest) + (tmp_path / "unpacked" / "database.sqlite3").read_bytes().hex()
+    text = json.dumps(manifest) + (tmp_path / "unpacked" / dump_name()).read_bytes().hex()
     assert settings.FIELD_KEY not in text
     assert settings.FIELD_KEY.encode().hex() not in text
 
