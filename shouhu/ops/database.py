@@ -121,7 +121,10 @@ def restore_from(path: Path) -> None:
             "--exit-on-error",
             str(path),
         )
-        connection.close()
+        # pg_restore does not bring the planner's statistics: without them the county's
+        # figures, read right after, take minutes instead of seconds (measured on 20,000).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return
     connection.ensure_connection()
     with contextlib.closing(sqlite3.connect(path)) as copy:
