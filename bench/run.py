@@ -7,7 +7,9 @@
    the county census, a teacher's worklist and the county's compliance for the month, each
    next to the one SQL query the page cannot do without.
 2. The synthetic county: `shouhu synth --children 20000 --months 12` into a second throwaway
-   database (`synth_20k_s`), then the census, the worklist and the compliance on it.
+   database (`synth_20k_s`), then the census, the worklist and the compliance on it, then
+   `shouhu backup` of it and `shouhu restore` into a new empty database (`backup_20k_s`,
+   `restore_20k_s`; targets < 60 s and < 120 s).
 3. The census import of 20,000 rows (`census_import.py`, alone: `run.py import`):
    its time (`import_20k_s`), its peak memory, and how long its write transaction held the
    database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s).
@@ -801,9 +803,9 @@ def subprocess_figures(
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def shouhu(db: str | Path, *args: str) -> float:
+def shouhu(db: str | Path, *args: str, env: dict | None = None) -> float:
     """Run a `shouhu` command on the database, on the bench's day; its wall time in seconds."""
-    env = {**os.environ, "SHOUHU_DATABASE_URL": database_url(db)}
+    env = {**os.environ, **(env or {}), "SHOUHU_DATABASE_URL": database_url(db)}
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 - the project's own command
         [sys.executable, str(Path(__file__)), "shouhu", *args],
@@ -893,7 +895,44 @@ def synth_rows(db: str | Path, *, county: str = "synth20k") -> list[Measure]:
     except RuntimeError as exc:
         synth.error = synth.error or str(exc)[-600:]
         return [synth]
-    return [synth, *(Measure(**m) for m in measured["measures"])]
+    return [synth, *(Measure(**m) for m in measured["measures"]), *backup_rows(db, county=county)]
+
+
+def backup_rows(db: str | Path, *, county: str) -> list[Measure]:
+    """`shouhu backup` of the synthetic county and `shouhu restore` of its archive into a new
+    empty database (a SQLite file beside it, or a database of the same PostgreSQL cluster),
+    each timed from the outside: `backup_20k_s` and `restore_20k_s` (keys ending `_pg` on
+    PostgreSQL). The restore includes its checks: the row counts and the county's figures."""
+    from cryptography.fernet import Fernet
+
+    suffix = SUFFIXES[county]
+    backup = Measure(f"backup{suffix}_s", "shouhu backup, synthetic county", unit="s")
+    restore = Measure(f"restore{suffix}_s", "shouhu restore into an empty database", unit="s")
+    print(f"synthetic county ({county}): backup, restore …", flush=True)
+    with tempfile.TemporaryDirectory(prefix="shouhu-bench-backup-") as tmp:
+        env = {"SHOUHU_BACKUP_KEY": Fernet.generate_key().decode(), "SHOUHU_VAR_DIR": tmp}
+        archive = Path(tmp) / "synth.shouhu-backup"
+        try:
+            backup.value = round(shouhu(db, "backup", str(archive), env=env), 1)
+            backup.extra = {"archive_mb": round(archive.stat().st_size / 1e6, 1)}
+            target = empty_database_beside(db, tmp)
+            restore.value = round(shouhu(target, "restore", str(archive), env=env), 1)
+        except RuntimeError as exc:
+            (restore if backup.value is not None else backup).error = str(exc)[-600:]
+    return [backup, restore]
+
+
+def empty_database_beside(db: str | Path, tmp: str) -> str:
+    """A new empty database: a file in `tmp` for SQLite, `…_restored` on PostgreSQL."""
+    if "://" not in str(db):
+        return f"sqlite:///{Path(tmp) / 'restored.sqlite3'}"
+    import psycopg
+
+    server, _, name = str(db).rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}_restored"')
+        admin.execute(f'CREATE DATABASE "{name}_restored"')
+    return f"{server}/{name}_restored"
 
 
 def postgres_rows() -> list[Measure]:

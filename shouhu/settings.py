@@ -122,6 +122,10 @@ _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQhISE="
 
 SECRET_KEY = env_secret("SHOUHU_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else None)
 FIELD_KEY = env_secret("SHOUHU_FIELD_KEY", _DEV_FIELD_KEY if DEBUG else None)
+# The backups' own key (`shouhu backup`, docs/deploy.md): never the field key, kept apart from
+# it, so that an archive and its key together are not the children's data in clear. No default:
+# without it `shouhu backup` refuses to run.
+SHOUHU_BACKUP_KEY = env_secret("SHOUHU_BACKUP_KEY")
 
 if not DEBUG:
     if not SECRET_KEY:
@@ -171,6 +175,7 @@ INSTALLED_APPS = [
     "shouhu.audit",
     "shouhu.jobs",
     "shouhu.demo",
+    "shouhu.ops",
 ]
 
 # Django's tasks framework (the django-tasks backport): jobs are queued in the database and run

@@ -52,6 +52,50 @@ def _extras(value) -> dict:
     return extras
 
 
+def stats_read(*, scope: str | None, term: str | None, username: str | None) -> dict:
+    """Every figure of a node and a term as `shouhu stats --json` prints it (and `shouhu
+    restore` compares it with the backup's): the node, the term, the figures withheld from the
+    reader, and each figure's label, definition and value."""
+    reader, node = reader_and_node(scope, username)
+    the_term = term_named(term)
+    values, withheld = {}, []
+    with figures_cached(), scope_enforced(reader, scope or ""):
+        for key, figure in FIGURES.items():
+            try:
+                values[key] = plain(figure.function(reader, node=node, term=the_term))
+            except PermissionDenied:  # a figure the account's role may not see
+                withheld.append(key)
+    if not values:
+        raise refused(reader)
+    return {
+        "scope": {"code": node_code(node), "name": node.name},
+        "term": the_term.code,
+        "as": username,
+        "withheld": withheld,
+        "figures": {
+            key: {
+                "label": str(FIGURES[key].label),
+                "definition": str(FIGURES[key].definition),
+                "value": value,
+            }
+            for key, value in values.items()
+        },
+    }
+
+
+def stats_lines(data: dict) -> list[str]:
+    """The figures of `stats_read` as the command prints them without --json: the node and the
+    term, then the numbers and the shares, one a line."""
+    lines = [f"{data['scope']['name']} {term_named(data['term'])}（{data['term']}）"]
+    for figure in data["figures"].values():
+        value = figure["value"]
+        if isinstance(value, (int, float)) or value is None:
+            lines.append(f"  {figure['label']}：{value}")
+        elif isinstance(value, dict) and "count" in value:
+            lines.append(f"  {figure['label']}：{value['count']}（{value['percent']}%）")
+    return lines
+
+
 class Command(BaseCommand):
     help = "打印某学期某区划或学校的全部统计指标（--json 输出 JSON），口径与看板、报表、总结相同。"
 
@@ -60,39 +104,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", dest="as_json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, scope, term, username, as_json: bool, **options):
-        reader, node = reader_and_node(scope, username)
-        the_term = term_named(term)
-        values, withheld = {}, []
-        with figures_cached(), scope_enforced(reader, scope or ""):
-            for key, figure in FIGURES.items():
-                try:
-                    values[key] = plain(figure.function(reader, node=node, term=the_term))
-                except PermissionDenied:  # a figure the account's role may not see
-                    withheld.append(key)
-        if not values:
-            raise refused(reader)
+        data = stats_read(scope=scope, term=term, username=username)
         if as_json:
-            data = {
-                "scope": {"code": node_code(node), "name": node.name},
-                "term": the_term.code,
-                "as": username,
-                "withheld": withheld,
-                "figures": {
-                    key: {
-                        "label": str(FIGURES[key].label),
-                        "definition": str(FIGURES[key].definition),
-                        "value": value,
-                    }
-                    for key, value in values.items()
-                },
-            }
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{node.name} {the_term}（{the_term.code}）")
-        for key, value in values.items():
-            if isinstance(value, (int, float)) or value is None:
-                self.stdout.write(f"  {FIGURES[key].label}：{value}")
-            elif isinstance(value, dict) and "count" in value:
-                self.stdout.write(
-                    f"  {FIGURES[key].label}：{value['count']}（{value['percent']}%）"
-                )
+        self.stdout.write("\n".join(stats_lines(data)))
