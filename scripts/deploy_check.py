@@ -122,7 +122,7 @@ def main() -> int:
     monitor = opener(cert=args.cert, jar=http.cookiejar.CookieJar())  # no session
     status, _, body = fetch(monitor, f"{args.origin}/healthz")
     check(
-        status == 200 and json.loads(body) == {"status": "ok", "database": "ok"},
+        status == 200 and json.loads(body) == {"status": "ok", "database": "ok", "worker": "ok"},
         "/healthz is ok through nginx",
     )
     status, headers, _ = fetch(browser, f"{args.http}/accounts/login/")

@@ -21,10 +21,15 @@ free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)
 app_port=$(free_port); https_port=$(free_port); http_port=$(free_port)
 work=$(mktemp -d /tmp/shouhu-deploy.XXXXXX)
 server_pid=""
+worker_pid=""
 
 cleanup() {
     local rc=$?
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    if [ -n "$worker_pid" ]; then
+        kill "$worker_pid" 2>/dev/null || true
+        wait "$worker_pid" 2>/dev/null || true
+    fi
     if [ -n "$server_pid" ]; then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
@@ -74,6 +79,9 @@ admin.save()
 "$PY" -m shouhu.cli serve --bind "127.0.0.1:$app_port" --workers 2 \
     --access-log "$work/log/access.log" > "$work/server.log" 2>&1 &
 server_pid=$!
+# The job worker, as its systemd unit starts it: /healthz reports its heartbeat.
+"$PY" -m shouhu.cli worker --no-startup-delay > "$work/worker.log" 2>&1 &
+worker_pid=$!
 
 # 4. A self-signed certificate and nginx running deploy/nginx/shouhu.conf on loopback ports.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
@@ -109,7 +117,7 @@ CONF
 
 # 5. Wait for gunicorn, then check from the outside.
 for _ in $(seq 60); do
-    "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$app_port/healthz', timeout=2)" 2>/dev/null && break
+    "$PY" -c "import json,urllib.request,sys; sys.exit(json.load(urllib.request.urlopen('http://127.0.0.1:$app_port/healthz', timeout=2)).get('worker') != 'ok')" 2>/dev/null && break
     kill -0 "$server_pid" 2>/dev/null || { echo "test-deploy: shouhu serve exited" >&2; exit 1; }
     sleep 0.5
 done
