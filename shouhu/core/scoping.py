@@ -177,4 +177,10 @@ def in_scope(user, obj, action: str | None = None) -> bool:
     own = getattr(scope, "own", "")
     if own and getattr(user, own, None) == obj.pk and may(user, action) and may(user, scope.perm):
         return True
+    if isinstance(scope, TreePath) and scope.many and len(scope.regions) > 1 and may(user, action):
+        # A node under the user's region is in scope by its own region: ask that first, without
+        # joining every pupil for the home-region path (a subset of the rows, so exact).
+        direct = replace(scope, regions=scope.regions[:1], many=False)
+        if manager.filter(direct.q(type(obj), user), pk=obj.pk).exists():
+            return True
     return manager.restrict(user, action).filter(pk=obj.pk).exists()
