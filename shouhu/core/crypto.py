@@ -41,6 +41,14 @@ def decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode()
 
 
+def encrypt_bytes(plain: bytes) -> bytes:
+    return _fernet().encrypt(plain)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet().decrypt(token)
+
+
 def blind_index(value: str) -> str:
     """A keyed hash: equal values give equal indexes, and the value cannot be read back."""
     return hmac.new(_index_key(), value.encode(), hashlib.sha256).hexdigest()

@@ -44,6 +44,27 @@ class Perm(models.TextChoices):
     REPORT_LEAD = "report_lead", _("统计报表、工作总结和检查考核")
     SUMMARY_DRAFT = "summary_draft", _("起草工作总结")
     JOBS_VIEW = "jobs_view", _("查看和重试定时任务")
+    # School life (issue 14: shouhu.schooling)
+    ATTENDANCE_RECORD = "attendance_record", _("点名和考勤跟进")
+    SCHOOL_CALENDAR = "school_calendar", _("设置校历（放假、调休）")
+    DROPOUT_MANAGE = "dropout_manage", _("控辍保学：登记、劝返、书面报告和月报")
+    DROPOUT_REVIEW = "dropout_review", _("控辍保学：台账复核和学籍比对")
+    GRADES_RECORD = "grades_record", _("录入和导入成绩")
+    STUDY_PLAN = "study_plan", _("学习帮扶计划")
+    # Welfare, health and safety (issue 15: shouhu.welfare)
+    AID_PROPOSE = "aid_propose", _("提出资助·救助申请")
+    AID_APPROVE = "aid_approve", _("审批学校资助")
+    AID_DECIDE = "aid_decide", _("民政救助认定（低保、特困、临时救助、医疗救助）")
+    HEALTH_RECORD = "health_record", _("记录体检和健康情况")
+    INCIDENT_RECORD = "incident_record", _("记录安全事件和通知")
+    LECTURE_RECORD = "lecture_record", _("记录安全、法制和心理教育讲座")
+    # Guardianship (issue 15: shouhu.guardians)
+    GUARDIAN_MANAGE = "guardian_manage", _("委托监护确认书、家长培训和优秀家长")
+    HUKOU_REFERRAL = "hukou_referral", _("无户籍儿童报告和登记")
+    # Activities and the Home (issue 16: shouhu.activities)
+    ACTIVITY_RECORD = "activity_record", _("记录活动、兴趣小组、读书和评比")
+    HOME_MANAGE = "home_manage", _("管理留守儿童之家和值班表")
+    HOME_DUTY = "home_duty", _("留守儿童之家值班记录和亲情通话")
 
 
 # The one table of who may do what: a row per role, read top to bottom. Who may read counselling
@@ -69,6 +90,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.DASHBOARD_VIEW,
             Perm.REPORT_LEAD,
             Perm.SUMMARY_DRAFT,
+            Perm.DROPOUT_REVIEW,
+            Perm.AID_DECIDE,
+            Perm.HUKOU_REFERRAL,
         }
     ),
     Role.TOWNSHIP_OFFICER: frozenset(
@@ -82,6 +106,11 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.DASHBOARD_VIEW,
             Perm.REPORT_LEAD,
             Perm.SUMMARY_DRAFT,
+            Perm.DROPOUT_REVIEW,
+            Perm.AID_DECIDE,
+            Perm.GUARDIAN_MANAGE,
+            Perm.HUKOU_REFERRAL,
+            Perm.ACTIVITY_RECORD,
         }
     ),
     Role.VILLAGE_SUPERVISOR: frozenset(
@@ -92,6 +121,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.CARE_RECORD,
             Perm.CARE_OVERSEE,
             Perm.DASHBOARD_VIEW,
+            Perm.INCIDENT_RECORD,
+            Perm.GUARDIAN_MANAGE,
+            Perm.HUKOU_REFERRAL,
         }
     ),
     # Accounts: their own school's staff only (accounts.selectors.user_manageable_q).
@@ -115,6 +147,21 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.DASHBOARD_VIEW,
             Perm.REPORT_LEAD,
             Perm.SUMMARY_DRAFT,
+            Perm.ATTENDANCE_RECORD,
+            Perm.SCHOOL_CALENDAR,
+            Perm.DROPOUT_MANAGE,
+            Perm.GRADES_RECORD,
+            Perm.STUDY_PLAN,
+            Perm.AID_PROPOSE,
+            Perm.AID_APPROVE,
+            Perm.HEALTH_RECORD,
+            Perm.INCIDENT_RECORD,
+            Perm.LECTURE_RECORD,
+            Perm.GUARDIAN_MANAGE,
+            Perm.HUKOU_REFERRAL,
+            Perm.ACTIVITY_RECORD,
+            Perm.HOME_MANAGE,
+            Perm.HOME_DUTY,
         }
     ),
     # A head teacher drafts the class's summary (篇一–五 are head teachers' class summaries).
@@ -134,6 +181,18 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.EXEMPTION_GRANT,
             Perm.DASHBOARD_VIEW,
             Perm.SUMMARY_DRAFT,
+            Perm.ATTENDANCE_RECORD,
+            Perm.DROPOUT_MANAGE,
+            Perm.GRADES_RECORD,
+            Perm.STUDY_PLAN,
+            Perm.AID_PROPOSE,
+            Perm.HEALTH_RECORD,
+            Perm.INCIDENT_RECORD,
+            Perm.LECTURE_RECORD,
+            Perm.GUARDIAN_MANAGE,
+            Perm.HUKOU_REFERRAL,
+            Perm.ACTIVITY_RECORD,
+            Perm.HOME_DUTY,
         }
     ),
     Role.TEACHER: frozenset(
@@ -143,6 +202,11 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.CENSUS_VIEW,
             Perm.CARE_RECORD,
             Perm.OBSERVATION_RECORD,
+            Perm.GRADES_RECORD,
+            Perm.STUDY_PLAN,
+            Perm.INCIDENT_RECORD,
+            Perm.ACTIVITY_RECORD,
+            Perm.HOME_DUTY,
         }
     ),
     Role.COUNSELLOR: frozenset(
@@ -152,6 +216,11 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.CENSUS_VIEW,
             Perm.CARE_RECORD,
             Perm.OBSERVATION_RECORD,
+            Perm.STUDY_PLAN,
+            Perm.INCIDENT_RECORD,
+            Perm.LECTURE_RECORD,
+            Perm.ACTIVITY_RECORD,
+            Perm.HOME_DUTY,
         }
     ),
     Role.VOLUNTEER: frozenset(
@@ -159,6 +228,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.CHILD_VIEW,
             Perm.CONTACT_CARD,
             Perm.CARE_RECORD,
+            Perm.ACTIVITY_RECORD,
         }
     ),
     # The privacy officer approves full exports but does not export: the grant goes to another.

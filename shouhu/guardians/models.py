@@ -1,0 +1,1 @@
+"""The guardians app's tables."""

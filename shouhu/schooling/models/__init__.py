@@ -1,0 +1,12 @@
+"""The schooling app's tables, a module per concept: attendance (the roll call and the school
+calendar), dropout (the ledgers and the 劝返 case), grades and study-help plans."""
+
+from shouhu.schooling.models.attendance import (
+    Absence,
+    AbsenceReason,
+    CalendarChange,
+    CalendarChangeKind,
+    RollCall,
+)
+
+__all__ = ["Absence", "AbsenceReason", "CalendarChange", "CalendarChangeKind", "RollCall"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WelfareConfig(AppConfig):
+    name = "shouhu.welfare"
+    verbose_name = "资助救助、健康和安全"
