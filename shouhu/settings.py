@@ -174,7 +174,6 @@ INSTALLED_APPS = [
     "shouhu.care",
     "shouhu.schooling",
     "shouhu.welfare",
-    "shouhu.guardians",
     "shouhu.activities",
     "shouhu.reports",
     "shouhu.audit",

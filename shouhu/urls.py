@@ -11,8 +11,7 @@ urlpatterns = [
     path("privacy/", include("shouhu.audit.urls")),
     path("care/", include("shouhu.care.urls")),
     path("school/", include("shouhu.schooling.urls")),  # 考勤、控辍保学、成绩
-    path("welfare/", include("shouhu.welfare.urls")),  # 资助、健康、安全
-    path("guardians/", include("shouhu.guardians.urls")),  # 委托监护、家长培训、户籍
+    path("welfare/", include("shouhu.welfare.urls")),  # 资助、健康、安全、监护
     path("activities/", include("shouhu.activities.urls")),  # 活动和留守儿童之家
     path("jobs/", include("shouhu.jobs.urls")),  # 后台任务, the administrator's
     path("", include("shouhu.core.urls")),  # /healthz, the monitor's (docs/deploy.md)

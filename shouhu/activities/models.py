@@ -1,1 +1,0 @@
-"""The activities app's tables."""

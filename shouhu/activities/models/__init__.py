@@ -1,0 +1,1 @@
+"""The activities app's tables, a module per concept (each imported here for Django)."""

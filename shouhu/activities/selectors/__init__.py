@@ -1,0 +1,1 @@
+"""selectors of the activities app, a module per concept; import from the modules."""

@@ -1,0 +1,1 @@
+"""views of the activities app, a module per concept; import from the modules."""

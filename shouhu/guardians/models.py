@@ -1,1 +1,0 @@
-"""The guardians app's tables."""

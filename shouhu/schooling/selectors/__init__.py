@@ -1,0 +1,1 @@
+"""selectors of the schooling app, a module per concept; import from the modules."""

@@ -1,0 +1,1 @@
+"""views of the schooling app, a module per concept; import from the modules."""

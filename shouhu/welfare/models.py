@@ -1,1 +1,0 @@
-"""The welfare app's tables."""

@@ -1,0 +1,1 @@
+"""services of the welfare app, a module per concept; import from the modules."""

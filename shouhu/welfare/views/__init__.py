@@ -1,0 +1,1 @@
+"""views of the welfare app, a module per concept; import from the modules."""
