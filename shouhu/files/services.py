@@ -106,14 +106,26 @@ def attachment_store(*, upload: UploadedFile, by, accept: Accept = SCAN) -> Atta
     return attachment
 
 
+def attachment_save(*, name: str, content_type: str, data: bytes, by) -> Attachment:
+    """A file Shouhu made itself (an export run's workbook or PDF): stored encrypted, unchecked."""
+    attachment = Attachment(
+        name=name[-200:],
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_by=by,
+    )
+    attachment.seal(data)
+    attachment.save()
+    return attachment
+
+
 def attachment_response(attachment: Attachment, *, download: bool = False) -> HttpResponse:
     """The decrypted file, never cached by a shared cache, never sniffed into another type.
     Call it only after the holding record's scope check."""
     response = HttpResponse(attachment.read(), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        download or not (attachment.is_image or attachment.content_type == "application/pdf"),
-        attachment.name,
-    )
+    inline = not download and (attachment.is_image or attachment.content_type == "application/pdf")
+    response["Content-Disposition"] = content_disposition_header(not inline, attachment.name) or ""
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -7,7 +7,7 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from shouhu.core import healthz
-        from shouhu.jobs import registry, selectors
+        from shouhu.jobs import exporting, registry, selectors  # noqa: F401 - its duty
 
         registry.autodiscover()
         healthz.check_register("worker", selectors.worker_health)

@@ -63,3 +63,48 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = _("任务进程心跳")
         verbose_name_plural = _("任务进程心跳")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("生成中")
+    READY = "ready", _("可以下载")
+    FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")
+
+
+class ExportRun(models.Model):
+    """A long export (a county's workbook, a city's summary PDF) made by the worker instead of
+    inside a request. Only the user who asked for it sees it and downloads the file, which is
+    kept encrypted (`files.Attachment`) for EXPORT_KEEP (24 hours) and then deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=64)
+    label = models.CharField(_("文件"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict)
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("申请人"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    stage = models.CharField(_("当前步骤"), max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(_("申请时间"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    file = models.ForeignKey(
+        "files.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.CharField(_("错误"), max_length=500, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="jobs_export_progress_percent"
+            ),
+        ]

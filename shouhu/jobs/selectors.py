@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from shouhu.core.roles import Perm
-from shouhu.jobs.models import JobRun, RunStatus, WorkerHeartbeat
+from shouhu.jobs.models import ExportRun, ExportStatus, JobRun, RunStatus, WorkerHeartbeat
 from shouhu.jobs.registry import Duty, duties
 
 # The worker beats every HEARTBEAT_SECONDS; silent for WORKER_LATE it is reported as late.
@@ -84,4 +84,28 @@ def jobs_page_for(user) -> JobsPage:
         recent=recent,
         worker_seen_at=worker_last_heartbeat(),
         worker_state=state,
+    )
+
+
+# --- the user's exports -----------------------------------------------------------------------
+
+
+def export_run_get_for(user, *, public_id) -> ExportRun:
+    """One of the user's own export runs; anyone else's is a 404."""
+    return get_object_or_404(ExportRun.objects.filter(requested_by=user), public_id=public_id)
+
+
+def export_runs_for(user, *, since: datetime.timedelta = datetime.timedelta(days=7)):
+    """The user's export runs of the last week, newest first."""
+    return ExportRun.objects.filter(
+        requested_by=user, created_at__gte=timezone.now() - since
+    ).order_by("-created_at")
+
+
+def export_downloadable(run: ExportRun) -> bool:
+    return (
+        run.status == ExportStatus.READY
+        and run.file_id is not None
+        and run.expires_at is not None
+        and run.expires_at > timezone.now()
     )

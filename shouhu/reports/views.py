@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
+from shouhu.jobs.exporting import export_run_start
 from shouhu.org.forms import node_params
 from shouhu.org.models import SchoolClass
 from shouhu.org.selectors import term_by_code, term_current, terms_all
@@ -22,6 +23,7 @@ from shouhu.org.units import breadcrumbs, node_code, old_scope_query, page_node,
 from shouhu.registry.models import Flag
 from shouhu.reports.charts import categories_chart, compliance_chart, trend_chart, units_chart
 from shouhu.reports.forms import WorkSummaryDraftForm
+from shouhu.reports.jobs import runs_as_job
 from shouhu.reports.selectors import (
     DEFINITIONS,
     FIGURES,
@@ -105,6 +107,17 @@ def _context(request, node, term) -> dict:
     }
 
 
+def export_queued(request, *, kind: str, label: str, node, term, **params) -> HttpResponse:
+    """Queue a region's report for the worker and show its progress (shouhu.reports.jobs)."""
+    run = export_run_start(
+        actor=request.user,
+        kind=kind,
+        label=label,
+        params={"scope": node_code(node), "term": term.code, **params},
+    )
+    return redirect("jobs:export-status", public_id=run.public_id)
+
+
 def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -153,6 +166,9 @@ def workbook(request):
     node, term = _node_and_term(request, Perm.REPORT_LEAD)
     if term is None:
         raise Http404
+    if runs_as_job(node):
+        label = _("%(node)s %(term)s 统计报表") % {"node": node.name, "term": term}
+        return export_queued(request, kind="reports.workbook", label=label, node=node, term=term)
     content = workbook_for(request.user, node=node, term=term, request=request)
     return _attachment(
         content,
@@ -199,6 +215,15 @@ def _work_summary_file(request, kind: str):
     node, term = _node_and_term(request, Perm.SUMMARY_DRAFT)
     if term is None:
         raise Http404
+    if runs_as_job(node):
+        label = _("%(node)s %(term)s 工作总结（%(kind)s）") % {
+            "node": node.name,
+            "term": str(term),
+            "kind": kind.upper(),
+        }
+        return export_queued(
+            request, kind="reports.summary", label=label, node=node, term=term, format=kind
+        )
     document = work_summary_export_for(
         request.user, node=node, term=term, kind=kind, request=request
     )

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shouhu.audit.selectors import export_grants_usable_by
@@ -18,7 +19,9 @@ from shouhu.org.selectors import term_by_code, term_current, terms_all
 from shouhu.org.units import node_code, node_for, page_node, user_scope_node
 from shouhu.reports.census_table import census_table_for, column_headers
 from shouhu.reports.forms import ExportForm
+from shouhu.reports.jobs import runs_as_job
 from shouhu.reports.services import census_export
+from shouhu.reports.views import export_queued
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,6 +57,17 @@ def census_export_view(request):
         data = form.cleaned_data
         node = node_for(user, data["scope"])
         term = term_by_code(data["term"])
+        if runs_as_job(node):
+            label = _("%(node)s %(term)s 登记表") % {"node": node.name, "term": term}
+            return export_queued(
+                request,
+                kind="reports.census_export",
+                label=label,
+                node=node,
+                term=term,
+                include_all=data["include_all"],
+                grant=str(data["grant"]) if data["grant"] else "",
+            )
         buffer = io.BytesIO()
         try:
             census_export(

@@ -8,7 +8,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from shouhu.jobs.models import JobRun, RunStatus
+from shouhu.accounts.models import User
+from shouhu.core.roles import Role
+from shouhu.jobs.models import ExportRun, JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
@@ -98,6 +100,7 @@ REPORT_LEADS = dict.fromkeys(("region_officer", "township_officer", "school_lead
 NO_CLASS_REPORT = dict.fromkeys(REPORT_LEADS, 404)
 # School B lies in the county, outside township A and school A.
 REGION_ONLY = {**dict.fromkeys(REPORT_LEADS, 404), "region_officer": 200}
+REGION_QUEUED = dict.fromkeys(("region_officer", "township_officer"), 302)
 # A head teacher drafts the class's summary: their own class by default, another class a 404.
 SUMMARY_DRAFTERS = {
     **REPORT_LEADS,
@@ -116,6 +119,8 @@ ADMIN_ONLY = {"admin": 200, "school_leader": 404}
 ADMIN_ONLY_POST = {"admin": 302, "school_leader": 404}
 NOT_MANAGED = {"admin": 404, "school_leader": 404}
 FAILED_JOB = {"public_id": lambda w: failed_job_run().public_id}
+# The county officer's export, queued (not made yet): theirs alone, a 404 to everyone else.
+COUNTY_EXPORT = {"public_id": lambda w: county_export(w).public_id}
 
 
 def failed_job_run() -> JobRun:
@@ -126,6 +131,16 @@ def failed_job_run() -> JobRun:
         due_at=now,
         enqueued_at=now,
         status=RunStatus.FAILED,
+    )
+
+
+def county_export(world) -> ExportRun:
+    return ExportRun.objects.create(
+        kind="reports.workbook",
+        label="万源市统计报表",
+        params={"scope": "511781"},
+        requested_by=User.objects.get(role=Role.REGION_OFFICER, scope_region=world.county),
+        created_at=timezone.now(),
     )
 
 
@@ -353,6 +368,10 @@ TABLE = [
     ("accounts:user-list", {}, "", "get", everyone(403, **MANAGERS)),
     ("jobs:run-list", {}, "", "get", everyone(403, admin=200)),
     ("jobs:run-retry", FAILED_JOB, "", "post", everyone(403, admin=302)),
+    # A user's own long exports (issue 17): anyone signed in has the list; a run is its owner's.
+    ("jobs:export-list", {}, "", "get", everyone(200)),
+    ("jobs:export-status", COUNTY_EXPORT, "", "get", everyone(404, region_officer=200)),
+    ("jobs:export-file", COUNTY_EXPORT, "", "get", everyone(404, region_officer=410)),
     ("accounts:user-create", {}, "", "get", everyone(403, **MANAGERS)),
     ("accounts:user-edit", HEAD_TEACHER_A, "", "get", everyone(403, **MANAGERS)),
     ("accounts:user-edit", HEAD_TEACHER_B, "", "get", everyone(403, admin=200, school_leader=404)),
@@ -498,7 +517,14 @@ TABLE = [
         "get",
         everyone(403, **{**dict.fromkeys(DASHBOARD_READERS, 404), **LEADERS_OF_CLASS_A}),
     ),
-    ("reports:workbook", {}, "", "get", everyone(403, **REPORT_LEADS)),
+    # A region's workbook and summary files are queued for the worker (302 to the progress).
+    (
+        "reports:workbook",
+        {},
+        "",
+        "get",
+        everyone(403, **{**REPORT_LEADS, **REGION_QUEUED}),
+    ),
     (
         "reports:workbook",
         {},
@@ -514,7 +540,13 @@ TABLE = [
         "get",
         everyone(403, **{**SUMMARY_DRAFTERS, "other_head_teacher": 404, "outsider": 404}),
     ),
-    ("reports:summary-docx", {}, "", "get", everyone(403, **SUMMARY_DRAFTERS)),
+    (
+        "reports:summary-docx",
+        {},
+        "",
+        "get",
+        everyone(403, **{**SUMMARY_DRAFTERS, **REGION_QUEUED}),
+    ),
     (
         "reports:summary-pdf",
         {},
