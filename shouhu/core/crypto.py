@@ -67,3 +67,15 @@ class EncryptedTextField(models.TextField):
         if not value:
             return value
         return encrypt(value)
+
+
+class SealedTokenField(EncryptedTextField):
+    """A Fernet token kept as stored: its holder decrypts it when it needs the bytes (an
+    uploaded file), not on every load. Being an encrypted field, `shouhu rotate-key` re-encrypts
+    it under a new key like every other."""
+
+    def from_db_value(self, value, expression, connection):
+        return value
+
+    def get_prep_value(self, value):
+        return models.TextField.get_prep_value(self, value)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.core.crypto import decrypt_bytes, encrypt_bytes
+from shouhu.core.crypto import SealedTokenField, decrypt_bytes, encrypt_bytes
 
 
 class Attachment(models.Model):
@@ -22,7 +22,7 @@ class Attachment(models.Model):
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
-    token = models.BinaryField(editable=False)  # Fernet token of the bytes
+    token = SealedTokenField(editable=False)  # the Fernet token of the bytes (rotate-key's too)
     width = models.PositiveIntegerField(null=True, blank=True)  # images only
     height = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -42,7 +42,7 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
     def read(self) -> bytes:
-        return decrypt_bytes(bytes(self.token))
+        return decrypt_bytes(self.token.encode())
 
     def seal(self, data: bytes) -> None:
-        self.token = encrypt_bytes(data)
+        self.token = encrypt_bytes(data).decode()

@@ -10,11 +10,13 @@ from io import StringIO
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from shouhu.audit.management.commands import rotate_key
 from shouhu.core import crypto
+from shouhu.files.services import attachment_store
 from shouhu.registry.models import Child
 from shouhu.testing.factories import register_child
 
@@ -75,6 +77,8 @@ def rotate(*args) -> str:
 def files(world, head_teacher):
     for _ in range(6):
         register_child(head_teacher, world.class_a)
+    scan = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 a signed agreement")
+    attachment_store(upload=scan, by=head_teacher)  # an uploaded file is rotated too
     return world
 
 
@@ -83,7 +87,12 @@ def test_rotation_moves_every_value_of_every_model_to_the_new_key(files, keys):
     with connection.cursor() as cursor:
         before = raw_values(cursor)
     tables = {table for table, _c, _k in before}
-    assert {"registry_child", "registry_historicalchild", "registry_parent"} <= tables
+    assert {
+        "registry_child",
+        "registry_historicalchild",
+        "registry_parent",
+        "files_attachment",
+    } <= tables
     originals = plain(before, OLD)
     keys(f"{NEW},{OLD}")
     out = rotate("--batch-size", "4")
