@@ -26,16 +26,18 @@ venv: .venv/.installed ## Create .venv (Python 3.11) and install the project wit
 # libharfbuzz-subset0: without it WeasyPrint subsets the Noto CJK fonts with fontTools, and the
 # county's summary PDF takes ~50 s instead of ~2 s (reports.W001). nginx-light and openssl: the
 # deployment test runs Debian's nginx with a self-signed certificate (test-deploy).
-system-deps: ## As root on Debian, apt-get install Chromium, Noto CJK fonts, HarfBuzz-Subset, poppler-utils, nginx-light and openssl if missing
+system-deps: ## As root on Debian, apt-get install Chromium, Noto CJK fonts, HarfBuzz-Subset, poppler-utils, nginx-light, openssl and LibreOffice (headless) if missing
 	@if [ -f /etc/debian_version ] && [ "$$(id -u)" = 0 ]; then \
 		if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 \
 				|| ! dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 \
 				|| ! command -v pdftotext >/dev/null \
-				|| [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then \
-			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils nginx-light openssl; \
+				|| [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null \
+				|| ! command -v soffice >/dev/null; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils nginx-light openssl \
+			&& DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-calc-nogui libreoffice-writer-nogui; \
 		fi; \
 	else \
-		echo "system-deps: not root on Debian, skipping; browser, PDF and deployment tests need chromium, fonts-noto-cjk, libharfbuzz-subset0, poppler-utils, nginx-light, openssl"; \
+		echo "system-deps: not root on Debian, skipping; browser, PDF, printing and deployment tests need chromium, fonts-noto-cjk, libharfbuzz-subset0, poppler-utils, nginx-light, openssl, libreoffice-calc-nogui"; \
 	fi
 
 # The job worker and the scheduler run beside runserver and are stopped when it exits.
@@ -75,9 +77,9 @@ test-ahead: venv ## The SQLite suite again, its clock 1-3 years ahead (SHOUHU_TE
 test-postgres: venv ## Run the test suite on a throwaway PostgreSQL 15 cluster
 	bash scripts/with-postgres.sh $(PYTEST)
 
-test-browser: venv system-deps ## Run the browser tests (Playwright driving Chromium)
+test-browser: venv system-deps ## Run the browser tests (Playwright driving Chromium) and the printing tests (LibreOffice headless)
 	mkdir -p var
-	SHOUHU_SQLITE_TEST_FILE=var/test-browser.sqlite3 $(BIN)/pytest -q -m browser --create-db
+	SHOUHU_SQLITE_TEST_FILE=var/test-browser.sqlite3 $(BIN)/pytest -q -m "browser or office" --create-db
 
 test-deploy: venv system-deps ## shouhu serve on PostgreSQL behind nginx with TLS, checked from outside (scripts/test-deploy.sh)
 	PYTHON=$(BIN)/python bash scripts/test-deploy.sh

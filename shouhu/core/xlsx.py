@@ -6,13 +6,20 @@ writes goes through `append_row` (or `escape_cell` for a single cell), which kee
 text by putting an apostrophe before it, as OWASP advises for CSV and spreadsheet injection.
 """
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def escape_cell(value: Any) -> Any:
@@ -36,3 +43,78 @@ def write_only_cell(sheet, value: Any) -> Cell:
 def write_cell(sheet, *, row: int, column: int, value: Any):
     """Set one cell of a normal sheet, its text escaped."""
     return sheet.cell(row=row, column=column, value=escape_cell(value))
+
+
+# --- printing as it comes (issue 20, "Exports that print") ------------------------------------
+
+WIDE_CAP = 18  # a column is never wider than this; a longer text wraps in its cell
+PADDING = 2
+
+
+def text_width(value: Any) -> int:
+    """How many character widths a value takes in a spreadsheet: a Chinese character (or any
+    wide or full-width one) two, any other one."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fitted_widths(rows: Iterable[Sequence[Any]], *, columns: int) -> list[int]:
+    """Each column's width: its longest value (headers included) and a little room, at most
+    WIDE_CAP (the longer cells wrap: `wraps`)."""
+    widths = [4] * columns
+    for row in rows:
+        for index, value in enumerate(row[:columns]):
+            if isinstance(value, Cell):
+                value = value.value
+            widths[index] = max(widths[index], min(WIDE_CAP, text_width(value) + PADDING))
+    return widths
+
+
+def wraps(value: Any) -> bool:
+    """A text too long for the widest column: its cell wraps (`wrapped_cell`)."""
+    return text_width(value) + PADDING > WIDE_CAP
+
+
+def wrapped_cell(sheet, value: Any) -> Cell:
+    cell = write_only_cell(sheet, value)
+    cell.alignment = WRAP
+    return cell
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a sheet prints as it comes: A4, landscape when wide, one page wide, the header rows
+    on every page and frozen on screen; the unit, term and export time in the page header; the
+    watermark and "page X of Y" in the footer."""
+
+    title_rows: str  # the header rows printed on every page, e.g. "3:4"
+    freeze: str  # the first cell that scrolls, e.g. "C5"
+    header: str  # unit · term · export time
+    footer: str  # the watermark: who exported it, when, masked or not
+    landscape: bool = True
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")  # "&" starts a code in a header or footer
+
+
+def print_setup(sheet, layout: PrintLayout, *, widths: Sequence[float] = ()) -> None:
+    """Set a sheet's page and columns; on a write-only sheet, before its first row."""
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = layout.freeze
+    sheet.print_title_rows = layout.title_rows
+    setup = sheet.page_setup
+    setup.orientation = "landscape" if layout.landscape else "portrait"
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    sheet.oddHeader.center.text = _header_text(layout.header)
+    sheet.oddHeader.center.size = 9
+    sheet.oddFooter.left.text = _header_text(layout.footer)
+    sheet.oddFooter.left.size = 7
+    sheet.oddFooter.right.text = "第 &P 页，共 &N 页"
+    sheet.oddFooter.right.size = 9

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from shouhu.accounts.models import User
-from shouhu.core.xlsx import append_row
+from shouhu.core.xlsx import (
+    PrintLayout,
+    append_row,
+    fitted_widths,
+    print_setup,
+    wrapped_cell,
+    wraps,
+)
 from shouhu.org.models import Region, RegionLevel, School, SchoolClass, Term
 from shouhu.org.units import node_code
 from shouhu.registry.census_sheets.exporting import sheet_cell
@@ -162,16 +169,26 @@ def census_table_for(user: User, *, node, term: Term) -> CensusTable:
     return CensusTable(node=node, term=term, rows=rows)
 
 
-def census_table_sheet(workbook: Workbook, table: CensusTable, *, mark: str) -> None:
+def census_table_sheet(workbook: Workbook, table: CensusTable, *, mark: str, header: str) -> None:
     """The table as a sheet of a write-only workbook (汇总表), under the export's watermark."""
     sheet = workbook.create_sheet(_("汇总表"))
     headers = [_("单位"), _("代码"), *column_headers(), _("自检")]
+    rows = [
+        [
+            "　" * row.depth + row.name,
+            row.code,
+            *row.values,
+            "；".join(row.failures) if row.failures else _("通过"),
+        ]
+        for row in table.rows
+    ]
+    layout = PrintLayout(title_rows="3:3", freeze="C4", header=header, footer=mark)
+    print_setup(sheet, layout, widths=fitted_widths([headers, *rows], columns=len(headers)))
     append_row(sheet, [sheet_cell(sheet, mark)])
     append_row(sheet, [sheet_cell(sheet, _("农村留守儿童情况汇总表"), bold=True)])
     append_row(sheet, [sheet_cell(sheet, h, bold=True, center=True) for h in headers])
-    for row in table.rows:
-        check = "；".join(row.failures) if row.failures else _("通过")
-        append_row(sheet, ["　" * row.depth + row.name, row.code, *row.values, check])
+    for row in rows:
+        append_row(sheet, [wrapped_cell(sheet, v) if wraps(v) else v for v in row])
     failures = table.failures
     append_row(sheet, [])
     append_row(

@@ -21,6 +21,7 @@ from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.units import node_code
 from shouhu.registry.census_sheets.exporting import (
     census_export_check,
+    page_header,
     register_sheet_write,
     watermark,
 )
@@ -99,7 +100,7 @@ def census_export(
         request=request,
     )
     table = census_table_for(census_reader_for(actor, node), node=node, term=term)
-    census_table_sheet(workbook, table, mark=mark)
+    census_table_sheet(workbook, table, mark=mark, header=page_header(node, term))
     access_record(
         user=actor if actor.pk else None,
         action=AccessAction.EXPORT,

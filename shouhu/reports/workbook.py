@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from shouhu.core.xlsx import append_row, write_cell
+from shouhu.core.xlsx import PrintLayout, append_row, fitted_widths, print_setup, write_cell
 from shouhu.org.models import Region, School
 from shouhu.registry.models import Flag, Sex
 from shouhu.reports.selectors import (
@@ -185,16 +185,15 @@ def _sheet(
     notes = [FIGURES[k] for k in figure_keys]
     for figure in notes:
         append_row(sheet, [f"{figure.label}：{figure.definition}"])
-    sheet.column_dimensions["A"].width = 26
-    for column in range(2, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 11
-    sheet.freeze_panes = "B4"
-    sheet.print_title_rows = "3:3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # The header row wraps (its height is set): the widths follow the units and the figures.
+    widths = fitted_widths([[row.name, *row.values] for row in [*units, total]], columns=width)
+    layout = PrintLayout(
+        title_rows="3:3",
+        freeze="B4",
+        header=_("%(unit)s　%(date)s") % meta,
+        footer=_("填表人：%(preparer)s") % meta,
+    )
+    print_setup(sheet, layout, widths=[max(w, 8) for w in widths])
 
 
 def _unit_label(units: list[UnitRow]) -> str:

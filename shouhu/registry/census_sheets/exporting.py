@@ -33,7 +33,15 @@ from shouhu.audit.services import access_record_many
 from shouhu.core.roles import Perm
 from shouhu.core.scoping import in_scope, may, subtree_range
 from shouhu.core.visibility import ChildField, Visibility, printed, stricter, visibility
-from shouhu.core.xlsx import append_row, write_only_cell
+from shouhu.core.xlsx import (
+    PrintLayout,
+    append_row,
+    fitted_widths,
+    print_setup,
+    wrapped_cell,
+    wraps,
+    write_only_cell,
+)
 from shouhu.org.models import Grade, School, SchoolClass, Term
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.flags import flags_visible_to
@@ -71,6 +79,8 @@ LAYOUT: list[tuple[str, list[str]]] = [
     ("信息来源", []),
 ]
 WIDTH = sum(max(1, len(subs)) for _g, subs in LAYOUT)
+# Each column's own label (the sub-header, or the group of a column without one).
+COLUMN_LABELS = [label for group, subs in LAYOUT for label in (subs or [group])]
 
 
 def _in_node(node) -> Q:
@@ -263,19 +273,12 @@ def register_sheet_write(
     states = register_states(actor, node, full=full)
     # 心理问题 only for whoever sees counselling, even in a full export (it is hidden, not masked).
     flags = flags_visible_to(actor)
-    sheet = workbook.create_sheet(_("登记表"))
-    append_row(sheet, [sheet_cell(sheet, mark)])
-    sheet.merged_cells.add(cell_range(1, 1, 1, WIDTH))
-    append_row(sheet, [sheet_cell(sheet, TITLE, bold=True, center=True)])
-    sheet.merged_cells.add(cell_range(2, 1, 2, WIDTH))
-    _header_rows(sheet)
     snapshots = register_snapshots_for(actor, node=node, term=term, include_all=include_all)
+    rows: list[list[Any]] = []
     exported: list[int] = []
     user = actor if actor.pk else None
-    count = 0
     for snapshot in _chunked(snapshots):
-        count += 1
-        append_row(sheet, _register_row(count, snapshot, states=states, flags=flags))
+        rows.append(_register_row(len(rows) + 1, snapshot, states=states, flags=flags))
         exported.append(snapshot.child_id)
         if len(exported) >= CHUNK:
             access_record_many(
@@ -283,7 +286,25 @@ def register_sheet_write(
             )
             exported = []
     access_record_many(user=user, action=AccessAction.EXPORT, child_ids=exported, request=request)
-    return count
+    # A write-only sheet takes its columns' widths before its first row: the rows come first.
+    sheet = workbook.create_sheet(_("登记表"))
+    layout = PrintLayout(title_rows="3:4", freeze="C5", header=page_header(node, term), footer=mark)
+    print_setup(sheet, layout, widths=fitted_widths([COLUMN_LABELS, *rows], columns=WIDTH))
+    append_row(sheet, [sheet_cell(sheet, mark)])
+    sheet.merged_cells.add(cell_range(1, 1, 1, WIDTH))
+    append_row(sheet, [sheet_cell(sheet, TITLE, bold=True, center=True)])
+    sheet.merged_cells.add(cell_range(2, 1, 2, WIDTH))
+    _header_rows(sheet)
+    for row in rows:
+        append_row(sheet, [wrapped_cell(sheet, v) if wraps(v) else v for v in row])
+    return len(rows)
+
+
+def page_header(node, term: Term) -> str:
+    """The printed page's header: the unit, the term and the export time."""
+    unit = node.name if not isinstance(node, SchoolClass) else str(node)
+    at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    return _("%(unit)s　%(term)s　导出时间：%(at)s") % {"unit": unit, "term": term, "at": at}
 
 
 def _chunked(snapshots: QuerySet[CensusSnapshot]) -> Iterator[CensusSnapshot]:
