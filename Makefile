@@ -7,7 +7,7 @@ BIN := .venv/bin
 PYTEST := $(BIN)/pytest -q --numprocesses=auto --maxprocesses=4
 PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
 # mypy covers the core package plus every app's service and selector modules that exist.
-MYPY_TARGETS := $(wildcard shouhu/core shouhu/ops shouhu/*/services.py shouhu/*/services shouhu/*/selectors.py shouhu/*/selectors shouhu/care/rules.py shouhu/care/compliance shouhu/reports/census_table.py shouhu/reports/work_summary shouhu/care/reading.py shouhu/care/statuses.py shouhu/care/oversight.py shouhu/registry/census_sheets shouhu/registry/handover.py shouhu/registry/handover_undo.py shouhu/registry/flags.py shouhu/registry/writing.py shouhu/org/units.py shouhu/accounts/operator.py shouhu/jobs/exporting.py shouhu/jobs/exports.py shouhu/reports/jobs.py shouhu/files)
+MYPY_TARGETS := $(wildcard shouhu/core shouhu/ops shouhu/*/services.py shouhu/*/services shouhu/*/selectors.py shouhu/*/selectors shouhu/care/rules.py shouhu/care/compliance shouhu/reports/census_table.py shouhu/reports/work_summary shouhu/care/reading.py shouhu/care/statuses.py shouhu/care/oversight.py shouhu/registry/census_sheets shouhu/registry/handover.py shouhu/registry/handover_undo.py shouhu/registry/flags.py shouhu/registry/writing.py shouhu/org/units.py shouhu/accounts/operator.py shouhu/jobs/exporting.py shouhu/jobs/exports.py shouhu/reports/jobs.py)
 
 .PHONY: help venv system-deps demo serve test test-sqlite test-ahead test-postgres test-browser test-deploy lint bench clean
 
