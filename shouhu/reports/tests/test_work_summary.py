@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document as Docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from shouhu.reports.checks import pdf_font_subsetting
 from shouhu.reports.models import SummaryDraft
@@ -251,8 +252,17 @@ def test_the_docx_is_an_editable_word_document_with_the_summary(reported, school
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     footer = section.footer.paragraphs[0]._p.xml
     assert "PAGE" in footer
-    runs = docx.paragraphs[5].runs
-    assert runs and 'w:eastAsia="仿宋"' in runs[0]._r.xml
+    assert "PAGE" in section.even_page_footer.paragraphs[0]._p.xml  # — 2 — at the left
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+    title = docx.paragraphs[0].runs[0]
+    assert 'w:eastAsia="方正小标宋简体"' in title._r.xml and title.font.size.pt == 22
+    body = next(p for p in docx.paragraphs if "共有在校学生75人" in p.text)
+    assert 'w:eastAsia="仿宋_GB2312"' in body.runs[0]._r.xml and body.runs[0].font.size.pt == 16
+    assert body.paragraph_format.line_spacing.pt == 28  # exactly 28 points, as GB/T 9704 asks
+    heading = next(p for p in docx.paragraphs if p.text == "一、基本情况")
+    assert 'w:eastAsia="黑体"' in heading.runs[0]._r.xml
+    signing = [p for p in docx.paragraphs if p.alignment == WD_ALIGN_PARAGRAPH.RIGHT]
+    assert [p.text for p in signing] == [document.unit, document.date_label]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
@@ -466,3 +476,41 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
         MEASURES: [sections.care_measures],
         RESULTS: [sections.care_results, sections.schools_rollup],
     }
+
+
+@pytest.mark.office
+def test_the_county_summary_docx_prints_in_libreoffice_without_a_line_off_the_page(
+    reported, region_officer, tmp_path
+):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (libreoffice-writer-nogui) is not installed: make system-deps")
+    document = work_summary_build(
+        region_officer, node=reported.county, term=reported.term, draft=None
+    )
+    (tmp_path / "summary.docx").write_bytes(to_docx(document))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "summary.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = tmp_path / "summary.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    pages = int(next(x.split()[-1] for x in info.stdout.splitlines() if x.startswith("Pages")))
+    assert 2 <= pages <= 12, pages
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    # A4 is 595 × 842 points; the right margin is 26 mm (74 points): no word ends beyond it.
+    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    assert right_edges and max(right_edges) <= 595 - 74 + 2
