@@ -108,7 +108,7 @@ def agreement_text(agreement: GuardianAgreement) -> AgreementText:
 def agreements_pdf(agreements: list[GuardianAgreement]) -> bytes:
     """The agreements as one PDF, a page each (a class's batch, or one)."""
     html = render_to_string(
-        "welfare/guardianship_agreement_print.html",
+        "welfare/guardianship_agreement_pdf.html",
         {"documents": [agreement_text(a) for a in agreements]},
     )
     return HTML(string=html).write_pdf()

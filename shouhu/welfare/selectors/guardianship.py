@@ -518,3 +518,21 @@ def guardianship_todos_for(user, *, node) -> GuardianshipTodos:
     if may(user, Perm.HUKOU_REFERRAL):
         todos.hukou_open = hukou_cases_for(user, node=node).count
     return todos
+
+
+# --- figures (read by reports.selectors.guardianship) -----------------------------------------
+
+
+def agreements_signed_counts(user, *, node, day: datetime.date) -> tuple[int, int]:
+    """(signed and in force, needing one) on the day: the children on the register then under
+    the node who are entrusted to a guardian on file or flagged 无人监护 that day."""
+    flagged = ChildFlag.objects.filter(
+        child=OuterRef("pk"), flag=Flag.UNSUPERVISED, since__lte=day
+    ).filter(Q(until__isnull=True) | Q(until__gt=day))
+    needing = _on_register_on(children_in_any(user, node), day).filter(
+        Q(guardian__isnull=False) | Exists(flagged)
+    )
+    counts = needing.aggregate(
+        whole=Count("pk"), signed=Count("pk", filter=Q(_signed_in_force(day)))
+    )
+    return counts["signed"], counts["whole"]
