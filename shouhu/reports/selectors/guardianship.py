@@ -35,7 +35,7 @@ from shouhu.welfare.selectors.guardianship import (
     ),
 )
 def agreements_signed_share_for(user, *, node: Node, term: Term) -> Share:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
     day = reference_day(term)
     signed, whole = cached(
         ("agreements_signed", id(user), node_key(node), day),
@@ -53,7 +53,7 @@ def agreements_signed_share_for(user, *, node: Node, term: Term) -> Share:
     ),
 )
 def guardians_trained_for(user, *, node: Node, term: Term) -> Share:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
     totals = cached(
         ("guardians_trained", id(user), node_key(node), term.pk),
         lambda: training_totals(user, node=node, term=term),
@@ -67,7 +67,7 @@ def guardians_trained_for(user, *, node: Node, term: Term) -> Share:
     _("名册内仍带有“无户籍”标记的儿童人数（已报告派出所尚未落户的，和尚未报告的）。"),
 )
 def unregistered_open_for(user, *, node: Node, term: Term) -> int:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
     return unregistered_open_count(user, node=node, day=reference_day(term))
 
 
@@ -77,13 +77,13 @@ def unregistered_open_for(user, *, node: Node, term: Term) -> int:
     _("名册内标记为无人监护的儿童中，尚未登记委托监护人或没有已签署且有效的确认书的人数。"),
 )
 def unsupervised_agreement_missing_for(user, *, node: Node, term: Term) -> int:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
     return unsupervised_missing_count(user, node=node, day=reference_day(term))
 
 
 def commendations_read(user, *, node: Node, term: Term) -> list[Commendation]:
     """The term's 优秀家长 under the node, for the summary's list (not a figure: names)."""
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
     return cached(
         ("commendations", id(user), node_key(node), term.pk),
         lambda: commendations_for(user, node=node, term=term),
