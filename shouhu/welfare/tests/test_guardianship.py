@@ -379,3 +379,51 @@ def test_the_expired_list_page_after_a_year(client, world, head_teacher):
         client.force_login(head_teacher)
         page = client.get(reverse("welfare:guardianship-agreements")).content.decode()
     assert "李家成" in page and "已过期" in page
+
+
+def test_a_school_leader_records_a_session_and_ticks_the_guardians_who_came(
+    client, world, school_leader
+):
+    client.force_login(school_leader)
+    response = client.post(
+        reverse("welfare:training"),
+        {"held_on": TODAY.isoformat(), "topic": "隔代教育的方法", "speaker": "张校长"},
+    )
+    session_url = response["Location"]
+    page = client.get(session_url).content.decode()
+    assert "王秀英（李家成的祖母" in page
+    client.post(session_url, {"children": [str(world.child_a.public_id)]})
+    assert TrainingAttendance.objects.get().child == world.child_a
+    training = client.get(reverse("welfare:training")).content.decode()
+    assert "隔代教育的方法" in training and "1 名监护人参加" in training
+
+
+def test_a_head_teacher_commends_the_guardian_from_the_childs_page(client, world, head_teacher):
+    client.force_login(head_teacher)
+    url = reverse("welfare:commendation-create", kwargs={"public_id": world.child_a.public_id})
+    assert 'value="王秀英"' in client.get(url).content.decode()  # the guardian, filled in
+    response = client.post(
+        url, {"person_name": "王秀英", "relation": "祖母", "reason": "坚持辅导作业"}
+    )
+    assert response.status_code == 302
+    page = client.get(
+        reverse("welfare:guardianship-child", kwargs={"public_id": world.child_a.public_id})
+    ).content.decode()
+    assert "优秀家长：王秀英（祖母）" in page
+
+
+def test_the_county_officer_sees_every_open_case_and_records_the_registration(
+    client, world, head_teacher, region_officer, unregistered
+):
+    referral = hukou_referral_report(
+        actor=head_teacher, child=unregistered, police_station="太平派出所", reported_on=TODAY
+    )
+    client.force_login(region_officer)
+    page = client.get(reverse("welfare:hukou") + "?scope=511781").content.decode()
+    assert "赵小安" in page and "太平派出所" in page
+    url = reverse("welfare:hukou-registered", kwargs={"public_id": referral.public_id})
+    refused = client.post(url, {"registered_on": dates.day(2026, 11, 1).isoformat()})
+    assert "落户日期不能早于报告派出所的日期" in refused.content.decode()
+    assert client.post(url, {"registered_on": TODAY.isoformat()}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.registered_on == TODAY
