@@ -427,3 +427,15 @@ def test_the_county_officer_sees_every_open_case_and_records_the_registration(
     assert client.post(url, {"registered_on": TODAY.isoformat()}).status_code == 302
     referral.refresh_from_db()
     assert referral.registered_on == TODAY
+
+
+def test_after_an_agreement_expired_the_renewal_begins_on_the_day_it_is_drawn_up(
+    world, head_teacher
+):
+    signed = _signed(head_teacher, world.child_a)
+    later = dates.day(2027, 12, 5)
+    with time_machine.travel(dates.at(2027, 12, 5, 10), tick=False):
+        renewal = agreement_draft(actor=head_teacher, child=world.child_a)
+    assert renewal.pk != signed.pk
+    assert (renewal.starts_on, renewal.signed_on) == (later, None)
+    assert GuardianAgreement.objects.latest_per_child().get().pk == renewal.pk
