@@ -178,6 +178,53 @@ CARE_RECORDERS = (
 )
 OUT_OF_SCOPE = {"other_head_teacher": 404, "outsider": 404}
 
+
+# --- guardianship (welfare-guardians) ---
+GUARDIANS = ("township_officer", "school_leader", "head_teacher", "other_head_teacher", "outsider")
+HUKOU = ("region_officer", "township_officer", "school_leader", "head_teacher")
+
+
+def _agreement(w: W, u: U):
+    from shouhu.welfare.services.guardianship import agreement_draft
+
+    return agreement_draft(actor=u["head_teacher"], child=w.child_a).public_id
+
+
+def _training_session(w: W, u: U):
+    from shouhu.welfare.models.guardianship import TrainingSession
+
+    return TrainingSession.objects.create(
+        school=w.school_a,
+        school_class=w.class_a,
+        held_on=TODAY,
+        topic="隔代教育",
+        created_by=u["head_teacher"],
+    ).public_id
+
+
+def _hukou_referral(w: W, u: U):
+    from shouhu.welfare.models.guardianship import HukouReferral
+
+    return HukouReferral.objects.create(
+        child=w.child_a,
+        police_station="太平派出所",
+        reported_on=TODAY,
+        created_by=u["head_teacher"],
+    ).public_id
+
+
+def _unregistered_child_a(client, user) -> None:
+    """child_a (李家成) is flagged 无户籍, as the census would have it, before the report."""
+    from shouhu.registry.models import Child, ChildFlag, Flag
+
+    ChildFlag.objects.get_or_create(
+        child=Child.objects.get(name="李家成"),
+        flag=Flag.UNREGISTERED,
+        until=None,
+        defaults={"since": TODAY},
+    )
+
+
 WRITES = [
     # --- the user's own account: anyone logged in; the code-taking steps need a live code ---
     Write(
@@ -525,6 +572,61 @@ WRITES = [
         lambda w, u: {"kind": "home_visit", "period": "month", "minimum": 3},
         ("school_leader", 302),
         refused(but=("admin", "region_officer", "township_officer", "school_leader")),
+    ),
+    # --- guardianship (welfare-guardians) ---
+    Write(
+        "welfare:agreement-create",
+        CHILD_A,
+        lambda w, u: {},
+        ("head_teacher", 302),
+        refused(but=GUARDIANS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:agreement-sign",
+        {"public_id": _agreement},
+        lambda w, u: {
+            "signed_on": TODAY.isoformat(),
+            "scan": SimpleUploadedFile("确认书.pdf", b"%PDF-1.4 signed"),
+        },
+        ("head_teacher", 302),
+        refused(but=GUARDIANS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:training",
+        {},
+        lambda w, u: {"held_on": TODAY.isoformat(), "topic": "隔代教育", "speaker": ""},
+        ("head_teacher", 302),
+        # A township is no school: its officer records sessions at a school's page.
+        refused(but=GUARDIANS, township_officer=404),
+    ),
+    Write(
+        "welfare:training-session",
+        {"public_id": _training_session},
+        lambda w, u: {"children": [str(w.child_a.public_id)]},
+        ("head_teacher", 302),
+        refused(but=GUARDIANS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:commendation-create",
+        CHILD_A,
+        lambda w, u: {"person_name": "王秀英", "relation": "祖母", "reason": "坚持辅导作业"},
+        ("head_teacher", 302),
+        refused(but=GUARDIANS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:hukou-report",
+        CHILD_A,
+        lambda w, u: {"police_station": "太平派出所", "reported_on": TODAY.isoformat()},
+        ("head_teacher", 302),
+        refused(but=HUKOU, **OUT_OF_SCOPE),
+        given=_unregistered_child_a,
+    ),
+    Write(
+        "welfare:hukou-registered",
+        {"public_id": _hukou_referral},
+        lambda w, u: {"registered_on": TODAY.isoformat()},
+        ("head_teacher", 302),
+        refused(but=HUKOU, **OUT_OF_SCOPE),
     ),
 ]
 

@@ -123,6 +123,58 @@ FAILED_JOB = {"public_id": lambda w: failed_job_run().public_id}
 COUNTY_EXPORT = {"public_id": lambda w: county_export(w).public_id}
 
 
+# --- guardianship (welfare-guardians) ---
+GUARDIANS = dict.fromkeys(
+    ("township_officer", "school_leader", "head_teacher", "other_head_teacher", "outsider"), 200
+)
+GUARDIANS_OF_A = {**GUARDIANS, "other_head_teacher": 404, "outsider": 404}
+HUKOU = {**GUARDIANS, "region_officer": 200}
+HUKOU_OF_A = {**GUARDIANS_OF_A, "region_officer": 200}
+SCAN_READERS = dict.fromkeys(
+    ("region_officer", "township_officer", "school_leader", "head_teacher", "privacy_officer"), 200
+)
+
+
+def _agreement(w, *, signed: bool = False):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shouhu.welfare.services.guardianship import agreement_draft, agreement_sign
+
+    actor = w.class_a.head_teacher
+    agreement = agreement_draft(actor=actor, child=w.child_a)
+    if signed:
+        scan = SimpleUploadedFile("确认书.pdf", b"%PDF-1.4 signed")
+        agreement_sign(actor=actor, agreement=agreement, signed_on=TODAY, upload=scan)
+    return agreement.public_id
+
+
+def _training_session(w):
+    from shouhu.welfare.models.guardianship import TrainingSession
+
+    return TrainingSession.objects.create(
+        school=w.school_a,
+        school_class=w.class_a,
+        held_on=TODAY,
+        topic="隔代教育",
+        created_by=w.class_a.head_teacher,
+    ).public_id
+
+
+def _hukou_referral(w):
+    from shouhu.welfare.models.guardianship import HukouReferral
+
+    return HukouReferral.objects.create(
+        child=w.child_a,
+        police_station="太平派出所",
+        reported_on=TODAY,
+        created_by=w.class_a.head_teacher,
+    ).public_id
+
+
+AGREEMENT = {"public_id": _agreement}
+SIGNED_AGREEMENT = {"public_id": lambda w: _agreement(w, signed=True)}
+
+
 def failed_job_run() -> JobRun:
     now = timezone.now()
     return JobRun.objects.create(
@@ -556,6 +608,81 @@ TABLE = [
     ),
     ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
     ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
+    # --- guardianship (welfare-guardians) ---
+    ("welfare:guardianship-agreements", {}, "", "get", everyone(403, **GUARDIANS)),
+    (
+        "welfare:guardianship-agreements",
+        {},
+        "scope=class:{class_a}",
+        "get",
+        everyone(403, **{**GUARDIANS_OF_A}),
+    ),
+    (
+        "welfare:guardianship-child",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "welfare:guardianship-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    # POST only: the roles that may are told so (405), the others refused first.
+    (
+        "welfare:agreement-create",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(GUARDIANS, 405)),
+    ),
+    ("welfare:agreement-sign", AGREEMENT, "", "get", everyone(403, **GUARDIANS_OF_A)),
+    ("welfare:agreement-docx", AGREEMENT, "", "get", everyone(403, **GUARDIANS_OF_A)),
+    ("welfare:agreement-pdf", AGREEMENT, "", "get", everyone(403, **GUARDIANS_OF_A)),
+    (
+        "welfare:agreement-scan",
+        SIGNED_AGREEMENT,
+        "",
+        "get",
+        everyone(404, **SCAN_READERS),
+    ),
+    (
+        "welfare:class-agreements-pdf",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        everyone(403, **GUARDIANS_OF_A),
+    ),
+    ("welfare:training", {}, "", "get", everyone(403, **GUARDIANS)),
+    (
+        "welfare:training-session",
+        {"public_id": _training_session},
+        "",
+        "get",
+        everyone(403, **GUARDIANS_OF_A),
+    ),
+    ("welfare:commendations", {}, "", "get", everyone(403, **GUARDIANS)),
+    ("welfare:commendation-create", CHILD_A, "", "get", everyone(403, **GUARDIANS_OF_A)),
+    ("welfare:hukou", {}, "", "get", everyone(403, **HUKOU)),
+    (
+        "welfare:hukou",
+        {},
+        "scope=511781",
+        "get",
+        everyone(403, **{**dict.fromkeys(HUKOU, 404), "region_officer": 200}),
+    ),
+    ("welfare:hukou-report", CHILD_A, "", "get", everyone(403, **HUKOU_OF_A)),
+    (
+        "welfare:hukou-registered",
+        {"public_id": _hukou_referral},
+        "",
+        "get",
+        everyone(403, **HUKOU_OF_A),
+    ),
+    ("welfare:home-guardianship", {}, "", "get", everyone(200)),
 ]
 
 

@@ -61,7 +61,51 @@ def build_crowded_world():
         )
     for n in range(CROWD):
         SchoolClassFactory(school=world.school_a, name=f"六年级({n + 2})班")
+    _guardianship_crowd(world, users)
     return SimpleNamespace(world=world, users=users)
+
+
+def _guardianship_crowd(world, users) -> None:
+    """Agreements (signed, unsigned), a training session with every guardian, a commendation
+    and a 无户籍 referral per child of class A (welfare-guardians)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shouhu.registry.models import Child, ChildFlag
+    from shouhu.welfare.models.guardianship import HukouReferral
+    from shouhu.welfare.services.guardianship import (
+        agreement_draft,
+        agreement_sign,
+        commendation_add,
+        training_session_record,
+    )
+
+    head_teacher = users["head_teacher"]
+    children = list(Child.objects.filter(school_class=world.class_a))
+    for n, child in enumerate(children):
+        agreement = agreement_draft(actor=head_teacher, child=child)
+        if n % 2:
+            scan = SimpleUploadedFile("确认书.pdf", b"%PDF-1.4 signed")
+            agreement_sign(actor=head_teacher, agreement=agreement, signed_on=TODAY, upload=scan)
+        commendation_add(
+            actor=head_teacher,
+            child=child,
+            term=world.term,
+            person_name="王秀英",
+            relation="祖母",
+            reason="坚持辅导作业",
+        )
+        ChildFlag.objects.create(child=child, flag=Flag.UNREGISTERED, since=day(2026, 10, 8))
+        HukouReferral.objects.create(
+            child=child, police_station="太平派出所", reported_on=TODAY, created_by=head_teacher
+        )
+    training_session_record(
+        actor=head_teacher,
+        school=world.school_a,
+        school_class=world.class_a,
+        held_on=TODAY,
+        topic="隔代教育",
+        children=children,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +139,28 @@ BUDGETS = [
     ("audit:requests", {}, "", "privacy_officer", 12),
     ("audit:grants", {}, "", "privacy_officer", 12),
     ("audit:unusual", {}, "", "privacy_officer", 14),
+    # --- guardianship (welfare-guardians) ---
+    ("welfare:guardianship-agreements", {}, "", "school_leader", 11),
+    ("welfare:guardianship-agreements", {}, "", "township_officer", 11),
+    ("welfare:training", {}, "", "school_leader", 13),
+    ("welfare:training", {}, "", "township_officer", 13),
+    ("welfare:commendations", {}, "", "township_officer", 11),
+    ("welfare:hukou", {}, "", "region_officer", 12),
+    ("welfare:home-guardianship", {}, "", "head_teacher", 13),
+    (
+        "welfare:training-session",
+        {"public_id": lambda w: _first_session(w)},
+        "",
+        "head_teacher",
+        11,
+    ),
 ]
+
+
+def _first_session(world):
+    from shouhu.welfare.models.guardianship import TrainingSession
+
+    return TrainingSession.objects.filter(school_class=world.class_a).get().public_id
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,24 @@ PARAMS: dict[str, list[str]] = {
     "care:coverage": ["scope"],
     "care:compliance": ["scope", "month"],
     "care:quotas": ["scope", "kind", "period", "minimum", "clear"],
+    # --- guardianship (welfare-guardians) ---
+    "welfare:guardianship-agreements": ["scope"],
+    "welfare:guardianship-child": [],
+    "welfare:guardianship-section": [],
+    "welfare:agreement-create": [],
+    "welfare:agreement-sign": ["signed_on", "scan"],
+    "welfare:agreement-docx": [],
+    "welfare:agreement-pdf": [],
+    "welfare:agreement-scan": [],
+    "welfare:class-agreements-pdf": [],
+    "welfare:training": ["scope", "held_on", "topic", "speaker"],
+    "welfare:training-session": ["children"],
+    "welfare:commendations": ["scope"],
+    "welfare:commendation-create": ["person_name", "relation", "reason"],
+    "welfare:hukou": ["scope"],
+    "welfare:hukou-report": ["police_station", "reported_on", "note"],
+    "welfare:hukou-registered": ["registered_on"],
+    "welfare:home-guardianship": [],
 }
 
 
@@ -196,6 +214,17 @@ def test_every_url_names_the_parameters_it_reads():
     assert not missing, f"URLs the probe does not know the parameters of: {sorted(missing)}"
 
 
+# Guardianship's URLs that name a row of their own (welfare-guardians), and the probe's row.
+WELFARE_GUARDIANSHIP_ROWS = {
+    "welfare:agreement-sign": "agreement",
+    "welfare:agreement-docx": "agreement",
+    "welfare:agreement-pdf": "agreement",
+    "welfare:agreement-scan": "agreement",
+    "welfare:training-session": "training_session",
+    "welfare:hukou-registered": "hukou_referral",
+}
+
+
 def _path_values(name: str, kwarg: str, converter: str, objects) -> list:
     """Real rows in and out of scope, then junk, for one path converter."""
     if converter == "UUIDConverter":
@@ -207,6 +236,8 @@ def _path_values(name: str, kwarg: str, converter: str, objects) -> list:
             rows = [objects.transfer]
         elif name == "registry:handover-undo":
             rows = []  # no handover in the probe's world: an unknown one is a 404
+        elif name in WELFARE_GUARDIANSHIP_ROWS:
+            rows = [getattr(objects, WELFARE_GUARDIANSHIP_ROWS[name])]
         else:
             rows = [objects.child_a, objects.child_b, objects.other_child]
         return [row.public_id for row in rows] + [uuid.uuid4()]
@@ -311,6 +342,7 @@ def probe(request, client, world, frozen_today, quiet):
     )
     objects.transfer = ChildTransferFactory(child=ChildFactory(school_class=world.class_a))
     CareActionFactory(children=[world.child_a], author=request.getfixturevalue("teacher"))
+    _guardianship_rows(objects, users["head_teacher"])
     task = VisitTaskFactory(observation__child=world.child_a, assignee=users["head_teacher"])
     base = {
         "term": world.term.code,
@@ -321,6 +353,27 @@ def probe(request, client, world, frozen_today, quiet):
         "child": str(world.child_a.public_id),
     }
     return Probe(clients, base), objects
+
+
+def _guardianship_rows(objects, head_teacher) -> None:
+    """An agreement, a training session and a 无户籍 referral of child_a (welfare-guardians)."""
+    from shouhu.welfare.models.guardianship import HukouReferral, TrainingSession
+    from shouhu.welfare.services.guardianship import agreement_draft
+
+    objects.agreement = agreement_draft(actor=head_teacher, child=objects.child_a)
+    objects.training_session = TrainingSession.objects.create(
+        school=objects.school_a,
+        school_class=objects.class_a,
+        held_on=objects.term.starts_on,
+        topic="隔代教育",
+        created_by=head_teacher,
+    )
+    objects.hukou_referral = HukouReferral.objects.create(
+        child=objects.child_a,
+        police_station="太平派出所",
+        reported_on=objects.term.starts_on,
+        created_by=head_teacher,
+    )
 
 
 def test_no_url_answers_junk_with_a_server_error(probe):

@@ -65,6 +65,11 @@ from shouhu.reports.selectors.compliance import (
 )
 from shouhu.reports.selectors.dashboard import Dashboard, Tile, UnitRow, dashboard_for, units_for
 from shouhu.reports.selectors.drafts import work_summary_draft_for
+from shouhu.reports.selectors.guardianship import (  # noqa: F401 - registers its figures
+    agreements_signed_share_for,
+    guardians_trained_for,
+    unregistered_open_for,
+)
 
 __all__ = [
     "AGE_BANDS",

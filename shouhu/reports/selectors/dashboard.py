@@ -207,6 +207,9 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
             _count_tile(user, "tasks_open", node, term, before, prior),
             _count_tile(user, "tasks_overdue", node, term, before, prior, alert=True),
         ]
+        task_tiles += [  # guardianship (welfare-guardians)
+            _share_tile(user, "agreements_signed_share", node, term, before, prior),
+        ]
         categories = by_category_for(user, node=node, term=term)
         flags = by_flag_for(user, node=node, term=term)
         categories_before = prior.by_category if prior else {}

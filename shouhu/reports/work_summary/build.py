@@ -27,6 +27,7 @@ from shouhu.reports.work_summary.document import (
     Part,
     Section,
 )
+from shouhu.reports.work_summary.guardianship import guardianship_measures, guardianship_results
 from shouhu.reports.work_summary.sections import (
     care_measures,
     care_results,
@@ -44,6 +45,8 @@ SECTIONS: dict[str, list[SectionFunction]] = {
     MEASURES: [care_measures],
     RESULTS: [care_results, schools_rollup],
 }
+SECTIONS[MEASURES].append(guardianship_measures)  # welfare-guardians
+SECTIONS[RESULTS].append(guardianship_results)  # welfare-guardians
 
 
 def _written(text: str) -> Part:

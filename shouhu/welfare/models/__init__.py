@@ -1,1 +1,9 @@
 """The welfare app's tables, a module per concept (each imported here for Django)."""
+
+from shouhu.welfare.models.guardianship import (  # noqa: F401
+    Commendation,
+    GuardianAgreement,
+    HukouReferral,
+    TrainingAttendance,
+    TrainingSession,
+)
