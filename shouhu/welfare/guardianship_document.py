@@ -1,22 +1,16 @@
 """The 委托监护责任确认书 as a document: its text drawn from an agreement (the names copied from
-the child's file), as a Word file (python-docx, editable in Word and WPS) and as a PDF
-(WeasyPrint with the Noto CJK fonts). A class's agreements print as one PDF, a page each."""
+the child's file), as a Word file in official style (`core.official`, editable in Word and WPS)
+and as a PDF (WeasyPrint with the Noto CJK fonts). A class's agreements print as one PDF, a
+page each."""
 
-import io
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 from weasyprint import HTML
 
+from shouhu.core.official import OfficialDocument
 from shouhu.welfare.models.guardianship import GuardianAgreement
-
-BODY_FONT, TITLE_FONT = "仿宋", "宋体"
 
 
 def _date(day) -> str:
@@ -117,48 +111,19 @@ def agreements_pdf(agreements: list[GuardianAgreement]) -> bytes:
 # --- DOCX -------------------------------------------------------------------------------------
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    """Set the font for Latin and East Asian text alike (python-docx sets only the Latin one)."""
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.bold = bold
-    rpr = run.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attribute), name)
-
-
-def _paragraph(document, text: str, *, size: float = 14, bold: bool = False, indent: bool = True):
-    paragraph = document.add_paragraph()
-    paragraph.paragraph_format.first_line_indent = Pt(28) if indent else None
-    paragraph.paragraph_format.line_spacing = 1.4
-    _font(paragraph.add_run(text), BODY_FONT, size, bold)
-    return paragraph
-
-
 def agreement_docx(agreement: GuardianAgreement) -> bytes:
+    """The agreement in the layout of an official document (GB/T 9704: `core.official`)."""
     text = agreement_text(agreement)
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(25)
-    section.left_margin = section.right_margin = Mm(25)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(text.title), TITLE_FONT, 20, bold=True)
+    document = OfficialDocument()
+    document.title(text.title)
     for label, value in text.parties:
-        _paragraph(document, f"{label}：{value}", indent=False)
+        document.body(f"{label}：{value}", indent=False)
     numerals = "一二三四五六七八九十"
     for n, (heading, clauses) in enumerate(text.articles):
-        _paragraph(document, f"{numerals[n]}、{heading}", bold=True, indent=False)
+        document.heading(f"{numerals[n]}、{heading}", level=1)
         for m, clause in enumerate(clauses, start=1):
-            _paragraph(document, f"{m}. {clause}" if len(clauses) > 1 else clause)
-    document.add_paragraph()
+            document.body(f"{m}. {clause}" if len(clauses) > 1 else clause)
+    document.body("", indent=False)
     for line in text.signatures:
-        _paragraph(document, line, indent=False)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+        document.body(line, indent=False)
+    return document.bytes()
