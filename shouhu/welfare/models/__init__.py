@@ -1,1 +1,3 @@
 """The welfare app's tables, a module per concept (each imported here for Django)."""
+
+from shouhu.welfare.models.aid import AidNotice, AidRecord  # noqa: F401  (aid, 资助·救助)
