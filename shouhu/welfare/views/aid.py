@@ -284,7 +284,7 @@ def aid_hints(request):
     )
 
 
-@login_required
+@permission_required(Perm.CHILD_VIEW)
 def child_aid_section(request, public_id):
     """The 资助·救助 section of the child's file: nothing for a role the privacy matrix hides
     aid from; amounts and notes only where its cell is full."""
