@@ -66,6 +66,10 @@ from shouhu.reports.selectors.compliance import (
 from shouhu.reports.selectors.dashboard import Dashboard, Tile, UnitRow, dashboard_for, units_for
 from shouhu.reports.selectors.drafts import work_summary_draft_for
 
+# isort: split
+# Figures of the other apps, registered after the reports' own (their order in FIGURES).
+from shouhu.reports.selectors import aid as _aid_figures  # noqa: F401  (welfare: aid)
+
 __all__ = [
     "AGE_BANDS",
     "AGE_LABELS",
