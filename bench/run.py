@@ -548,6 +548,7 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
 
 # The groups of figures of a county, in the order they are measured; `--only` picks some.
 GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary")
+GROUPS = (*GROUPS, "aid")  # welfare: the county's 公示 PDF (bench/aid.py)
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -609,6 +610,12 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
     if "summary" in groups:
         county_user = User.objects.get(username="county")
         measures += summary_figures(clients["county"], county_user, key=f"summary_county{suffix}_s")
+    if "aid" in groups:
+        from aid import aid_figures  # bench/aid.py
+
+        measures += aid_figures(
+            clients["county"], User.objects.get(username="county"), suffix=suffix
+        )
     result["measures"] = [asdict(m) for m in measures]
     return result
 

@@ -242,3 +242,31 @@ def test_evidence_is_served_in_scope_only(client, world, head_teacher, other_hea
     assert client.get(url).content.startswith(b"%PDF-")
     client.force_login(other_head_teacher)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "region_officer",
+        "township_officer",
+        "school_leader",
+        "head_teacher",
+        "teacher",
+        "counsellor",
+        "volunteer",
+        "privacy_officer",
+    ],
+)
+def test_the_aid_section_follows_the_privacy_matrix_for_every_role(
+    request, client, world, head_teacher, school_leader, role
+):
+    from shouhu.core.visibility import MATRIX, ChildField, Visibility
+
+    approved(world, head_teacher, school_leader)
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    url = reverse("welfare:child-aid-section", kwargs={"public_id": world.child_a.public_id})
+    page = client.get(url).content.decode()
+    cell = MATRIX[ChildField.AID][user.role]
+    assert ("家庭经济困难学生生活补助" in page) == (cell != Visibility.HIDDEN)
+    assert ("1250.00" in page) == (cell == Visibility.FULL)
