@@ -105,3 +105,12 @@ def test_the_summary_names_the_aid_given(world, aid, school_leader):
 def test_stats_prints_the_amount_as_a_number(world, aid, region_officer):
     value = FIGURES["aid_amount"].function(region_officer, node=world.county, term=world.term)
     assert json.loads(json.dumps(plain(value))) == 1600.0
+
+
+def test_the_dashboard_shows_the_aid_given(world, aid, region_officer):
+    from shouhu.reports.selectors.dashboard import dashboard_for
+
+    with figures_cached():
+        board = dashboard_for(region_officer, node=world.county, term=world.term)
+    tile = next(t for t in board.tiles if t.key == "aid_children")
+    assert (tile.value, tile.detail) == (2, "1,600.00元")
