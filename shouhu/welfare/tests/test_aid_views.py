@@ -270,3 +270,23 @@ def test_the_aid_section_follows_the_privacy_matrix_for_every_role(
     cell = MATRIX[ChildField.AID][user.role]
     assert ("家庭经济困难学生生活补助" in page) == (cell != Visibility.HIDDEN)
     assert ("1250.00" in page) == (cell == Visibility.FULL)
+
+
+def test_a_decision_dated_before_the_proposal_is_refused_beside_the_date(
+    client, world, head_teacher, school_leader
+):
+    record = aid_propose(
+        actor=head_teacher,
+        child=world.child_a,
+        kind=AidKind.DONATION,
+        amount="500",
+        source="爱心企业",
+        reason="家庭困难",
+    )
+    client.force_login(school_leader)
+    url = reverse("welfare:aid-detail", kwargs={"public_id": record.public_id})
+    before = (record.proposed_on - timezone.timedelta(days=3)).isoformat()
+    page = client.post(url, {"decision": "approve", "on": before}).content.decode()
+    assert "决定日期：决定日期" in page and "不能早于申请日期" in page
+    record.refresh_from_db()
+    assert record.status == AidStatus.PROPOSED

@@ -158,7 +158,7 @@ def aid_detail(request, public_id):
                     request=request,
                 )
             except ValidationError as error:
-                form_errors_add(form, error)
+                form_errors_add(form, _on_the_date_field(error))
             else:
                 messages.success(request, _("已记录审批结果。"))
                 return redirect("welfare:aid-detail", public_id=record.public_id)
@@ -168,6 +168,17 @@ def aid_detail(request, public_id):
         request,
         "welfare/aid_detail.html",
         {"record": record, "form": form, "history": aid_history_for(record)},
+    )
+
+
+def _on_the_date_field(error: ValidationError) -> ValidationError:
+    """The services name the record's date fields (reviewed_on, decided_on); the form has one
+    date, `on`, where their refusal belongs."""
+    if not hasattr(error, "error_dict"):
+        return error
+    dates = {"reviewed_on", "decided_on"}
+    return ValidationError(
+        {("on" if key in dates else key): messages for key, messages in error.message_dict.items()}
     )
 
 
