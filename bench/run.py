@@ -551,6 +551,7 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
 # The groups of figures of a county, in the order they are measured; `--only` picks some.
 GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary")
 GROUPS += ("guardianship",)  # agreements_batch_s (welfare-guardians, bench/guardianship.py)
+GROUPS = (*GROUPS, "aid")  # welfare: the county's 公示 PDF (bench/aid.py)
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -631,6 +632,12 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
             content_type="application/pdf",
         )
         measures.append(batch)
+    if "aid" in groups:
+        from aid import aid_figures  # bench/aid.py
+
+        measures += aid_figures(
+            clients["county"], User.objects.get(username="county"), suffix=suffix
+        )
     result["measures"] = [asdict(m) for m in measures]
     return result
 

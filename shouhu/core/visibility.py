@@ -56,6 +56,7 @@ class ChildField(models.TextChoices):
     CARE_NOTES = "care_notes", _("关爱记录摘要（家访、通话、谈心等）")
     STAFF_PHONE = "staff_phone", _("班主任和代理家长的电话（联系卡）")
     AGREEMENT_SCAN = "agreement_scan", _("委托监护责任确认书签字扫描件")
+    AID = "aid", _("资助·救助记录（金额、来源、理由、审批意见）")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -87,6 +88,7 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.CARE_NOTES: (H, M, M, M, F, F, F, F, M, M),
     ChildField.STAFF_PHONE: (H, F, F, F, F, F, F, F, F, H),
     ChildField.AGREEMENT_SCAN: (H, F, F, F, F, F, H, H, H, F),
+    ChildField.AID: (H, F, F, M, F, F, H, H, H, M),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {

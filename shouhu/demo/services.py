@@ -22,6 +22,7 @@ from shouhu.accounts.models import User
 from shouhu.core.roles import Role
 from shouhu.core.scoping import subtree_range
 from shouhu.demo import data
+from shouhu.demo.aid import aid_seed
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
@@ -114,6 +115,7 @@ def demo_seed(
     guardianship_write(
         records=county.records, terms=[*county.terms.values()], today=calendar.today, seed=seed
     )
+    aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -155,6 +157,7 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
     guardianship_write(
         records=county.records, terms=[*county.terms.values()], today=calendar.today, seed=seed
     )
+    aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

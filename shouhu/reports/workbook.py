@@ -32,6 +32,7 @@ from shouhu.reports.selectors import (
     figures_cached,
     units_for,
 )
+from shouhu.reports.selectors.aid import aid_workbook_table
 from shouhu.reports.selectors.care import care_coverage, task_figures
 from shouhu.reports.selectors.census import census_figures
 from shouhu.reports.selectors.compliance import units_compliance_term
@@ -215,6 +216,7 @@ def workbook_build(user, *, node, term) -> bytes:
         coverage = care_coverage(user, node=node, term=term, teachers=True).figures
         tasks = task_figures(user, node=node, term=term)[0]
         census = census_figures(user, node=node, term=term)
+        aid_table = aid_workbook_table(user, node=node, term=term)
     meta = {
         "unit": node.name,
         "date": date_label(timezone.localdate()),
@@ -273,6 +275,7 @@ def workbook_build(user, *, node, term) -> bytes:
             ["tasks_raised", "tasks_closed", "tasks_open", "tasks_overdue", "tasks_escalated"],
         ),
     ]
+    tables.append(aid_table)
     for title, heading, headers, values, total, keys in tables:
         _sheet(
             book,

@@ -32,6 +32,7 @@ from shouhu.registry.tests.census_sheets import row, sheet_bytes
 from shouhu.testing.dates import TODAY, day, iso
 from shouhu.testing.factories import PASSWORD, GuardianRequestFactory, census_upload
 from shouhu.testing.world import build_world_and_cast, built_once
+from shouhu.welfare.tests.aid_world import aid_record_in_class_a
 
 CAST = [
     "anonymous",
@@ -627,6 +628,35 @@ WRITES = [
         lambda w, u: {"registered_on": TODAY.isoformat()},
         ("head_teacher", 302),
         refused(but=HUKOU, **OUT_OF_SCOPE),
+    ),
+    # --- welfare: aid (issue 15) ---
+    Write(
+        "welfare:aid-propose",
+        CHILD_A,
+        lambda w, u: {
+            "kind": "hardship_grant",
+            "amount": "1250",
+            "source": "县学生资助管理中心",
+            "reason": "父亲病故，家庭困难",
+            "proposed_on": TODAY.isoformat(),
+        },
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:aid-detail",
+        {"public_id": lambda w, u: aid_record_in_class_a(w).public_id},
+        lambda w, u: {"decision": "approve", "note": "同意", "on": TODAY.isoformat()},
+        ("school_leader", 302),
+        refused(but=("school_leader",), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:aid-notice",
+        {},
+        lambda w, u: {"starts_on": TODAY.isoformat(), "ends_on": TODAY.isoformat()},
+        ("school_leader", 302),
+        refused(but=("school_leader",), head_teacher=404, **OUT_OF_SCOPE),
+        query="scope=3151781001",
     ),
 ]
 

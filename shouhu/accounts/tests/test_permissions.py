@@ -21,6 +21,7 @@ from shouhu.testing.factories import (
     census_upload,
 )
 from shouhu.testing.world import build_world_and_cast, built_once
+from shouhu.welfare.tests.aid_world import aid_record_in_class_a
 
 CAST = [
     "anonymous",
@@ -195,6 +196,20 @@ def county_export(world) -> ExportRun:
         created_at=timezone.now(),
     )
 
+
+# Aid (welfare): who proposes, approves or decides aid reads its pages; a record of class A.
+AID_READERS = dict.fromkeys(
+    (
+        "region_officer",
+        "township_officer",
+        "school_leader",
+        "head_teacher",
+        "other_head_teacher",
+        "outsider",
+    ),
+    200,
+)
+AID_OF_CLASS_A = {"public_id": lambda w: aid_record_in_class_a(w).public_id}
 
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
 TABLE = [
@@ -608,6 +623,48 @@ TABLE = [
     ),
     ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
     ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
+    # --- welfare: aid (issue 15) ---
+    ("welfare:aid-list", {}, "", "get", everyone(403, **AID_READERS)),
+    ("welfare:aid-list", {}, "scope=511781", "get", everyone(403, **OVERSEERS_OF_COUNTY)),
+    ("welfare:aid-hints", {}, "", "get", everyone(403, **AID_READERS)),
+    ("welfare:aid-notice", {}, "", "get", everyone(403, **AID_READERS)),
+    (
+        "welfare:aid-notice",
+        {},
+        "scope=3151781002",
+        "get",
+        everyone(403, **{**dict.fromkeys(AID_READERS, 404), "region_officer": 200}),
+    ),
+    ("welfare:aid-notice-pdf", {}, "", "get", everyone(403, **AID_READERS)),
+    ("welfare:home-aid", {}, "", "get", everyone(200)),
+    (
+        "welfare:aid-detail",
+        AID_OF_CLASS_A,
+        "",
+        "get",
+        everyone(403, **{**AID_READERS, "other_head_teacher": 404, "outsider": 404}),
+    ),
+    (
+        "welfare:aid-evidence",
+        AID_OF_CLASS_A,
+        "",
+        "get",
+        everyone(403, **{**AID_READERS, "other_head_teacher": 404, "outsider": 404}),
+    ),
+    (
+        "welfare:aid-propose",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "welfare:child-aid-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
     # --- guardianship (welfare-guardians) ---
     ("welfare:guardianship-agreements", {}, "", "get", everyone(403, **GUARDIANS)),
     (

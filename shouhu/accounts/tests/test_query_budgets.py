@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from shouhu.care.models import ActionKind
 from shouhu.registry.classification import ParentStatus
-from shouhu.registry.models import Flag
+from shouhu.registry.models import Child, Flag
 from shouhu.testing.dates import TODAY, day
 from shouhu.testing.factories import (
     CareActionFactory,
@@ -29,6 +29,7 @@ from shouhu.testing.factories import (
     register_child,
 )
 from shouhu.testing.world import build_world_and_cast, built_once
+from shouhu.welfare.tests.aid_world import aid_crowd
 
 CROWD = 12
 
@@ -62,6 +63,9 @@ def build_crowded_world():
     for n in range(CROWD):
         SchoolClassFactory(school=world.school_a, name=f"六年级({n + 2})班")
     _guardianship_crowd(world, users)
+    # Aid (welfare): a decided and a waiting record for each child of class A.
+    for child in Child.objects.filter(school_class=world.class_a):
+        aid_crowd(child, head_teacher=head_teacher, school_leader=users["school_leader"])
     return SimpleNamespace(world=world, users=users)
 
 
@@ -154,6 +158,12 @@ BUDGETS = [
         "head_teacher",
         11,
     ),
+    ("welfare:aid-list", {}, "", "school_leader", 11),
+    ("welfare:aid-list", {}, "", "region_officer", 12),
+    ("welfare:aid-hints", {}, "", "head_teacher", 12),
+    ("welfare:aid-hints", {}, "", "township_officer", 11),
+    ("welfare:aid-notice", {}, "", "school_leader", 12),
+    ("welfare:aid-notice", {}, "", "region_officer", 14),
 ]
 
 

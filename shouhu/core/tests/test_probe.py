@@ -31,6 +31,7 @@ from shouhu.testing.factories import (
     VisitTaskFactory,
     census_upload,
 )
+from shouhu.welfare.tests.aid_world import aid_record_in_class_a
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +193,16 @@ PARAMS: dict[str, list[str]] = {
     "welfare:hukou-report": ["police_station", "reported_on", "note"],
     "welfare:hukou-registered": ["registered_on"],
     "welfare:home-guardianship": [],
+    # --- welfare: aid ---
+    "welfare:aid-list": ["scope", "term"],
+    "welfare:aid-hints": ["scope", "term"],
+    "welfare:aid-notice": ["scope", "term", "starts_on", "ends_on"],
+    "welfare:aid-notice-pdf": ["scope", "term"],
+    "welfare:home-aid": [],
+    "welfare:aid-detail": ["decision", "note", "on", "paid_on"],
+    "welfare:aid-evidence": [],
+    "welfare:aid-propose": ["corrects", "kind", "amount", "source", "reason", "proposed_on"],
+    "welfare:child-aid-section": [],
 }
 
 
@@ -234,6 +245,8 @@ def _path_values(name: str, kwarg: str, converter: str, objects) -> list:
             rows = [objects.guardian_request]
         elif name == "registry:transfer-history":
             rows = [objects.transfer]
+        elif name in ("welfare:aid-detail", "welfare:aid-evidence"):
+            rows = [objects.aid]
         elif name == "registry:handover-undo":
             rows = []  # no handover in the probe's world: an unknown one is a 404
         elif name in WELFARE_GUARDIANSHIP_ROWS:
@@ -344,6 +357,7 @@ def probe(request, client, world, frozen_today, quiet):
     CareActionFactory(children=[world.child_a], author=request.getfixturevalue("teacher"))
     _guardianship_rows(objects, users["head_teacher"])
     task = VisitTaskFactory(observation__child=world.child_a, assignee=users["head_teacher"])
+    objects.aid = aid_record_in_class_a(world)
     base = {
         "term": world.term.code,
         "from_term": world.previous_term.code,

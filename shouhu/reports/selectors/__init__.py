@@ -71,6 +71,10 @@ from shouhu.reports.selectors.guardianship import (  # noqa: F401 - registers it
     unregistered_open_for,
 )
 
+# isort: split
+# Figures of the other apps, registered after the reports' own (their order in FIGURES).
+from shouhu.reports.selectors import aid as _aid_figures  # noqa: F401  (welfare: aid)
+
 __all__ = [
     "AGE_BANDS",
     "AGE_LABELS",

@@ -210,6 +210,11 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         task_tiles += [  # guardianship (welfare-guardians)
             _share_tile(user, "agreements_signed_share", node, term, before, prior),
         ]
+        # Aid (welfare): the 人次 approved this term, with the amount beside it.
+        aid_tile = _count_tile(user, "aid_children", node, term, before, prior)
+        aid_amount = FIGURES["aid_amount"].function(user, node=node, term=term)
+        aid_tile.detail = _("%(amount)s元") % {"amount": f"{aid_amount:,.2f}"}
+        task_tiles.append(aid_tile)
         categories = by_category_for(user, node=node, term=term)
         flags = by_flag_for(user, node=node, term=term)
         categories_before = prior.by_category if prior else {}

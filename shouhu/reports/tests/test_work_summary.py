@@ -32,6 +32,7 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary import guardianship, sections
+from shouhu.reports.work_summary.aid import aid_measures
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
 from shouhu.reports.work_summary.document import BASIC, MEASURES, NUMERALS, RESULTS, Part
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
@@ -474,7 +475,11 @@ def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_
 def test_the_summary_calls_the_reports_sections_in_a_row():
     assert SECTIONS == {
         BASIC: [sections.census_basics],
-        MEASURES: [sections.care_measures, guardianship.guardianship_measures],
+        MEASURES: [
+            sections.care_measures,
+            aid_measures,
+            guardianship.guardianship_measures,
+        ],
         RESULTS: [
             sections.care_results,
             sections.schools_rollup,

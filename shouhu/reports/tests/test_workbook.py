@@ -32,7 +32,14 @@ def _rows(sheet) -> dict:
 
 
 def test_the_workbook_has_a_sheet_per_table_and_the_definitions(county_book):
-    assert county_book.sheetnames == ["摸底统计", "结对覆盖", "关爱完成率", "家访任务", "指标说明"]
+    assert county_book.sheetnames == [
+        "摸底统计",
+        "结对覆盖",
+        "关爱完成率",
+        "家访任务",
+        "资助救助",  # welfare's aid sheet
+        "指标说明",
+    ]
     notes = [row[0] for row in county_book["指标说明"].iter_rows(min_row=2, values_only=True)]
     assert "在校学生数" in notes and "本月关爱要求完成率" in notes
 
@@ -120,7 +127,7 @@ def test_a_class_named_like_a_formula_is_text_in_the_workbook_never_a_formula(
         for cell in row
         if isinstance(cell.value, str) and "HYPERLINK" in cell.value
     ]
-    assert len(cells) == 4  # the class's row in each of the four tables
+    assert len(cells) == 5  # the class's row in each of the five tables (aid's the fifth)
     for cell in cells:
         assert cell.data_type == "s"
         assert cell.value.startswith("'")

@@ -15,6 +15,7 @@ from shouhu.org.models import SchoolClass, Term
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import definitions, figures_cached
 from shouhu.reports.selectors.base import previous_term
+from shouhu.reports.work_summary.aid import aid_measures
 from shouhu.reports.work_summary.context import SummaryContext, SummaryNode, unit_name
 from shouhu.reports.work_summary.document import (
     BASIC,
@@ -42,11 +43,9 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 # module; until then the list is the route a reader follows.
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
-    MEASURES: [care_measures],
-    RESULTS: [care_results, schools_rollup],
+    MEASURES: [care_measures, aid_measures, guardianship_measures],
+    RESULTS: [care_results, schools_rollup, guardianship_results],
 }
-SECTIONS[MEASURES].append(guardianship_measures)  # welfare-guardians
-SECTIONS[RESULTS].append(guardianship_results)  # welfare-guardians
 
 
 def _written(text: str) -> Part:

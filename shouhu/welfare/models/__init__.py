@@ -1,5 +1,6 @@
 """The welfare app's tables, a module per concept (each imported here for Django)."""
 
+from shouhu.welfare.models.aid import AidNotice, AidRecord  # noqa: F401  (aid, 资助·救助)
 from shouhu.welfare.models.guardianship import (  # noqa: F401
     Commendation,
     GuardianAgreement,

@@ -5,6 +5,7 @@ dashboard, the tables and the summary, as the operator or as an account sees the
 import dataclasses
 import datetime
 import json
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
@@ -34,6 +35,8 @@ def plain(value):
         return value.key
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Decimal):  # an amount in 元 (aid_amount)
+        return float(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         return {k: plain(v) for k, v in fields.items()} | _extras(value)
