@@ -14,6 +14,7 @@ from shouhu.accounts.models import User
 from shouhu.registry.models import Child, Guardian, Parent
 
 PG_DUMP = Path("/usr/lib/postgresql/15/bin/pg_dump")
+GENERIC_HEALTH = {"健康", "良好", "一般"}
 
 
 def secrets() -> set[str]:
@@ -33,7 +34,9 @@ def guardian_health() -> set[str]:
     or the scan would prove nothing about the field."""
     values = set(Guardian.objects.exclude(health="").values_list("health", flat=True))
     assert any(v.startswith("患有") for v in values), "the demo should hold a guardian's illness"
-    return values
+    # 健康 and 良好 are words any text may hold (a training topic, an aid reason): the scan looks
+    # for what tells about someone, the illnesses.
+    return {v for v in values if v not in GENERIC_HEALTH}
 
 
 def assert_no_plaintext(blob: bytes, values: set[str]) -> None:
