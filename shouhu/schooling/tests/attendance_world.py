@@ -1,0 +1,40 @@
+"""The attendance tests' calendar and helpers: the world's day is a Sunday (in 2026), so a test
+of the roll call travels to the first school weekday after it, whatever the year."""
+
+import datetime
+
+import time_machine
+
+from shouhu.testing.dates import SHANGHAI, TODAY
+from shouhu.testing.factories import register_child
+
+
+def next_weekday(after: datetime.date = TODAY, *, skip: int = 0) -> datetime.date:
+    """The first Monday–Friday after `after` (then `skip` more)."""
+    day = after + datetime.timedelta(days=1)
+    while day.weekday() > 4 or skip:
+        if day.weekday() <= 4:
+            skip -= 1
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def next_weekend_day(after: datetime.date = TODAY) -> datetime.date:
+    day = after + datetime.timedelta(days=1)
+    while day.weekday() <= 4:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def clock(day: datetime.date, hour: int, minute: int = 0):
+    """Travel to the time of day in China on `day` (the clock does not tick)."""
+    moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=SHANGHAI)
+    return time_machine.travel(moment, tick=False)
+
+
+def class_of(head_teacher, school_class, n: int, *, prefix: str = "学生"):
+    """n more children registered in the class (both parents migrant: left-behind)."""
+    return [
+        register_child(head_teacher, school_class, name=f"{prefix}{chr(0x4E00 + i)}")
+        for i in range(n)
+    ]
