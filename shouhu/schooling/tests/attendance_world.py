@@ -1,6 +1,7 @@
 """The attendance tests' calendar and helpers: the world's day is a Sunday (in 2026), so a test
 of the roll call travels to the first school weekday after it, whatever the year."""
 
+import contextlib
 import datetime
 
 import time_machine
@@ -26,10 +27,15 @@ def next_weekend_day(after: datetime.date = TODAY) -> datetime.date:
     return day
 
 
-def clock(day: datetime.date, hour: int, minute: int = 0):
-    """Travel to the time of day in China on `day` (the clock does not tick)."""
+@contextlib.contextmanager
+def clock(day: datetime.date, hour: int, minute: int = 0, *, client=None, user=None):
+    """Travel to the time of day in China on `day` (the clock does not tick); with a client,
+    sign the user in there (a session left idle over a jump of hours has expired)."""
     moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=SHANGHAI)
-    return time_machine.travel(moment, tick=False)
+    with time_machine.travel(moment, tick=False):
+        if client is not None:
+            client.force_login(user)
+        yield
 
 
 def class_of(head_teacher, school_class, n: int, *, prefix: str = "学生"):
