@@ -95,6 +95,10 @@ BUDGETS = [
     ("audit:requests", {}, "", "privacy_officer", 12),
     ("audit:grants", {}, "", "privacy_officer", 12),
     ("audit:unusual", {}, "", "privacy_officer", 14),
+    ("schooling:roll-call", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 13),
+    ("schooling:roll-call-classes", {}, "", "school_leader", 10),
+    ("schooling:attendance-figures", {}, "", "region_officer", 23),
+    ("schooling:calendar", {}, "", "school_leader", 13),
 ]
 
 

@@ -171,6 +171,13 @@ PARAMS: dict[str, list[str]] = {
     "care:coverage": ["scope"],
     "care:compliance": ["scope", "month"],
     "care:quotas": ["scope", "kind", "period", "minimum", "clear"],
+    "schooling:roll-call-classes": [],
+    "schooling:roll-call": ["reason_1", "note_1", "reason_x"],
+    "schooling:absence-follow-up": ["reason", "summary", "note"],
+    "schooling:calendar": ["scope", "day", "kind", "note", "remove"],
+    "schooling:attendance-figures": ["scope", "day"],
+    "schooling:home-attendance": [],
+    "schooling:child-attendance-section": [],
 }
 
 

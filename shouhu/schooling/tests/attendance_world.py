@@ -44,3 +44,35 @@ def class_of(head_teacher, school_class, n: int, *, prefix: str = "学生"):
         register_child(head_teacher, school_class, name=f"{prefix}{chr(0x4E00 + i)}")
         for i in range(n)
     ]
+
+
+def absence_of(child, *, taken_by, reason: str = "unknown"):
+    """An absence of the child at a roll call of today, written directly (whatever the day of
+    the week): for the tables of every URL, which run on the world's pinned Sunday."""
+    from django.utils import timezone
+
+    from shouhu.schooling.models import Absence, RollCall
+
+    today = timezone.localdate()
+    roll, _created = RollCall.objects.get_or_create(
+        school_class=child.school_class,
+        day=today,
+        defaults={"expected": 1, "taken_by": taken_by, "taken_at": timezone.now()},
+    )
+    return Absence.objects.create(roll_call=roll, child=child, day=today, reason=reason)
+
+
+def make_up_today(school) -> None:
+    """Make today a school day for the school (a 调休 day when it falls on a weekend)."""
+    from django.utils import timezone
+
+    from shouhu.schooling.models import CalendarChange
+    from shouhu.schooling.selectors.calendar import is_school_day
+
+    today = timezone.localdate()
+    if not is_school_day(school, today):
+        CalendarChange.objects.get_or_create(
+            school=school,
+            day=today,
+            defaults={"kind": "on", "created_by": school.classes.first().head_teacher},
+        )
