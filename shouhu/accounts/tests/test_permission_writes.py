@@ -29,10 +29,10 @@ from shouhu.core.idnumber import make_id_number
 from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.registry.tests.census_sheets import row, sheet_bytes
+from shouhu.schooling.tests.attendance_world import absence_of, make_up_today, next_weekday
 from shouhu.testing.dates import TODAY, day, iso
 from shouhu.testing.factories import PASSWORD, GuardianRequestFactory, census_upload
 from shouhu.testing.world import build_world_and_cast, built_once
-from shouhu.schooling.tests.attendance_world import absence_of, make_up_today, next_weekday
 
 CAST = [
     "anonymous",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
+from shouhu.schooling.tests.attendance_world import absence_of
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
     ChildTransferFactory,
@@ -19,7 +20,6 @@ from shouhu.testing.factories import (
     census_upload,
 )
 from shouhu.testing.world import build_world_and_cast, built_once
-from shouhu.schooling.tests.attendance_world import absence_of
 
 CAST = [
     "anonymous",
