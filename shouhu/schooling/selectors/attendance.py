@@ -16,7 +16,7 @@ from shouhu.care.rules import percent
 from shouhu.core.forms import parse_id
 from shouhu.core.roles import Perm
 from shouhu.core.visibility import ChildField, Visibility, visibility
-from shouhu.org.models import SchoolClass, Term
+from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import class_filter, unit_nodes
 from shouhu.registry.models import Child
 from shouhu.schooling.models import Absence, AbsenceReason, RollCall
@@ -296,7 +296,7 @@ class AttendanceFigures:
 
 @dataclass(frozen=True)
 class AttendanceUnit:
-    node: object
+    node: Region | School | SchoolClass
     figures: AttendanceFigures
 
 

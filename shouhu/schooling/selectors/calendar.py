@@ -31,7 +31,8 @@ def school_days(
     """The school's school days from start to end, in order (two queries)."""
     school_id = school if isinstance(school, int) else school.pk
     changes = CalendarChange.objects.filter(school_id=school_id, day__range=(start, end))
-    off, on = set(), set()
+    off: set[datetime.date] = set()
+    on: set[datetime.date] = set()
     for day, kind in changes.values_list("day", "kind"):
         (off if kind == CalendarChangeKind.DAY_OFF else on).add(day)
     return school_days_in(

@@ -125,14 +125,16 @@ def roll_call_save(
     roll.expected, roll.expected_left_behind = len(register), len(lb)
     if changed:
         roll.full_clean()
-        roll._history_user = actor  # type: ignore[attr-defined]
+        roll._history_user = actor  # type: ignore[attr-defined,union-attr]
         roll.save()
-    existing = {} if created else {a.child_id: a for a in roll.absences.all()}
-    for child_id, absence in existing.items():
+    existing: dict[int, Absence] = (
+        {} if created else {a.child_id: a for a in Absence.objects.filter(roll_call=roll)}
+    )
+    for child_id, gone in existing.items():
         if child_id not in absent:
-            absence._history_user = actor  # type: ignore[attr-defined]
-            absence.delete()  # came after all: the history keeps the absence as it was
-    fresh = []
+            gone._history_user = actor  # type: ignore[attr-defined]
+            gone.delete()  # came after all: the history keeps the absence as it was
+    fresh: list[Absence] = []
     for child_id, reason in absent.items():
         note = notes.get(child_id, "").strip()
         absence = existing.get(child_id)
