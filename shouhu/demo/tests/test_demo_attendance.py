@@ -20,7 +20,8 @@ def test_every_class_has_a_roll_call_on_every_school_day_up_to_yesterday(small_c
     days = school_days(school, CALENDAR.current[3], TODAY)
     taken = set(rolls.filter(school_class=one.school_class).values_list("day", flat=True))
     assert taken == {d for d in days if d < TODAY}
-    assert not rolls.filter(day__in=CalendarChange.objects.filter(kind="off").values("day")).exists()
+    days_off = CalendarChange.objects.filter(kind="off").values("day")
+    assert not rolls.filter(day__in=days_off).exists()
 
 
 def test_about_one_pupil_in_seventy_is_absent_mostly_sick_or_on_leave(small_county):

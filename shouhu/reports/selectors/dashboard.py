@@ -229,10 +229,12 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
             value=attendance.rate,
             previous=attendance_before.rate if attendance_before else None,
             is_percent=True,
-            detail=str(_("留守 %(lb)s%% · 其他 %(o)s%%"))
+            detail=str(_("留守 %(lb)s · 其他 %(o)s"))
             % {
-                "lb": "—" if attendance.rate_left_behind is None else attendance.rate_left_behind,
-                "o": "—" if attendance.rate_others is None else attendance.rate_others,
+                "lb": "—"
+                if attendance.rate_left_behind is None
+                else f"{attendance.rate_left_behind}%",
+                "o": "—" if attendance.rate_others is None else f"{attendance.rate_others}%",
             },
         ),
         _count_tile(user, "unexplained_absences", node, term, before, prior, alert=True),

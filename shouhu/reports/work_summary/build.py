@@ -15,6 +15,7 @@ from shouhu.org.models import SchoolClass, Term
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import definitions, figures_cached
 from shouhu.reports.selectors.base import previous_term
+from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.context import SummaryContext, SummaryNode, unit_name
 from shouhu.reports.work_summary.document import (
     BASIC,
@@ -42,7 +43,7 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
     MEASURES: [care_measures],
-    RESULTS: [care_results, schools_rollup],
+    RESULTS: [care_results, attendance_results, schools_rollup],
 }
 
 
