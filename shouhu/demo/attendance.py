@@ -5,7 +5,7 @@ on every school day up to yesterday, with realistic absences, written in bulk.
   劳动节 1–5 May) as each school's days off (放假) and make-up days (调休上课).
 - Each class's roll call at about eight in the morning by its head teacher; about 1.5% of
   pupils absent on a day, mostly sick (病假) or on leave (事假), a few truant (旷课), the
-  reasons of most 未知 ones found out the same day.
+  reasons of the 未知 ones found out the same day (so no other home visit was owed).
 - Two children of the demo school, absent with no reason for the last few school days (3 or
   more): the suspected dropouts (疑似辍学) the dropout ledger starts from. Each such day had its
   same-day home-visit task (care's VisitTask, as the duty raises it).
@@ -167,7 +167,7 @@ def attendance_write(county, *, plan, calendar: DemoCalendar, seed: int) -> Atte
                     reason, explained = AbsenceReason.UNKNOWN, False
                 elif rng.random() < ABSENT_SHARE:
                     reason = _reason(rng)
-                    explained = reason == AbsenceReason.UNKNOWN and rng.random() < 0.8
+                    explained = reason == AbsenceReason.UNKNOWN  # found out the same day
                     if explained:
                         reason = rng.choice([AbsenceReason.SICK, AbsenceReason.PERSONAL])
                 else:

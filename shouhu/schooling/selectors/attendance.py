@@ -327,37 +327,53 @@ def _figures(roll: dict | None, absent: dict | None) -> AttendanceFigures:
     return AttendanceFigures(**values)
 
 
+def _add(into: dict, row: dict, keys) -> None:
+    for k in keys:
+        into[k] = into.get(k, 0) + (row[k] or 0)
+
+
 def attendance_of_node(
     node, *, start: datetime.date, end: datetime.date, with_units: bool = True
 ) -> NodeAttendance:
     """The node's figures from start to end (one day: start == end), and one level down (a
-    school's classes, a township's schools, a county's townships): four queries. The caller has
-    checked that the node is in the user's scope (reports' `check_node`)."""
-    rolls = RollCall.objects.filter(class_filter(node, "school_class__"), day__range=(start, end))
-    absences = Absence.objects.filter(
-        class_filter(node, "roll_call__school_class__"), day__range=(start, end)
+    school's classes, a township's schools, a county's townships).
+
+    Three queries: the node's classes with their unit, then the roll calls and the absences
+    counted per class (no join to the tree over a term's rows), added up here per unit and
+    for the node (every class counts, in a unit or not). The caller has checked that the node
+    is in the user's scope (reports' `check_node`)."""
+    expression, nodes = unit_nodes(node) if with_units else (None, {})
+    classes = SchoolClass.objects.filter(class_filter(node))
+    if expression is None:
+        unit_of = {pk: None for pk in classes.values_list("pk", flat=True)}
+    else:
+        unit_of = dict(classes.annotate(unit=expression).values_list("pk", "unit"))
+    rolls = (
+        RollCall.objects.filter(day__range=(start, end), school_class__in=classes.values("pk"))
+        .values("school_class_id")
+        .annotate(**_ROLL_SUMS)
     )
-    whole = _figures(rolls.aggregate(**_ROLL_SUMS), absences.aggregate(**_ABSENCE_COUNTS))
-    units: list[AttendanceUnit] = []
-    if with_units:
-        expression, nodes = unit_nodes(node, prefix="school_class__")
-        if expression is not None:
-            a_expression, _nodes = unit_nodes(node, prefix="roll_call__school_class__")
-            by_roll = {
-                r["unit"]: r
-                for r in rolls.annotate(unit=expression).values("unit").annotate(**_ROLL_SUMS)
-            }
-            by_absence = {
-                r["unit"]: r
-                for r in absences.annotate(unit=a_expression)
-                .values("unit")
-                .annotate(**_ABSENCE_COUNTS)
-            }
-            units = [
-                AttendanceUnit(node=n, figures=_figures(by_roll.get(k), by_absence.get(k)))
-                for k, n in nodes.items()
-            ]
-    return NodeAttendance(start=start, end=end, figures=whole, units=units)
+    absences = (
+        Absence.objects.filter(
+            day__range=(start, end), roll_call__school_class__in=classes.values("pk")
+        )
+        .values("roll_call__school_class_id")
+        .annotate(**_ABSENCE_COUNTS)
+    )
+    whole: dict = {}
+    per_unit: dict = {}
+    for row in rolls:
+        _add(whole, row, _ROLL_SUMS)
+        _add(per_unit.setdefault(unit_of.get(row["school_class_id"]), {}), row, _ROLL_SUMS)
+    for row in absences:
+        _add(whole, row, _ABSENCE_COUNTS)
+        unit = unit_of.get(row["roll_call__school_class_id"])
+        _add(per_unit.setdefault(unit, {}), row, _ABSENCE_COUNTS)
+    units = [
+        AttendanceUnit(node=n, figures=_figures(per_unit.get(k), per_unit.get(k)))
+        for k, n in nodes.items()
+    ]
+    return NodeAttendance(start=start, end=end, figures=_figures(whole, whole), units=units)
 
 
 @dataclass(frozen=True)
