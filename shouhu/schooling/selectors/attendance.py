@@ -354,8 +354,12 @@ def attendance_of_node(
         .annotate(**_ROLL_SUMS)
     )
     absences = (
+        # The roll call's own day too: the database then reaches the absences from the roll
+        # calls of the classes in the span (an index), not from every roll call of the classes.
         Absence.objects.filter(
-            day__range=(start, end), roll_call__school_class__in=classes.values("pk")
+            day__range=(start, end),
+            roll_call__day__range=(start, end),
+            roll_call__school_class__in=classes.values("pk"),
         )
         .values("roll_call__school_class_id")
         .annotate(**_ABSENCE_COUNTS)
