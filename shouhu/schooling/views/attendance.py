@@ -109,7 +109,6 @@ def roll_call(request, class_id):
             "sheet": sheet,
             "errors": errors,
             "reasons": AbsenceReason.choices,
-            "posted": request.POST if errors else None,
         },
         status=400 if errors else 200,
     )
