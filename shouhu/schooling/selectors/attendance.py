@@ -338,32 +338,30 @@ def attendance_of_node(
     """The node's figures from start to end (one day: start == end), and one level down (a
     school's classes, a township's schools, a county's townships).
 
-    Three queries: the node's classes with their unit, then the roll calls and the absences
-    counted per class (no join to the tree over a term's rows), added up here per unit and
-    for the node (every class counts, in a unit or not). The caller has checked that the node
-    is in the user's scope (reports' `check_node`)."""
+    With units, three queries: the node's classes with their unit, then the roll calls and
+    the absences counted per class (no join to the tree over a term's rows), added up here per
+    unit and for the node (every class counts, in a unit or not). Without, two aggregates.
+    The caller has checked that the node is in the user's scope (reports' `check_node`)."""
     expression, nodes = unit_nodes(node) if with_units else (None, {})
     classes = SchoolClass.objects.filter(class_filter(node))
-    if expression is None:
-        unit_of = {pk: None for pk in classes.values_list("pk", flat=True)}
-    else:
-        unit_of = dict(classes.annotate(unit=expression).values_list("pk", "unit"))
-    rolls = (
-        RollCall.objects.filter(day__range=(start, end), school_class__in=classes.values("pk"))
-        .values("school_class_id")
-        .annotate(**_ROLL_SUMS)
+    all_rolls = RollCall.objects.filter(
+        day__range=(start, end), school_class__in=classes.values("pk")
     )
-    absences = (
-        # The roll call's own day too: the database then reaches the absences from the roll
-        # calls of the classes in the span (an index), not from every roll call of the classes.
-        Absence.objects.filter(
-            day__range=(start, end),
-            roll_call__day__range=(start, end),
-            roll_call__school_class__in=classes.values("pk"),
+    # The roll call's own day too: the database then reaches the absences from the roll calls
+    # of the classes in the span (an index), not from every roll call of the classes.
+    all_absences = Absence.objects.filter(
+        day__range=(start, end),
+        roll_call__day__range=(start, end),
+        roll_call__school_class__in=classes.values("pk"),
+    )
+    if expression is None:  # the node's figures alone: two queries
+        whole_row = all_rolls.aggregate(**_ROLL_SUMS) | all_absences.aggregate(**_ABSENCE_COUNTS)
+        return NodeAttendance(
+            start=start, end=end, figures=_figures(whole_row, whole_row), units=[]
         )
-        .values("roll_call__school_class_id")
-        .annotate(**_ABSENCE_COUNTS)
-    )
+    unit_of = dict(classes.annotate(unit=expression).values_list("pk", "unit"))
+    rolls = all_rolls.values("school_class_id").annotate(**_ROLL_SUMS)
+    absences = all_absences.values("roll_call__school_class_id").annotate(**_ABSENCE_COUNTS)
     whole: dict = {}
     per_unit: dict = {}
     for row in rolls:
