@@ -26,6 +26,10 @@
 8. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
    {"value": …, "unit": "ms" | "s" | "MB", "raw_sql": … where there is one}.
 
+Attendance (group `attendance`, `bench/attendance.py`): saving a 50-child roll call
+(`roll_call_save_ms`) and the county's attendance figures for a day (`attendance_county_day_ms`
+at 20,000 children).
+
 `run.py --only child_file` measures one group of figures on a fresh demo county (and merges
 them into var/bench.json); `run.py measure --county demo --db FILE [--seed] --only child_file
 --table` measures it on a demo database already seeded in FILE (a profiling loop's start).
@@ -552,6 +556,7 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
 GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary")
 GROUPS += ("guardianship",)  # agreements_batch_s (welfare-guardians, bench/guardianship.py)
 GROUPS = (*GROUPS, "aid")  # welfare: the county's 公示 PDF (bench/aid.py)
+GROUPS = (*GROUPS, "attendance")  # 考勤 (issue 14): bench/attendance.py
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -637,6 +642,16 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
 
         measures += aid_figures(
             clients["county"], User.objects.get(username="county"), suffix=suffix
+        )
+    if "attendance" in groups:  # 考勤 (issue 14): bench/attendance.py
+        from attendance import attendance_figures
+
+        measures += attendance_figures(
+            clients,
+            suffix=suffix,
+            county_code=COUNTY,
+            measure_cls=Measure,
+            timing=(median_ms, measure_page),
         )
     result["measures"] = [asdict(m) for m in measures]
     return result

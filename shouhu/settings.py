@@ -426,6 +426,13 @@ SHOUHU_PROXY_LOAD_LIMIT = env_int("SHOUHU_PROXY_LOAD_LIMIT", 3)
 # A period's open quota stays on the worklist for this many days after the period ends: an
 # action that happened in the period may be recorded late (补录) until then; after, it is a miss.
 SHOUHU_LATE_ENTRY_DAYS = env_int("SHOUHU_LATE_ENTRY_DAYS", 7)
+# Attendance (考勤, issue 14): the roll call is due by this time (HH:MM) on a school day; an 未知
+# absence unexplained this many minutes after the roll call becomes a call to the guardian on
+# the head teacher's list; still unexplained at this hour (the end of the school day), a same-day
+# home-visit task.
+SHOUHU_ROLL_CALL_DUE = env_str("SHOUHU_ROLL_CALL_DUE", "10:00") or "10:00"
+SHOUHU_ABSENCE_CALL_MINUTES = env_int("SHOUHU_ABSENCE_CALL_MINUTES", 60)
+SHOUHU_ABSENCE_VISIT_HOUR = env_int("SHOUHU_ABSENCE_VISIT_HOUR", 17)
 # 检查考核 (篇六, 篇七): the weight of each component of a teacher's or school's score
 # (shouhu.reports.selectors.assessment), e.g. "coverage=30,compliance=40,…"; unnamed ones weigh 0.
 SHOUHU_ASSESSMENT_WEIGHTS = env_weights(

@@ -117,7 +117,11 @@ class CareActionForm(forms.Form):
 class ObservationForm(forms.Form):
     """One of the five signals that force a home visit (五必访)."""
 
-    kind = forms.ChoiceField(label=_("信号"), choices=SignalKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("信号"),
+        choices=[c for c in SignalKind.choices if c[0] != SignalKind.ABSENT],  # raised by a duty
+        widget=forms.RadioSelect,
+    )
     noted_on = DateField(
         label=_("发现日期"), widget=DateInput(), initial=_today, help_text=_("默认今天。")
     )

@@ -308,6 +308,9 @@ class SignalKind(models.TextChoices):
     GRADES_DROPPED = "grades_dropped", _("成绩下降")
     LATE_OR_EARLY = "late_or_early", _("迟到早退")
     QUARREL = "quarrel", _("与同学争吵")
+    # Not one of the five: an absence still unexplained at the end of the school day (schooling's
+    # follow-up clock) owes the same home visit, raised by the duty rather than by a teacher.
+    ABSENT = "absent", _("无故缺勤")
 
 
 class Observation(models.Model):

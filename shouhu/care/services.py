@@ -27,6 +27,7 @@ from shouhu.care.models import (
     PairingKind,
     Quota,
     QuotaPeriod,
+    SignalKind,
     VisitTask,
 )
 from shouhu.care.rules import (
@@ -487,3 +488,30 @@ def quota_clear(*, actor: User, node: Region | School, kind: str) -> None:
     """Drop the node's own quota of a kind: the levels above apply again."""
     _check_may_set_quotas(actor, node)
     Quota.objects.filter(kind=kind, **_node_kwargs(node)).delete()
+
+
+# --- absences (schooling's follow-up clock) ---------------------------------------------------
+
+
+@transaction.atomic
+def absence_visit_task_create(
+    *, child: Child, noted_on: datetime.date, author: User, note: str = ""
+) -> VisitTask:
+    """An absence still unexplained at the end of the school day owes a home visit that same
+    day (the township schools' 劝返制度): the same task as a 五必访 one, escalating by the same
+    rules, owed by the head teacher. Raised by schooling's duty, not by a person, so it checks
+    no permission; `author` is who took the roll call."""
+    observation = Observation(
+        child=child, kind=SignalKind.ABSENT, noted_on=noted_on, note=note.strip(), author=author
+    )
+    observation.full_clean()
+    observation.save()
+    task = VisitTask(
+        observation=observation,
+        child=child,
+        assignee=_head_teacher_or(child, author),
+        due_on=noted_on,
+    )
+    task.full_clean()
+    task.save()
+    return task

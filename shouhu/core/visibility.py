@@ -57,6 +57,7 @@ class ChildField(models.TextChoices):
     STAFF_PHONE = "staff_phone", _("班主任和代理家长的电话（联系卡）")
     AGREEMENT_SCAN = "agreement_scan", _("委托监护责任确认书签字扫描件")
     AID = "aid", _("资助·救助记录（金额、来源、理由、审批意见）")
+    ATTENDANCE = "attendance", _("考勤（缺勤日期、原因、说明）")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -89,6 +90,7 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.STAFF_PHONE: (H, F, F, F, F, F, F, F, F, H),
     ChildField.AGREEMENT_SCAN: (H, F, F, F, F, F, H, H, H, F),
     ChildField.AID: (H, F, F, M, F, F, H, H, H, M),
+    ChildField.ATTENDANCE: (H, M, M, M, F, F, F, F, H, M),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {

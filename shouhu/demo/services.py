@@ -23,6 +23,7 @@ from shouhu.core.roles import Role
 from shouhu.core.scoping import subtree_range
 from shouhu.demo import data
 from shouhu.demo.aid import aid_seed
+from shouhu.demo.attendance import attendance_write
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
@@ -116,6 +117,7 @@ def demo_seed(
         records=county.records, terms=[*county.terms.values()], today=calendar.today, seed=seed
     )
     aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
+    attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤 (issue 14)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -158,6 +160,7 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
         records=county.records, terms=[*county.terms.values()], today=calendar.today, seed=seed
     )
     aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
+    attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤 (issue 14)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

@@ -29,6 +29,7 @@ from shouhu.core.idnumber import make_id_number
 from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.registry.tests.census_sheets import row, sheet_bytes
+from shouhu.schooling.tests.attendance_world import absence_of, make_up_today, next_weekday
 from shouhu.testing.dates import TODAY, day, iso
 from shouhu.testing.factories import PASSWORD, GuardianRequestFactory, census_upload
 from shouhu.testing.world import build_world_and_cast, built_once
@@ -643,6 +644,23 @@ WRITES = [
         ("head_teacher", 302),
         refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
     ),
+    # --- schooling: attendance (issue 14) ---
+    Write(
+        "schooling:roll-call",
+        {"class_id": lambda w, u: w.class_a.pk},
+        lambda w, u: {f"reason_{w.child_a.pk}": "sick"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+        # Today is made a school day (the world's day is a Sunday in 2026).
+        given=lambda client, user: make_up_today(user.scope_school or _school_a()),
+    ),
+    Write(
+        "schooling:absence-follow-up",
+        {"absence_id": lambda w, u: absence_of(w.child_a, taken_by=u["head_teacher"]).pk},
+        lambda w, u: {"reason": "sick"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
     Write(
         "welfare:aid-detail",
         {"public_id": lambda w, u: aid_record_in_class_a(w).public_id},
@@ -658,7 +676,20 @@ WRITES = [
         refused(but=("school_leader",), head_teacher=404, **OUT_OF_SCOPE),
         query="scope=3151781001",
     ),
+    Write(
+        "schooling:calendar",
+        {},
+        lambda w, u: {"day": next_weekday(TODAY).isoformat(), "kind": "off", "note": "运动会"},
+        ("school_leader", 302),
+        refused(but=("school_leader",)),
+    ),
 ]
+
+
+def _school_a():
+    from shouhu.org.models import School
+
+    return School.objects.get(code="3151781001")
 
 
 def _url_names_taking_post(resolver=None, namespace: str = "") -> set[str]:

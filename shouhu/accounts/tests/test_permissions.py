@@ -12,6 +12,7 @@ from shouhu.accounts.models import User
 from shouhu.core.roles import Role
 from shouhu.jobs.models import ExportRun, JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
+from shouhu.schooling.tests.attendance_world import absence_of
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
     ChildTransferFactory,
@@ -658,6 +659,22 @@ TABLE = [
         "get",
         everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
     ),
+    # --- schooling: attendance (issue 14) ---
+    (
+        "schooling:roll-call-classes",
+        {},
+        "",
+        "get",
+        # A head teacher goes straight to their class; the leader picks one of the school's.
+        everyone(403, school_leader=200, **PAIRERS),
+    ),
+    (
+        "schooling:roll-call",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
     (
         "welfare:child-aid-section",
         CHILD_A,
@@ -676,6 +693,37 @@ TABLE = [
     ),
     (
         "welfare:guardianship-child",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "schooling:absence-follow-up",
+        {"absence_id": lambda w: absence_of(w.child_a, taken_by=w.class_a.head_teacher).pk},
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
+    ("schooling:calendar", {}, "", "get", everyone(403, school_leader=200)),
+    (
+        "schooling:calendar",
+        {},
+        "scope=3151781002",
+        "get",
+        everyone(403, school_leader=404),
+    ),
+    ("schooling:attendance-figures", {}, "", "get", everyone(403, **DASHBOARD_READERS)),
+    (
+        "schooling:attendance-figures",
+        {},
+        "scope=class:{class_a}",
+        "get",
+        everyone(403, **{**DASHBOARD_READERS, "other_head_teacher": 404, "outsider": 404}),
+    ),
+    ("schooling:home-attendance", {}, "", "get", everyone(200)),
+    (
+        "schooling:child-attendance-section",
         CHILD_A,
         "",
         "get",

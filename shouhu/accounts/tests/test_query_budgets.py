@@ -164,6 +164,10 @@ BUDGETS = [
     ("welfare:aid-hints", {}, "", "township_officer", 11),
     ("welfare:aid-notice", {}, "", "school_leader", 12),
     ("welfare:aid-notice", {}, "", "region_officer", 14),
+    ("schooling:roll-call", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 13),
+    ("schooling:roll-call-classes", {}, "", "school_leader", 10),
+    ("schooling:attendance-figures", {}, "", "region_officer", 23),
+    ("schooling:calendar", {}, "", "school_leader", 13),
 ]
 
 

@@ -203,6 +203,13 @@ PARAMS: dict[str, list[str]] = {
     "welfare:aid-evidence": [],
     "welfare:aid-propose": ["corrects", "kind", "amount", "source", "reason", "proposed_on"],
     "welfare:child-aid-section": [],
+    "schooling:roll-call-classes": [],
+    "schooling:roll-call": ["reason_1", "note_1", "reason_x"],
+    "schooling:absence-follow-up": ["reason", "summary", "note"],
+    "schooling:calendar": ["scope", "day", "kind", "note", "remove"],
+    "schooling:attendance-figures": ["scope", "day"],
+    "schooling:home-attendance": [],
+    "schooling:child-attendance-section": [],
 }
 
 

@@ -50,12 +50,22 @@ def _traced(duties, calls: list) -> None:
         duties[name] = Duty(name=d.name, label=d.label, schedule=d.schedule, run=run)
 
 
+@pytest.fixture
+def first_duties(duties):
+    """The two duties these tests of the schedule were written for; the apps add more (such
+    as schooling.absence_visits at the end of the school day), each due at its own hour."""
+    for name in list(duties):
+        if name not in ("audit.retention", "care.escalations"):
+            del duties[name]
+    return duties
+
+
 def test_the_existing_duties_are_registered_by_their_apps():
     names = {d.name for d in registry.duties()}
     assert {"care.escalations", "audit.retention", "jobs.exports_expire"} <= names
 
 
-def test_a_first_pass_queues_each_duty_once_for_its_latest_period(duties):
+def test_a_first_pass_queues_each_duty_once_for_its_latest_period(first_duties):
     due = job_runs_enqueue_due()
     assert _queued() == [
         ("audit.retention", TODAY.isoformat()),
@@ -65,7 +75,7 @@ def test_a_first_pass_queues_each_duty_once_for_its_latest_period(duties):
     assert DBTaskResult.objects.count() == 2
 
 
-def test_a_second_pass_queues_nothing_new(duties):
+def test_a_second_pass_queues_nothing_new(first_duties):
     job_runs_enqueue_due()
     again = job_runs_enqueue_due()
     assert again.enqueued == []
@@ -94,9 +104,9 @@ def test_the_worker_runs_the_queue_and_records_when_how_long_and_the_result(duti
     assert "升级至班主任 0 项" in run.result
 
 
-def test_a_missed_schedule_catches_up_in_order_without_duplicates(duties):
+def test_a_missed_schedule_catches_up_in_order_without_duplicates(first_duties):
     calls: list = []
-    _traced(duties, calls)
+    _traced(first_duties, calls)
     job_runs_enqueue_due()
     drain()
     calls.clear()

@@ -10,6 +10,11 @@ tables, the work summary and `shouhu stats --json` all read them; nothing is cou
 - `drafts`: the saved drafts of the semester work summaries.
 """
 
+from shouhu.reports.selectors.attendance import (
+    attendance_figures_for,
+    attendance_rate_for,
+    unexplained_absences_for,
+)
 from shouhu.reports.selectors.base import (
     FIGURES,
     Figure,
@@ -95,6 +100,9 @@ __all__ = [
     "TrendPoint",
     "Unit",
     "UnitRow",
+    "attendance_figures_for",
+    "attendance_rate_for",
+    "unexplained_absences_for",
     "by_age_band_for",
     "by_category_for",
     "by_flag_for",

@@ -9,6 +9,7 @@ from shouhu.care.rules import month_of
 from shouhu.org.models import Term
 from shouhu.org.units import node_code
 from shouhu.registry.models import Flag
+from shouhu.reports.selectors.attendance import attendance_figures_for
 from shouhu.reports.selectors.base import (
     FIGURES,
     Node,
@@ -227,6 +228,25 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         if before and not compliance.in_progress
         else None
     )
+    attendance = attendance_figures_for(user, node=node, term=term)  # 考勤 (issue 14)
+    attendance_before = attendance_figures_for(user, node=node, term=before) if before else None
+    attendance_tiles = [
+        Tile(
+            key="attendance_rate",
+            label=str(FIGURES["attendance_rate"].label),
+            value=attendance.rate,
+            previous=attendance_before.rate if attendance_before else None,
+            is_percent=True,
+            detail=str(_("留守 %(lb)s · 其他 %(o)s"))
+            % {
+                "lb": "—"
+                if attendance.rate_left_behind is None
+                else f"{attendance.rate_left_behind}%",
+                "o": "—" if attendance.rate_others is None else f"{attendance.rate_others}%",
+            },
+        ),
+        _count_tile(user, "unexplained_absences", node, term, before, prior, alert=True),
+    ]
     overall = compliance.overall
     compliance_tile = Tile(
         key="compliance_month",
@@ -241,7 +261,7 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         node=node,
         term=term,
         previous_term=before,
-        tiles=[*census_tiles, compliance_tile, *task_tiles],
+        tiles=[*census_tiles, compliance_tile, *task_tiles, *attendance_tiles],
         trend=trend,
         categories=[
             (str(c.label), categories[c], categories_before.get(c) if prior else None)

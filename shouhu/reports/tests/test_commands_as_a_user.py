@@ -31,8 +31,14 @@ CARE_FIGURES = {
     "compliance_term",
     "units",  # each unit's care figures with its census
 }
-# A subject teacher proposes no aid and decides none: the aid totals are withheld too.
-WITHHELD_FROM_A_TEACHER = CARE_FIGURES | {"aid_amount", "aid_children"}
+# A subject teacher proposes no aid and decides none: the aid totals are withheld too; and
+# attendance's figures (issue 14) are the dashboard's, which a subject teacher has none of.
+WITHHELD_FROM_A_TEACHER = CARE_FIGURES | {
+    "aid_amount",
+    "aid_children",
+    "attendance_rate",
+    "unexplained_absences",
+}
 
 
 def _run(command: str, **options) -> dict:

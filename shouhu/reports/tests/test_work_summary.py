@@ -33,6 +33,7 @@ from shouhu.reports.selectors import (
 from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary import guardianship, sections
 from shouhu.reports.work_summary.aid import aid_measures
+from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
 from shouhu.reports.work_summary.document import BASIC, MEASURES, NUMERALS, RESULTS, Part
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
@@ -482,6 +483,7 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
         ],
         RESULTS: [
             sections.care_results,
+            attendance_results,
             sections.schools_rollup,
             guardianship.guardianship_results,
         ],

@@ -16,6 +16,7 @@ from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import definitions, figures_cached
 from shouhu.reports.selectors.base import previous_term
 from shouhu.reports.work_summary.aid import aid_measures
+from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.context import SummaryContext, SummaryNode, unit_name
 from shouhu.reports.work_summary.document import (
     BASIC,
@@ -44,7 +45,7 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
     MEASURES: [care_measures, aid_measures, guardianship_measures],
-    RESULTS: [care_results, schools_rollup, guardianship_results],
+    RESULTS: [care_results, attendance_results, schools_rollup, guardianship_results],
 }
 
 

@@ -68,6 +68,9 @@ class RollCall(models.Model):
     )
     day = models.DateField(_("日期"))
     expected = models.PositiveIntegerField(_("应到"))  # pupils on the register that day
+    # Of them, the left-behind of the term's census (education definition), counted when the
+    # roll call is sent: the figures put left-behind and other children side by side.
+    expected_left_behind = models.PositiveIntegerField(_("其中留守儿童"), default=0)
     taken_by = models.ForeignKey(
         "accounts.User", verbose_name=_("点名人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -101,6 +104,26 @@ class Absence(models.Model):
     explained_at = models.DateTimeField(_("查明时间"), null=True, blank=True)
     explained_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A left-behind child (the term census) when the roll call was sent (`expected_left_behind`).
+    left_behind = models.BooleanField(_("留守儿童"), default=False)
+    # The follow-up clock: the call to the guardian (a care 与家长通话 action) and, still
+    # unexplained at the end of the day, the same-day home-visit task (care's VisitTask).
+    call = models.ForeignKey(
+        "care.CareAction",
+        verbose_name=_("电话联系记录"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    visit_task = models.ForeignKey(
+        "care.VisitTask",
+        verbose_name=_("家访任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
