@@ -55,6 +55,7 @@ class ChildField(models.TextChoices):
     HISTORY = "history", _("变更记录（敏感旧值脱敏）")
     CARE_NOTES = "care_notes", _("关爱记录摘要（家访、通话、谈心等）")
     STAFF_PHONE = "staff_phone", _("班主任和代理家长的电话（联系卡）")
+    DROPOUT = "dropout", _("辍学案件、疑似辍学和劝返记录")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -85,6 +86,7 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.HISTORY: (H, F, F, F, F, F, F, F, F, F),
     ChildField.CARE_NOTES: (H, M, M, M, F, F, F, F, M, M),
     ChildField.STAFF_PHONE: (H, F, F, F, F, F, F, F, F, H),
+    ChildField.DROPOUT: (H, F, F, H, F, F, F, F, H, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {
@@ -245,6 +247,13 @@ def stricter(*states: Visibility) -> Visibility:
     """The narrowest of several cells (a document that is stricter than the screen)."""
     order = [Visibility.HIDDEN, Visibility.MASKED, Visibility.FULL]
     return min(states, key=order.index)
+
+
+def may_read_dropout(user) -> bool:
+    """Dropout cases, the suspected ledger and the 劝返 records are the school's, the township's
+    and the county's (issue 14): not a volunteer's, a village supervisor's or the privacy
+    officer's."""
+    return visibility(user, ChildField.DROPOUT) == Visibility.FULL
 
 
 def may_read_counselling(user) -> bool:

@@ -17,6 +17,7 @@ from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.roles import Perm, Role
+from shouhu.core.scoping import may
 from shouhu.files.services import SCAN, attachment_store
 from shouhu.org.selectors import term_current
 from shouhu.registry.models import Child
@@ -43,7 +44,7 @@ def _today() -> datetime.date:
 
 
 def _check_manager(actor: User, child: Child) -> None:
-    if not actor.has_perm_to(Perm.DROPOUT_MANAGE):
+    if not may(actor, Perm.DROPOUT_MANAGE):
         raise PermissionDenied(_("您没有控辍保学登记和劝返的权限。"))
     if not Child.objects.restrict(actor).filter(pk=child.pk).exists():
         raise PermissionDenied(_("该学生不在您的管辖范围内。"))

@@ -1,7 +1,6 @@
 """控辍保学 as the school works it: the rules enter suspects, the school confirms or clears them,
 the case goes through 劝返 to 销号, or out another way; nothing is deleted; bad moves refused."""
 
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
