@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
+from shouhu.schooling.tests.dropout_helpers import case_of, suspect_of
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
     ChildTransferFactory,
@@ -128,6 +129,35 @@ def failed_job_run() -> JobRun:
         status=RunStatus.FAILED,
     )
 
+
+# 控辍保学: who reads cases (the privacy matrix's `dropout` row) and who works them.
+DROPOUT_READERS = dict.fromkeys(
+    (
+        "region_officer",
+        "township_officer",
+        "school_leader",
+        "head_teacher",
+        "teacher",
+        "counsellor",
+        "other_head_teacher",
+        "outsider",
+    ),
+    200,
+)
+DROPOUT_READERS_OF_A = {**DROPOUT_READERS, "other_head_teacher": 404, "outsider": 404}
+DROPOUT_MANAGERS = ("school_leader", "head_teacher", "other_head_teacher", "outsider")
+DROPOUT_MANAGERS_OF_A = {
+    "school_leader": 200,
+    "head_teacher": 200,
+    "other_head_teacher": 404,
+    "outsider": 404,
+}
+# An empty POST names no action: refused as a bad request, after the scope.
+DROPOUT_ACTORS_OF_A = {**DROPOUT_MANAGERS_OF_A, "school_leader": 400, "head_teacher": 400}
+DROPOUT_REVIEWERS = dict.fromkeys(("region_officer", "township_officer"), 200)
+SUSPECT_A = {"public_id": lambda w: suspect_of(w.child_a).public_id}
+CASE_A = {"public_id": lambda w: case_of(w.child_a).public_id}
+CASE_A_PDF = {**CASE_A, "fmt": lambda w: "pdf"}
 
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
 TABLE = [
@@ -524,6 +554,50 @@ TABLE = [
     ),
     ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
     ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
+    # --- 控辍保学 (schooling, issue 14): cases are the school's, the township's and the county's
+    ("schooling:dropout-ledgers", {}, "", "get", everyone(403, **DROPOUT_READERS)),
+    ("schooling:dropout-suspect", SUSPECT_A, "", "get", everyone(403, **DROPOUT_MANAGERS_OF_A)),
+    ("schooling:dropout-case", CASE_A, "", "get", everyone(403, **DROPOUT_READERS_OF_A)),
+    ("schooling:dropout-case-act", CASE_A, "", "post", everyone(403, **DROPOUT_ACTORS_OF_A)),
+    ("schooling:dropout-case-report", CASE_A_PDF, "", "get", everyone(403, **DROPOUT_READERS_OF_A)),
+    (
+        "schooling:dropout-case-evidence",
+        CASE_A,
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(DROPOUT_READERS, 404)),
+    ),
+    (
+        "schooling:child-dropout-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, **DROPOUT_READERS_OF_A, volunteer=200, privacy_officer=200),
+    ),
+    ("schooling:home-dropout", {}, "", "get", everyone(200)),
+    ("schooling:dropout-monthly", {}, "", "get", everyone(403, **DROPOUT_READERS)),
+    (
+        "schooling:dropout-monthly-document",
+        {"fmt": lambda w: "xlsx"},
+        "",
+        "get",
+        everyone(403, **{**DROPOUT_READERS, "region_officer": 404, "township_officer": 404}),
+    ),
+    ("schooling:dropout-review", {}, "", "get", everyone(403, **DROPOUT_REVIEWERS)),
+    (
+        "schooling:dropout-review-record",
+        {"code": lambda w: w.school_a.code},
+        "",
+        "post",
+        everyone(403, region_officer=302, township_officer=302),
+    ),
+    (
+        "schooling:roll-check",
+        {},
+        "",
+        "get",
+        everyone(403, **{**DROPOUT_REVIEWERS, **dict.fromkeys(DROPOUT_MANAGERS, 200)}),
+    ),
 ]
 
 

@@ -95,6 +95,11 @@ BUDGETS = [
     ("audit:requests", {}, "", "privacy_officer", 12),
     ("audit:grants", {}, "", "privacy_officer", 12),
     ("audit:unusual", {}, "", "privacy_officer", 14),
+    ("schooling:dropout-ledgers", {}, "", "region_officer", 25),
+    ("schooling:dropout-ledgers", {}, "tab=cases", "region_officer", 25),
+    ("schooling:dropout-ledgers", {}, "tab=children", "school_leader", 26),
+    ("schooling:dropout-monthly", {}, "", "region_officer", 20),
+    ("schooling:dropout-review", {}, "", "region_officer", 25),
 ]
 
 

@@ -352,6 +352,7 @@ def retention_for(
     term: Term | None = None,
     day: datetime.date | None = None,
     by_school: bool = False,
+    units: bool = True,
 ) -> tuple[Retention, list[Retention]]:
     """巩固率 of the unit and of each unit one level down (a term not yet ended: so far)."""
     day = day or _today()
@@ -367,7 +368,9 @@ def retention_for(
         still_enrolled=figures["n"] - figures["lost"],
         rate=retention_rate(cohort=figures["n"], still_enrolled=figures["n"] - figures["lost"]),
     )
-    expr, units = unit_nodes(node, prefix="school_class__", by_school=by_school)
+    if not units:
+        return total, []
+    expr, nodes = unit_nodes(node, prefix="school_class__", by_school=by_school)
     rows = []
     if expr is not None:
         by_unit = {
@@ -376,7 +379,7 @@ def retention_for(
             .values("unit")
             .annotate(n=Count("pk"), lost=Count("pk", filter=lost))
         }
-        for key, unit in units.items():
+        for key, unit in nodes.items():
             r = by_unit.get(key, {"n": 0, "lost": 0})
             rows.append(
                 Retention(

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -175,7 +175,7 @@ def case_act(request, public_id):
     case = case_get_for(request.user, public_id)
     action = request.POST.get("action", "")
     if action not in forms.CASE_FORMS:
-        raise Http404
+        return HttpResponseBadRequest(_("未知的操作。"))
     form = forms.CASE_FORMS[action](request.POST, request.FILES, prefix=action)
     if form.is_valid():
         try:
