@@ -24,6 +24,9 @@
 7. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
    {"value": …, "unit": "ms" | "s" | "MB", "raw_sql": … where there is one}.
 
+控辍保学 (`bench/dropout.py`, the group `dropout`): the school's monthly report as a PDF
+(`dropout_monthly_pdf_s`, target < 5 s).
+
 `run.py --only child_file` measures one group of figures on a fresh demo county (and merges
 them into var/bench.json); `run.py measure --county demo --db FILE [--seed] --only child_file
 --table` measures it on a demo database already seeded in FILE (a profiling loop's start).
@@ -547,7 +550,7 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
 
 
 # The groups of figures of a county, in the order they are measured; `--only` picks some.
-GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary")
+GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary", "dropout")
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -609,6 +612,10 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
     if "summary" in groups:
         county_user = User.objects.get(username="county")
         measures += summary_figures(clients["county"], county_user, key=f"summary_county{suffix}_s")
+    if "dropout" in groups:  # 控辍保学 (issue 14): bench/dropout.py
+        from dropout import dropout_figures
+
+        measures += dropout_figures(sys.modules[__name__], suffix=suffix)
     result["measures"] = [asdict(m) for m in measures]
     return result
 

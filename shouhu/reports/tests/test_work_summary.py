@@ -461,8 +461,10 @@ def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_
 
 
 def test_the_summary_calls_the_reports_sections_in_a_row():
+    from shouhu.reports.work_summary.dropout import dropout_results
+
     assert SECTIONS == {
         BASIC: [sections.census_basics],
         MEASURES: [sections.care_measures],
-        RESULTS: [sections.care_results, sections.schools_rollup],
+        RESULTS: [sections.care_results, dropout_results, sections.schools_rollup],
     }

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shouhu.accounts.models import User
 from shouhu.core.roles import Perm, Role
@@ -220,15 +221,13 @@ def children_ledger_for(user: User, node: Node) -> list[ChildStatus]:
     found = []
     for child in children:
         state = states.get(child.pk)
-        if state in OPEN_STATES:
-            status = CaseState(state).label
-        elif state is not None:
-            status = CaseState(state).label
+        if state is not None:
+            status = str(CaseState(state).label)
         elif child.pk in suspected:
-            status = SuspectStatus.OPEN.label
+            status = str(SuspectStatus.OPEN.label)
         else:
-            status = "在校"
-        found.append(ChildStatus(child=child, status=str(status)))
+            status = _("在校")
+        found.append(ChildStatus(child=child, status=status))
     return found
 
 
@@ -321,16 +320,15 @@ class Retention:
     rate: float | None
 
 
-def _retention_rows(user: User, node: Node, term: Term, day: datetime.date):
+def _retention_rows(user: User | None, node: Node, term: Term, day: datetime.date):
     """The cohort is the children on the register when the term began (registered by its first
     day and not left before it); a child is lost when a dropout case of theirs is open on the
     day, or when they left the register since for a reason that needs transfer papers and the
     school has not cleared the suspected entry that made (papers seen)."""
     start = term.starts_on
-    cohort = (
-        Child.objects.restrict(user)
-        .filter(class_filter(node, "school_class__"), registered_on__lte=start)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+    children = Child.objects.restrict(user) if user is not None else Child.objects.all()
+    cohort = children.filter(class_filter(node, "school_class__"), registered_on__lte=start).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=start)
     )
     open_case = DropoutCase.objects.filter(
         child=OuterRef("pk"), state__in=OPEN_STATES, registered_on__lte=day
@@ -346,7 +344,7 @@ def _retention_rows(user: User, node: Node, term: Term, day: datetime.date):
 
 
 def retention_for(
-    user: User,
+    user: User | None,
     node: Node,
     *,
     term: Term | None = None,
@@ -354,7 +352,8 @@ def retention_for(
     by_school: bool = False,
     units: bool = True,
 ) -> tuple[Retention, list[Retention]]:
-    """巩固率 of the unit and of each unit one level down (a term not yet ended: so far)."""
+    """巩固率 of the unit and of each unit one level down (a term not yet ended: so far). With
+    no user, of every child of the unit (a figure: the caller has checked the node)."""
     day = day or _today()
     term = term or term_current(day)
     if term is None:
@@ -434,11 +433,10 @@ def todos_for(user: User, *, day: datetime.date | None = None) -> DropoutTodos:
         if user.role == Role.SCHOOL_LEADER:
             todos.reports_due = [c for c in active if report_overdue(c, day)]
             last_month = month_start(month_start(day) - datetime.timedelta(days=1))
+            school_id = user.scope_school_id
             todos.monthly_due = (
-                bool(user.scope_school_id)
-                and not MonthlyReport.objects.filter(
-                    school_id=user.scope_school_id, month=last_month
-                ).exists()
+                school_id is not None
+                and not MonthlyReport.objects.filter(school_id=school_id, month=last_month).exists()
             )
         returned = [
             c
