@@ -554,7 +554,14 @@ WRITES = [
         lambda w, u: {"note": ""},
         ("school_leader", 302),
         # Only the school leader submits; a region's page has no school to submit for.
-        refused(but=("school_leader",), region_officer=404, township_officer=404),
+        refused(
+            but=("school_leader",),
+            region_officer=404,
+            township_officer=404,
+            head_teacher=404,
+            other_head_teacher=404,
+            outsider=404,
+        ),
     ),
     Write(
         "schooling:dropout-review-record",
@@ -574,16 +581,7 @@ WRITES = [
             )
         },
         ("school_leader", 200),
-        refused(
-            but=(
-                "region_officer",
-                "township_officer",
-                "school_leader",
-                "head_teacher",
-                "other_head_teacher",
-                "outsider",
-            )
-        ),
+        refused(but=("region_officer", "township_officer", "school_leader")),
     ),
 ]
 

@@ -581,7 +581,16 @@ TABLE = [
         {"fmt": lambda w: "xlsx"},
         "",
         "get",
-        everyone(403, **{**DROPOUT_READERS, "region_officer": 404, "township_officer": 404}),
+        # A school's report: a region has none, and a head teacher sees one class only.
+        everyone(
+            403,
+            **{
+                **dict.fromkeys(DROPOUT_READERS, 404),
+                "school_leader": 200,
+                "teacher": 200,
+                "counsellor": 200,
+            },
+        ),
     ),
     ("schooling:dropout-review", {}, "", "get", everyone(403, **DROPOUT_REVIEWERS)),
     (
@@ -596,7 +605,7 @@ TABLE = [
         {},
         "",
         "get",
-        everyone(403, **{**DROPOUT_REVIEWERS, **dict.fromkeys(DROPOUT_MANAGERS, 200)}),
+        everyone(403, **DROPOUT_REVIEWERS, school_leader=200),
     ),
 ]
 

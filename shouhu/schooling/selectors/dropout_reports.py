@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.models import User
+from shouhu.core.scoping import in_scope
 from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Region, School, SchoolClass
 from shouhu.org.selectors import schools_under
@@ -161,9 +162,11 @@ def monthly_figures(school: School, month: datetime.date, *, today=None) -> Mont
 
 
 def school_for_report(user: User, node: Node) -> School | None:
-    """The school a monthly report is read for: the node's own (a class's school too)."""
+    """The school a monthly report is read for: the node's own, or a class's school when the
+    user sees the whole school (the report names every class's children: a head teacher, who
+    sees one class, reads none)."""
     if isinstance(node, SchoolClass):
-        return node.school
+        return node.school if in_scope(user, node.school) else None
     return node if isinstance(node, School) else None
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm, Role
+from shouhu.core.scoping import subtree_range
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Region, School
@@ -83,7 +84,7 @@ def monthly(request):
     if school is not None:
         context["figures"] = monthly_figures(school, month)
         context["reviews"] = reviews_of_school(request.user, school)
-    else:
+    elif isinstance(node, Region):
         context["submissions"] = monthly_status_for(request.user, node, month)
     return render(request, "schooling/dropout_monthly.html", context)
 
@@ -176,10 +177,21 @@ def roll_check(request):
     user = request.user
     if not (user.has_perm_to(Perm.DROPOUT_MANAGE) or user.has_perm_to(Perm.DROPOUT_REVIEW)):
         raise PermissionDenied(_("您没有学籍比对的权限。"))
+    # The whole school's list against the whole school's register: a school's or a region's
+    # people, not a head teacher (who sees one class).
     own = user_scope_node(user)
-    schools = [own.school] if hasattr(own, "school") else [own] if isinstance(own, School) else []
+    if isinstance(own, School):
+        schools = [own]
+    elif isinstance(own, Region):
+        schools = list(
+            School.objects.filter(region__code__range=subtree_range(own.prefix)).order_by("code")[
+                :500
+            ]
+        )
+    else:
+        schools = []
     if not schools:
-        schools = list(School.objects.restrict(user).order_by("code")[:300])
+        raise PermissionDenied(_("学籍比对由学校领导或上级部门进行。"))
     form = forms.RollCheckForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
