@@ -3,6 +3,7 @@ its figures frozen as submitted; the county (or township) reviews a school's ent
 quarter (一季度一复核): confirms, or sends back with a note."""
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -61,6 +62,8 @@ def quarter_review_record(
         raise ValidationError({"decision": _("请选择复核结论。")})
     if decision == ReviewDecision.SENT_BACK and not note.strip():
         raise ValidationError({"note": _("退回时请写明需要学校核实或更正的内容。")})
+    if not re.fullmatch(r"\d{4}-Q[1-4]", quarter):
+        raise ValidationError({"quarter": _("季度格式应为2026-Q4。")})
     if quarter > quarter_of(timezone.localdate()):
         raise ValidationError({"quarter": _("不能复核尚未开始的季度。")})
     review = QuarterReview(

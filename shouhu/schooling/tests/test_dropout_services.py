@@ -258,3 +258,32 @@ def test_nothing_here_can_be_deleted_through_a_child(case):
 
     with pytest.raises(ProtectedError):
         case.child.delete()
+
+
+def test_the_daily_duty_runs_the_rules_and_says_what_it_found(world, head_teacher):
+    from shouhu.jobs.registry import duty_get
+
+    _absent_three_days(world, head_teacher)
+    duty = duty_get("schooling.dropout_rules")
+    assert duty is not None
+    assert duty.run(day(2026, 11, 27)) == (
+        "连续无故缺勤 1 人；开学第一周未到校 0 人；离开名册无转学手续 0 人"
+    )
+
+
+def test_a_quarter_review_names_a_real_quarter_and_a_sending_back_its_reason(world, region_officer):
+    from shouhu.schooling.services.dropout_reports import quarter_review_record
+
+    with pytest.raises(ValidationError) as bad:
+        quarter_review_record(
+            actor=region_officer, school=world.school_a, quarter="x", decision="confirmed"
+        )
+    assert bad.value.message_dict == {"quarter": ["季度格式应为2026-Q4。"]}
+    with pytest.raises(ValidationError) as no_note:
+        quarter_review_record(
+            actor=region_officer,
+            school=world.school_a,
+            quarter=f"{day(2026, 11, 29).year}-Q4",
+            decision="sent_back",
+        )
+    assert no_note.value.message_dict == {"note": ["退回时请写明需要学校核实或更正的内容。"]}
