@@ -49,6 +49,12 @@ class SuspectHandleForm(forms.Form):
     note = forms.CharField(label=_("排除理由"), required=False, max_length=200)
 
 
+class CaseRegisterForm(forms.Form):
+    cause = forms.ChoiceField(label=_("辍学原因"), choices=DropoutCause.choices)
+    cause_note = _text(_("原因说明"))
+    guardian_opinion = _text(_("监护人意见"))
+
+
 class PlanForm(forms.Form):
     cause = forms.ChoiceField(label=_("辍学原因"), choices=DropoutCause.choices)
     cause_note = _text(_("原因说明"))

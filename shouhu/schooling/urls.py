@@ -26,6 +26,11 @@ urlpatterns += [
         dropout.child_section,
         name="child-dropout-section",
     ),
+    path(
+        "dropout/children/<uuid:public_id>/register/",
+        dropout.case_create,
+        name="child-dropout-register",
+    ),
     path("dropout/home/", dropout.home_todos, name="home-dropout"),
     path("dropout/monthly/", dropout_reports.monthly, name="dropout-monthly"),
     path(

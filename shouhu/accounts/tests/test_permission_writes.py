@@ -536,6 +536,13 @@ WRITES = [
         refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
     ),
     Write(
+        "schooling:child-dropout-register",
+        CHILD_A,
+        lambda w, u: {"cause": "weary", "guardian_opinion": "希望孩子读书"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
+    Write(
         "schooling:dropout-case-act",
         {"public_id": lambda w, u: case_of(w.child_a).public_id},
         lambda w, u: {

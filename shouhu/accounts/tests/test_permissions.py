@@ -574,6 +574,13 @@ TABLE = [
         "get",
         everyone(403, **DROPOUT_READERS_OF_A, volunteer=200, privacy_officer=200),
     ),
+    (
+        "schooling:child-dropout-register",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, **DROPOUT_MANAGERS_OF_A),
+    ),
     ("schooling:home-dropout", {}, "", "get", everyone(200)),
     ("schooling:dropout-monthly", {}, "", "get", everyone(403, **DROPOUT_READERS)),
     (

@@ -191,6 +191,7 @@ PARAMS: dict[str, list[str]] = {
     "schooling:dropout-case-report": [],
     "schooling:dropout-case-evidence": [],
     "schooling:child-dropout-section": [],
+    "schooling:child-dropout-register": ["cause", "cause_note", "guardian_opinion"],
     "schooling:home-dropout": [],
     "schooling:dropout-monthly": ["scope", "month", "note"],
     "schooling:dropout-monthly-document": ["scope", "month"],

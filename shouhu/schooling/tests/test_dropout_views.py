@@ -273,3 +273,28 @@ def test_the_files_section_lists_the_case_for_the_school(client, case, head_teac
         )
     )
     assert "控辍保学" in section and case_url(case) in section
+
+
+def test_the_head_teacher_registers_a_dropout_from_the_file(client, world, head_teacher):
+    client.force_login(head_teacher)
+    section = text(
+        client.get(
+            reverse(
+                "schooling:child-dropout-section", kwargs={"public_id": world.child_a.public_id}
+            )
+        )
+    )
+    register = reverse(
+        "schooling:child-dropout-register", kwargs={"public_id": world.child_a.public_id}
+    )
+    assert register in section and "无辍学或疑似辍学记录" in section
+    response = client.post(register, {"cause": "work", "cause_note": "随亲戚外出打工"})
+    case = DropoutCase.objects.get()
+    assert response["Location"] == case_url(case)
+    assert (case.cause, case.cause_note, case.state) == (
+        "work",
+        "随亲戚外出打工",
+        CaseState.REGISTERED,
+    )
+    again = client.post(register, {"cause": "work"})
+    assert "该学生已有未销号的辍学案件。" in text(again)

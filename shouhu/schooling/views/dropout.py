@@ -23,6 +23,7 @@ from shouhu.org.units import breadcrumbs, node_code, page_node
 from shouhu.registry.selectors import child_get_for
 from shouhu.schooling import forms_dropout as forms
 from shouhu.schooling.documents_dropout import written_report_docx, written_report_pdf
+from shouhu.schooling.models.dropout import ACTIVE_STATES
 from shouhu.schooling.selectors.dropout import (
     case_file_for,
     case_get_for,
@@ -102,6 +103,26 @@ def suspect_handle(request, public_id):
             messages.success(request, _("已排除。"))
             return redirect("schooling:dropout-ledgers")
     return render(request, "schooling/dropout_suspect.html", {"entry": entry, "form": form})
+
+
+@permission_required(Perm.DROPOUT_MANAGE)
+@require_http_methods(["GET", "POST"])
+def case_create(request, public_id):
+    """登记辍学 from the child's file: a dropout the school learnt of otherwise (a home visit, the
+    village) is registered at once, without waiting for the suspected ledger's rules."""
+    child = child_get_for(request.user, public_id)
+    form = forms.CaseRegisterForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_register(
+                actor=request.user, child=child, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, _("已登记辍学，请制定劝返方案。"))
+            return redirect("schooling:dropout-case", public_id=case.public_id)
+    return render(request, "schooling/dropout_register.html", {"child": child, "form": form})
 
 
 def _case_page(request, case, *, bound: tuple[str, object] | None = None, status: int = 200):
@@ -238,12 +259,14 @@ def child_section(request, public_id):
     if not may_read_dropout(request.user):
         return HttpResponse("")
     cases, suspects = child_cases_for(request.user, child)
-    if not cases and not suspects:
+    manages = request.user.has_perm_to(Perm.DROPOUT_MANAGE)
+    if not cases and not suspects and not (manages and child.left_on is None):
         return HttpResponse("")
+    active = any(c.state in ACTIVE_STATES for c in cases)
     return render(
         request,
         "schooling/_dropout_section.html",
-        {"child": child, "cases": cases, "suspects": suspects},
+        {"child": child, "cases": cases, "suspects": suspects, "active": active},
     )
 
 
