@@ -29,6 +29,8 @@
 Attendance (group `attendance`, `bench/attendance.py`): saving a 50-child roll call
 (`roll_call_save_ms`) and the county's attendance figures for a day (`attendance_county_day_ms`
 at 20,000 children).
+控辍保学 (`bench/dropout.py`, the group `dropout`): the school's monthly report as a PDF
+(`dropout_monthly_pdf_s`, target < 5 s).
 
 `run.py --only child_file` measures one group of figures on a fresh demo county (and merges
 them into var/bench.json); `run.py measure --county demo --db FILE [--seed] --only child_file
@@ -557,6 +559,7 @@ GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary")
 GROUPS += ("guardianship",)  # agreements_batch_s (welfare-guardians, bench/guardianship.py)
 GROUPS = (*GROUPS, "aid")  # welfare: the county's 公示 PDF (bench/aid.py)
 GROUPS = (*GROUPS, "attendance")  # 考勤 (issue 14): bench/attendance.py
+GROUPS = (*GROUPS, "dropout")  # 控辍保学 (issue 14): bench/dropout.py
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -653,6 +656,11 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
             measure_cls=Measure,
             timing=(median_ms, measure_page),
         )
+    result["measures"] = [asdict(m) for m in measures]
+    if "dropout" in groups:  # 控辍保学 (issue 14): bench/dropout.py
+        from dropout import dropout_figures
+
+        measures += dropout_figures(sys.modules[__name__], suffix=suffix)
     result["measures"] = [asdict(m) for m in measures]
     return result
 

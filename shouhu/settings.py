@@ -433,6 +433,14 @@ SHOUHU_LATE_ENTRY_DAYS = env_int("SHOUHU_LATE_ENTRY_DAYS", 7)
 SHOUHU_ROLL_CALL_DUE = env_str("SHOUHU_ROLL_CALL_DUE", "10:00") or "10:00"
 SHOUHU_ABSENCE_CALL_MINUTES = env_int("SHOUHU_ABSENCE_CALL_MINUTES", 60)
 SHOUHU_ABSENCE_VISIT_HOUR = env_int("SHOUHU_ABSENCE_VISIT_HOUR", 17)
+# 控辍保学 (issue 14): N consecutive roll-call days of unexplained absence make a suspected
+# dropout; the first week of term is this many school days; a suspected entry is confirmed or
+# cleared within N school days (then it goes to the school leader); the written report is due
+# N days after a case is registered if the child is not back.
+SHOUHU_DROPOUT_ABSENT_DAYS = env_int("SHOUHU_DROPOUT_ABSENT_DAYS", 3)
+SHOUHU_DROPOUT_FIRST_WEEK_DAYS = env_int("SHOUHU_DROPOUT_FIRST_WEEK_DAYS", 5)
+SHOUHU_DROPOUT_HANDLE_DAYS = env_int("SHOUHU_DROPOUT_HANDLE_DAYS", 2)
+SHOUHU_DROPOUT_REPORT_DAYS = env_int("SHOUHU_DROPOUT_REPORT_DAYS", 7)
 # 检查考核 (篇六, 篇七): the weight of each component of a teacher's or school's score
 # (shouhu.reports.selectors.assessment), e.g. "coverage=30,compliance=40,…"; unnamed ones weigh 0.
 SHOUHU_ASSESSMENT_WEIGHTS = env_weights(

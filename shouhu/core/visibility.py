@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.masking import mask_id_number, mask_phone
 from shouhu.core.roles import Role
+from shouhu.core.scoping import is_server_operator
 
 
 class Visibility(models.TextChoices):
@@ -58,6 +59,7 @@ class ChildField(models.TextChoices):
     AGREEMENT_SCAN = "agreement_scan", _("委托监护责任确认书签字扫描件")
     AID = "aid", _("资助·救助记录（金额、来源、理由、审批意见）")
     ATTENDANCE = "attendance", _("考勤（缺勤日期、原因、说明）")
+    DROPOUT = "dropout", _("辍学案件、疑似辍学和劝返记录")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -91,6 +93,7 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.AGREEMENT_SCAN: (H, F, F, F, F, F, H, H, H, F),
     ChildField.AID: (H, F, F, M, F, F, H, H, H, M),
     ChildField.ATTENDANCE: (H, M, M, M, F, F, F, F, H, M),
+    ChildField.DROPOUT: (H, F, F, H, F, F, F, F, H, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {
@@ -251,6 +254,15 @@ def stricter(*states: Visibility) -> Visibility:
     """The narrowest of several cells (a document that is stricter than the screen)."""
     order = [Visibility.HIDDEN, Visibility.MASKED, Visibility.FULL]
     return min(states, key=order.index)
+
+
+def may_read_dropout(user) -> bool:
+    """Dropout cases, the suspected ledger and the 劝返 records are the school's, the township's
+    and the county's (issue 14): not a volunteer's, a village supervisor's or the privacy
+    officer's. The `shouhu` commands' operator reads them (`shouhu stats`, `roll-check`)."""
+    if is_server_operator(user):
+        return True
+    return visibility(user, ChildField.DROPOUT) == Visibility.FULL
 
 
 def may_read_counselling(user) -> bool:

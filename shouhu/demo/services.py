@@ -27,6 +27,7 @@ from shouhu.demo.attendance import attendance_write
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
+from shouhu.demo.dropout import dropout_seed
 from shouhu.demo.guardianship import guardianship_write
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import plan_children_register
@@ -118,6 +119,9 @@ def demo_seed(
     )
     aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
     attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤 (issue 14)
+    dropout_seed(
+        records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
+    )
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -161,6 +165,9 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
     )
     aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
     attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤 (issue 14)
+    dropout_seed(
+        records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
+    )
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shouhu.schooling.views import attendance
+from shouhu.schooling.views import attendance, dropout, dropout_reports
 
 app_name = "schooling"
 urlpatterns: list = [
@@ -20,4 +20,42 @@ urlpatterns: list = [
         attendance.child_attendance_section,
         name="child-attendance-section",
     ),
+]
+
+# 控辍保学 (school-dropout)
+urlpatterns += [
+    path("dropout/", dropout.ledgers, name="dropout-ledgers"),
+    path("dropout/suspects/<uuid:public_id>/", dropout.suspect_handle, name="dropout-suspect"),
+    path("dropout/cases/<uuid:public_id>/", dropout.case_detail, name="dropout-case"),
+    path("dropout/cases/<uuid:public_id>/act/", dropout.case_act, name="dropout-case-act"),
+    path(
+        "dropout/cases/<uuid:public_id>/report.<str:fmt>",
+        dropout.case_report,
+        name="dropout-case-report",
+    ),
+    path(
+        "dropout/cases/<uuid:public_id>/evidence/",
+        dropout.case_evidence,
+        name="dropout-case-evidence",
+    ),
+    path(
+        "dropout/children/<uuid:public_id>/section/",
+        dropout.child_section,
+        name="child-dropout-section",
+    ),
+    path(
+        "dropout/children/<uuid:public_id>/register/",
+        dropout.case_create,
+        name="child-dropout-register",
+    ),
+    path("dropout/home/", dropout.home_todos, name="home-dropout"),
+    path("dropout/monthly/", dropout_reports.monthly, name="dropout-monthly"),
+    path(
+        "dropout/monthly/report.<str:fmt>",
+        dropout_reports.monthly_document,
+        name="dropout-monthly-document",
+    ),
+    path("dropout/review/", dropout_reports.review, name="dropout-review"),
+    path("dropout/review/<str:code>/", dropout_reports.review_record, name="dropout-review-record"),
+    path("dropout/roll-check/", dropout_reports.roll_check, name="roll-check"),
 ]

@@ -30,6 +30,7 @@ from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.registry.tests.census_sheets import row, sheet_bytes
 from shouhu.schooling.tests.attendance_world import absence_of, make_up_today, next_weekday
+from shouhu.schooling.tests.dropout_helpers import case_of, roll_call, status_list, suspect_of
 from shouhu.testing.dates import TODAY, day, iso
 from shouhu.testing.factories import PASSWORD, GuardianRequestFactory, census_upload
 from shouhu.testing.world import build_world_and_cast, built_once
@@ -644,6 +645,34 @@ WRITES = [
         ("head_teacher", 302),
         refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
     ),
+    # --- 控辍保学 (schooling, issue 14) ---
+    Write(
+        "schooling:dropout-suspect",
+        {"public_id": lambda w, u: suspect_of(w.child_a).public_id},
+        lambda w, u: {"decision": "clear", "note": "已核实：病假住院"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "schooling:child-dropout-register",
+        CHILD_A,
+        lambda w, u: {"cause": "weary", "guardian_opinion": "希望孩子读书"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "schooling:dropout-case-act",
+        {"public_id": lambda w, u: case_of(w.child_a).public_id},
+        lambda w, u: {
+            "action": "attempt",
+            "attempt-done_on": TODAY.isoformat(),
+            "attempt-who": "张老师",
+            "attempt-way": "phone",
+            "attempt-family_said": "同意考虑",
+        },
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
     # --- schooling: attendance (issue 14) ---
     Write(
         "schooling:roll-call",
@@ -682,6 +711,41 @@ WRITES = [
         lambda w, u: {"day": next_weekday(TODAY).isoformat(), "kind": "off", "note": "运动会"},
         ("school_leader", 302),
         refused(but=("school_leader",)),
+    ),
+    Write(
+        "schooling:dropout-monthly",
+        {},
+        lambda w, u: {"note": ""},
+        ("school_leader", 302),
+        # Only the school leader submits; a region's page has no school to submit for.
+        refused(
+            but=("school_leader",),
+            region_officer=404,
+            township_officer=404,
+            head_teacher=404,
+            other_head_teacher=404,
+            outsider=404,
+        ),
+    ),
+    Write(
+        "schooling:dropout-review-record",
+        {"code": lambda w, u: w.school_a.code},
+        lambda w, u: {"decision": "confirmed"},
+        ("region_officer", 302),
+        refused(but=("region_officer", "township_officer")),
+    ),
+    Write(
+        "schooling:roll-check",
+        {},
+        lambda w, u: {
+            "sheet": status_list(
+                [w.child_a],
+                absent_by=w.class_a.head_teacher,
+                roll_call=roll_call,
+            )
+        },
+        ("school_leader", 200),
+        refused(but=("region_officer", "township_officer", "school_leader")),
     ),
 ]
 

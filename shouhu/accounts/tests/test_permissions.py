@@ -13,6 +13,7 @@ from shouhu.core.roles import Role
 from shouhu.jobs.models import ExportRun, JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.schooling.tests.attendance_world import absence_of
+from shouhu.schooling.tests.dropout_helpers import case_of, suspect_of
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
     ChildTransferFactory,
@@ -210,7 +211,35 @@ AID_READERS = dict.fromkeys(
     ),
     200,
 )
+# 控辍保学: who reads cases (the privacy matrix's `dropout` row) and who works them.
+DROPOUT_READERS = dict.fromkeys(
+    (
+        "region_officer",
+        "township_officer",
+        "school_leader",
+        "head_teacher",
+        "teacher",
+        "counsellor",
+        "other_head_teacher",
+        "outsider",
+    ),
+    200,
+)
 AID_OF_CLASS_A = {"public_id": lambda w: aid_record_in_class_a(w).public_id}
+DROPOUT_READERS_OF_A = {**DROPOUT_READERS, "other_head_teacher": 404, "outsider": 404}
+DROPOUT_MANAGERS = ("school_leader", "head_teacher", "other_head_teacher", "outsider")
+DROPOUT_MANAGERS_OF_A = {
+    "school_leader": 200,
+    "head_teacher": 200,
+    "other_head_teacher": 404,
+    "outsider": 404,
+}
+# An empty POST names no action: refused as a bad request, after the scope.
+DROPOUT_ACTORS_OF_A = {**DROPOUT_MANAGERS_OF_A, "school_leader": 400, "head_teacher": 400}
+DROPOUT_REVIEWERS = dict.fromkeys(("region_officer", "township_officer"), 200)
+SUSPECT_A = {"public_id": lambda w: suspect_of(w.child_a).public_id}
+CASE_A = {"public_id": lambda w: case_of(w.child_a).public_id}
+CASE_A_PDF = {**CASE_A, "fmt": lambda w: "pdf"}
 
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
 TABLE = [
@@ -788,6 +817,66 @@ TABLE = [
         everyone(403, **HUKOU_OF_A),
     ),
     ("welfare:home-guardianship", {}, "", "get", everyone(200)),
+    # --- 控辍保学 (schooling, issue 14): cases are the school's, the township's and the county's
+    ("schooling:dropout-ledgers", {}, "", "get", everyone(403, **DROPOUT_READERS)),
+    ("schooling:dropout-suspect", SUSPECT_A, "", "get", everyone(403, **DROPOUT_MANAGERS_OF_A)),
+    ("schooling:dropout-case", CASE_A, "", "get", everyone(403, **DROPOUT_READERS_OF_A)),
+    ("schooling:dropout-case-act", CASE_A, "", "post", everyone(403, **DROPOUT_ACTORS_OF_A)),
+    ("schooling:dropout-case-report", CASE_A_PDF, "", "get", everyone(403, **DROPOUT_READERS_OF_A)),
+    (
+        "schooling:dropout-case-evidence",
+        CASE_A,
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(DROPOUT_READERS, 404)),
+    ),
+    (
+        "schooling:child-dropout-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, **DROPOUT_READERS_OF_A, volunteer=200, privacy_officer=200),
+    ),
+    (
+        "schooling:child-dropout-register",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, **DROPOUT_MANAGERS_OF_A),
+    ),
+    ("schooling:home-dropout", {}, "", "get", everyone(200)),
+    ("schooling:dropout-monthly", {}, "", "get", everyone(403, **DROPOUT_READERS)),
+    (
+        "schooling:dropout-monthly-document",
+        {"fmt": lambda w: "xlsx"},
+        "",
+        "get",
+        # A school's report: a region has none, and a head teacher sees one class only.
+        everyone(
+            403,
+            **{
+                **dict.fromkeys(DROPOUT_READERS, 404),
+                "school_leader": 200,
+                "teacher": 200,
+                "counsellor": 200,
+            },
+        ),
+    ),
+    ("schooling:dropout-review", {}, "", "get", everyone(403, **DROPOUT_REVIEWERS)),
+    (
+        "schooling:dropout-review-record",
+        {"code": lambda w: w.school_a.code},
+        "",
+        "post",
+        everyone(403, region_officer=302, township_officer=302),
+    ),
+    (
+        "schooling:roll-check",
+        {},
+        "",
+        "get",
+        everyone(403, **DROPOUT_REVIEWERS, school_leader=200),
+    ),
 ]
 
 

@@ -168,6 +168,11 @@ BUDGETS = [
     ("schooling:roll-call-classes", {}, "", "school_leader", 10),
     ("schooling:attendance-figures", {}, "", "region_officer", 23),
     ("schooling:calendar", {}, "", "school_leader", 13),
+    ("schooling:dropout-ledgers", {}, "", "region_officer", 25),
+    ("schooling:dropout-ledgers", {}, "tab=cases", "region_officer", 25),
+    ("schooling:dropout-ledgers", {}, "tab=children", "school_leader", 26),
+    ("schooling:dropout-monthly", {}, "", "region_officer", 20),
+    ("schooling:dropout-review", {}, "", "region_officer", 25),
 ]
 
 

@@ -210,6 +210,33 @@ PARAMS: dict[str, list[str]] = {
     "schooling:attendance-figures": ["scope", "day"],
     "schooling:home-attendance": [],
     "schooling:child-attendance-section": [],
+    # 控辍保学 (schooling, issue 14)
+    "schooling:dropout-ledgers": ["scope", "tab", "all"],
+    "schooling:dropout-suspect": ["decision", "cause", "cause_note", "guardian_opinion", "note"],
+    "schooling:dropout-case": [],
+    "schooling:dropout-case-act": [
+        "action",
+        "plan-cause",
+        "plan-plan_staff",
+        "attempt-done_on",
+        "attempt-way",
+        "return-returned_on",
+        "followup-done_on",
+        "exit-to",
+        "exit-reason",
+        "mistaken-reason",
+        "file_report-filed_on",
+    ],
+    "schooling:dropout-case-report": [],
+    "schooling:dropout-case-evidence": [],
+    "schooling:child-dropout-section": [],
+    "schooling:child-dropout-register": ["cause", "cause_note", "guardian_opinion"],
+    "schooling:home-dropout": [],
+    "schooling:dropout-monthly": ["scope", "month", "note"],
+    "schooling:dropout-monthly-document": ["scope", "month"],
+    "schooling:dropout-review": ["scope", "quarter"],
+    "schooling:dropout-review-record": ["scope", "quarter", "decision", "note"],
+    "schooling:roll-check": ["school", "sheet"],
 }
 
 

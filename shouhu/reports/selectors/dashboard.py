@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.care.rules import month_of
+from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Term
 from shouhu.org.units import node_code
 from shouhu.registry.models import Flag
@@ -186,6 +187,27 @@ def _share_tile(
     )
 
 
+def _dropout_tiles(user, node: Node, term: Term) -> list[Tile]:
+    """控辍保学 (issue 14): open cases, the retention rate, written reports overdue and the
+    poverty alert (a dropout for poverty with no aid: should be 0); none for a role the privacy
+    matrix keeps out of dropout cases."""
+    if not may_read_dropout(user):
+        return []
+    retention = FIGURES["retention_rate"].function(user, node=node, term=term)
+    return [
+        _count_tile(user, "dropout_cases_open", node, term, None, None, alert=True),
+        Tile(
+            key="retention_rate",
+            label=str(FIGURES["retention_rate"].label),
+            value=retention.percent,
+            is_percent=True,
+            detail=f"{retention.count}/{retention.whole}",
+        ),
+        _count_tile(user, "dropout_reports_overdue", node, term, None, None, alert=True),
+        _count_tile(user, "dropout_poverty_unaided", node, term, None, None, alert=True),
+    ]
+
+
 def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
     """Every tile, chart and unit of the dashboard. Call inside `figures_cached()`: the tiles
     and charts share their queries."""
@@ -257,11 +279,12 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         detail=f"{overall.count}/{overall.whole}",
         days_left=compliance.days_left,
     )
+    dropout_tiles = _dropout_tiles(user, node, term)
     return Dashboard(
         node=node,
         term=term,
         previous_term=before,
-        tiles=[*census_tiles, compliance_tile, *task_tiles, *attendance_tiles],
+        tiles=[*census_tiles, compliance_tile, *task_tiles, *attendance_tiles, *dropout_tiles],
         trend=trend,
         categories=[
             (str(c.label), categories[c], categories_before.get(c) if prior else None)

@@ -474,6 +474,8 @@ def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_
 
 
 def test_the_summary_calls_the_reports_sections_in_a_row():
+    from shouhu.reports.work_summary.dropout import dropout_results
+
     assert SECTIONS == {
         BASIC: [sections.census_basics],
         MEASURES: [
@@ -484,6 +486,7 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
         RESULTS: [
             sections.care_results,
             attendance_results,
+            dropout_results,
             sections.schools_rollup,
             guardianship.guardianship_results,
         ],

@@ -29,6 +29,7 @@ from shouhu.reports.work_summary.document import (
     Part,
     Section,
 )
+from shouhu.reports.work_summary.dropout import dropout_results
 from shouhu.reports.work_summary.guardianship import guardianship_measures, guardianship_results
 from shouhu.reports.work_summary.sections import (
     care_measures,
@@ -45,7 +46,13 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
     MEASURES: [care_measures, aid_measures, guardianship_measures],
-    RESULTS: [care_results, attendance_results, schools_rollup, guardianship_results],
+    RESULTS: [
+        care_results,
+        attendance_results,
+        dropout_results,
+        schools_rollup,
+        guardianship_results,
+    ],
 }
 
 

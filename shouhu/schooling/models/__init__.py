@@ -10,3 +10,29 @@ from shouhu.schooling.models.attendance import (
 )
 
 __all__ = ["Absence", "AbsenceReason", "CalendarChange", "CalendarChangeKind", "RollCall"]
+
+from shouhu.schooling.models.dropout import (  # noqa: E402
+    CaseState,
+    DropoutCase,
+    DropoutCause,
+    FollowUpCheck,
+    MonthlyReport,
+    PersuasionAttempt,
+    QuarterReview,
+    SuspectedDropout,
+    SuspectRule,
+    SuspectStatus,
+)
+
+__all__ += [
+    "CaseState",
+    "DropoutCase",
+    "DropoutCause",
+    "FollowUpCheck",
+    "MonthlyReport",
+    "PersuasionAttempt",
+    "QuarterReview",
+    "SuspectRule",
+    "SuspectStatus",
+    "SuspectedDropout",
+]
