@@ -55,6 +55,8 @@ class ChildField(models.TextChoices):
     HISTORY = "history", _("变更记录（敏感旧值脱敏）")
     CARE_NOTES = "care_notes", _("关爱记录摘要（家访、通话、谈心等）")
     STAFF_PHONE = "staff_phone", _("班主任和代理家长的电话（联系卡）")
+    GRADES = "grades", _("成绩（期中、期末各科）")
+    STUDY_PLANS = "study_plans", _("学习帮扶计划")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -85,6 +87,8 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.HISTORY: (H, F, F, F, F, F, F, F, F, F),
     ChildField.CARE_NOTES: (H, M, M, M, F, F, F, F, M, M),
     ChildField.STAFF_PHONE: (H, F, F, F, F, F, F, F, F, H),
+    ChildField.GRADES: (H, H, H, H, F, F, F, H, H, H),
+    ChildField.STUDY_PLANS: (H, H, H, H, F, F, F, F, H, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {
@@ -97,6 +101,12 @@ def visibility(user, field: str) -> Visibility:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Visibility.HIDDEN
     return MATRIX[field].get(user.role, Visibility.HIDDEN)
+
+
+# The rows whose `full` cell for a teacher holds only for the teachers of the child's class (a
+# teacher who teaches one of its subjects): grades are the class's business, not the whole
+# school's (issue 14). The schooling app applies it (`schooling.selectors.grades`).
+CLASS_TEACHERS_ONLY: frozenset[str] = frozenset({ChildField.GRADES})
 
 
 # The rows a child's current proxy parent reads in full whatever their role's cell says (when it

@@ -10,3 +10,25 @@ from shouhu.schooling.models.attendance import (
 )
 
 __all__ = ["Absence", "AbsenceReason", "CalendarChange", "CalendarChangeKind", "RollCall"]
+
+from shouhu.schooling.models.grades import (  # noqa: E402 - grades and study plans
+    ClassSubject,
+    ExamKind,
+    GradeResult,
+    PlanGoal,
+    PlanOutcome,
+    PlanStatus,
+    StudyPlan,
+    Subject,
+)
+
+__all__ += [
+    "ClassSubject",
+    "ExamKind",
+    "GradeResult",
+    "PlanGoal",
+    "PlanOutcome",
+    "PlanStatus",
+    "StudyPlan",
+    "Subject",
+]
