@@ -65,6 +65,7 @@ from shouhu.reports.selectors.compliance import (
 )
 from shouhu.reports.selectors.dashboard import Dashboard, Tile, UnitRow, dashboard_for, units_for
 from shouhu.reports.selectors.drafts import work_summary_draft_for
+from shouhu.reports.selectors.grades import improved_share_for  # noqa: F401 - 成绩
 
 __all__ = [
     "AGE_BANDS",

@@ -33,6 +33,7 @@ from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary import sections
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
 from shouhu.reports.work_summary.document import BASIC, MEASURES, RESULTS, Part
+from shouhu.reports.work_summary.grades import grades_results
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.testing.dates import day, term_code
 from shouhu.testing.factories import HeadTeacherFactory
@@ -464,5 +465,5 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
     assert SECTIONS == {
         BASIC: [sections.census_basics],
         MEASURES: [sections.care_measures],
-        RESULTS: [sections.care_results, sections.schools_rollup],
+        RESULTS: [sections.care_results, grades_results, sections.schools_rollup],
     }

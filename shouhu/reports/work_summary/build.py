@@ -27,6 +27,7 @@ from shouhu.reports.work_summary.document import (
     Part,
     Section,
 )
+from shouhu.reports.work_summary.grades import grades_results
 from shouhu.reports.work_summary.sections import (
     care_measures,
     care_results,
@@ -42,7 +43,7 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
     MEASURES: [care_measures],
-    RESULTS: [care_results, schools_rollup],
+    RESULTS: [care_results, grades_results, schools_rollup],
 }
 
 

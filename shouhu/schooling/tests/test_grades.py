@@ -191,3 +191,15 @@ def test_a_teacher_of_another_school_subject_does_not_make_a_class_teacher(
         class_subjects_set(
             actor=head_teacher, school_class=world.class_a, subjects={"chinese": (100, stranger)}
         )
+
+
+def test_the_work_summary_reads_the_share_who_improved_with_its_rule_in_the_annex(
+    world, school_leader
+):
+    from shouhu.reports.work_summary.build import work_summary_build
+
+    document = work_summary_build(school_leader, node=world.school_a, term=world.term, draft=None)
+    results = next(s for s in document.sections if s.key == "results")
+    part = next(p for p in results.parts if p.title == "学业进步")
+    assert part.paragraphs == ["本学期尚无可与上学期期末比较的留守儿童成绩。"]
+    assert any(label == "留守儿童成绩进步比例" for label, _d in document.annex)
