@@ -95,6 +95,9 @@ BUDGETS = [
     ("audit:requests", {}, "", "privacy_officer", 12),
     ("audit:grants", {}, "", "privacy_officer", 12),
     ("audit:unusual", {}, "", "privacy_officer", 14),
+    ("schooling:grades-home", {}, "", "school_leader", 12),
+    ("schooling:grade-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 14),
+    ("schooling:plan-list", {}, "", "school_leader", 12),
 ]
 
 

@@ -126,7 +126,8 @@ def class_subjects_edit(request, class_id):
             if request.POST.get(f"take-{subject}"):
                 mark = request.POST.get(f"full-{subject}", "100").strip()
                 teacher = teachers.get(request.POST.get(f"teacher-{subject}", ""))
-                chosen[subject] = (int(mark) if mark.isdigit() and len(mark) < 5 else 0, teacher)
+                ok = mark.isascii() and mark.isdigit() and len(mark) < 5
+                chosen[subject] = (int(mark) if ok else 0, teacher)
         try:
             class_subjects_set(actor=user, school_class=school_class, subjects=chosen)
         except ValidationError as error:

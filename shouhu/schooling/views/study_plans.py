@@ -3,7 +3,7 @@ its staged goals (each reviewed on its date) and its closing, and the home page'
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -125,6 +125,8 @@ def _redisplay(request, plan, *, review_form=None, close_form=None, goal=None):
 def plan_goal_review_view(request, public_id, number):
     """Record the review of a staged goal (met or not, what was seen)."""
     plan = plan_get_for(request.user, public_id)
+    if not may_manage_plan(request.user, plan):
+        raise PermissionDenied(_("只有帮扶教师、班主任和学校领导可以检查该计划。"))
     goal = goal_of(plan, number)
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
@@ -149,6 +151,8 @@ def plan_goal_review_view(request, public_id, number):
 def plan_close(request, public_id):
     """Close the plan with its result."""
     plan = plan_get_for(request.user, public_id)
+    if not may_manage_plan(request.user, plan):
+        raise PermissionDenied(_("只有帮扶教师、班主任和学校领导可以结束该计划。"))
     form = forms.CloseForm(request.POST)
     if form.is_valid():
         try:
