@@ -55,10 +55,9 @@ def _exam_of(request) -> tuple[Term, str]:
 
 @permission_required(Perm.GRADES_RECORD)
 def grades_home(request):
-    """成绩录入: the classes whose grades the user enters; a head teacher goes to theirs."""
+    """成绩录入: the classes whose grades the user enters (a head teacher's one class too: the
+    page also leads to the import, the plans and the progress figure)."""
     classes = list(classes_to_enter_for(request.user))
-    if len(classes) == 1:
-        return redirect("schooling:grade-sheet", class_id=classes[0].pk)
     return render(request, "schooling/grades_home.html", {"classes": classes})
 
 
