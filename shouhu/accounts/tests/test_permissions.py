@@ -575,7 +575,8 @@ TABLE = [
     ),
     ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
     ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
-    # --- grades and study-help plans (issue 14): the teacher teaches no subject of class A in this world, so its sheet is a 404 to them.
+    # --- grades and study-help plans (issue 14): the teacher teaches no subject of class A in
+    # this world, so its sheet is a 404 to them.
     ("schooling:grades-home", {}, "", "get", everyone(403, **dict.fromkeys(GRADE_RECORDERS, 200))),
     ("schooling:grade-sheet", CLASS_A, "", "get", everyone(403, **GRADE_CLASS_A)),
     ("schooling:class-subjects", CLASS_A, "", "get", everyone(403, **GRADE_CLASS_A)),

@@ -77,7 +77,7 @@ def school_of(user: User) -> int | None:
     """The school a school's staff member works in (a head teacher's through their class)."""
     if user.scope_school_id:
         return user.scope_school_id
-    return user.scope_class.school_id if user.scope_class_id else None
+    return user.scope_class.school_id if user.scope_class is not None else None
 
 
 def _check_may_set_subjects(actor: User, school_class: SchoolClass) -> None:
