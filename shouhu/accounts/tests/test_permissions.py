@@ -588,12 +588,15 @@ TABLE = [
         "get",
         everyone(403, **dict.fromkeys(GRADE_RECORDERS, 200)),
     ),
+    ("schooling:grade-progress", {}, "", "get", everyone(200, admin=403, volunteer=403)),
     (
         "schooling:grade-progress",
         {},
-        "",
+        "scope=511781",
         "get",
-        everyone(403, **dict.fromkeys(GRADE_RECORDERS, 200)),
+        everyone(
+            404, anonymous=302, admin=403, volunteer=403, region_officer=200, privacy_officer=200
+        ),
     ),
     (
         "schooling:child-grades-section",

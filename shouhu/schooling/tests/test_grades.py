@@ -203,3 +203,12 @@ def test_the_work_summary_reads_the_share_who_improved_with_its_rule_in_the_anne
     part = next(p for p in results.parts if p.title == "学业进步")
     assert part.paragraphs == ["本学期尚无可与上学期期末比较的留守儿童成绩。"]
     assert any(label == "留守儿童成绩进步比例" for label, _d in document.annex)
+
+
+def test_the_progress_page_writes_the_definition_beside_the_share_of_each_class(
+    client, world, township_officer
+):
+    client.force_login(township_officer)
+    page = client.get(reverse("schooling:grade-progress")).content.decode()
+    assert "口径：" in page and "班级百分位名次上升的比例" in page
+    assert "万源市太平镇中心小学" in page  # the township's school, one row below the total

@@ -205,11 +205,11 @@ def grade_import(request):
     )
 
 
-@permission_required(Perm.GRADES_RECORD)
+@permission_required(Perm.CENSUS_VIEW)
 def grade_progress(request):
     """进步情况: the share of left-behind children who improved, for the page's unit and each
     unit below, with the definition written beside the figure."""
-    node = page_node(request, perm=Perm.GRADES_RECORD)
+    node = page_node(request, perm=Perm.CENSUS_VIEW)
     term, _exam = _exam_of(request)
     return render(
         request,
