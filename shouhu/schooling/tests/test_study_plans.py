@@ -156,3 +156,27 @@ def test_the_childs_file_and_the_home_page_fetch_the_fragments(client, world, he
         file.content.decode()
     )
     assert reverse("schooling:home-plans") in client.get("/").content.decode()
+
+
+def test_the_sheet_and_the_plan_list_read_in_a_few_queries_however_many_children(
+    client, world, head_teacher, teacher, django_assert_max_num_queries
+):
+    from shouhu.testing.factories import register_child
+
+    children = [register_child(head_teacher, world.class_a, name=f"王{n}") for n in range(8)]
+    grades_save(
+        actor=head_teacher,
+        school_class=world.class_a,
+        term=world.term,
+        exam="mid",
+        scores={(c.pk, s): "80" for c in children for s in ("chinese", "maths")},
+    )
+    for child in children:
+        make_plan(world, head_teacher, teacher, child=child)
+    client.force_login(head_teacher)
+    client.get("/")
+    sheet = reverse("schooling:grade-sheet", args=[world.class_a.pk])
+    with django_assert_max_num_queries(14):
+        assert client.get(sheet + "?exam=mid").content.decode().count('value="80"') == 16
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("schooling:plan-list")).content.decode().count("王") >= 8
