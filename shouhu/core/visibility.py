@@ -60,6 +60,8 @@ class ChildField(models.TextChoices):
     AID = "aid", _("资助·救助记录（金额、来源、理由、审批意见）")
     ATTENDANCE = "attendance", _("考勤（缺勤日期、原因、说明）")
     DROPOUT = "dropout", _("辍学案件、疑似辍学和劝返记录")
+    GRADES = "grades", _("成绩（期中、期末各科）")
+    STUDY_PLANS = "study_plans", _("学习帮扶计划")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -94,6 +96,8 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.AID: (H, F, F, M, F, F, H, H, H, M),
     ChildField.ATTENDANCE: (H, M, M, M, F, F, F, F, H, M),
     ChildField.DROPOUT: (H, F, F, H, F, F, F, F, H, H),
+    ChildField.GRADES: (H, H, H, H, F, F, F, H, H, H),
+    ChildField.STUDY_PLANS: (H, H, H, H, F, F, F, F, H, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {
@@ -106,6 +110,12 @@ def visibility(user, field: str) -> Visibility:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Visibility.HIDDEN
     return MATRIX[field].get(user.role, Visibility.HIDDEN)
+
+
+# The rows whose `full` cell for a teacher holds only for the teachers of the child's class (a
+# teacher who teaches one of its subjects): grades are the class's business, not the whole
+# school's (issue 14). The schooling app applies it (`schooling.selectors.grades`).
+CLASS_TEACHERS_ONLY: frozenset[str] = frozenset({ChildField.GRADES})
 
 
 # The rows a child's current proxy parent reads in full whatever their role's cell says (when it

@@ -28,6 +28,7 @@ from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
 from shouhu.demo.dropout import dropout_seed
+from shouhu.demo.grades import grades_write
 from shouhu.demo.guardianship import guardianship_write
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import plan_children_register
@@ -122,6 +123,7 @@ def demo_seed(
     dropout_seed(
         records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
     )
+    grades_write(seed=seed)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -168,6 +170,7 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
     dropout_seed(
         records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
     )
+    grades_write(seed=seed, main_only=True)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

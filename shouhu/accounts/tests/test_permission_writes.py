@@ -180,6 +180,41 @@ CARE_RECORDERS = (
     "outsider",
 )
 OUT_OF_SCOPE = {"other_head_teacher": 404, "outsider": 404}
+GRADE_RECORDERS = ("school_leader", "head_teacher", "teacher", "other_head_teacher", "outsider")
+PLAN_HELPERS = ("school_leader", "head_teacher", "teacher", "counsellor")
+
+
+def _grade_sheet(w: W) -> SimpleUploadedFile:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["班级", "姓名", "语文"])
+    book.active.append([w.class_a.name, w.child_a.name, 90])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("grades.xlsx", buffer.getvalue())
+
+
+def _study_plan(w: W, u: U):
+    """A study-help plan for child_a, taught by class A's head teacher, with one goal."""
+    from shouhu.schooling.models import PlanGoal, StudyPlan
+
+    plan = StudyPlan.objects.create(
+        child=w.child_a,
+        teacher=u["head_teacher"],
+        starts_on=w.term.starts_on,
+        ends_on=w.term.ends_on,
+        schedule="每周二课后",
+        content="数学",
+        created_by=u["head_teacher"],
+    )
+    PlanGoal.objects.create(plan=plan, number=1, goal="及格", review_on=w.term.starts_on)
+    return plan.public_id
+
+
+STUDY_PLAN = {"public_id": _study_plan}
 
 
 # --- guardianship (welfare-guardians) ---
@@ -746,6 +781,59 @@ WRITES = [
         },
         ("school_leader", 200),
         refused(but=("region_officer", "township_officer", "school_leader")),
+    ),
+    # --- grades and study-help plans (issue 14) ---
+    Write(
+        "schooling:grade-sheet",
+        {"class_id": lambda w, u: w.class_a.pk},
+        lambda w, u: {f"s-{w.child_a.public_id}-chinese": "88"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), teacher=404, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "schooling:class-subjects",
+        {"class_id": lambda w, u: w.class_a.pk},
+        lambda w, u: {"take-chinese": "1", "full-chinese": "120"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), teacher=404, **OUT_OF_SCOPE),
+    ),
+    # Another class's recorder gets the sheet's problems back (200) and nothing written: the
+    # import's own tests check that.
+    Write(
+        "schooling:grade-import",
+        {},
+        lambda w, u: {"term": w.term.code, "exam": "mid", "file": _grade_sheet(w)},
+        ("head_teacher", 200),
+        refused(but=GRADE_RECORDERS),
+    ),
+    Write(
+        "schooling:plan-create",
+        CHILD_A,
+        lambda w, u: {
+            "teacher": u["teacher"].pk,
+            "starts_on": TODAY.isoformat(),
+            "ends_on": TODAY.isoformat(),
+            "schedule": "每周二课后",
+            "content": "数学",
+            "goal_1": "及格",
+            "review_1": TODAY.isoformat(),
+        },
+        ("head_teacher", 302),
+        refused(but=PLAN_HELPERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "schooling:plan-goal-review",
+        {**STUDY_PLAN, "number": lambda w, u: 1},
+        lambda w, u: {"met": "1", "review_note": "达到"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "schooling:plan-close",
+        STUDY_PLAN,
+        lambda w, u: {"outcome": "met", "outcome_note": "达到"},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
     ),
 ]
 

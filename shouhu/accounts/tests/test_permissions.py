@@ -41,6 +41,57 @@ CAST = [
 ]
 
 
+def _study_plan(w):
+    """A study-help plan for child_a, taught by class A's head teacher, with one goal."""
+    from shouhu.schooling.models import PlanGoal, StudyPlan
+
+    plan = StudyPlan.objects.create(
+        child=w.child_a,
+        teacher=w.class_a.head_teacher,
+        starts_on=w.term.starts_on,
+        ends_on=w.term.ends_on,
+        schedule="每周二课后",
+        content="数学",
+        created_by=w.class_a.head_teacher,
+    )
+    PlanGoal.objects.create(plan=plan, number=1, goal="及格", review_on=w.term.ends_on)
+    return plan
+
+
+CLASS_A = {"class_id": lambda w: w.class_a.pk}
+PLAN = {"public_id": lambda w: _study_plan(w).public_id}
+PLAN_GOAL = {**PLAN, "number": lambda w: 1}
+GRADE_RECORDERS = {
+    "school_leader": 200,
+    "teacher": 200,
+    "head_teacher": 302,
+    "other_head_teacher": 302,
+    "outsider": 302,
+}
+GRADE_CLASS_A = {
+    "school_leader": 200,
+    "head_teacher": 200,
+    "teacher": 404,
+    "other_head_teacher": 404,
+    "outsider": 404,
+}
+PLAN_HELPERS = dict.fromkeys(
+    ("school_leader", "head_teacher", "teacher", "counsellor", "other_head_teacher", "outsider"),
+    200,
+)
+SCHOOL_A_STAFF = {"school_leader", "head_teacher", "teacher", "counsellor"}
+# A POST without a form is the form again (400) for who manages the plan: its teacher (the head
+# teacher of class A) and the school leader; the school's other staff read it but may not.
+PLAN_MANAGERS = {
+    "school_leader": 400,
+    "head_teacher": 400,
+    "teacher": 403,
+    "counsellor": 403,
+    "other_head_teacher": 404,
+    "outsider": 404,
+}
+
+
 def everyone(status: int, **exceptions: int) -> dict[str, int]:
     """Anonymous users are sent to the login page; the others get `status` unless excepted."""
     table = {role: status for role in CAST}
@@ -877,6 +928,54 @@ TABLE = [
         "get",
         everyone(403, **DROPOUT_REVIEWERS, school_leader=200),
     ),
+    # --- grades and study-help plans (issue 14): the teacher teaches no subject of class A in
+    # this world, so its sheet is a 404 to them.
+    ("schooling:grades-home", {}, "", "get", everyone(403, **dict.fromkeys(GRADE_RECORDERS, 200))),
+    ("schooling:grade-sheet", CLASS_A, "", "get", everyone(403, **GRADE_CLASS_A)),
+    ("schooling:class-subjects", CLASS_A, "", "get", everyone(403, **GRADE_CLASS_A)),
+    ("schooling:grade-template", CLASS_A, "", "get", everyone(403, **GRADE_CLASS_A)),
+    (
+        "schooling:grade-import",
+        {},
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(GRADE_RECORDERS, 200)),
+    ),
+    ("schooling:grade-progress", {}, "", "get", everyone(200, admin=403, volunteer=403)),
+    (
+        "schooling:grade-progress",
+        {},
+        "scope=511781",
+        "get",
+        everyone(
+            404, anonymous=302, admin=403, volunteer=403, region_officer=200, privacy_officer=200
+        ),
+    ),
+    (
+        "schooling:child-grades-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    ("schooling:plan-list", {}, "", "get", everyone(403, **PLAN_HELPERS)),
+    (
+        "schooling:plan-create",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, **{**PLAN_HELPERS, "other_head_teacher": 404, "outsider": 404}),
+    ),
+    (
+        "schooling:plan-detail",
+        PLAN,
+        "",
+        "get",
+        everyone(404, admin=403, **{r: 200 for r in PLAN_HELPERS if r in SCHOOL_A_STAFF}),
+    ),
+    ("schooling:plan-goal-review", PLAN_GOAL, "", "post", everyone(403, **PLAN_MANAGERS)),
+    ("schooling:plan-close", PLAN, "", "post", everyone(403, **PLAN_MANAGERS)),
+    ("schooling:home-plans", {}, "", "get", everyone(200)),
 ]
 
 

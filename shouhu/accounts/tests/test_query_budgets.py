@@ -173,6 +173,9 @@ BUDGETS = [
     ("schooling:dropout-ledgers", {}, "tab=children", "school_leader", 26),
     ("schooling:dropout-monthly", {}, "", "region_officer", 20),
     ("schooling:dropout-review", {}, "", "region_officer", 25),
+    ("schooling:grades-home", {}, "", "school_leader", 12),
+    ("schooling:grade-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 14),
+    ("schooling:plan-list", {}, "", "school_leader", 12),
 ]
 
 

@@ -237,6 +237,29 @@ PARAMS: dict[str, list[str]] = {
     "schooling:dropout-review": ["scope", "quarter"],
     "schooling:dropout-review-record": ["scope", "quarter", "decision", "note"],
     "schooling:roll-check": ["school", "sheet"],
+    # Grades and study-help plans (issue 14).
+    "schooling:grades-home": [],
+    "schooling:grade-sheet": ["term", "exam", "s-x-chinese"],
+    "schooling:class-subjects": ["take-chinese", "full-chinese", "teacher-chinese"],
+    "schooling:grade-template": [],
+    "schooling:grade-import": ["term", "exam", "school_class", "file", "report"],
+    "schooling:grade-progress": ["scope", "term", "exam"],
+    "schooling:child-grades-section": [],
+    "schooling:plan-list": ["status"],
+    "schooling:plan-create": [
+        "teacher",
+        "starts_on",
+        "ends_on",
+        "subjects",
+        "schedule",
+        "content",
+        "goal_1",
+        "review_1",
+    ],
+    "schooling:plan-detail": [],
+    "schooling:plan-goal-review": ["met", "review_note"],
+    "schooling:plan-close": ["outcome", "outcome_note"],
+    "schooling:home-plans": [],
 }
 
 

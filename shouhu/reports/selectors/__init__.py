@@ -80,6 +80,7 @@ from shouhu.reports.selectors.guardianship import (  # noqa: F401 - registers it
 # Figures of the other apps, registered after the reports' own (their order in FIGURES).
 from shouhu.reports.selectors import aid as _aid_figures  # noqa: F401  (welfare: aid)
 from shouhu.reports.selectors.dropout import retention_rate_for  # noqa: F401  (its FIGURES)
+from shouhu.reports.selectors.grades import improved_share_for  # noqa: F401 - 成绩
 
 __all__ = [
     "AGE_BANDS",

@@ -36,6 +36,7 @@ from shouhu.reports.work_summary.aid import aid_measures
 from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
 from shouhu.reports.work_summary.document import BASIC, MEASURES, NUMERALS, RESULTS, Part
+from shouhu.reports.work_summary.grades import grades_results
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.testing.dates import day, term_code
 from shouhu.testing.factories import HeadTeacherFactory
@@ -487,6 +488,7 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
             sections.care_results,
             attendance_results,
             dropout_results,
+            grades_results,
             sections.schools_rollup,
             guardianship.guardianship_results,
         ],

@@ -30,6 +30,7 @@ from shouhu.reports.work_summary.document import (
     Section,
 )
 from shouhu.reports.work_summary.dropout import dropout_results
+from shouhu.reports.work_summary.grades import grades_results
 from shouhu.reports.work_summary.guardianship import guardianship_measures, guardianship_results
 from shouhu.reports.work_summary.sections import (
     care_measures,
@@ -50,6 +51,7 @@ SECTIONS: dict[str, list[SectionFunction]] = {
         care_results,
         attendance_results,
         dropout_results,
+        grades_results,
         schools_rollup,
         guardianship_results,
     ],

@@ -36,3 +36,25 @@ __all__ += [
     "SuspectStatus",
     "SuspectedDropout",
 ]
+
+from shouhu.schooling.models.grades import (  # noqa: E402 - grades and study plans
+    ClassSubject,
+    ExamKind,
+    GradeResult,
+    PlanGoal,
+    PlanOutcome,
+    PlanStatus,
+    StudyPlan,
+    Subject,
+)
+
+__all__ += [
+    "ClassSubject",
+    "ExamKind",
+    "GradeResult",
+    "PlanGoal",
+    "PlanOutcome",
+    "PlanStatus",
+    "StudyPlan",
+    "Subject",
+]
