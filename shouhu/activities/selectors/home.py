@@ -16,7 +16,7 @@ from shouhu.activities.selectors.home_days import duty_teachers_of
 from shouhu.core.forms import parse_id
 from shouhu.core.roles import Perm
 from shouhu.core.scoping import may
-from shouhu.core.visibility import ChildField, Visibility, visibility
+from shouhu.core.visibility import family_call_note_readable as note_readable
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import class_filter, school_ids_under
 from shouhu.registry.models import CensusSnapshot, Child
@@ -214,13 +214,8 @@ def my_duty_for(user) -> MyDuty:
 
 
 def family_call_note_readable(user, call: FamilyCall) -> bool:
-    """The note of a call is private like a care note (`care_notes` row): its author and the
-    roles that read care notes in full; nobody else (no shareable flag, no reveal)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return call.recorded_by_id == user.pk or (
-        visibility(user, ChildField.CARE_NOTES) == Visibility.FULL
-    )
+    """The note of a call is private like a care note (`core.visibility.ACTIVITY_FIELD`)."""
+    return note_readable(user, author_id=call.recorded_by_id)
 
 
 def left_behind_rows(user, node: Node, term: Term):
