@@ -65,6 +65,7 @@ from shouhu.reports.selectors.compliance import (
 )
 from shouhu.reports.selectors.dashboard import Dashboard, Tile, UnitRow, dashboard_for, units_for
 from shouhu.reports.selectors.drafts import work_summary_draft_for
+from shouhu.reports.selectors.home import FamilyCalls  # noqa: F401 - registers the Home's figures
 
 __all__ = [
     "AGE_BANDS",

@@ -27,6 +27,7 @@ from shouhu.reports.work_summary.document import (
     Part,
     Section,
 )
+from shouhu.reports.work_summary.home import home_measures
 from shouhu.reports.work_summary.sections import (
     care_measures,
     care_results,
@@ -41,7 +42,7 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 # module; until then the list is the route a reader follows.
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
-    MEASURES: [care_measures],
+    MEASURES: [care_measures, home_measures],
     RESULTS: [care_results, schools_rollup],
 }
 
