@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from shouhu.activities.tests import tables as home_tables
 from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.testing.dates import TODAY, month_key
@@ -116,6 +117,14 @@ ADMIN_ONLY = {"admin": 200, "school_leader": 404}
 ADMIN_ONLY_POST = {"admin": 302, "school_leader": 404}
 NOT_MANAGED = {"admin": 404, "school_leader": 404}
 FAILED_JOB = {"public_id": lambda w: failed_job_run().public_id}
+# The Home (issue 16): who keeps one (HOME_DUTY), and school A's Home seen by its own staff.
+HOME_KEEPERS = dict.fromkeys(
+    ("school_leader", "head_teacher", "teacher", "counsellor", "other_head_teacher", "outsider"),
+    200,
+)
+HOME_KEEPERS_OF_A = {**HOME_KEEPERS, "other_head_teacher": 404, "outsider": 404}
+HOME_A = {"home_id": lambda w: home_tables.home_of_school_a(w).pk}
+ACTIVITY_RECORDERS = {**HOME_KEEPERS, "township_officer": 200, "volunteer": 200}
 
 
 def failed_job_run() -> JobRun:
@@ -524,6 +533,46 @@ TABLE = [
     ),
     ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
     ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
+    # --- the Home, reading and awards (issue 16, activities) ---
+    ("activities:home-index", {}, "", "get", everyone(403, **HOME_KEEPERS)),
+    ("activities:home-setup", {}, "", "get", everyone(403, school_leader=200)),
+    ("activities:home-duty", {}, "", "get", everyone(200)),
+    ("activities:home-detail", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
+    ("activities:home-day", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
+    ("activities:home-call", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
+    (
+        "activities:home-swap",
+        {**HOME_A, "duty_id": lambda w: home_tables.duty_of_head_teacher(w).pk},
+        "",
+        "get",
+        everyone(403, **HOME_KEEPERS_OF_A),
+    ),
+    ("activities:reading-sheet", {}, "", "get", everyone(403, **ACTIVITY_RECORDERS)),
+    ("activities:reading-figures", {}, "", "get", everyone(403, **OVERSEERS)),
+    (
+        "activities:reading-child",
+        CHILD_A,
+        "",
+        "get",
+        everyone(
+            403,
+            **{**ACTIVITY_RECORDERS, "other_head_teacher": 404, "outsider": 404},
+        ),
+    ),
+    (
+        "activities:reading-photo",
+        {"public_id": lambda w: home_tables.reading_with_photo(w).public_id},
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "activities:child-home-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from shouhu.activities.tests import tables as home_tables
 from shouhu.care.models import ActionKind
 from shouhu.registry.classification import ParentStatus
 from shouhu.registry.models import Flag
@@ -31,6 +32,7 @@ from shouhu.testing.factories import (
 from shouhu.testing.world import build_world_and_cast, built_once
 
 CROWD = 12
+HOME_A = {"home_id": lambda w: home_tables.home_with_roster(w).pk}
 
 
 def build_crowded_world():
@@ -95,6 +97,11 @@ BUDGETS = [
     ("audit:requests", {}, "", "privacy_officer", 12),
     ("audit:grants", {}, "", "privacy_officer", 12),
     ("audit:unusual", {}, "", "privacy_officer", 14),
+    # --- the Home, reading and awards (issue 16, activities) ---
+    ("activities:home-detail", HOME_A, "", "school_leader", 17),
+    ("activities:home-call", HOME_A, "", "teacher", 13),
+    ("activities:reading-sheet", {}, "", "head_teacher", 16),
+    ("activities:reading-figures", {}, "", "school_leader", 17),
 ]
 
 

@@ -33,16 +33,18 @@ from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.files.services import attachment_response
+from shouhu.org.forms import node_params
 from shouhu.org.models import SchoolClass
 from shouhu.org.selectors import classes_for
-from shouhu.org.units import node_code, page_node
+from shouhu.org.units import node_code, page_node, user_scope_node
 
 
 @permission_required(Perm.ACTIVITY_RECORD)
 def reading_sheet(request):
     """A class's sheet for the term: each child's book, chores and awards, one tap to record.
     A head teacher lands on their class; others pick a class (?scope=class:ID)."""
-    node = page_node(request)
+    own = node_params(request)["scope"] or user_scope_node(request.user)
+    node = page_node(request) if own else None  # a volunteer has no class of their own
     if not isinstance(node, SchoolClass):
         classes = list(classes_for(request.user)) if not request.GET.get("scope") else []
         if len(classes) == 1:

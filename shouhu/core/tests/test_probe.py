@@ -171,6 +171,28 @@ PARAMS: dict[str, list[str]] = {
     "care:coverage": ["scope"],
     "care:compliance": ["scope", "month"],
     "care:quotas": ["scope", "kind", "period", "minimum", "clear"],
+    # --- the Home, reading and awards (issue 16, activities) ---
+    "activities:home-index": [],
+    "activities:home-setup": ["scope", "room", "opening_hours", "equipment", "has_phone"],
+    "activities:home-duty": [],
+    "activities:home-detail": ["term"],
+    "activities:home-day": ["day", "children", "activities", "follow_up"],
+    "activities:home-call": ["booking", "term", "child", "parent", "day", "slot", "minutes"],
+    "activities:home-swap": ["to_teacher", "reason"],
+    "activities:reading-sheet": ["scope", "term"],
+    "activities:reading-figures": ["scope", "term"],
+    "activities:reading-child": [
+        "term",
+        "form",
+        "book-title",
+        "book-finished_on",
+        "award-kind",
+        "award-title",
+        "award-reason",
+        "chores-does_chores",
+    ],
+    "activities:reading-photo": [],
+    "activities:child-home-section": [],
 }
 
 
