@@ -115,7 +115,8 @@ class AwardLine:
 
     @property
     def label(self) -> str:
-        return f"{AwardKind(self.kind).label}·{self.title}"
+        kind = str(AwardKind(self.kind).label)
+        return self.title if self.title == kind else f"{kind}·{self.title}"
 
 
 def names_visible(user) -> bool:

@@ -85,7 +85,8 @@ class AwardCount:
 
     @property
     def label(self) -> str:
-        return f"{AwardKind(self.kind).label}·{self.title}"
+        kind = str(AwardKind(self.kind).label)
+        return self.title if self.title == kind else f"{kind}·{self.title}"
 
 
 @figure(
