@@ -30,7 +30,7 @@ from shouhu.audit.services import access_record, access_record_many
 from shouhu.care.models import ActionKind
 from shouhu.care.services import care_action_record
 from shouhu.core.roles import Perm
-from shouhu.core.scoping import in_scope
+from shouhu.core.scoping import in_scope, may
 from shouhu.org.models import Region, School, Term
 from shouhu.registry.models import Child
 
@@ -40,7 +40,7 @@ def _today() -> datetime.date:
 
 
 def _check_may_manage(actor: User, school: School) -> None:
-    if not actor.has_perm_to(Perm.HOME_MANAGE):
+    if not may(actor, Perm.HOME_MANAGE):
         raise PermissionDenied(_("您没有管理留守儿童之家和值班表的权限。"))
     if not in_scope(actor, school):
         raise PermissionDenied(_("该学校不在您的管辖范围内。"))
@@ -63,7 +63,7 @@ def home_setting_set(
     *, actor: User, region: Region, calls_count: bool, five_small_names: str = ""
 ) -> HomeSetting:
     """A region's Home settings (the county's officer or the administrator of the quotas)."""
-    if not actor.has_perm_to(Perm.QUOTA_MANAGE):
+    if not may(actor, Perm.QUOTA_MANAGE):
         raise PermissionDenied(_("您没有设置关爱要求的权限。"))
     if not in_scope(actor, region):
         raise PermissionDenied(_("该区划不在您的管辖范围内。"))
@@ -147,7 +147,7 @@ def duty_swap(*, actor: User, duty_day: DutyDay, to_teacher: User, reason: str =
     already past is not swapped (its record says who kept it), and a teacher of another
     school is refused."""
     school = duty_day.home.school
-    own = duty_day.teacher_id == actor.pk and actor.has_perm_to(Perm.HOME_DUTY)
+    own = duty_day.teacher_id == actor.pk and may(actor, Perm.HOME_DUTY)
     if not own:
         _check_may_manage(actor, school)
     errors = {}
@@ -178,10 +178,10 @@ def duty_swap(*, actor: User, duty_day: DutyDay, to_teacher: User, reason: str =
 
 def _check_may_keep(actor: User, home: Home, day: datetime.date) -> None:
     """The day's duty teacher records the day; whoever manages the Home may too."""
-    if not actor.has_perm_to(Perm.HOME_DUTY):
+    if not may(actor, Perm.HOME_DUTY):
         raise PermissionDenied(_("您没有留守儿童之家值班记录的权限。"))
     on_duty = DutyDay.objects.filter(home=home, day=day, teacher=actor).exists()
-    if not on_duty and not (actor.has_perm_to(Perm.HOME_MANAGE) and in_scope(actor, home.school)):
+    if not on_duty and not (may(actor, Perm.HOME_MANAGE) and in_scope(actor, home.school)):
         raise PermissionDenied(_("只有当天的值班教师可以记录。"))
 
 
@@ -267,7 +267,7 @@ def family_call_book(
     request: HttpRequest | None = None,
 ) -> FamilyCall:
     """Book the Home's terminal for a child to call a parent on a day (at a time)."""
-    if not actor.has_perm_to(Perm.HOME_DUTY):
+    if not may(actor, Perm.HOME_DUTY):
         raise PermissionDenied(_("您没有留守儿童之家值班记录的权限。"))
     (child,) = _children_of(actor, home, [child])
     errors = _call_errors(parent=parent, day=day, minutes=None, held=False)
@@ -314,7 +314,7 @@ def family_call_record(
        a care action 与家长通话 is recorded through care's own service, without the note, so the
        quota, the child's care page and every compliance figure count it as they count any
        other call; the call keeps a link to it. Off, the call is the Home's record only."""
-    if not actor.has_perm_to(Perm.HOME_DUTY):
+    if not may(actor, Perm.HOME_DUTY):
         raise PermissionDenied(_("您没有留守儿童之家值班记录的权限。"))
     (child,) = _children_of(actor, home, [child])
     errors = _call_errors(parent=parent, day=day, minutes=minutes, held=True)

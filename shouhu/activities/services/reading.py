@@ -16,6 +16,7 @@ from shouhu.activities.services.home import home_setting_of
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.roles import Perm
+from shouhu.core.scoping import may
 from shouhu.files.services import PHOTO, attachment_store
 from shouhu.org.models import Term
 from shouhu.registry.models import Child
@@ -26,7 +27,7 @@ def _today() -> datetime.date:
 
 
 def _check(actor: User, child: Child, perm: str = Perm.ACTIVITY_RECORD) -> None:
-    if not actor.has_perm_to(perm):
+    if not may(actor, perm):
         raise PermissionDenied(_("您没有记录活动、读书和评比的权限。"))
     if not Child.objects.restrict(actor).filter(pk=child.pk).exists():
         raise PermissionDenied(_("该儿童不在您的管辖范围内。"))
