@@ -118,3 +118,17 @@ class ChoresForm(forms.Form):
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
+
+
+class HomeSettingForm(forms.Form):
+    calls_count = forms.BooleanField(
+        label=_("亲情通话计入“与家长通话”要求"),
+        required=False,
+        help_text=_("勾选后，在留守儿童之家的亲情通话同时记为一次与家长通话（三个一）。"),
+    )
+    five_small_names = forms.CharField(
+        label=_("五小名称"),
+        max_length=200,
+        required=False,
+        help_text=_("用顿号分隔，如：小主人、小帮手、小标兵、小能手、小卫士。"),
+    )

@@ -10,6 +10,7 @@ urlpatterns: list = []
 urlpatterns += [
     path("home/", home_views.home_index, name="home-index"),
     path("home/setup/", home_views.home_setup, name="home-setup"),
+    path("home/settings/", home_views.home_settings, name="home-settings"),
     path("home/duty/", home_views.home_duty, name="home-duty"),
     path("home/<int:home_id>/", home_views.home_detail, name="home-detail"),
     path("home/<int:home_id>/day/", home_views.home_day, name="home-day"),

@@ -537,6 +537,13 @@ WRITES = [
         refused(but=("school_leader",)),
     ),
     Write(
+        "activities:home-settings",
+        {},
+        lambda w, u: {"calls_count": "on", "five_small_names": "小主人、小帮手"},
+        ("region_officer", 302),
+        refused(but=("admin", "region_officer", "township_officer"), school_leader=404),
+    ),
+    Write(
         "activities:home-detail",
         HOME_A,
         lambda w, u: {},

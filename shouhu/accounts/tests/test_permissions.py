@@ -537,6 +537,13 @@ TABLE = [
     ("activities:home-index", {}, "", "get", everyone(403, **HOME_KEEPERS)),
     ("activities:home-setup", {}, "", "get", everyone(403, school_leader=200)),
     ("activities:home-duty", {}, "", "get", everyone(200)),
+    (
+        "activities:home-settings",
+        {},
+        "",
+        "get",
+        everyone(403, admin=200, region_officer=200, township_officer=200, school_leader=404),
+    ),
     ("activities:home-detail", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
     ("activities:home-day", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
     ("activities:home-call", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),

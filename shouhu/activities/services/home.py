@@ -49,7 +49,15 @@ def _check_may_manage(actor: User, school: School) -> None:
 def home_setting_of(school: School) -> HomeSetting:
     """The settings that hold for a school: the nearest region above it with its own row, or
     the defaults (calls do not count; the 五小 of 篇九)."""
-    code = school.region_id
+    return _setting_at(school.region_id)
+
+
+def home_setting_of_region(region: Region) -> HomeSetting:
+    """The settings that hold at a region (its own, or the nearest above it)."""
+    return _setting_at(region.code)
+
+
+def _setting_at(code: str) -> HomeSetting:
     ancestors = [code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)]
     found = {s.region_id: s for s in HomeSetting.objects.filter(region_id__in=ancestors)}
     for region_code in reversed(ancestors):

@@ -192,3 +192,15 @@ def test_the_figures_page_lists_who_has_not_finished_a_book(client, world, head_
     )
     page = client.get(reverse("activities:reading-figures")).content.decode()
     assert "尚未读完一本书的留守儿童" not in page
+
+
+def test_the_county_turns_on_counting_calls_toward_the_quota(client, world, region_officer):
+    from shouhu.activities.services.home import home_setting_of
+
+    client.force_login(region_officer)
+    url = reverse("activities:home-settings") + "?scope=511781"
+    assert client.get(url).status_code == 200
+    client.post(url, {"calls_count": "on", "five_small_names": "小书虫、小园丁"})
+    setting = home_setting_of(world.school_a)
+    assert setting.calls_count and setting.names() == ("小书虫", "小园丁")
+    assert not home_setting_of(world.other_school).calls_count, "another county keeps its own"

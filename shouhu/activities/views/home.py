@@ -32,13 +32,15 @@ from shouhu.activities.services.home import (
     family_call_record,
     home_day_record,
     home_set,
+    home_setting_of_region,
+    home_setting_set,
     roster_generate,
 )
 from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.forms import node_params
-from shouhu.org.models import School
+from shouhu.org.models import Region, School
 from shouhu.org.selectors import term_by_code, term_current
 from shouhu.org.units import page_node
 
@@ -241,3 +243,27 @@ def home_duty(request):
     if duty.empty:
         return HttpResponse("")
     return render(request, "activities/_home_duty.html", {"duty": duty})
+
+
+@permission_required(Perm.QUOTA_MANAGE)
+@require_http_methods(["GET", "POST"])
+def home_settings(request):
+    """A region's Home settings: whether the Home's calls count toward 与家长通话 (三个一), and
+    the names of its 五小 awards. Set by the region's officers, for the schools below."""
+    region = page_node(request, classes=False)
+    if not isinstance(region, Region):
+        raise Http404
+    setting = home_setting_of_region(region)
+    initial = {"calls_count": setting.calls_count, "five_small_names": setting.five_small_names}
+    form = forms.HomeSettingForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            home_setting_set(actor=request.user, region=region, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(f"{request.path}?scope={region.prefix}")
+    return render(request, "activities/home_settings.html", {"form": form, "region": region})

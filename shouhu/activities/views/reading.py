@@ -34,7 +34,7 @@ from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.files.services import attachment_response
 from shouhu.org.forms import node_params
-from shouhu.org.models import SchoolClass
+from shouhu.org.models import Region, SchoolClass
 from shouhu.org.selectors import classes_for
 from shouhu.org.units import node_code, page_node, user_scope_node
 
@@ -145,6 +145,7 @@ def reading_figures(request):
         {
             "node": node,
             "code": node_code(node),
+            "is_region": isinstance(node, Region),
             "term": term,
             "finished": reading_finished_count(user, node=node, term=term),
             "not_finished": not_finished_for(user, node=node, term=term),

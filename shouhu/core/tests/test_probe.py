@@ -175,6 +175,7 @@ PARAMS: dict[str, list[str]] = {
     "activities:home-index": [],
     "activities:home-setup": ["scope", "room", "opening_hours", "equipment", "has_phone"],
     "activities:home-duty": [],
+    "activities:home-settings": ["scope", "calls_count", "five_small_names"],
     "activities:home-detail": ["term"],
     "activities:home-day": ["day", "children", "activities", "follow_up"],
     "activities:home-call": ["booking", "term", "child", "parent", "day", "slot", "minutes"],
