@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,33 +119,37 @@ def roster_generate(*, actor: User, home: Home, term: Term) -> list[DutyDay]:
     """Generate the term's roster from the school's teachers.
 
     1. The days are the school's school days of the term (`school_days`) from today on; the
-       days already past keep their teacher (and their record), so a roster made mid-term, or
-       made again after a teacher joined, never rewrites what happened.
+       days already past keep their teacher (and their record), and so does a day to come that
+       was swapped (an agreement between two teachers), so a roster made mid-term, or made again
+       after a teacher joined, never rewrites what happened or was agreed.
     2. The turn is fair (`roster_plan`): the teachers with the fewest days so far first, equal
-       counts give or take one, nobody twice in a row.
+       counts give or take one, nobody twice in a row (a kept swap may sit beside its
+       neighbour's day: the teachers agreed to it).
     3. At least two teachers are needed, or one teacher would keep every day."""
     school = home.school
     _check_may_manage(actor, school)
-    if term.ends_on < _today():
+    today = _today()
+    if term.ends_on < today:
         raise ValidationError({"term": _("该学期已结束，不能再排值班表。")})
     teachers = list(duty_teachers_of(school))
     if len(teachers) < 2:
         raise ValidationError({"teachers": _("本校可值班的教师不足两人，无法排出轮流值班表。")})
-    today = _today()
-    days = [d for d in school_days(school, term) if d >= today]
-    kept = list(DutyDay.objects.filter(home=home, term=term, day__lt=today).order_by("day"))
-    DutyDay.objects.filter(home=home, term=term, day__gte=today).delete()
+    roster = DutyDay.objects.filter(home=home, term=term)
+    kept = list(roster.filter(Q(day__lt=today) | Q(swaps__isnull=False)).distinct().order_by("day"))
+    kept_days = {d.day for d in kept}
+    roster.filter(day__gte=today).exclude(pk__in=[d.pk for d in kept]).delete()
+    days = [d for d in school_days(school, term) if d >= today and d not in kept_days]
     counts = Counter(d.teacher_id for d in kept)
+    past = [d for d in kept if d.day < today]
     plan = roster_plan(
         days,
         [t.pk for t in teachers],
         counts={t.pk: counts.get(t.pk, 0) for t in teachers},
-        before=kept[-1].teacher_id if kept else None,
+        before=past[-1].teacher_id if past else None,
     )
-    created = DutyDay.objects.bulk_create(
+    return DutyDay.objects.bulk_create(
         DutyDay(home=home, term=term, day=day, teacher_id=teacher_id) for day, teacher_id in plan
     )
-    return created
 
 
 @transaction.atomic

@@ -244,3 +244,15 @@ def test_a_booking_is_held_later_and_the_child_leaves_the_list_of_children_witho
     )
     assert FamilyCall.objects.get().minutes == 20
     assert world.child_a not in uncalled()
+
+
+def test_generating_again_keeps_a_swap_already_agreed(world, home, school_leader, staff):
+    days = roster_generate(actor=school_leader, home=home, term=world.term)
+    third = days[2]
+    other = next(u for u in staff.values() if u.pk != third.teacher_id)
+    duty_swap(actor=school_leader, duty_day=third, to_teacher=other, reason="监考")
+    roster_generate(actor=school_leader, home=home, term=world.term)
+    kept = DutyDay.objects.get(day=third.day)
+    assert kept.teacher_id == other.pk
+    assert DutySwap.objects.get().duty_day_id == kept.pk
+    assert DutyDay.objects.filter(day=third.day).count() == 1
