@@ -8,6 +8,8 @@ from django.http import Http404
 
 from shouhu.activities.models import Award, AwardKind, ChoreRecord, FamilyCall, ReadingRecord
 from shouhu.activities.selectors.home import family_call_note_readable, left_behind_rows
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import class_filter
@@ -193,16 +195,17 @@ class ChildActivities:
 CHILD_CALLS = 5
 
 
-def child_activities_for(user, *, child: Child) -> ChildActivities:
+def child_activities_for(user, *, child: Child, request=None) -> ChildActivities:
     """The child's calls from the Home (notes only where readable), books, awards and chores,
-    newest first."""
+    newest first. Read for a page (`request`), it is logged like the care page when there is
+    something to show."""
     calls = (
         FamilyCall.objects.restrict(user)
         .filter(child=child, minutes__isnull=False)
         .select_related("recorded_by")
         .order_by("-day", "-id")[:CHILD_CALLS]
     )
-    return ChildActivities(
+    shown = ChildActivities(
         child=child,
         calls=[ShownCall(c, c.note if family_call_note_readable(user, c) else "") for c in calls],
         books=list(
@@ -224,3 +227,6 @@ def child_activities_for(user, *, child: Child) -> ChildActivities:
             .order_by("-term__starts_on")
         ),
     )
+    if request is not None and not shown.empty:
+        access_record(user=user, action=AccessAction.VIEW, child=child, request=request)
+    return shown

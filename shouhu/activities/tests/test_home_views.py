@@ -14,6 +14,7 @@ from PIL import Image
 from shouhu.activities.models import DutyDay, FamilyCall, HomeDay, ReadingRecord
 from shouhu.activities.services.home import family_call_record, roster_generate
 from shouhu.activities.services.reading import reading_record
+from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.testing import dates
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +130,9 @@ def test_the_childs_file_shows_the_call_note_to_the_head_teacher_not_to_the_town
     url = reverse("activities:child-home-section", kwargs={"public_id": world.child_a.public_id})
     client.force_login(head_teacher)
     assert "妈妈说春节回家" in client.get(url).content.decode()
+    assert AccessLog.objects.filter(
+        user=head_teacher, child=world.child_a, action=AccessAction.VIEW
+    ).exists(), "reading a child's calls is logged"
     client.force_login(township_officer)
     seen = client.get(url).content.decode()
     assert "15分钟" in seen and "妈妈说春节回家" not in seen

@@ -161,5 +161,5 @@ def child_home_section(request, public_id):
     """The 活动 section of the child's file (its Home part): calls from the Home (notes only
     where the matrix lets the reader), books, awards and chores; nothing when there is none."""
     child = child_for_care(request.user, public_id)
-    shown = child_activities_for(request.user, child=child)
+    shown = child_activities_for(request.user, child=child, request=request)
     return render(request, "activities/_child_home_section.html", {"shown": shown})
