@@ -1,7 +1,8 @@
 """Reads of the Home (留守儿童之家) for a user: the Home page with its roster, the day's duty,
-overdue days, the calls, and the children without a call home for 30 days. Every read starts
-from a queryset cut to the user's scope; the figures (`*_for(user, node=…, term=…)`) are what
-`reports.selectors.home` registers."""
+overdue days, the calls, and the children without a call home for 30 days. Every read of rows
+starts from a queryset cut to the user's scope. The counts (`*_count(user, node=…, term=…)`,
+registered as figures by `reports.selectors.home`) are figures of the unit: the caller checks
+the node, and the number is the same whoever reads it (issue 11, point 1)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -218,12 +219,13 @@ def family_call_note_readable(user, call: FamilyCall) -> bool:
     return note_readable(user, author_id=call.recorded_by_id)
 
 
-def left_behind_rows(user, node: Node, term: Term):
-    """This term's census rows of left-behind children (education definition) under the node."""
-    return (
-        CensusSnapshot.objects.restrict(user)
-        .filter(term=term, education=True, child__left_on__isnull=True)
-        .filter(class_filter(node, "school_class__"))
+def left_behind_rows(node: Node, term: Term):
+    """The term's census rows of left-behind children (education definition) in the node's
+    classes as the census counted them (a child who moved since stays where they were then):
+    the unit's figure, the same whoever reads it. The caller has checked the node; a list of
+    names cuts it to the children the reader sees (`Child.objects.restrict`)."""
+    return CensusSnapshot.objects.filter(term=term, education=True).filter(
+        class_filter(node, "school_class__")
     )
 
 
@@ -243,7 +245,8 @@ def children_without_calls_for(
     held = FamilyCall.objects.filter(child=OuterRef("pk"), minutes__isnull=False)
     children = (
         Child.objects.restrict(user)
-        .filter(pk__in=left_behind_rows(user, node, term).values("child_id"))
+        .on_register()
+        .filter(pk__in=left_behind_rows(node, term).values("child_id"))
         .exclude(Exists(held.filter(day__gt=since, day__lte=today)))
         .select_related("school_class")
     )
@@ -273,10 +276,11 @@ class DaysRecorded:
 
 
 def home_days_recorded_count(user, *, node: Node, term: Term) -> DaysRecorded:
-    """The school days of the term on the Homes' rosters that have passed (before today; the
-    whole term once it ended), and how many of them the duty teacher recorded."""
+    """The school days of the term on the rosters of the Homes of the node's schools that have
+    passed (before today; the whole term once it ended), and how many of them the duty teacher
+    recorded. A figure of the unit (the caller checked the node), the same whoever reads it."""
     today = _today()
-    homes = homes_for(user, node)
+    homes = Home.objects.filter(school_id__in=school_ids_under(node))
     until = term.ends_on if term.ends_on < today else today - datetime.timedelta(days=1)
     due_days = DutyDay.objects.filter(
         home__in=homes, term=term, day__gte=term.starts_on, day__lte=until
@@ -294,13 +298,15 @@ class CallCount:
 
 
 def family_calls_count(user, *, node: Node, term: Term) -> CallCount:
-    """The calls held from the Homes in the term so far, for children under the node."""
-    held = FamilyCall.objects.restrict(user).filter(
-        minutes__isnull=False,
-        day__gte=term.starts_on,
-        day__lte=reference_day(term),
-        **{"child__school_class__in": SchoolClass.objects.filter(class_filter(node))},
+    """The calls held in the term so far from the Homes of the node's schools (a class's: its
+    children's). A figure of the unit (the caller checked the node), the same whoever reads it."""
+    held = FamilyCall.objects.filter(
+        minutes__isnull=False, day__gte=term.starts_on, day__lte=reference_day(term)
     )
+    if isinstance(node, SchoolClass):
+        held = held.filter(child__school_class=node)
+    else:
+        held = held.filter(home__school_id__in=school_ids_under(node))
     counts = held.aggregate(
         calls=Count("pk"), children=Count("child", distinct=True), minutes=Sum("minutes")
     )

@@ -38,7 +38,7 @@ def class_sheet_for(user, *, school_class: SchoolClass, term: Term) -> list[Shee
     )
     ids = [c.pk for c in children]
     lb = set(
-        left_behind_rows(user, school_class, term)
+        left_behind_rows(school_class, term)
         .filter(child_id__in=ids)
         .values_list("child_id", flat=True)
     )
@@ -86,8 +86,8 @@ class Finished:
 
 def reading_finished_count(user, *, node: Node, term: Term) -> Finished:
     """The left-behind children of the node in the term's census, and how many finished their
-    book of the term."""
-    rows = left_behind_rows(user, node, term)
+    book of the term: a figure of the unit (the caller checked the node)."""
+    rows = left_behind_rows(node, term)
     book = ReadingRecord.objects.filter(term=term, finished_on__isnull=False)
     counts = rows.aggregate(
         whole=Count("pk"),
@@ -101,7 +101,8 @@ def not_finished_for(user, *, node: Node, term: Term) -> list[Child]:
     finished = ReadingRecord.objects.filter(term=term, finished_on__isnull=False)
     return list(
         Child.objects.restrict(user)
-        .filter(pk__in=left_behind_rows(user, node, term).values("child_id"))
+        .on_register()
+        .filter(pk__in=left_behind_rows(node, term).values("child_id"))
         .exclude(pk__in=finished.values("child_id"))
         .select_related("school_class")
         .order_by("school_class__grade", "school_class__name", "name_pinyin")
@@ -127,12 +128,11 @@ def names_visible(user) -> bool:
 
 
 def awards_summary(user, *, node: Node, term: Term, names: bool = False) -> list[AwardLine]:
-    """The term's awards under the node, per kind and title, with the children's names only
-    when asked for and the reader may see names; otherwise counts."""
-    awards = (
-        Award.objects.restrict(user)
-        .filter(term=term)
-        .filter(Q(child__school_class__in=SchoolClass.objects.filter(_class_q(node))))
+    """The term's awards in the node's classes, per kind and title (a figure of the unit: the
+    caller checked the node), with the names only when asked for and the reader may see
+    names, and only of the children the reader sees; otherwise counts."""
+    awards = Award.objects.filter(term=term).filter(
+        Q(child__school_class__in=SchoolClass.objects.filter(_class_q(node)))
     )
     lines = [
         AwardLine(kind=r["kind"], title=r["title"], count=r["n"])
@@ -141,7 +141,8 @@ def awards_summary(user, *, node: Node, term: Term, names: bool = False) -> list
     if not (names and names_visible(user)):
         return lines
     by_title: dict[tuple[str, str], list[str]] = {}
-    for kind, title, name in awards.order_by("child__name_pinyin").values_list(
+    seen = awards.filter(child__in=Child.objects.restrict(user))
+    for kind, title, name in seen.order_by("child__name_pinyin").values_list(
         "kind", "title", "child__name"
     ):
         by_title.setdefault((kind, title), []).append(name)
@@ -162,8 +163,9 @@ class Chores:
 
 
 def chores_count(user, *, node: Node, term: Term) -> Chores:
-    """The head teachers' answers for the term under the node: how many do chores."""
-    rows = ChoreRecord.objects.restrict(user).filter(
+    """The head teachers' answers for the term in the node's classes: how many do chores (a
+    figure of the unit: the caller checked the node)."""
+    rows = ChoreRecord.objects.filter(
         term=term, child__school_class__in=SchoolClass.objects.filter(_class_q(node))
     )
     counts = rows.aggregate(answered=Count("pk"), yes=Count("pk", filter=Q(does_chores=True)))
