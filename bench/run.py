@@ -15,6 +15,8 @@
    database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s).
    Then a school's 2,000-row grade sheet (`grades.py`, alone: `run.py grades`;
    `grades_import_2k_s`, target < 10 s).
+3b. The Home's duty roster of a school of 60 teachers (`home.py`, alone: `run.py home`):
+   `roster_generate_ms` (issue 16; the target is < 1 s).
 4. The dashboard, when `/dashboard/` exists (`dashboard_figures`).
    The synthetic county is measured again on PostgreSQL 15, production's database, in a
    throwaway cluster (`postgres_rows`; keys ending `_20k_pg`), unless `--skip-postgres`.
@@ -1059,6 +1061,23 @@ def grades_main() -> int:
     return 0
 
 
+def home_figures() -> dict:
+    """The Home's figures (`home.py`), in a throwaway database and a process of their own."""
+    from home import run_home_benchmark
+
+    try:
+        return run_home_benchmark()
+    except RuntimeError as exc:
+        return {"roster_generate_ms": {"value": None, "unit": "ms", "error": str(exc)[-600:]}}
+
+
+def home_main() -> int:
+    """`run.py home`: the Home's roster alone, its figures as one JSON line."""
+    figures = home_figures()
+    print(json.dumps(figures, ensure_ascii=False))
+    return 1 if any(f.get("error") for f in figures.values()) else 0
+
+
 def import_main() -> int:
     """`run.py import`: the census import alone, its figures as one JSON line."""
     figures = import_figures()
@@ -1123,6 +1142,7 @@ def main() -> int:
     commands.add_parser("postgres", help="the synthetic county on PostgreSQL (inside the run)")
     commands.add_parser("import", help="only the census import of 20,000 rows")
     commands.add_parser("grades", help="only the grade import of 2,000 rows")
+    commands.add_parser("home", help="only the Home's roster of 60 teachers (issue 16)")
     on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
     on_day.add_argument("rest", nargs=argparse.REMAINDER)
     commands.add_parser("serve", help="the child list through gunicorn (inside the run)")
@@ -1160,6 +1180,8 @@ def main() -> int:
         return import_main()
     if args.command == "grades":
         return grades_main()
+    if args.command == "home":
+        return home_main()
 
     loads = [load_average()]
     rows: list[Measure] = []
@@ -1198,6 +1220,20 @@ def main() -> int:
         for key, figure in grades_figures().items():
             rows.append(
                 Measure(key, "grade sheet import, 2,000 rows", unit="s", **figure_args(figure))
+            )
+            if not figure.get("error"):
+                figures[key] = figure
+    if not only:
+        for key, figure in home_figures().items():
+            rows.append(
+                Measure(
+                    key,
+                    "the Home's roster for a term, a school of 60 teachers",
+                    unit=figure.get("unit", ""),
+                    value=figure.get("value"),
+                    error=figure.get("error", ""),
+                    extra={k: v for k, v in figure.items() if k not in ("value", "unit", "error")},
+                )
             )
             if not figure.get("error"):
                 figures[key] = figure

@@ -353,3 +353,26 @@ def care_summary_q(user) -> Q:
         if shared:
             readable |= by & Q(kind__in=shared, shareable=True)
     return readable
+
+
+# --- activities (issue 16: the Home's calls, reading, awards) ---------------------------------
+
+# The row of the matrix each field of the activities app follows (docs/privacy.md, "Activities").
+# A family call's note is a care note: it speaks of the family as a call summary does; unlike a
+# care action it has no shareable flag, so a masked cell never reads it. A reflection and an
+# award's reason are the child's own schoolwork and praise: whoever sees the child reads them.
+ACTIVITY_FIELD: dict[str, str] = {
+    "family_call_note": ChildField.CARE_NOTES,
+    "reading_reflection": ChildField.IDENTITY,
+    "award_reason": ChildField.IDENTITY,
+}
+
+
+def family_call_note_readable(user, *, author_id: int | None) -> bool:
+    """Whether `user` reads the note of a family call: its author always; anyone else only by a
+    `full` cell of the `care_notes` row (no reveal, no sharing)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if author_id is not None and author_id == user.pk:
+        return True
+    return visibility(user, ACTIVITY_FIELD["family_call_note"]) == Visibility.FULL

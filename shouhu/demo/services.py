@@ -30,6 +30,7 @@ from shouhu.demo.care.record import CareCounts, care_write
 from shouhu.demo.dropout import dropout_seed
 from shouhu.demo.grades import grades_write
 from shouhu.demo.guardianship import guardianship_write
+from shouhu.demo.home import home_seed
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import plan_children_register
 from shouhu.demo.synth import synthetic_layout
@@ -124,6 +125,7 @@ def demo_seed(
         records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
     )
     grades_write(seed=seed)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
+    home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -171,6 +173,7 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
         records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
     )
     grades_write(seed=seed, main_only=True)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
+    home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

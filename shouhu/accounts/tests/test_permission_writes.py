@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shouhu.activities.tests import tables as home_tables
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.idnumber import make_id_number
 from shouhu.jobs.models import JobRun, RunStatus
@@ -262,6 +263,8 @@ def _unregistered_child_a(client, user) -> None:
         defaults={"since": TODAY},
     )
 
+
+HOME_A = {"home_id": lambda w, u: home_tables.home_of_school_a(w).pk}
 
 WRITES = [
     # --- the user's own account: anyone logged in; the code-taking steps need a live code ---
@@ -747,6 +750,14 @@ WRITES = [
         ("school_leader", 302),
         refused(but=("school_leader",)),
     ),
+    # --- the Home, reading and awards (issue 16, activities) ---
+    Write(
+        "activities:home-setup",
+        {},
+        lambda w, u: {"room": "活动室", "opening_hours": "放学后", "has_phone": "on"},
+        ("school_leader", 302),
+        refused(but=("school_leader",)),
+    ),
     Write(
         "schooling:dropout-monthly",
         {},
@@ -834,6 +845,70 @@ WRITES = [
         lambda w, u: {"outcome": "met", "outcome_note": "达到"},
         ("head_teacher", 302),
         refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:home-settings",
+        {},
+        lambda w, u: {"calls_count": "on", "five_small_names": "小主人、小帮手"},
+        ("region_officer", 302),
+        refused(but=("admin", "region_officer", "township_officer"), school_leader=404),
+    ),
+    Write(
+        "activities:home-detail",
+        HOME_A,
+        lambda w, u: {},
+        ("school_leader", 302),
+        refused(but=("school_leader",), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:home-day",
+        HOME_A,
+        lambda w, u: {"day": TODAY.isoformat(), "activities": "作业辅导"},
+        ("school_leader", 302),
+        # The day's record is the duty teacher's (none today) or the leader's.
+        refused(but=("school_leader",), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:home-call",
+        HOME_A,
+        lambda w, u: {
+            "child": str(w.child_a.public_id),
+            "parent": "mother",
+            "day": TODAY.isoformat(),
+            "minutes": "10",
+        },
+        ("teacher", 302),
+        refused(but=("school_leader", "head_teacher", "teacher", "counsellor"), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:home-swap",
+        {**HOME_A, "duty_id": lambda w, u: home_tables.duty_of_head_teacher(w).pk},
+        lambda w, u: {"to_teacher": str(u["teacher"].pk), "reason": "外出培训"},
+        ("school_leader", 302),
+        # The head teacher gives away their own day; the leader swaps any.
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:reading-child",
+        CHILD_A,
+        lambda w, u: {
+            "form": "award",
+            "award-kind": "five_small",
+            "award-title": "小帮手",
+            "award-reason": "主动帮助同学",
+        },
+        ("head_teacher", 302),
+        refused(
+            but=(
+                "township_officer",
+                "school_leader",
+                "head_teacher",
+                "teacher",
+                "counsellor",
+                "volunteer",
+            ),
+            **OUT_OF_SCOPE,
+        ),
     ),
 ]
 

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from shouhu.accounts.models import User
+from shouhu.activities.tests import tables as home_tables
 from shouhu.core.roles import Role
 from shouhu.jobs.models import ExportRun, JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
@@ -227,6 +228,14 @@ def _hukou_referral(w):
 
 AGREEMENT = {"public_id": _agreement}
 SIGNED_AGREEMENT = {"public_id": lambda w: _agreement(w, signed=True)}
+# The Home (issue 16): who keeps one (HOME_DUTY), and school A's Home seen by its own staff.
+HOME_KEEPERS = dict.fromkeys(
+    ("school_leader", "head_teacher", "teacher", "counsellor", "other_head_teacher", "outsider"),
+    200,
+)
+HOME_KEEPERS_OF_A = {**HOME_KEEPERS, "other_head_teacher": 404, "outsider": 404}
+HOME_A = {"home_id": lambda w: home_tables.home_of_school_a(w).pk}
+ACTIVITY_RECORDERS = {**HOME_KEEPERS, "township_officer": 200, "volunteer": 200}
 
 
 def failed_job_run() -> JobRun:
@@ -953,6 +962,53 @@ TABLE = [
     ),
     (
         "schooling:child-grades-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    # --- the Home, reading and awards (issue 16, activities) ---
+    ("activities:home-index", {}, "", "get", everyone(403, **HOME_KEEPERS)),
+    ("activities:home-setup", {}, "", "get", everyone(403, school_leader=200)),
+    ("activities:home-duty", {}, "", "get", everyone(200)),
+    (
+        "activities:home-settings",
+        {},
+        "",
+        "get",
+        everyone(403, admin=200, region_officer=200, township_officer=200, school_leader=404),
+    ),
+    ("activities:home-detail", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
+    ("activities:home-day", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
+    ("activities:home-call", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
+    (
+        "activities:home-swap",
+        {**HOME_A, "duty_id": lambda w: home_tables.duty_of_head_teacher(w).pk},
+        "",
+        "get",
+        everyone(403, **HOME_KEEPERS_OF_A),
+    ),
+    ("activities:reading-sheet", {}, "", "get", everyone(403, **ACTIVITY_RECORDERS)),
+    ("activities:reading-figures", {}, "", "get", everyone(403, **OVERSEERS)),
+    (
+        "activities:reading-child",
+        CHILD_A,
+        "",
+        "get",
+        everyone(
+            403,
+            **{**ACTIVITY_RECORDERS, "other_head_teacher": 404, "outsider": 404},
+        ),
+    ),
+    (
+        "activities:reading-photo",
+        {"public_id": lambda w: home_tables.reading_with_photo(w).public_id},
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "activities:child-home-section",
         CHILD_A,
         "",
         "get",

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from shouhu.activities.tests import tables as home_tables
 from shouhu.care.models import ActionKind
 from shouhu.registry.classification import ParentStatus
 from shouhu.registry.models import Child, Flag
@@ -32,6 +33,7 @@ from shouhu.testing.world import build_world_and_cast, built_once
 from shouhu.welfare.tests.aid_world import aid_crowd
 
 CROWD = 12
+HOME_A = {"home_id": lambda w: home_tables.home_with_roster(w).pk}
 
 
 def build_crowded_world():
@@ -176,6 +178,11 @@ BUDGETS = [
     ("schooling:grades-home", {}, "", "school_leader", 12),
     ("schooling:grade-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 14),
     ("schooling:plan-list", {}, "", "school_leader", 12),
+    # --- the Home, reading and awards (issue 16, activities) ---
+    ("activities:home-detail", HOME_A, "", "school_leader", 17),
+    ("activities:home-call", HOME_A, "", "teacher", 13),
+    ("activities:reading-sheet", {}, "", "head_teacher", 16),
+    ("activities:reading-figures", {}, "", "school_leader", 17),
 ]
 
 

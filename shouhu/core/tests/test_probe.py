@@ -260,6 +260,29 @@ PARAMS: dict[str, list[str]] = {
     "schooling:plan-goal-review": ["met", "review_note"],
     "schooling:plan-close": ["outcome", "outcome_note"],
     "schooling:home-plans": [],
+    # --- the Home, reading and awards (issue 16, activities) ---
+    "activities:home-index": [],
+    "activities:home-setup": ["scope", "room", "opening_hours", "equipment", "has_phone"],
+    "activities:home-duty": [],
+    "activities:home-settings": ["scope", "calls_count", "five_small_names"],
+    "activities:home-detail": ["term"],
+    "activities:home-day": ["day", "children", "activities", "follow_up"],
+    "activities:home-call": ["booking", "term", "child", "parent", "day", "slot", "minutes"],
+    "activities:home-swap": ["to_teacher", "reason"],
+    "activities:reading-sheet": ["scope", "term"],
+    "activities:reading-figures": ["scope", "term"],
+    "activities:reading-child": [
+        "term",
+        "form",
+        "book-title",
+        "book-finished_on",
+        "award-kind",
+        "award-title",
+        "award-reason",
+        "chores-does_chores",
+    ],
+    "activities:reading-photo": [],
+    "activities:child-home-section": [],
 }
 
 

@@ -81,6 +81,7 @@ from shouhu.reports.selectors.guardianship import (  # noqa: F401 - registers it
 from shouhu.reports.selectors import aid as _aid_figures  # noqa: F401  (welfare: aid)
 from shouhu.reports.selectors.dropout import retention_rate_for  # noqa: F401  (its FIGURES)
 from shouhu.reports.selectors.grades import improved_share_for  # noqa: F401 - 成绩
+from shouhu.reports.selectors.home import FamilyCalls  # noqa: F401 - registers the Home's figures
 
 __all__ = [
     "AGE_BANDS",

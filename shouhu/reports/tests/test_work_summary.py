@@ -37,6 +37,7 @@ from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
 from shouhu.reports.work_summary.document import BASIC, MEASURES, NUMERALS, RESULTS, Part
 from shouhu.reports.work_summary.grades import grades_results
+from shouhu.reports.work_summary.home import home_measures
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
 from shouhu.testing.dates import day, term_code
 from shouhu.testing.factories import HeadTeacherFactory
@@ -481,6 +482,7 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
         BASIC: [sections.census_basics],
         MEASURES: [
             sections.care_measures,
+            home_measures,
             aid_measures,
             guardianship.guardianship_measures,
         ],
