@@ -125,11 +125,11 @@ def dropout_reports_overdue_for(user, *, node: Node, term: Term) -> int:
 @figure(
     "dropout_poverty_unaided",
     _("因贫辍学未资助"),
-    _("辍学原因为家庭经济困难、尚未复学且未享受资助（暂以低保、贫困标记为准）的学生人数：应为0。"),
+    _("辍学原因为家庭经济困难、尚未复学，且本学期和上学期都没有获批资助·救助的学生人数：应为0。"),
 )
 def dropout_poverty_unaided_for(user, *, node: Node, term: Term) -> int:
     poor = _open_counts(user, node, term)["poor"]
-    return len(set(poor) - children_with_aid(poor)) if poor else 0
+    return len(set(poor) - children_with_aid(poor, term=term)) if poor else 0
 
 
 @figure(

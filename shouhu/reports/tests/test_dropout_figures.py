@@ -18,6 +18,8 @@ from shouhu.schooling.models.dropout import CaseState, DropoutCause
 from shouhu.schooling.services import dropout as services
 from shouhu.schooling.tests.dropout_helpers import case_of, suspect_of
 from shouhu.testing.dates import day
+from shouhu.welfare.services.aid import aid_review
+from shouhu.welfare.tests.aid_world import aid_record_in_class_a
 
 KEYS = ("suspected_dropouts", "dropout_cases_open", "returned_to_school", "retention_rate")
 
@@ -90,6 +92,23 @@ def test_an_open_poverty_case_without_aid_is_an_alert_on_the_county_dashboard(
             )
             == 1
         )
+
+
+def test_approved_aid_clears_the_poverty_alert_and_a_waiting_proposal_does_not(
+    world, region_officer, school_leader
+):
+    case_of(world.child_a)
+
+    def unaided() -> int:
+        with figures_cached():
+            return FIGURES["dropout_poverty_unaided"].function(
+                region_officer, node=world.county, term=world.term
+            )
+
+    proposal = aid_record_in_class_a(world)
+    assert unaided() == 1  # proposed, not approved yet
+    aid_review(actor=school_leader, record=proposal, approve=True, note="同意")
+    assert unaided() == 0
 
 
 def test_a_volunteer_is_refused_the_figures(world, volunteer):

@@ -15,8 +15,8 @@ from shouhu.accounts.models import User
 from shouhu.core.roles import Perm, Role
 from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Region, School, SchoolClass, Term
-from shouhu.org.selectors import class_filter, term_current, unit_nodes
-from shouhu.registry.models import Child, ChildFlag, Flag, LeaveReason
+from shouhu.org.selectors import class_filter, term_current, term_previous, unit_nodes
+from shouhu.registry.models import Child, LeaveReason
 from shouhu.schooling.dropout_rules import (
     followup_due,
     month_start,
@@ -36,6 +36,7 @@ from shouhu.schooling.models.dropout import (
     SuspectRule,
     SuspectStatus,
 )
+from shouhu.welfare.selectors.aid import children_aided
 
 Node = Region | School | SchoolClass
 NEEDS_PAPERS = (LeaveReason.MOVED_AWAY, LeaveReason.OTHER)
@@ -64,16 +65,14 @@ def _under(node: Node, prefix: str = "child__school_class__") -> Q:
 # --- the aid rule -----------------------------------------------------------------------------
 
 
-def children_with_aid(child_ids) -> set[int]:
+def children_with_aid(child_ids, *, term: Term | None = None) -> set[int]:
     """The children who receive aid, for the poverty alert (no child leaves school for poverty,
-    篇十). Until the welfare app records aid, a child with an open 低保 or 贫困 flag counts as
-    aided (a family on 低保 or registered poor draws the allowances that go with it); switch
-    this one function to the aid records when they exist."""
-    return set(
-        ChildFlag.objects.open()
-        .filter(child_id__in=list(child_ids), flag__in=(Flag.LOW_INCOME, Flag.POVERTY))
-        .values_list("child_id", flat=True)
-    )
+    篇十): an aid record that counts (welfare's) in the term or the one before it (a grant of
+    last term still keeps the family), the current term by default."""
+    term = term or term_current()
+    if term is None:
+        return set()
+    return children_aided(child_ids, terms=[term, term_previous(term)])
 
 
 # --- the ledgers ------------------------------------------------------------------------------

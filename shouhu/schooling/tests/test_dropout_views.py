@@ -80,7 +80,7 @@ def test_township_and_county_see_a_new_case_the_day_it_is_confirmed(
         assert "今日新登记辍学：李家成" in home
         cases = text(client.get(reverse("schooling:dropout-ledgers") + "?tab=cases"))
         assert case_url(case) in cases
-        assert "因贫未资助" in cases  # poverty, and no 低保/贫困 flag
+        assert "因贫未资助" in cases  # poverty, and no aid approved
 
 
 def test_a_volunteer_and_a_village_supervisor_never_see_cases(client, case, volunteer, world):

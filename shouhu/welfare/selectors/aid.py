@@ -213,6 +213,16 @@ def children_without_aid(user, *, children_qs: QuerySet[Child], term: Term) -> Q
     return children_qs.filter(~Exists(aided))
 
 
+def children_aided(child_ids, *, terms) -> set[int]:
+    """Which of the children receive aid in any of the terms: an approved record that counts
+    (`effective`). The dropout poverty alert asks it (no child leaves school for poverty)."""
+    return set(
+        AidRecord.objects.effective()
+        .filter(child_id__in=list(child_ids), term__in=[t for t in terms if t is not None])
+        .values_list("child_id", flat=True)
+    )
+
+
 def hardship_q() -> Q:
     """Children in hardship: flagged 贫困 or 低保 (open flag), a parent dead or unable to care,
     or a guardian unable to care."""
