@@ -55,6 +55,8 @@ class ChildField(models.TextChoices):
     HISTORY = "history", _("变更记录（敏感旧值脱敏）")
     CARE_NOTES = "care_notes", _("关爱记录摘要（家访、通话、谈心等）")
     STAFF_PHONE = "staff_phone", _("班主任和代理家长的电话（联系卡）")
+    HEALTH_RECORDS = "health_records", _("体检结果、疾病·住院·残疾记录")
+    INCIDENT_NOTES = "incident_notes", _("安全事件的经过、伤情和处置")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -85,6 +87,8 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.HISTORY: (H, F, F, F, F, F, F, F, F, F),
     ChildField.CARE_NOTES: (H, M, M, M, F, F, F, F, M, M),
     ChildField.STAFF_PHONE: (H, F, F, F, F, F, F, F, F, H),
+    ChildField.HEALTH_RECORDS: (H, H, H, H, F, F, H, F, H, H),
+    ChildField.INCIDENT_NOTES: (H, M, F, F, F, F, F, F, H, M),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {
