@@ -178,6 +178,10 @@ class LecturePeriod(models.TextChoices):
     TERM = "term", _("每学期")
 
 
+# One lecture a month (篇十: 每月一次安全教育), unless a region or a school sets otherwise.
+DEFAULT_LECTURE_QUOTA = (LecturePeriod.MONTH, 1)
+
+
 class LectureQuota(models.Model):
     """How many lectures a school owes per period, set for a region or a school like care's
     quotas (a lower level may tighten, not loosen). Without one, the default is one a month
