@@ -190,9 +190,10 @@ def lecture_record(
     register of the classes that attended."""
     if not actor.has_perm_to(Perm.LECTURE_RECORD):
         raise PermissionDenied(_("您没有记录讲座的权限。"))
-    if not in_scope(actor, school):
-        raise PermissionDenied(_("该学校不在您的管辖范围内。"))
     classes = list(dict.fromkeys(classes))
+    # A head teacher records the lectures their class attended; the school's people, any.
+    if not in_scope(actor, school) and not (classes and actor.scope_class_id):
+        raise PermissionDenied(_("该学校不在您的管辖范围内。"))
     errors: dict[str, str] = {}
     if kind not in LectureKind.values:
         errors["kind"] = _("请选择讲座类型。")
