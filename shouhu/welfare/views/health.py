@@ -242,7 +242,7 @@ def follow_up_done(request, public_id):
     return redirect("home")
 
 
-@login_required
+@permission_required(Perm.CHILD_VIEW)
 def child_section(request, public_id):
     """The 健康与安全 section of the child's file: health for the roles of `health_records`,
     incidents for those who record them; nothing at all for anyone else."""

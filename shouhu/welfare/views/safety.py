@@ -152,9 +152,11 @@ def _lecture_school(node) -> School | None:
 @permission_required(Perm.LECTURE_RECORD)
 def lecture_list(request):
     """The lectures of the page's unit, and the periods of the term so far still owing one."""
-    node = page_node(request, perm=Perm.LECTURE_RECORD, classes=False)
+    node = page_node(request, perm=Perm.LECTURE_RECORD)
     term = term_current()
     school = _lecture_school(node)
+    if school is not None:
+        node = school
     lectures = lectures_for(request.user, school=school)
     missing = (
         lectures_missing_for(request.user, node=node, term=term, day=timezone.localdate())
