@@ -103,7 +103,8 @@ def incident_notice_add(
     if party not in NotifiedParty.values:
         raise ValidationError({"party": _("请选择通知对象。")})
     _not_future(notified_at, "notified_at")
-    if notified_at < incident.happened_at:
+    # Times are typed to the minute: a call in the minute of the incident is after it.
+    if notified_at < incident.happened_at.replace(second=0, microsecond=0):
         raise ValidationError({"notified_at": _("通知时间不能早于事件发生时间。")})
     notice = IncidentNotice(
         incident=incident,
