@@ -13,6 +13,7 @@ from shouhu.welfare.models import (
     Dental,
     IncidentKind,
     LectureKind,
+    LecturePeriod,
     NotifiedParty,
 )
 
@@ -132,3 +133,8 @@ class LectureForm(forms.Form):
     def __init__(self, *args, classes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["classes"].choices = [(str(c.pk), f"{c.school.name} {c.name}") for c in classes]
+
+
+class LectureQuotaForm(forms.Form):
+    period = forms.ChoiceField(label=_("周期"), choices=LecturePeriod.choices)
+    minimum = forms.IntegerField(label=_("至少场次"), min_value=1, max_value=10)

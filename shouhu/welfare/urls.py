@@ -52,4 +52,5 @@ urlpatterns += [
     path("classes/<int:class_id>/contact-chain/", safety_views.class_chain, name="class-chain"),
     path("lectures/", safety_views.lecture_list, name="lecture-list"),
     path("lectures/new/", safety_views.lecture_create, name="lecture-create"),
+    path("lectures/quota/", safety_views.lecture_quota, name="lecture-quota"),
 ]

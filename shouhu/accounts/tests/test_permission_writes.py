@@ -672,6 +672,13 @@ WRITES = [
             outsider=200,
         ),
     ),
+    Write(
+        "welfare:lecture-quota",
+        {},
+        lambda w, u: {"period": "month", "minimum": 2},
+        ("school_leader", 302),
+        refused(but=("admin", "region_officer", "township_officer", "school_leader")),
+    ),
 ]
 
 

@@ -664,7 +664,20 @@ TABLE = [
             200, admin=403, privacy_officer=403, volunteer=404, other_head_teacher=404, outsider=404
         ),
     ),
-    ("welfare:lecture-list", {}, "", "get", everyone(403, **LECTURE_RECORDERS)),
+    (
+        "welfare:lecture-list",
+        {},
+        "",
+        "get",
+        everyone(403, region_officer=200, township_officer=200, **LECTURE_RECORDERS),
+    ),
+    (
+        "welfare:lecture-quota",
+        {},
+        "",
+        "get",
+        everyone(403, admin=405, region_officer=405, township_officer=405, school_leader=405),
+    ),
     ("welfare:lecture-create", {}, "", "get", everyone(403, **LECTURE_RECORDERS)),
 ]
 

@@ -196,6 +196,7 @@ PARAMS: dict[str, list[str]] = {
     "welfare:incident-follow-up": ["due_on", "note", "done"],
     "welfare:class-chain": [],
     "welfare:lecture-list": ["scope", "page"],
+    "welfare:lecture-quota": ["scope", "period", "minimum"],
     "welfare:lecture-create": ["kind", "held_on", "topic", "speaker", "classes", "attendance"],
 }
 

@@ -207,6 +207,10 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
             _count_tile(user, "tasks_open", node, term, before, prior),
             _count_tile(user, "tasks_overdue", node, term, before, prior, alert=True),
         ]
+        welfare_tiles = [  # health and safety (issue 15)
+            _share_tile(user, "health_checked_share", node, term, before, prior),
+            _count_tile(user, "incidents", node, term, before, prior),
+        ]
         categories = by_category_for(user, node=node, term=term)
         flags = by_flag_for(user, node=node, term=term)
         categories_before = prior.by_category if prior else {}
@@ -233,7 +237,7 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         node=node,
         term=term,
         previous_term=before,
-        tiles=[*census_tiles, compliance_tile, *task_tiles],
+        tiles=[*census_tiles, compliance_tile, *task_tiles, *welfare_tiles],
         trend=trend,
         categories=[
             (str(c.label), categories[c], categories_before.get(c) if prior else None)

@@ -27,6 +27,7 @@ from shouhu.reports.work_summary.document import (
     Part,
     Section,
 )
+from shouhu.reports.work_summary.health import health_results, safety_measures
 from shouhu.reports.work_summary.sections import (
     care_measures,
     care_results,
@@ -41,8 +42,8 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 # module; until then the list is the route a reader follows.
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
-    MEASURES: [care_measures],
-    RESULTS: [care_results, schools_rollup],
+    MEASURES: [care_measures, safety_measures],
+    RESULTS: [care_results, health_results, schools_rollup],
 }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhu.care.reading import SEALED_CHILD_FIELDS
-from shouhu.care.rules import Period, month_of, term_period
+from shouhu.care.rules import Period, TermDates, month_of, term_period
 from shouhu.care.selectors.child import uuid_or_404
 from shouhu.core.roles import Perm, Role
 from shouhu.core.visibility import (
@@ -207,6 +207,7 @@ class LectureRule:
     period: str
     minimum: int
     set_at: str
+    default: bool = False  # no region or school set one: the system's (a region may loosen it)
 
     def __str__(self) -> str:
         return _("%(period)s至少%(minimum)d场（%(where)s）") % {
@@ -218,44 +219,59 @@ class LectureRule:
 
 def _default_rule() -> LectureRule:
     period, minimum = DEFAULT_LECTURE_QUOTA
-    return LectureRule(period=period, minimum=minimum, set_at=_("系统默认"))
+    return LectureRule(period=period, minimum=minimum, set_at=_("系统默认"), default=True)
 
 
-def lecture_quota_for(node: Region | School, *, above_only: bool = False) -> LectureRule:
+@dataclass(frozen=True)
+class LectureQuotas:
+    """Every lecture quota set (a small table, read once): by school, and by region prefix,
+    the nearest (longest prefix) first."""
+
+    by_school: dict[int, LectureQuota]
+    by_region: list[tuple[str, LectureQuota]]
+
+
+def lecture_quotas() -> LectureQuotas:
+    by_school: dict[int, LectureQuota] = {}
+    by_region: list[tuple[str, LectureQuota]] = []
+    for quota in LectureQuota.objects.select_related("region", "school"):
+        if quota.school_id:
+            by_school[quota.school_id] = quota
+        elif quota.region is not None:
+            by_region.append((quota.region.prefix, quota))
+    by_region.sort(key=lambda pair: len(pair[0]), reverse=True)
+    return LectureQuotas(by_school=by_school, by_region=by_region)
+
+
+def _rule(quota: LectureQuota) -> LectureRule:
+    return LectureRule(
+        period=quota.period, minimum=quota.minimum, set_at=str(quota.school or quota.region)
+    )
+
+
+def lecture_quota_for(
+    node: Region | School, *, above_only: bool = False, quotas: LectureQuotas | None = None
+) -> LectureRule:
     """The lecture quota that holds for a school or a region: the nearest one set on it or
     above it (`above_only`: above it), else the system's default (one a month)."""
+    quotas = quotas or lecture_quotas()
     if isinstance(node, School):
-        chain: list[Region | School] = [node, *_regions_up(node.region)]
+        if not above_only and node.pk in quotas.by_school:
+            return _rule(quotas.by_school[node.pk])
+        code, itself = node.region.code, None
     else:
-        chain = _regions_up(node)
-    if above_only:
-        chain = chain[1:]
-    schools = [n.pk for n in chain if isinstance(n, School)]
-    regions = [n.pk for n in chain if isinstance(n, Region)]
-    quotas = {
-        (q.school_id and ("s", q.school_id)) or ("r", q.region_id): q
-        for q in LectureQuota.objects.filter(school_id__in=schools)
-        | LectureQuota.objects.filter(region_id__in=regions)
-    }
-    for node_ in chain:
-        key = ("s", node_.pk) if isinstance(node_, School) else ("r", node_.pk)
-        if key in quotas:
-            q = quotas[key]
-            return LectureRule(period=q.period, minimum=q.minimum, set_at=str(node_))
+        code, itself = node.code, node.pk
+    for prefix, quota in quotas.by_region:
+        if above_only and quota.region_id == itself:
+            continue
+        if code.startswith(prefix):
+            return _rule(quota)
     return _default_rule()
-
-
-def _regions_up(region: Region | None) -> list[Region]:
-    found = []
-    while region is not None:
-        found.append(region)
-        region = region.parent
-    return found
 
 
 def lectures_for(user, *, school: School | None = None) -> QuerySet:
     rows = (
-        Lecture.objects.restrict(user, Perm.LECTURE_RECORD)
+        Lecture.objects.restrict(user)
         .select_related("school")
         .prefetch_related("classes")
         .order_by("-held_on", "-pk")
@@ -275,7 +291,10 @@ class LectureDue:
 
 def _periods(rule: LectureRule, term: Term, day: datetime.date) -> list[Period]:
     if rule.period == LecturePeriod.TERM:
-        return [term_period(term)] if term.starts_on <= day else []
+        dates = TermDates(
+            code=term.code, starts_on=term.starts_on, ends_on=term.ends_on, label=str(term)
+        )
+        return [term_period(dates)] if term.starts_on <= day else []
     periods, cursor = [], term.starts_on
     while cursor <= min(day, term.ends_on):
         periods.append(month_of(cursor))
@@ -289,7 +308,12 @@ def lectures_missing_for(
     """For each school under the node, the periods of the term so far (a period still running
     counts "so far") with fewer lectures than the quota."""
     day = day or timezone.localdate()
-    schools = [node] if isinstance(node, School) else list(schools_under(node).order_by("code"))
+    schools = (
+        [node]
+        if isinstance(node, School)
+        else list(schools_under(node).select_related("region").order_by("code"))
+    )
+    quotas = lecture_quotas()
     held = {
         (row["school"], row["held_on"]): row["n"]
         for row in Lecture.objects.filter(
@@ -300,7 +324,7 @@ def lectures_missing_for(
     }
     missing = []
     for school in schools:
-        rule = lecture_quota_for(school)
+        rule = lecture_quota_for(school, quotas=quotas)
         for period in _periods(rule, term, day):
             count = sum(
                 n

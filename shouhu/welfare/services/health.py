@@ -51,7 +51,7 @@ def _check_children_in_scope(actor: User, children: Sequence[Child]) -> None:
 
 
 def _field_label(name: str) -> str:
-    return str(HealthCheck._meta.get_field(name).verbose_name)
+    return str(getattr(HealthCheck._meta.get_field(name), "verbose_name", name))
 
 
 @dataclass

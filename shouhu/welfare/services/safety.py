@@ -244,7 +244,7 @@ def lecture_quota_set(
     if not 1 <= minimum <= 10:
         raise ValidationError({"minimum": _("每周期场次应在1到10之间。")})
     above = lecture_quota_for(node, above_only=True)
-    if above is not None and _per_term(period, minimum) < _per_term(above.period, above.minimum):
+    if not above.default and _per_term(period, minimum) < _per_term(above.period, above.minimum):
         raise ValidationError(
             {"minimum": _("不能低于上级设置的要求（%(rule)s）。") % {"rule": above}}
         )

@@ -237,3 +237,18 @@ def test_the_incident_form_records_and_redirects_to_the_incident(client, world, 
     )
     assert response.status_code == 302
     assert Incident.objects.get().place == "校门口"
+
+
+def test_the_township_sees_the_schools_owing_lectures_and_sets_one_a_term(
+    client, world, township_officer
+):
+    client.force_login(township_officer)
+    page = client.get(reverse("welfare:lecture-list")).content.decode()
+    assert "万源市太平镇中心小学" in page and "每月至少1场（系统默认）" in page
+    response = client.post(
+        reverse("welfare:lecture-quota") + f"?scope={world.township_a.code[:9]}",
+        {"period": "term", "minimum": 1},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("welfare:lecture-list")).content.decode()
+    assert "每学期至少1场（太平镇）" in page

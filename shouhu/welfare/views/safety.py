@@ -3,8 +3,10 @@ links missing from a class's contact chains, and lectures with the ones still ow
 is one step from its URL: parse, call a selector or a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +16,7 @@ from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.models import School, SchoolClass
 from shouhu.org.selectors import class_get_for, classes_for, term_current
-from shouhu.org.units import page_node
+from shouhu.org.units import node_code, page_node
 from shouhu.welfare import forms_health as forms
 from shouhu.welfare.selectors.health import child_for_health
 from shouhu.welfare.selectors.safety import (
@@ -22,6 +24,7 @@ from shouhu.welfare.selectors.safety import (
     contact_chain_for,
     incident_view_for,
     incidents_for,
+    lecture_quota_for,
     lectures_for,
     lectures_missing_for,
 )
@@ -29,6 +32,7 @@ from shouhu.welfare.services.safety import (
     incident_follow_up_add,
     incident_notice_add,
     incident_record,
+    lecture_quota_set,
     lecture_record,
 )
 
@@ -149,10 +153,19 @@ def _lecture_school(node) -> School | None:
     return None
 
 
-@permission_required(Perm.LECTURE_RECORD)
+def _check_may_see_lectures(user) -> None:
+    """Who records lectures, and who oversees the care work (the township sees the schools that
+    owe one)."""
+    if not (user.has_perm_to(Perm.LECTURE_RECORD) or user.has_perm_to(Perm.CARE_OVERSEE)):
+        raise PermissionDenied
+
+
+@login_required
 def lecture_list(request):
-    """The lectures of the page's unit, and the periods of the term so far still owing one."""
-    node = page_node(request, perm=Perm.LECTURE_RECORD)
+    """The lectures of the page's unit, the quota that holds there, and the periods of the term
+    so far still owing one."""
+    _check_may_see_lectures(request.user)
+    node = page_node(request)
     term = term_current()
     school = _lecture_school(node)
     if school is not None:
@@ -163,16 +176,39 @@ def lecture_list(request):
         if term is not None
         else []
     )
+    may_set = request.user.has_perm_to(Perm.QUOTA_MANAGE)
     return render(
         request,
         "welfare/lecture_list.html",
         {
             "node": node,
+            "scope": node_code(node),
             "term": term,
             "page": paginate(request, lectures, per_page=50),
             "missing": missing,
+            "rule": lecture_quota_for(node),
+            "quota_form": forms.LectureQuotaForm() if may_set else None,
+            "may_record": request.user.has_perm_to(Perm.LECTURE_RECORD),
         },
     )
+
+
+@permission_required(Perm.QUOTA_MANAGE)
+@require_POST
+def lecture_quota(request):
+    """Set the lecture quota of the page's unit (a region or a school)."""
+    node = page_node(request, perm=Perm.QUOTA_MANAGE, classes=False)
+    form = forms.LectureQuotaForm(request.POST)
+    if form.is_valid():
+        try:
+            lecture_quota_set(actor=request.user, node=node, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已设置讲座要求。"))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(f"{reverse('welfare:lecture-list')}?scope={node_code(node)}")
 
 
 @permission_required(Perm.LECTURE_RECORD)
