@@ -10,6 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
 from shouhu.care.reading import SEALED_CHILD_FIELDS
 from shouhu.care.rules import Period, TermDates, month_of, term_period
 from shouhu.care.selectors.child import uuid_or_404
@@ -69,7 +71,7 @@ def _note(state: Visibility, value: str) -> str:
     return printed(state, ChildField.INCIDENT_NOTES, value)
 
 
-def incident_view_for(user, public_id) -> IncidentView:
+def incident_view_for(user, public_id, *, request=None) -> IncidentView:
     incident = (
         Incident.objects.restrict(user, Perm.INCIDENT_RECORD)
         .select_related("child__school_class__school", "recorded_by")
@@ -83,6 +85,14 @@ def incident_view_for(user, public_id) -> IncidentView:
     if incident is None:
         raise Http404
     state = visibility(user, ChildField.INCIDENT_NOTES)
+    if state == Visibility.FULL:
+        access_record(
+            user=user,
+            action=AccessAction.VIEW,
+            child=incident.child,
+            field=ChildField.INCIDENT_NOTES,
+            request=request,
+        )
     show_follow_ups = state == Visibility.FULL
     return IncidentView(
         incident=incident,

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from shouhu.audit.models import AccessLog
 from shouhu.testing.dates import at, day
 from shouhu.testing.factories import TownshipOfficerFactory
 from shouhu.welfare.models import Incident, IncidentKind, Lecture, LectureKind, LecturePeriod
@@ -69,6 +70,9 @@ def test_the_notes_are_encrypted_and_shown_by_the_incident_notes_row(
     url = reverse("welfare:incident-detail", kwargs={"public_id": incident.public_id})
     client.force_login(township_officer)
     assert WHAT in client.get(url).content.decode()
+    assert AccessLog.objects.filter(
+        user=township_officer, child=world.child_a, field="incident_notes"
+    ).exists()
     client.force_login(region_officer)  # no INCIDENT_RECORD: a 403
     assert client.get(url).status_code == 403
 

@@ -18,7 +18,7 @@ from shouhu.org.models import School, SchoolClass
 from shouhu.org.selectors import class_get_for, classes_for, term_current
 from shouhu.org.units import node_code, page_node
 from shouhu.welfare import forms_health as forms
-from shouhu.welfare.selectors.health import child_for_health
+from shouhu.welfare.selectors.health import child_for_health, may_read_health
 from shouhu.welfare.selectors.safety import (
     class_missing_links_for,
     contact_chain_for,
@@ -36,11 +36,27 @@ from shouhu.welfare.services.safety import (
     lecture_record,
 )
 
+CLASS_LINKS = 60  # a school's classes; a township's officer goes through the classes' schools
+
 
 @permission_required(Perm.INCIDENT_RECORD)
 def incident_list(request):
-    page = paginate(request, incidents_for(request.user), per_page=50)
-    return render(request, "welfare/incident_list.html", {"page": page})
+    """健康与安全: the incidents the user sees, and the way to each class's health sheet and
+    contact chains and to the lectures."""
+    user = request.user
+    page = paginate(request, incidents_for(user), per_page=50)
+    return render(
+        request,
+        "welfare/incident_list.html",
+        {
+            "page": page,
+            "classes": list(classes_for(user)[:CLASS_LINKS]),
+            "may_health": may_read_health(user) and user.has_perm_to(Perm.HEALTH_RECORD),
+            "may_chain": user.has_perm_to(Perm.CONTACT_CARD),
+            "may_lectures": user.has_perm_to(Perm.LECTURE_RECORD)
+            or user.has_perm_to(Perm.CARE_OVERSEE),
+        },
+    )
 
 
 @permission_required(Perm.INCIDENT_RECORD)
@@ -72,7 +88,9 @@ def incident_create(request, public_id):
 
 @permission_required(Perm.INCIDENT_RECORD)
 def incident_detail(request, public_id):
-    view = incident_view_for(request.user, public_id)
+    """An incident, what happened as `incident_notes` allows (a full read is logged), the
+    people notified, the follow-ups and the child's contact chain."""
+    view = incident_view_for(request.user, public_id, request=request)
     return render(
         request,
         "welfare/incident_detail.html",
