@@ -18,7 +18,7 @@ from shouhu.welfare.models import (
 )
 
 
-def _today() -> datetime.date:
+def today() -> datetime.date:
     return timezone.localdate()
 
 
@@ -40,13 +40,13 @@ class DateTimeField(forms.DateTimeField):
 
 
 class SheetDateForm(forms.Form):
-    checked_on = DateField(label=_("体检日期"), initial=_today, widget=DateInput())
+    checked_on = DateField(label=_("体检日期"), initial=today, widget=DateInput())
 
 
 class HealthCheckForm(forms.Form):
     """One child's check; the values stay text, the service parses and ranges them."""
 
-    checked_on = DateField(label=_("体检日期"), initial=_today, widget=DateInput())
+    checked_on = DateField(label=_("体检日期"), initial=today, widget=DateInput())
     height_cm = forms.CharField(label=_("身高（厘米）"), max_length=10)
     weight_kg = forms.CharField(label=_("体重（千克）"), max_length=10)
     vision_left = forms.CharField(
@@ -65,7 +65,7 @@ class HealthCheckForm(forms.Form):
 
 class ConditionForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=ConditionKind.choices)
-    starts_on = DateField(label=_("开始日期"), initial=_today, widget=DateInput())
+    starts_on = DateField(label=_("开始日期"), initial=today, widget=DateInput())
     ends_on = DateField(label=_("结束日期"), required=False, widget=DateInput())
     note = forms.CharField(
         label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
@@ -73,11 +73,11 @@ class ConditionForm(forms.Form):
 
 
 class FollowUpDoneForm(forms.Form):
-    done_on = DateField(label=_("复查日期"), initial=_today, widget=DateInput())
+    done_on = DateField(label=_("复查日期"), initial=today, widget=DateInput())
 
 
 class HealthImportForm(forms.Form):
-    checked_on = DateField(label=_("体检日期"), initial=_today, widget=DateInput())
+    checked_on = DateField(label=_("体检日期"), initial=today, widget=DateInput())
     upload = forms.FileField(label=_("体检结果表（Excel）"))
 
 
@@ -107,7 +107,7 @@ class NoticeForm(forms.Form):
 
 
 class IncidentFollowUpForm(forms.Form):
-    due_on = DateField(label=_("跟进日期"), initial=_today, widget=DateInput())
+    due_on = DateField(label=_("跟进日期"), initial=today, widget=DateInput())
     note = forms.CharField(
         label=_("跟进内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -116,7 +116,7 @@ class IncidentFollowUpForm(forms.Form):
 
 class LectureForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=LectureKind.choices)
-    held_on = DateField(label=_("日期"), initial=_today, widget=DateInput())
+    held_on = DateField(label=_("日期"), initial=today, widget=DateInput())
     topic = forms.CharField(label=_("主题"), max_length=100)
     speaker = forms.CharField(label=_("主讲人"), max_length=60)
     classes = forms.MultipleChoiceField(

@@ -174,7 +174,7 @@ PARAMS: dict[str, list[str]] = {
     # welfare: health and safety (issue 15)
     "welfare:health-sheet": ["checked_on", "height_cm-x", "dental-x", "follow_up-x"],
     "welfare:health-import": ["checked_on", "upload"],
-    "welfare:health-template": [],
+    "welfare:health-template": ["class"],
     "welfare:child-health-section": [],
     "welfare:health-check-create": [
         "checked_on",

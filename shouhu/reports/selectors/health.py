@@ -4,7 +4,7 @@ open, incidents and lectures, for a node and a term. The counts are welfare's
 are counts without names: whoever oversees the care work reads them, whatever the privacy
 matrix says of the records themselves."""
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.roles import Perm
@@ -39,7 +39,9 @@ def health_checked_share_for(user, *, node: Node, term: Term) -> Share:
 
     def count() -> Share:
         due = _children_in(user, node).filter(children_due_q(day))
-        return Share(count=checked_children(due, day).count(), whole=due.count())
+        checked = Q(pk__in=checked_children(Child.objects.all(), day).values("pk"))
+        row = due.aggregate(whole=Count("pk"), count=Count("pk", filter=checked))
+        return Share(count=row["count"], whole=row["whole"])
 
     return cached(("health_checked", id(user), node_key(node), term.pk), count)
 

@@ -276,3 +276,16 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(client, world, head
     assert page.status_code == 400
     assert "Excel" in page.content.decode() or "表格" in page.content.decode()
     assert not HealthCheck.objects.exists()
+
+
+def test_the_template_for_a_class_lists_its_children(client, world, head_teacher):
+    from openpyxl import load_workbook
+
+    client.force_login(head_teacher)
+    response = client.get(reverse("welfare:health-template") + f"?class={world.class_a.pk}")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(r)]
+    assert rows[0][:3] == ("姓名", "身高（厘米）", "体重（千克）")
+    assert [r[0] for r in rows[1:]] == ["李家成"]
+    other = client.get(reverse("welfare:health-template") + f"?class={world.class_b.pk}")
+    assert other.status_code == 404

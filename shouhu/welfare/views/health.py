@@ -75,7 +75,7 @@ def class_sheet(request, class_id):
     _require_health_reader(user)
     school_class = class_get_for(user, class_id)
     dated = forms.SheetDateForm(request.POST or request.GET or None)
-    checked_on = dated.cleaned_data["checked_on"] if dated.is_valid() else forms._today()
+    checked_on = dated.cleaned_data["checked_on"] if dated.is_valid() else forms.today()
     lines = class_sheet_for(user, school_class=school_class, checked_on=checked_on)
     errors: list[str] = []
     posted: dict = {}
@@ -145,13 +145,13 @@ def class_sheet_import(request, class_id):
             return redirect(
                 f"{request.path.rsplit('import/', 1)[0]}?checked_on={checked_on.isoformat()}"
             )
-    lines = class_sheet_for(user, school_class=school_class, checked_on=forms._today())
+    lines = class_sheet_for(user, school_class=school_class, checked_on=forms.today())
     return render(
         request,
         "welfare/health_sheet.html",
         {
             "school_class": school_class,
-            "checked_on": forms._today(),
+            "checked_on": forms.today(),
             "rows": _sheet_rows(lines, {}),
             "errors": errors,
             "dental_choices": forms.Dental.choices,
@@ -163,9 +163,16 @@ def class_sheet_import(request, class_id):
 
 @permission_required(Perm.HEALTH_RECORD)
 def health_template(request):
-    """The clinic's template: one row per child, the columns the import reads."""
+    """The clinic's template: the columns the import reads; with ?class=, a row per child of
+    the class on the register, their names filled in."""
+    children = []
+    if request.GET.get("class"):
+        _require_health_reader(request.user)
+        school_class = class_get_for(request.user, request.GET["class"])
+        lines = class_sheet_for(request.user, school_class=school_class, checked_on=forms.today())
+        children = [line.child for line in lines]
     response = HttpResponse(
-        health_template_xlsx(),
+        health_template_xlsx(children),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BD%93%E6%A3%80.xlsx"
