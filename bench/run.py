@@ -564,6 +564,7 @@ GROUPS += ("guardianship",)  # agreements_batch_s (welfare-guardians, bench/guar
 GROUPS = (*GROUPS, "aid")  # welfare: the county's 公示 PDF (bench/aid.py)
 GROUPS = (*GROUPS, "attendance")  # 考勤 (issue 14): bench/attendance.py
 GROUPS = (*GROUPS, "dropout")  # 控辍保学 (issue 14): bench/dropout.py
+GROUPS = (*GROUPS, "health")  # issue 15: health and safety (bench/health_safety.py)
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -665,6 +666,10 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
         from dropout import dropout_figures
 
         measures += dropout_figures(sys.modules[__name__], suffix=suffix)
+    if "health" in groups:  # issue 15: health and safety (bench/health_safety.py)
+        from health_safety import health_figures
+
+        measures += health_figures(clients, suffix=suffix, run=sys.modules[__name__], county=COUNTY)
     result["measures"] = [asdict(m) for m in measures]
     return result
 

@@ -111,6 +111,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.GUARDIAN_MANAGE,
             Perm.HUKOU_REFERRAL,
             Perm.ACTIVITY_RECORD,
+            # The township is notified of serious incidents and follows them up (篇七).
+            Perm.INCIDENT_RECORD,
         }
     ),
     Role.VILLAGE_SUPERVISOR: frozenset(

@@ -62,6 +62,8 @@ class ChildField(models.TextChoices):
     DROPOUT = "dropout", _("辍学案件、疑似辍学和劝返记录")
     GRADES = "grades", _("成绩（期中、期末各科）")
     STUDY_PLANS = "study_plans", _("学习帮扶计划")
+    HEALTH_RECORDS = "health_records", _("体检结果、疾病·住院·残疾记录")
+    INCIDENT_NOTES = "incident_notes", _("安全事件的经过、伤情和处置")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -98,6 +100,8 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.DROPOUT: (H, F, F, H, F, F, F, F, H, H),
     ChildField.GRADES: (H, H, H, H, F, F, F, H, H, H),
     ChildField.STUDY_PLANS: (H, H, H, H, F, F, F, F, H, H),
+    ChildField.HEALTH_RECORDS: (H, H, H, H, F, F, H, F, H, H),
+    ChildField.INCIDENT_NOTES: (H, M, F, F, F, F, F, F, H, M),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {

@@ -30,6 +30,7 @@ from shouhu.demo.care.record import CareCounts, care_write
 from shouhu.demo.dropout import dropout_seed
 from shouhu.demo.grades import grades_write
 from shouhu.demo.guardianship import guardianship_write
+from shouhu.demo.health import health_safety_write
 from shouhu.demo.home import home_seed
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import plan_children_register
@@ -126,6 +127,7 @@ def demo_seed(
     )
     grades_write(seed=seed)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
+    health_safety_write(county=county, plan=plan, seed=seed)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -174,6 +176,7 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
     )
     grades_write(seed=seed, main_only=True)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
+    health_safety_write(county=county, plan=plan, seed=seed)
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

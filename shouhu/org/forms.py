@@ -29,7 +29,11 @@ class RegionForm(ContactPhoneMixin, forms.ModelForm):
 class SchoolForm(ContactPhoneMixin, forms.ModelForm):
     class Meta:
         model = School
-        fields = ["code", "name", "kind", "region", "contact_phone"]
+        fields = ["code", "name", "kind", "region", "contact_phone", "duty_phone"]
+
+    def clean_duty_phone(self) -> str:
+        raw = self.cleaned_data.get("duty_phone", "")
+        return validate_phone(raw) if raw else ""
 
 
 class SchoolClassForm(forms.ModelForm):

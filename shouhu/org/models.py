@@ -143,6 +143,15 @@ class School(models.Model):
         validators=[validate_phone],
         help_text=_("学校办公室（或德育处）的电话，印在联系卡上。"),
     )
+    # The phone that answers at any hour in an emergency (应急值班电话, 篇七): the contact chain.
+    duty_phone = models.CharField(
+        _("学校值班电话"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[validate_phone],
+        help_text=_("学校应急值班电话（24小时），印在联系卡上，列入应急联系链。"),
+    )
 
     objects = SchoolQuerySet.as_manager()
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
+from shouhu.accounts.models import User
+from shouhu.core.roles import Role
 from shouhu.core.visibility import (
     ChildField,
     Visibility,
@@ -52,10 +53,36 @@ def _township(region: Region) -> Region | None:
     return None
 
 
-def card_for(child: Child, *, reader, revealed: bool = False, day=None) -> dict:
+def chain_officers(children: list[Child]) -> dict[int, User]:
+    """The people of the contact chain above the school (应急联系链, 篇七), by region id: the
+    village's child-welfare supervisor of each child's home village and the township's child
+    director (its officer), the first active account of each; one query for a batch."""
+    regions = set()
+    for child in children:
+        regions.add(child.home_region_id)
+        township = _township(child.school_class.school.region)
+        if township is not None:
+            regions.add(township.pk)
+    found: dict[int, User] = {}
+    officers = User.objects.filter(
+        is_active=True,
+        scope_region_id__in=regions,
+        role__in=[Role.VILLAGE_SUPERVISOR, Role.TOWNSHIP_OFFICER],
+    ).order_by("pk")
+    for user in officers:
+        found.setdefault(user.scope_region_id, user)
+    return found
+
+
+def card_for(
+    child: Child, *, reader, revealed: bool = False, day=None, officers: dict | None = None
+) -> dict:
     """What one card prints for `reader`. `revealed`: the reader gave a logged reason to print
-    the family's phones in full where their cell masks them."""
+    the family's phones in full where their cell masks them. `officers`: `chain_officers` of
+    a batch (read for this child alone when not given)."""
     day = day or timezone.localdate()
+    if officers is None:
+        officers = chain_officers([child])
     family = child_visibility(reader, child, ChildField.FAMILY_PHONE)
     staff = visibility(reader, ChildField.STAFF_PHONE)
 
@@ -95,6 +122,15 @@ def card_for(child: Child, *, reader, revealed: bool = False, day=None) -> dict:
             family_line(parent.get_role_display(), parent.name or "—", detail, parent.phone)
         )
     lines.append(Contact(label=_("学校"), name=school.name, detail="", phone=school.contact_phone))
+    lines.append(
+        Contact(label=_("学校值班电话"), name=school.name, detail="", phone=school.duty_phone)
+    )
+    supervisor = officers.get(child.home_region_id)
+    if supervisor is not None and supervisor.role == Role.VILLAGE_SUPERVISOR:
+        lines.append(staff_line(_("村儿童福利督导员"), supervisor, "—"))
+    director = officers.get(township.pk) if township is not None else None
+    if director is not None:
+        lines.append(staff_line(_("乡镇儿童主任"), director, "—"))
     if township is not None:
         lines.append(
             Contact(
@@ -114,7 +150,15 @@ def contact_cards_pdf(
     whose family phones the reader revealed with a logged reason. The children should come with
     their relations prefetched (`contact_card_children_for`)."""
     day = timezone.localdate()
-    cards = [card_for(c, reader=reader, revealed=c.pk in revealed, day=day) for c in children]
+    # WeasyPrint takes most of a second to import: only a print pays for it (the incident
+    # page reads `card_for` for the contact chain).
+    from weasyprint import HTML
+
+    officers = chain_officers(children)
+    cards = [
+        card_for(c, reader=reader, revealed=c.pk in revealed, day=day, officers=officers)
+        for c in children
+    ]
     html = render_to_string(
         "registry/contact_card.html",
         {"cards": cards, "printed_on": day, "reader": reader},

@@ -266,6 +266,66 @@ def _unregistered_child_a(client, user) -> None:
 
 HOME_A = {"home_id": lambda w, u: home_tables.home_of_school_a(w).pk}
 
+
+# --- welfare: health and safety (issue 15) ---
+HEALTH_RECORDERS = ("school_leader", "head_teacher")
+INCIDENT_RECORDERS = ("township_officer", "school_leader", "head_teacher", "teacher", "counsellor")
+HEALTH_VALUES = {
+    "height_cm": "130",
+    "weight_kg": "28",
+    "vision_left": "4.9",
+    "vision_right": "5.0",
+    "dental": "normal",
+}
+
+
+def _health_check(w: W, u: U):
+    from shouhu.welfare.models import HealthCheck
+
+    check, _created = HealthCheck.objects.get_or_create(
+        child=w.child_a,
+        checked_on=day(2026, 11, 2),
+        defaults={
+            **HEALTH_VALUES,
+            "follow_up": True,
+            "recorded_by": u["head_teacher"],
+        },
+    )
+    return check.public_id
+
+
+def _incident(w: W, u: U):
+    from shouhu.welfare.models import Incident
+
+    incident, _created = Incident.objects.get_or_create(
+        child=w.child_a,
+        defaults={
+            "kind": "traffic",
+            "happened_at": timezone.now(),
+            "place": "校门口",
+            "what": "擦伤",
+            "recorded_by": u["head_teacher"],
+        },
+    )
+    return incident.public_id
+
+
+def _clinic_workbook(w: W, u: U) -> dict:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "身高（厘米）", "体重（千克）", "左眼视力", "右眼视力", "口腔"])
+    book.active.append([w.child_a.name, 130, 28, 4.9, 5.0, "正常"])
+    out = io.BytesIO()
+    book.save(out)
+    return {
+        "checked_on": TODAY.isoformat(),
+        "upload": SimpleUploadedFile("体检.xlsx", out.getvalue()),
+    }
+
+
 WRITES = [
     # --- the user's own account: anyone logged in; the code-taking steps need a live code ---
     Write(
@@ -909,6 +969,99 @@ WRITES = [
             ),
             **OUT_OF_SCOPE,
         ),
+    ),
+    # --- welfare: health and safety (issue 15) ---
+    Write(
+        "welfare:health-sheet",
+        {"class_id": lambda w, u: w.class_a.pk},
+        lambda w, u: {
+            "checked_on": TODAY.isoformat(),
+            **{f"{k}-{w.child_a.public_id}": v for k, v in HEALTH_VALUES.items()},
+        },
+        ("head_teacher", 302),
+        refused(but=HEALTH_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:health-import",
+        {"class_id": lambda w, u: w.class_a.pk},
+        _clinic_workbook,
+        ("head_teacher", 302),
+        refused(but=HEALTH_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:health-check-create",
+        CHILD_A,
+        lambda w, u: {"checked_on": TODAY.isoformat(), **HEALTH_VALUES},
+        ("head_teacher", 302),
+        refused(but=HEALTH_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:health-condition-create",
+        CHILD_A,
+        lambda w, u: {"kind": "illness", "starts_on": TODAY.isoformat(), "note": "哮喘"},
+        ("head_teacher", 302),
+        refused(but=HEALTH_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:health-follow-up-done",
+        {"public_id": _health_check},
+        lambda w, u: {"done_on": TODAY.isoformat()},
+        ("head_teacher", 302),
+        refused(but=HEALTH_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:incident-create",
+        CHILD_A,
+        lambda w, u: {
+            "kind": "injury",
+            "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "place": "操场",
+            "what": "摔倒擦伤",
+        },
+        ("head_teacher", 302),
+        refused(but=INCIDENT_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:incident-notice",
+        {"public_id": _incident},
+        lambda w, u: {
+            "party": "guardian",
+            "notified_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+        ("head_teacher", 302),
+        refused(but=INCIDENT_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:incident-follow-up",
+        {"public_id": _incident},
+        lambda w, u: {"due_on": TODAY.isoformat(), "note": "家访"},
+        ("head_teacher", 302),
+        refused(but=INCIDENT_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "welfare:lecture-create",
+        {},
+        lambda w, u: {
+            "kind": "safety",
+            "held_on": TODAY.isoformat(),
+            "topic": "防溺水",
+            "speaker": "李警官",
+            "classes": [str(w.class_a.pk)],
+        },
+        ("head_teacher", 302),
+        # Another school's head teacher may record lectures, not for class A: the form refuses.
+        refused(
+            but=("school_leader", "head_teacher", "counsellor"),
+            other_head_teacher=200,
+            outsider=200,
+        ),
+    ),
+    Write(
+        "welfare:lecture-quota",
+        {},
+        lambda w, u: {"period": "month", "minimum": 2},
+        ("school_leader", 302),
+        refused(but=("admin", "region_officer", "township_officer", "school_leader")),
     ),
 ]
 

@@ -102,6 +102,69 @@ def everyone(status: int, **exceptions: int) -> dict[str, int]:
 
 
 CHILD_A = {"public_id": lambda w: w.child_a.public_id}
+
+# --- welfare: health and safety (issue 15) ---
+HEALTH_RECORDERS = {
+    "school_leader": 200,
+    "head_teacher": 200,
+    "other_head_teacher": 404,
+    "outsider": 404,
+}
+INCIDENT_RECORDERS = {
+    "township_officer": 200,
+    "school_leader": 200,
+    "head_teacher": 200,
+    "teacher": 200,
+    "counsellor": 200,
+    "other_head_teacher": 404,
+    "outsider": 404,
+}
+LECTURE_RECORDERS = {
+    "school_leader": 200,
+    "head_teacher": 200,
+    "counsellor": 200,
+    "other_head_teacher": 200,
+    "outsider": 200,
+}
+
+
+def _incident_of_child_a(w):
+    from shouhu.accounts.models import User
+    from shouhu.welfare.models import Incident
+
+    incident, _created = Incident.objects.get_or_create(
+        child=w.child_a,
+        defaults={
+            "kind": "traffic",
+            "happened_at": timezone.now(),
+            "place": "校门口",
+            "what": "擦伤",
+            "recorded_by": User.objects.get(username="head_teacher"),
+        },
+    )
+    return incident.public_id
+
+
+def _check_of_child_a(w):
+    from shouhu.accounts.models import User
+    from shouhu.welfare.models import HealthCheck
+
+    check, _created = HealthCheck.objects.get_or_create(
+        child=w.child_a,
+        checked_on=TODAY,
+        defaults={
+            "height_cm": 130,
+            "weight_kg": 28,
+            "vision_left": "4.9",
+            "vision_right": "4.9",
+            "dental": "normal",
+            "follow_up": True,
+            "recorded_by": User.objects.get(username="head_teacher"),
+        },
+    )
+    return check.public_id
+
+
 IMPORTERS = dict.fromkeys(("school_leader", "head_teacher", "other_head_teacher", "outsider"), 200)
 UPLOAD = {"public_id": lambda w: census_upload(w.class_a.head_teacher, w.term).public_id}
 CARE_RECORDERS = {
@@ -967,6 +1030,35 @@ TABLE = [
         "get",
         everyone(200, admin=403, other_head_teacher=404, outsider=404),
     ),
+    # --- welfare: health and safety (issue 15) ---
+    (
+        "welfare:health-sheet",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        everyone(403, **HEALTH_RECORDERS),
+    ),
+    (
+        "welfare:health-import",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(HEALTH_RECORDERS, 405)),
+    ),
+    (
+        "welfare:health-template",
+        {},
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(HEALTH_RECORDERS, 200)),
+    ),
+    (
+        "welfare:child-health-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
     # --- the Home, reading and awards (issue 16, activities) ---
     ("activities:home-index", {}, "", "get", everyone(403, **HOME_KEEPERS)),
     ("activities:home-setup", {}, "", "get", everyone(403, school_leader=200)),
@@ -1032,6 +1124,69 @@ TABLE = [
     ("schooling:plan-goal-review", PLAN_GOAL, "", "post", everyone(403, **PLAN_MANAGERS)),
     ("schooling:plan-close", PLAN, "", "post", everyone(403, **PLAN_MANAGERS)),
     ("schooling:home-plans", {}, "", "get", everyone(200)),
+    ("welfare:health-check-create", CHILD_A, "", "get", everyone(403, **HEALTH_RECORDERS)),
+    ("welfare:health-condition-create", CHILD_A, "", "get", everyone(403, **HEALTH_RECORDERS)),
+    (
+        "welfare:health-follow-up-done",
+        {"public_id": _check_of_child_a},
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(HEALTH_RECORDERS, 405)),
+    ),
+    ("welfare:home-health", {}, "", "get", everyone(200)),
+    (
+        "welfare:incident-list",
+        {},
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(INCIDENT_RECORDERS, 200)),
+    ),
+    ("welfare:incident-create", CHILD_A, "", "get", everyone(403, **INCIDENT_RECORDERS)),
+    (
+        "welfare:incident-detail",
+        {"public_id": _incident_of_child_a},
+        "",
+        "get",
+        everyone(403, **INCIDENT_RECORDERS),
+    ),
+    (
+        "welfare:incident-notice",
+        {"public_id": _incident_of_child_a},
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(INCIDENT_RECORDERS, 405)),
+    ),
+    (
+        "welfare:incident-follow-up",
+        {"public_id": _incident_of_child_a},
+        "",
+        "get",
+        everyone(403, **dict.fromkeys(INCIDENT_RECORDERS, 405)),
+    ),
+    (
+        "welfare:class-chain",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        everyone(
+            200, admin=403, privacy_officer=403, volunteer=404, other_head_teacher=404, outsider=404
+        ),
+    ),
+    (
+        "welfare:lecture-list",
+        {},
+        "",
+        "get",
+        everyone(403, region_officer=200, township_officer=200, **LECTURE_RECORDERS),
+    ),
+    (
+        "welfare:lecture-quota",
+        {},
+        "",
+        "get",
+        everyone(403, admin=405, region_officer=405, township_officer=405, school_leader=405),
+    ),
+    ("welfare:lecture-create", {}, "", "get", everyone(403, **LECTURE_RECORDERS)),
 ]
 
 

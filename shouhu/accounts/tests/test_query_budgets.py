@@ -68,6 +68,7 @@ def build_crowded_world():
     # Aid (welfare): a decided and a waiting record for each child of class A.
     for child in Child.objects.filter(school_class=world.class_a):
         aid_crowd(child, head_teacher=head_teacher, school_leader=users["school_leader"])
+    _crowd_welfare(world, users)
     return SimpleNamespace(world=world, users=users)
 
 
@@ -114,6 +115,53 @@ def _guardianship_crowd(world, users) -> None:
     )
 
 
+def _crowd_welfare(world, users) -> None:
+    """Issue 15: an incident and a health check per child of class A, and lectures."""
+    from django.utils import timezone
+
+    from shouhu.registry.models import Child
+    from shouhu.welfare.models import HealthCheck, Incident, Lecture
+
+    head = users["head_teacher"]
+    children = list(Child.objects.filter(school_class=world.class_a))
+    HealthCheck.objects.bulk_create(
+        HealthCheck(
+            child=c,
+            checked_on=day(2026, 11, 2),
+            height_cm=130,
+            weight_kg=28,
+            vision_left=5,
+            vision_right=5,
+            dental="normal",
+            follow_up=True,
+            recorded_by=head,
+        )
+        for c in children
+    )
+    Incident.objects.bulk_create(
+        Incident(
+            child=c,
+            kind="injury",
+            happened_at=timezone.now(),
+            place="操场",
+            what="擦伤",
+            recorded_by=head,
+        )  # fmt: skip
+        for c in children
+    )
+    for n in range(CROWD):
+        lecture = Lecture.objects.create(
+            school=world.school_a,
+            kind="safety",
+            held_on=day(2026, 10, 1 + n),
+            topic=f"安全教育{n}",
+            speaker="民警",
+            attendance=40,
+            recorded_by=users["school_leader"],
+        )
+        lecture.classes.set([world.class_a, world.class_a2])
+
+
 @pytest.fixture(scope="module")
 def crowded(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker, build_crowded_world) as built:
@@ -130,7 +178,8 @@ BUDGETS = [
     ("registry:transfers-out", {}, "", "school_leader", 9),
     ("reports:census", {}, "", "region_officer", 19),
     ("reports:dashboard", {}, "", "school_leader", 40),
-    ("reports:dashboard", {}, "", "region_officer", 38),
+    # + 2: the health and safety tiles (issue 15), this term's and the last's
+    ("reports:dashboard", {}, "", "region_officer", 40),
     ("reports:census-table", {}, "", "region_officer", 33),
     ("care:pairing-classes", {}, "", "school_leader", 9),
     ("care:class-pairings", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 15),
@@ -183,6 +232,11 @@ BUDGETS = [
     ("activities:home-call", HOME_A, "", "teacher", 13),
     ("activities:reading-sheet", {}, "", "head_teacher", 16),
     ("activities:reading-figures", {}, "", "school_leader", 17),
+    # welfare: health and safety (issue 15)
+    ("welfare:incident-list", {}, "", "school_leader", 11),
+    ("welfare:lecture-list", {}, "", "region_officer", 18),
+    ("welfare:health-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 11),
+    ("welfare:class-chain", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 14),
 ]
 
 

@@ -283,6 +283,33 @@ PARAMS: dict[str, list[str]] = {
     ],
     "activities:reading-photo": [],
     "activities:child-home-section": [],
+    # welfare: health and safety (issue 15)
+    "welfare:health-sheet": ["checked_on", "height_cm-x", "dental-x", "follow_up-x"],
+    "welfare:health-import": ["checked_on", "upload"],
+    "welfare:health-template": ["class"],
+    "welfare:child-health-section": [],
+    "welfare:health-check-create": [
+        "checked_on",
+        "height_cm",
+        "weight_kg",
+        "vision_left",
+        "vision_right",
+        "dental",
+        "conclusion",
+        "follow_up",
+    ],
+    "welfare:health-condition-create": ["kind", "starts_on", "ends_on", "note"],
+    "welfare:health-follow-up-done": ["done_on"],
+    "welfare:home-health": [],
+    "welfare:incident-list": ["page"],
+    "welfare:incident-create": ["kind", "serious", "happened_at", "place", "what"],
+    "welfare:incident-detail": [],
+    "welfare:incident-notice": ["party", "name", "notified_at"],
+    "welfare:incident-follow-up": ["due_on", "note", "done"],
+    "welfare:class-chain": [],
+    "welfare:lecture-list": ["scope", "page"],
+    "welfare:lecture-quota": ["scope", "period", "minimum"],
+    "welfare:lecture-create": ["kind", "held_on", "topic", "speaker", "classes", "attendance"],
 }
 
 

@@ -10,6 +10,7 @@ tables, the work summary and `shouhu stats --json` all read them; nothing is cou
 - `drafts`: the saved drafts of the semester work summaries.
 """
 
+from shouhu.reports.selectors import health as _health_figures  # noqa: F401  (issue 15: registers FIGURES)
 from shouhu.reports.selectors.attendance import (
     attendance_figures_for,
     attendance_rate_for,

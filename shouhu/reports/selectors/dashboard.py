@@ -238,6 +238,10 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         aid_amount = FIGURES["aid_amount"].function(user, node=node, term=term)
         aid_tile.detail = _("%(amount)s元") % {"amount": f"{aid_amount:,.2f}"}
         task_tiles.append(aid_tile)
+        welfare_tiles = [  # health and safety (issue 15)
+            _share_tile(user, "health_checked_share", node, term, before, prior),
+            _count_tile(user, "incidents", node, term, before, prior),
+        ]
         categories = by_category_for(user, node=node, term=term)
         flags = by_flag_for(user, node=node, term=term)
         categories_before = prior.by_category if prior else {}
@@ -284,7 +288,14 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         node=node,
         term=term,
         previous_term=before,
-        tiles=[*census_tiles, compliance_tile, *task_tiles, *attendance_tiles, *dropout_tiles],
+        tiles=[
+            *census_tiles,
+            compliance_tile,
+            *task_tiles,
+            *welfare_tiles,
+            *attendance_tiles,
+            *dropout_tiles,
+        ],
         trend=trend,
         categories=[
             (str(c.label), categories[c], categories_before.get(c) if prior else None)

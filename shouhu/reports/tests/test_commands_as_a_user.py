@@ -30,6 +30,11 @@ CARE_FIGURES = {
     "compliance_by_month",
     "compliance_term",
     "units",  # each unit's care figures with its census
+    # welfare's health and safety figures (issue 15) ask for care oversight too
+    "health_checked_share",
+    "health_follow_ups_open",
+    "incidents",
+    "lecture_person_times",
 }
 # A subject teacher proposes no aid and decides none: the aid totals are withheld too; and
 # attendance's figures (issue 14) are the dashboard's, which a subject teacher has none of.

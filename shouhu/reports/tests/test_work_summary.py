@@ -31,7 +31,7 @@ from shouhu.reports.selectors import (
     without_proxy_for,
 )
 from shouhu.reports.services import work_summary_draft_save
-from shouhu.reports.work_summary import guardianship, sections
+from shouhu.reports.work_summary import guardianship, health, sections
 from shouhu.reports.work_summary.aid import aid_measures
 from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
@@ -483,6 +483,7 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
         MEASURES: [
             sections.care_measures,
             home_measures,
+            health.safety_measures,
             aid_measures,
             guardianship.guardianship_measures,
         ],
@@ -491,6 +492,7 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
             attendance_results,
             dropout_results,
             grades_results,
+            health.health_results,
             sections.schools_rollup,
             guardianship.guardianship_results,
         ],

@@ -32,6 +32,7 @@ from shouhu.reports.work_summary.document import (
 from shouhu.reports.work_summary.dropout import dropout_results
 from shouhu.reports.work_summary.grades import grades_results
 from shouhu.reports.work_summary.guardianship import guardianship_measures, guardianship_results
+from shouhu.reports.work_summary.health import health_results, safety_measures
 from shouhu.reports.work_summary.home import home_measures
 from shouhu.reports.work_summary.sections import (
     care_measures,
@@ -47,12 +48,19 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 # module; until then the list is the route a reader follows.
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
-    MEASURES: [care_measures, home_measures, aid_measures, guardianship_measures],
+    MEASURES: [
+        care_measures,
+        home_measures,
+        safety_measures,
+        aid_measures,
+        guardianship_measures,
+    ],
     RESULTS: [
         care_results,
         attendance_results,
         dropout_results,
         grades_results,
+        health_results,
         schools_rollup,
         guardianship_results,
     ],

@@ -8,3 +8,20 @@ from shouhu.welfare.models.guardianship import (  # noqa: F401
     TrainingAttendance,
     TrainingSession,
 )
+from shouhu.welfare.models.health import (  # noqa: F401
+    ConditionKind,
+    Dental,
+    HealthCheck,
+    HealthCondition,
+)
+from shouhu.welfare.models.safety import (  # noqa: F401
+    Incident,
+    IncidentFollowUp,
+    IncidentKind,
+    IncidentNotice,
+    Lecture,
+    LectureKind,
+    LecturePeriod,
+    LectureQuota,
+    NotifiedParty,
+)
