@@ -6,7 +6,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.core.roles import Role
 from shouhu.core.scoping import ChildRowQuerySet, ScopedQuerySet, TreePath
+
+# Who may lead a group: the school's staff, or a volunteer.
+GROUP_TEACHER_ROLES = {
+    Role.SCHOOL_LEADER,
+    Role.HEAD_TEACHER,
+    Role.TEACHER,
+    Role.COUNSELLOR,
+    Role.VOLUNTEER,
+}
 
 
 class Weekday(models.IntegerChoices):

@@ -238,7 +238,8 @@ def _birthday_in(birth: datetime.date, year: int) -> datetime.date:
 def birthdays_for(user: User, *, day: datetime.date | None = None) -> list[Birthday]:
     """This week's (Monday to Sunday) birthdays of the left-behind children of a head
     teacher's class, so the class can celebrate them (篇十一). Others get none."""
-    if not user.scope_class_id:
+    school_class = user.scope_class if user.scope_class_id else None
+    if school_class is None:
         return []
     day = day or _today()
     term = term_current(day)
@@ -247,7 +248,7 @@ def birthdays_for(user: User, *, day: datetime.date | None = None) -> list[Birth
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
     found = []
-    for child in left_behind_in(user, node=user.scope_class, term=term).only(
+    for child in left_behind_in(user, node=school_class, term=term).only(
         "name", "birth_date", "public_id", "school_class_id"
     ):
         for year in {monday.year, sunday.year}:

@@ -8,7 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
+from shouhu.accounts.models import User
 from shouhu.activities.models import Event, GroupMembership, InterestGroup
+from shouhu.activities.models.groups import GROUP_TEACHER_ROLES
 from shouhu.activities.selectors.events import Node, left_behind_in, term_days
 from shouhu.org.models import SchoolClass, Term
 from shouhu.registry.models import CensusSnapshot, Child
@@ -151,4 +153,20 @@ def children_without_group_for(user, *, node: Node, term: Term) -> list[Child]:
         .filter(~in_group_q(day))
         .select_related("school_class")
         .order_by("school_class__grade", "school_class__name", "name_pinyin")
+    )
+
+
+def teachers_for(user) -> list:
+    """Who may lead a group of the user's school: its teachers (and the user)."""
+    school_id = user.scope_school_id or (
+        user.scope_class.school_id if user.scope_class_id else None
+    )
+    if school_id is None:
+        return [user]
+    return list(
+        User.objects.filter(
+            Q(scope_school_id=school_id) | Q(scope_class__school_id=school_id),
+            role__in=GROUP_TEACHER_ROLES,
+            is_active=True,
+        ).order_by("display_name")
     )

@@ -43,7 +43,7 @@ def actor_school(actor: User) -> School | None:
     """The school a school's member acts for (their own, or their class's)."""
     if actor.scope_school_id:
         return actor.scope_school
-    if actor.scope_class_id:
+    if actor.scope_class is not None:
         return actor.scope_class.school
     return None
 
@@ -58,7 +58,7 @@ def _place_of(actor: User, children: Sequence[Child]) -> tuple[School | None, Re
             school = children[0].school_class.school
     if school is not None:
         return school, school.region
-    if actor.scope_region_id:
+    if actor.scope_region is not None:
         return None, actor.scope_region
     return None, children[0].school_class.school.region
 

@@ -19,6 +19,7 @@ from shouhu.activities.models import (
     InterestGroup,
     Organiser,
 )
+from shouhu.activities.models.groups import GROUP_TEACHER_ROLES
 from shouhu.activities.services.events import actor_school, event_record
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, access_record_many
@@ -26,14 +27,6 @@ from shouhu.core.roles import Perm, Role
 from shouhu.core.scoping import in_scope
 from shouhu.org.models import School
 from shouhu.registry.models import Child
-
-GROUP_TEACHER_ROLES = {
-    Role.SCHOOL_LEADER,
-    Role.HEAD_TEACHER,
-    Role.TEACHER,
-    Role.COUNSELLOR,
-    Role.VOLUNTEER,
-}
 
 
 def _today() -> datetime.date:
