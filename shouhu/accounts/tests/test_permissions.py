@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shouhu.jobs.models import JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
+from shouhu.testing.activities import event_of_class_a, group_of_school_a, photo_of_child_a
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
     ChildTransferFactory,
@@ -116,6 +117,11 @@ ADMIN_ONLY = {"admin": 200, "school_leader": 404}
 ADMIN_ONLY_POST = {"admin": 302, "school_leader": 404}
 NOT_MANAGED = {"admin": 404, "school_leader": 404}
 FAILED_JOB = {"public_id": lambda w: failed_job_run().public_id}
+ACTIVITY_RECORDERS = {**CARE_RECORDERS, "township_officer": 200}
+ACTIVITY_OUT_OF_SCOPE = {"other_head_teacher": 404, "outsider": 404}
+EVENT_A = {"public_id": lambda w: event_of_class_a(w).public_id}
+PHOTO_A = {"public_id": lambda w: photo_of_child_a(w).public_id}
+GROUP_A = {"public_id": lambda w: group_of_school_a(w).public_id}
 
 
 def failed_job_run() -> JobRun:
@@ -524,6 +530,62 @@ TABLE = [
     ),
     ("reports:assessment", {}, "", "get", everyone(403, **REPORT_LEADS)),
     ("reports:assessment", {}, "scope=class:{class_a}", "get", everyone(403, **NO_CLASS_REPORT)),
+    # --- activities: events, photo consent, interest groups (issue 16) ---
+    ("activities:event-list", {}, "", "get", everyone(403, **ACTIVITY_RECORDERS)),
+    ("activities:event-create", {}, "", "get", everyone(403, **ACTIVITY_RECORDERS)),
+    (
+        "activities:event-detail",
+        EVENT_A,
+        "",
+        "get",
+        everyone(403, **{**ACTIVITY_RECORDERS, **ACTIVITY_OUT_OF_SCOPE}),
+    ),
+    (
+        "activities:event-photo",
+        PHOTO_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "activities:child-activities-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "activities:photo-consent",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
+    ("activities:home-events", {}, "", "get", everyone(200)),
+    ("activities:group-list", {}, "", "get", everyone(403, **ACTIVITY_RECORDERS)),
+    ("activities:group-create", {}, "", "get", everyone(403, **ACTIVITY_RECORDERS)),
+    (
+        "activities:group-detail",
+        GROUP_A,
+        "",
+        "get",
+        everyone(403, **{**ACTIVITY_RECORDERS, **ACTIVITY_OUT_OF_SCOPE}),
+    ),
+    (
+        "activities:group-session",
+        GROUP_A,
+        "",
+        "get",
+        everyone(403, **{**ACTIVITY_RECORDERS, **ACTIVITY_OUT_OF_SCOPE}),
+    ),
+    (
+        "activities:group-class-sheet",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        # A volunteer has no class: the sheet of one is a 404.
+        everyone(403, **{**ACTIVITY_RECORDERS, **ACTIVITY_OUT_OF_SCOPE, "volunteer": 404}),
+    ),
 ]
 
 
