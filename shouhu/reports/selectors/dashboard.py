@@ -9,6 +9,11 @@ from shouhu.care.rules import month_of
 from shouhu.org.models import Term
 from shouhu.org.units import node_code
 from shouhu.registry.models import Flag
+from shouhu.reports.selectors.activities import (
+    KindCount,
+    activity_person_times_for,
+    person_times_total,
+)
 from shouhu.reports.selectors.base import (
     FIGURES,
     Node,
@@ -141,6 +146,7 @@ class Dashboard:
     months: list[MonthCompliance]
     compliance: MonthCompliance
     units: list[UnitRow] = field(default_factory=list)
+    activities: list[KindCount] = field(default_factory=list)  # 人次 by kind (issue 16)
 
 
 def _previous(user, key: str, node: Node, before: Term | None, census_before: Figures | None):
@@ -229,11 +235,23 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         detail=f"{overall.count}/{overall.whole}",
         days_left=compliance.days_left,
     )
+    activities = activity_person_times_for(user, node=node, term=term)
+    activity_tile = Tile(
+        key="activity_person_times",
+        label=str(_("活动人次")),
+        value=person_times_total(activities),
+        previous=(
+            person_times_total(activity_person_times_for(user, node=node, term=before))
+            if before
+            else None
+        ),
+    )
     return Dashboard(
         node=node,
         term=term,
         previous_term=before,
-        tiles=[*census_tiles, compliance_tile, *task_tiles],
+        activities=activities,
+        tiles=[*census_tiles, compliance_tile, *task_tiles, activity_tile],
         trend=trend,
         categories=[
             (str(c.label), categories[c], categories_before.get(c) if prior else None)
