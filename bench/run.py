@@ -547,7 +547,7 @@ def care_figures(client_teacher, client_county, *, suffix: str) -> list[Measure]
 
 
 # The groups of figures of a county, in the order they are measured; `--only` picks some.
-GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary")
+GROUPS = ("child_list", "child_file", "census", "care", "dashboard", "summary", "activities")
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -609,6 +609,17 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
     if "summary" in groups:
         county_user = User.objects.get(username="county")
         measures += summary_figures(clients["county"], county_user, key=f"summary_county{suffix}_s")
+    if "activities" in groups:  # issue 16: bench/activities.py
+        from activities import activities_figures
+
+        measures += activities_figures(
+            suffix=suffix,
+            measure=Measure,
+            median_ms=median_ms,
+            today=TODAY,
+            county=COUNTY,
+            term=TERM,
+        )
     result["measures"] = [asdict(m) for m in measures]
     return result
 

@@ -22,6 +22,7 @@ from shouhu.accounts.models import User
 from shouhu.core.roles import Role
 from shouhu.core.scoping import subtree_range
 from shouhu.demo import data
+from shouhu.demo.activities import activities_seed
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
@@ -110,6 +111,7 @@ def demo_seed(
     window = care_window(calendar=calendar, months=calendar.care_months)
     county = county_write(plan, terms=window.terms)
     counts = _care(plan, county=county, seed=seed, months=calendar.care_months)
+    activities_seed(county, calendar=calendar, seed=seed)  # issue 16: events, groups, consent
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -148,6 +150,7 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
     began = window.start if window.start < calendar.previous[3] else None
     county = county_write(plan, terms=window.terms, register_began=began)
     counts = _care(plan, county=county, seed=seed, months=months, register_began=began)
+    activities_seed(county, calendar=calendar, seed=seed)  # issue 16: events, groups, consent
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
