@@ -15,6 +15,7 @@ from shouhu.org.models import SchoolClass, Term
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import definitions, figures_cached
 from shouhu.reports.selectors.base import previous_term
+from shouhu.reports.work_summary.activities import activities_measures  # issue 16
 from shouhu.reports.work_summary.context import SummaryContext, SummaryNode, unit_name
 from shouhu.reports.work_summary.document import (
     BASIC,
@@ -41,7 +42,7 @@ SectionFunction = Callable[[SummaryContext], list[Part]]
 # module; until then the list is the route a reader follows.
 SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
-    MEASURES: [care_measures],
+    MEASURES: [care_measures, activities_measures],
     RESULTS: [care_results, schools_rollup],
 }
 
