@@ -100,3 +100,34 @@ def test_dashboard_shows_the_person_times_tile_and_chart(client, world, head_tea
     client.force_login(head_teacher)
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "活动人次" in page and "活动人次（按类型）" in page and "节日活动" in page
+
+
+def test_work_summary_lists_the_terms_events_with_dates_and_person_times_and_the_groups(
+    world, school_leader, head_teacher
+):
+    from shouhu.reports.work_summary.build import work_summary_build
+
+    event_record(
+        actor=head_teacher,
+        kind=EventKind.FESTIVAL,
+        title="中秋节做月饼",
+        held_on=TODAY,
+        organiser=Organiser.SCHOOL,
+        children=[world.child_a],
+    )
+    group = group_create(
+        actor=school_leader,
+        name="剪纸小组",
+        teacher=head_teacher,
+        weekday=2,
+        starts_at=datetime.time(16, 0),
+        place="留守儿童之家",
+    )
+    group_join(actor=school_leader, group=group, children=[world.child_a], joined_on=TODAY)
+    text = work_summary_build(
+        school_leader, node=world.school_a, term=world.term, draft=None
+    ).text()
+    day = f"{TODAY.month}月{TODAY.day}日"
+    assert f"{day}，节日活动“中秋节做月饼”，参加儿童1人次。" in text
+    assert "本学期共开展活动1次，参加儿童1人次：节日活动1次（1人次）" in text
+    assert "开设兴趣小组1个（剪纸小组）" in text and "1人参加了至少一个兴趣小组（100.0%）" in text

@@ -31,6 +31,7 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary import sections
+from shouhu.reports.work_summary.activities import activities_measures
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
 from shouhu.reports.work_summary.document import BASIC, MEASURES, RESULTS, Part
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
@@ -223,7 +224,7 @@ def test_a_part_listed_under_a_section_is_numbered_after_the_others(
     )
     measures = next(s for s in document.sections if s.key == MEASURES)
     titles = [label for label, _p in measures.numbered_parts()]
-    assert titles[-1] == "（五）资助帮扶"
+    assert titles[-1] == "（七）资助帮扶"  # after care's four parts and the activities' two
 
 
 def test_the_docx_is_an_editable_word_document_with_the_summary(reported, school_leader):
@@ -463,6 +464,6 @@ def test_the_command_writes_the_summary_with_the_saved_draft(reported, township_
 def test_the_summary_calls_the_reports_sections_in_a_row():
     assert SECTIONS == {
         BASIC: [sections.census_basics],
-        MEASURES: [sections.care_measures],
+        MEASURES: [sections.care_measures, activities_measures],
         RESULTS: [sections.care_results, sections.schools_rollup],
     }
