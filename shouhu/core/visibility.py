@@ -55,6 +55,7 @@ class ChildField(models.TextChoices):
     HISTORY = "history", _("变更记录（敏感旧值脱敏）")
     CARE_NOTES = "care_notes", _("关爱记录摘要（家访、通话、谈心等）")
     STAFF_PHONE = "staff_phone", _("班主任和代理家长的电话（联系卡）")
+    PHOTOS = "photos", _("活动照片")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -85,6 +86,7 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.HISTORY: (H, F, F, F, F, F, F, F, F, F),
     ChildField.CARE_NOTES: (H, M, M, M, F, F, F, F, M, M),
     ChildField.STAFF_PHONE: (H, F, F, F, F, F, F, F, F, H),
+    ChildField.PHOTOS: (H, H, F, F, F, F, F, F, F, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {

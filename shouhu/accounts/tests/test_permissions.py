@@ -545,7 +545,16 @@ TABLE = [
         PHOTO_A,
         "",
         "get",
-        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+        # The privacy matrix's `photos` row: officers above the township and the privacy
+        # officer read figures, not photos of children.
+        everyone(
+            200,
+            admin=403,
+            region_officer=403,
+            privacy_officer=403,
+            other_head_teacher=404,
+            outsider=404,
+        ),
     ),
     (
         "activities:child-activities-section",

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from shouhu.accounts.models import User
 from shouhu.activities.models import Event, EventChild, EventPhoto, EventStaff, PhotoConsent
 from shouhu.activities.selectors.consent import consent_current, consenting_ids
+from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import class_filter, term_current
 from shouhu.registry.models import CensusSnapshot, Child
@@ -102,7 +104,14 @@ def event_detail_for(user, event: Event) -> EventDetail:
     )
 
 
+def may_see_photos(user) -> bool:
+    """The privacy matrix's `photos` row (docs/privacy.md)."""
+    return visibility(user, ChildField.PHOTOS) == Visibility.FULL
+
+
 def photos_for(user, *, event: Event, visible: set[int]) -> list[PhotoView]:
+    if not may_see_photos(user):
+        return []
     photos = list(EventPhoto.objects.filter(event=event).prefetch_related("children"))
     tagged = {c.pk for p in photos for c in p.children.all()}
     consenting = consenting_ids(tagged)
@@ -115,8 +124,10 @@ def photos_for(user, *, event: Event, visible: set[int]) -> list[PhotoView]:
 
 
 def photo_for(user, public_id) -> EventPhoto:
-    """A photo to serve: its event in the user's scope, every child in it in the user's scope
-    and still consenting; else 404."""
+    """A photo to serve, to a role whose `photos` cell is full (else 403): its event in the
+    user's scope, every child in it in the user's scope and still consenting; else 404."""
+    if not may_see_photos(user):
+        raise PermissionDenied
     photo = (
         EventPhoto.objects.restrict(user)
         .filter(public_id=public_id)

@@ -181,3 +181,25 @@ def test_volunteer_home_shows_the_events_they_ran_and_their_hours(
     client.force_login(volunteer)
     page = client.get(reverse("activities:home-events")).content.decode()
     assert "冬至包饺子" in page and "服务2.5小时" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("township_officer", 200), ("region_officer", 403), ("privacy_officer", 403)],
+)
+def test_photos_follow_the_privacy_matrix_photos_row(
+    client, request, world, head_teacher, role, status
+):
+    from shouhu.core.visibility import MATRIX, ChildField, Visibility
+
+    event = festival(head_teacher, [world.child_a])
+    photo_consent_set(actor=head_teacher, child=world.child_a, consented=True, decided_on=TODAY)
+    photo = event_photo_add(
+        actor=head_teacher, event=event, upload=jpeg(), children=[world.child_a]
+    )
+    user = request.getfixturevalue(role)
+    assert (MATRIX[ChildField.PHOTOS][user.role] == Visibility.FULL) == (status == 200)
+    client.force_login(user)
+    assert client.get(reverse("activities:event-photo", args=[photo.public_id])).status_code == (
+        status
+    )
