@@ -30,6 +30,7 @@ MENU = (
     MenuItem(_("名册导入导出"), ("registry:census-import", "reports:census-export")),
     MenuItem(_("学年交接"), ("registry:handover",)),
     MenuItem(_("关爱完成率"), ("care:compliance",)),
+    MenuItem(_("活动"), ("activities:event-list",)),  # issue 16: events and interest groups
     MenuItem(_("个人信息保护"), ("audit:index",)),
     MenuItem(_("账号管理"), ("accounts:user-list",)),
     MenuItem(_("后台任务"), ("jobs:run-list",)),
