@@ -12,7 +12,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from shouhu.accounts.models import User
-from shouhu.activities.models import Event, EventChild, EventPhoto, EventStaff, PhotoConsent
+from shouhu.activities.models import (
+    Event,
+    EventChild,
+    EventPhoto,
+    EventStaff,
+    GroupMembership,
+    PhotoConsent,
+)
 from shouhu.activities.selectors.consent import consent_current, consenting_ids
 from shouhu.core.visibility import ChildField, Visibility, visibility
 from shouhu.org.models import Region, School, SchoolClass, Term
@@ -174,6 +181,7 @@ class ChildActivities:
     events_total: int
     consent: PhotoConsent | None
     consent_history: list[PhotoConsent]
+    groups: list[str]  # the interest groups the child is in today
 
 
 CHILD_EVENTS_LISTED = 10
@@ -192,6 +200,11 @@ def child_activities_for(user, *, child: Child, term: Term | None) -> ChildActiv
         events_total=events.count(),
         consent=history[0] if history else consent_current(child),
         consent_history=history,
+        groups=list(
+            GroupMembership.objects.filter(child=child)
+            .running(_today())
+            .values_list("group__name", flat=True)
+        ),
     )
 
 

@@ -91,9 +91,11 @@ def test_volunteer_event_is_filed_under_the_childrens_school(world, volunteer):
     assert event.school == world.school_a
 
 
-def test_township_event_is_filed_under_the_township(world, township_officer):
+def test_township_event_of_one_schools_children_is_filed_under_that_school(
+    world, township_officer
+):
     event = record(township_officer, [world.child_a], organiser=Organiser.TOWNSHIP)
-    assert event.school is None and event.region == world.township_a
+    assert event.school == world.school_a and event.region == world.township_a
 
 
 def test_township_officer_cannot_bring_another_townships_child(world, township_officer):

@@ -132,3 +132,18 @@ def test_session_page_ticks_the_members(client, calligraphy, world, head_teacher
     assert response.status_code == 302
     page = client.get(reverse("activities:group-detail", args=[calligraphy.public_id]))
     assert "1人出勤" in page.content.decode()
+
+
+def test_group_list_names_the_left_behind_in_no_group_and_the_file_shows_the_group(
+    client, calligraphy, world, head_teacher
+):
+    client.force_login(head_teacher)
+    page = client.get(reverse("activities:group-list")).content.decode()
+    assert "未参加任何兴趣小组的留守儿童（1名）" in page and "李家成" in page
+    group_join(actor=head_teacher, group=calligraphy, children=[world.child_a], joined_on=TODAY)
+    page = client.get(reverse("activities:group-list")).content.decode()
+    assert "未参加任何兴趣小组" not in page
+    section = client.get(
+        reverse("activities:child-activities-section", args=[world.child_a.public_id])
+    ).content.decode()
+    assert "书法小组" in section

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from shouhu.activities.forms_groups import GroupForm, LeaveForm, PlaceForm, SessionForm
 from shouhu.activities.selectors.events import children_by_public_ids
 from shouhu.activities.selectors.groups import (
+    children_without_group_for,
     class_sheet_for,
     group_detail_for,
     group_for,
@@ -29,15 +30,28 @@ from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.org.selectors import class_get_for, classes_for, term_current
+from shouhu.org.units import user_scope_node
 
 
 @permission_required(Perm.ACTIVITY_RECORD)
 def group_list(request):
-    """兴趣小组: the groups the user sees, with their members today; the class sheets."""
+    """兴趣小组: the groups the user sees, with their members today; the class sheets; the
+    left-behind children of the user's unit in no group (the coverage figure's list)."""
+    term = term_current()
+    node = user_scope_node(request.user)
+    missing = (
+        children_without_group_for(request.user, node=node, term=term)
+        if term is not None and node is not None
+        else []
+    )
     return render(
         request,
         "activities/groups_list.html",
-        {"groups": groups_for(request.user), "classes": list(classes_for(request.user))},
+        {
+            "groups": groups_for(request.user),
+            "classes": list(classes_for(request.user)),
+            "missing": missing,
+        },
     )
 
 
