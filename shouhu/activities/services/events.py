@@ -115,6 +115,8 @@ def event_record(
         errors["held_on"] = _("活动日期不能晚于今天：活动结束后再记录。")
     if kind not in EventKind.values:
         errors["kind"] = _("请选择活动类型。")
+    if (kind == EventKind.GROUP_SESSION) != (group is not None):
+        errors["kind"] = _("兴趣小组活动请在兴趣小组页记录。")
     if organiser not in Organiser.values:
         errors["organiser"] = _("请选择组织方。")
     rows: dict[int, EventStaff] = {}

@@ -3,6 +3,7 @@ dates, and a session with its attendance (an event of the group)."""
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -198,7 +199,7 @@ def group_session_record(
         place=group.place,
         organiser=Organiser.SCHOOL,
         children=children,
-        staff=[(group.teacher, 1)],  # type: ignore[list-item]
+        staff=[(group.teacher, Decimal(1))],
         account=account,
         group=group,
         request=request,

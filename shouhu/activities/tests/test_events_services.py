@@ -91,9 +91,7 @@ def test_volunteer_event_is_filed_under_the_childrens_school(world, volunteer):
     assert event.school == world.school_a
 
 
-def test_township_event_of_one_schools_children_is_filed_under_that_school(
-    world, township_officer
-):
+def test_township_event_of_one_schools_children_is_filed_under_that_school(world, township_officer):
     event = record(township_officer, [world.child_a], organiser=Organiser.TOWNSHIP)
     assert event.school == world.school_a and event.region == world.township_a
 
@@ -185,3 +183,9 @@ def test_photo_cannot_tag_a_child_who_was_not_there(world, head_teacher, festiva
     with pytest.raises(ValidationError) as error:
         event_photo_add(actor=head_teacher, event=event, upload=jpeg(), children=[absent])
     assert "赵小明 没有参加" in str(error.value.message_dict["children"])
+
+
+def test_a_group_session_is_recorded_only_from_its_group(world, head_teacher):
+    with pytest.raises(ValidationError) as error:
+        record(head_teacher, [world.child_a], kind=EventKind.GROUP_SESSION)
+    assert "兴趣小组页" in str(error.value.message_dict["kind"])

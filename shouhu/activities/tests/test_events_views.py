@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from shouhu.activities.models import Event, EventChild, EventKind, Organiser
 from shouhu.activities.services.events import event_photo_add, event_record, photo_consent_set
+from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.testing.dates import TODAY
 from shouhu.testing.factories import register_child
 
@@ -102,6 +103,12 @@ def test_photo_is_served_in_scope_and_hidden_once_consent_is_withdrawn(
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert AccessLog.objects.filter(
+        user=head_teacher,
+        action=AccessAction.VIEW,
+        child=world.child_a,
+        query=f"event-photo:{photo.public_id}",
+    ).exists()
     client.force_login(other_head_teacher)
     assert client.get(url).status_code == 404
     photo_consent_set(actor=head_teacher, child=world.child_a, consented=False, decided_on=TODAY)

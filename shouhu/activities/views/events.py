@@ -26,6 +26,8 @@ from shouhu.activities.selectors.events import (
     photo_for,
 )
 from shouhu.activities.services.events import event_photo_add, event_record, photo_consent_set
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record_many
 from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm, Role
 from shouhu.core.views import permission_required
@@ -138,8 +140,17 @@ def event_detail(request, public_id):
 
 @permission_required(Perm.CHILD_VIEW)
 def event_photo(request, public_id):
-    """A photo, to a signed-in user who sees the event and every child in it (404 else)."""
-    return attachment_response(photo_for(request.user, public_id).attachment)
+    """A photo, to a signed-in user who sees the event and every child in it (404 else); each
+    child in it is logged as viewed."""
+    photo = photo_for(request.user, public_id)
+    access_record_many(
+        user=request.user,
+        action=AccessAction.VIEW,
+        child_ids=photo.children.values_list("pk", flat=True),
+        query=f"event-photo:{photo.public_id}",
+        request=request,
+    )
+    return attachment_response(photo.attachment)
 
 
 @permission_required(Perm.CHILD_VIEW)
