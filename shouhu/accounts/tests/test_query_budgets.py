@@ -95,6 +95,11 @@ BUDGETS = [
     ("audit:requests", {}, "", "privacy_officer", 12),
     ("audit:grants", {}, "", "privacy_officer", 12),
     ("audit:unusual", {}, "", "privacy_officer", 14),
+    # activities (issue 16): the crowded world's children, with the events and groups that
+    # shouhu/activities/tests/test_query_budgets.py crowds further
+    ("activities:event-list", {}, "", "head_teacher", 12),
+    ("activities:group-list", {}, "", "school_leader", 13),
+    ("activities:group-class-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 13),
 ]
 
 
