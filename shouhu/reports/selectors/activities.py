@@ -1,6 +1,9 @@
 """Figures of the activities (活动, 兴趣小组) for a node and a term: 人次 and events by kind, the
 share of left-behind children who took part in at least one event, and the share in at least
-one interest group. Counted over the activities app's records, cut to the user's scope."""
+one interest group. Counted over the activities app's records, cut to the user's scope.
+
+They are counts without names, read by whoever reads the census figures (CENSUS_VIEW): a
+subject teacher who records activities sees the school's 人次 too."""
 
 import datetime
 from dataclasses import dataclass
@@ -46,7 +49,7 @@ def _links(user, node: Node, term: Term):
     ),
 )
 def activity_person_times_for(user, *, node: Node, term: Term) -> list[KindCount]:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
 
     def compute() -> list[KindCount]:
         rows = {
@@ -75,7 +78,7 @@ def person_times_total(counts: list[KindCount]) -> int:
     _("本学期摸底的留守儿童（教育部门口径）中，本学期（截至当天）至少参加过一次活动的比例。"),
 )
 def activity_children_share_for(user, *, node: Node, term: Term) -> Share:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
 
     def compute() -> Share:
         counts = (
@@ -98,7 +101,7 @@ def activity_children_share_for(user, *, node: Node, term: Term) -> Share:
     ),
 )
 def interest_group_coverage_for(user, *, node: Node, term: Term) -> Share:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
 
     def compute() -> Share:
         _start, day = term_days(term)
@@ -141,7 +144,7 @@ EVENTS_READ = 2000  # a county's term holds a few hundred events besides the gro
     _("本学期（截至当天）记录的活动（兴趣小组的每周活动除外），按日期，附参加的本范围儿童人次。"),
 )
 def activity_events_for(user, *, node: Node, term: Term) -> list[EventLine]:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
 
     def compute() -> list[EventLine]:
         rows = (
@@ -178,7 +181,7 @@ class GroupLine:
     _("当天（学期已结束则为最后一天）开设的兴趣小组及其本范围内的成员人数。"),
 )
 def interest_groups_for(user, *, node: Node, term: Term) -> list[GroupLine]:
-    check_node(user, node, Perm.DASHBOARD_VIEW)
+    check_node(user, node, Perm.CENSUS_VIEW)
 
     def compute() -> list[GroupLine]:
         _start, day = term_days(term)
