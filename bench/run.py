@@ -565,6 +565,7 @@ GROUPS = (*GROUPS, "aid")  # welfare: the county's 公示 PDF (bench/aid.py)
 GROUPS = (*GROUPS, "attendance")  # 考勤 (issue 14): bench/attendance.py
 GROUPS = (*GROUPS, "dropout")  # 控辍保学 (issue 14): bench/dropout.py
 GROUPS = (*GROUPS, "health")  # issue 15: health and safety (bench/health_safety.py)
+GROUPS = (*GROUPS, "activities")  # issue 16: bench/activities.py
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -670,6 +671,17 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
         from health_safety import health_figures
 
         measures += health_figures(clients, suffix=suffix, run=sys.modules[__name__], county=COUNTY)
+    if "activities" in groups:  # issue 16: bench/activities.py
+        from activities import activities_figures
+
+        measures += activities_figures(
+            suffix=suffix,
+            measure=Measure,
+            median_ms=median_ms,
+            today=TODAY,
+            county=COUNTY,
+            term=TERM,
+        )
     result["measures"] = [asdict(m) for m in measures]
     return result
 

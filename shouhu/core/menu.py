@@ -34,6 +34,7 @@ MENU = (
     MenuItem(_("留守儿童之家"), ("activities:home-index",)),
     MenuItem(_("读书和表彰"), ("activities:reading-sheet",)),
     MenuItem(_("健康与安全"), ("welfare:incident-list",)),
+    MenuItem(_("活动"), ("activities:event-list",)),  # issue 16: events and interest groups
     MenuItem(_("个人信息保护"), ("audit:index",)),
     MenuItem(_("账号管理"), ("accounts:user-list",)),
     MenuItem(_("后台任务"), ("jobs:run-list",)),

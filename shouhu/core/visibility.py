@@ -64,6 +64,7 @@ class ChildField(models.TextChoices):
     STUDY_PLANS = "study_plans", _("学习帮扶计划")
     HEALTH_RECORDS = "health_records", _("体检结果、疾病·住院·残疾记录")
     INCIDENT_NOTES = "incident_notes", _("安全事件的经过、伤情和处置")
+    PHOTOS = "photos", _("活动照片")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -102,6 +103,7 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.STUDY_PLANS: (H, H, H, H, F, F, F, F, H, H),
     ChildField.HEALTH_RECORDS: (H, H, H, H, F, F, H, F, H, H),
     ChildField.INCIDENT_NOTES: (H, M, F, F, F, F, F, F, H, M),
+    ChildField.PHOTOS: (H, H, F, F, F, F, F, F, F, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {

@@ -22,6 +22,7 @@ from shouhu.accounts.models import User
 from shouhu.core.roles import Role
 from shouhu.core.scoping import subtree_range
 from shouhu.demo import data
+from shouhu.demo.activities import activities_seed
 from shouhu.demo.aid import aid_seed
 from shouhu.demo.attendance import attendance_write
 from shouhu.demo.care.calendar import TermData, Window, care_window
@@ -128,6 +129,7 @@ def demo_seed(
     grades_write(seed=seed)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
     health_safety_write(county=county, plan=plan, seed=seed)
+    activities_seed(county, calendar=calendar, seed=seed)  # issue 16: events, groups, consent
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 
@@ -177,6 +179,7 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
     grades_write(seed=seed, main_only=True)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
     health_safety_write(county=county, plan=plan, seed=seed)
+    activities_seed(county, calendar=calendar, seed=seed)  # issue 16: events, groups, consent
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

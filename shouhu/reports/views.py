@@ -22,6 +22,7 @@ from shouhu.org.selectors import term_by_code, term_current, terms_all
 from shouhu.org.units import breadcrumbs, node_code, old_scope_query, page_node, unit_label
 from shouhu.registry.models import Flag
 from shouhu.reports.charts import categories_chart, compliance_chart, trend_chart, units_chart
+from shouhu.reports.charts_activities import activities_chart
 from shouhu.reports.forms import WorkSummaryDraftForm
 from shouhu.reports.jobs import runs_as_job
 from shouhu.reports.selectors import (
@@ -143,6 +144,7 @@ def dashboard(request):
         ]
         if board.units:
             charts.append(units_chart(board.units, unit_label=label))
+        charts.append(activities_chart(board.activities))  # 人次 by kind (issue 16)
         context |= {
             "board": board,
             "charts": charts,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shouhu.activities.models import GroupMembership
 from shouhu.activities.tests import tables as home_tables
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.idnumber import make_id_number
@@ -32,6 +33,7 @@ from shouhu.registry.models import SchoolHandover
 from shouhu.registry.tests.census_sheets import row, sheet_bytes
 from shouhu.schooling.tests.attendance_world import absence_of, make_up_today, next_weekday
 from shouhu.schooling.tests.dropout_helpers import case_of, roll_call, status_list, suspect_of
+from shouhu.testing.activities import event_of_class_a, group_of_school_a, jpeg
 from shouhu.testing.dates import TODAY, day, iso
 from shouhu.testing.factories import PASSWORD, GuardianRequestFactory, census_upload
 from shouhu.testing.world import build_world_and_cast, built_once
@@ -325,6 +327,8 @@ def _clinic_workbook(w: W, u: U) -> dict:
         "upload": SimpleUploadedFile("体检.xlsx", out.getvalue()),
     }
 
+
+ACTIVITY_RECORDERS = (*CARE_RECORDERS, "township_officer")
 
 WRITES = [
     # --- the user's own account: anyone logged in; the code-taking steps need a live code ---
@@ -751,6 +755,35 @@ WRITES = [
         ("head_teacher", 302),
         refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
     ),
+    # --- activities: events, photo consent, interest groups (issue 16) ---
+    Write(
+        "activities:event-create",
+        {},
+        lambda w, u: {
+            "class": w.class_a.pk,
+            "kind": "festival",
+            "title": "中秋节",
+            "held_on": TODAY.isoformat(),
+            "organiser": "school",
+            "children": [str(w.child_a.public_id)],
+        },
+        ("head_teacher", 302),
+        refused(but=ACTIVITY_RECORDERS),
+    ),
+    Write(
+        "activities:event-detail",
+        {"public_id": lambda w, u: event_of_class_a(w).public_id},
+        lambda w, u: {"photo": jpeg()},
+        ("head_teacher", 302),
+        refused(but=ACTIVITY_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:photo-consent",
+        CHILD_A,
+        lambda w, u: {"consented": "1", "decided_on": TODAY.isoformat()},
+        ("head_teacher", 302),
+        refused(but=("school_leader", "head_teacher"), **OUT_OF_SCOPE),
+    ),
     Write(
         "schooling:child-dropout-register",
         CHILD_A,
@@ -1062,6 +1095,46 @@ WRITES = [
         lambda w, u: {"period": "month", "minimum": 2},
         ("school_leader", 302),
         refused(but=("admin", "region_officer", "township_officer", "school_leader")),
+    ),
+    Write(
+        "activities:group-create",
+        {},
+        lambda w, u: {
+            "name": "合唱团",
+            "teacher": u["teacher"].pk,
+            "weekday": 2,
+            "starts_at": "16:00",
+            "place": "音乐室",
+        },
+        ("school_leader", 302),
+        refused(but=ACTIVITY_RECORDERS),
+    ),
+    Write(
+        "activities:group-detail",
+        {"public_id": lambda w, u: group_of_school_a(w).public_id},
+        lambda w, u: {
+            "membership": GroupMembership.objects.filter(child=w.child_a).latest("pk").pk,
+            "left_on": TODAY.isoformat(),
+        },
+        ("head_teacher", 302),
+        refused(but=ACTIVITY_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:group-session",
+        {"public_id": lambda w, u: group_of_school_a(w).public_id},
+        lambda w, u: {"held_on": TODAY.isoformat(), "children": [str(w.child_a.public_id)]},
+        ("head_teacher", 302),
+        refused(but=ACTIVITY_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    Write(
+        "activities:group-class-sheet",
+        {"class_id": lambda w, u: w.class_a.pk},
+        lambda w, u: {
+            "child": str(w.child_a.public_id),
+            "group": str(group_of_school_a(w, with_child_a=False).public_id),
+        },
+        ("head_teacher", 302),
+        refused(but=ACTIVITY_RECORDERS, **OUT_OF_SCOPE),
     ),
 ]
 

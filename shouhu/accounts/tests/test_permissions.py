@@ -15,6 +15,7 @@ from shouhu.jobs.models import ExportRun, JobRun, RunStatus
 from shouhu.registry.models import SchoolHandover
 from shouhu.schooling.tests.attendance_world import absence_of
 from shouhu.schooling.tests.dropout_helpers import case_of, suspect_of
+from shouhu.testing.activities import event_of_class_a, group_of_school_a, photo_of_child_a
 from shouhu.testing.dates import TODAY, month_key
 from shouhu.testing.factories import (
     ChildTransferFactory,
@@ -299,6 +300,11 @@ HOME_KEEPERS = dict.fromkeys(
 HOME_KEEPERS_OF_A = {**HOME_KEEPERS, "other_head_teacher": 404, "outsider": 404}
 HOME_A = {"home_id": lambda w: home_tables.home_of_school_a(w).pk}
 ACTIVITY_RECORDERS = {**HOME_KEEPERS, "township_officer": 200, "volunteer": 200}
+EVENT_RECORDERS = {**CARE_RECORDERS, "township_officer": 200}
+ACTIVITY_OUT_OF_SCOPE = {"other_head_teacher": 404, "outsider": 404}
+EVENT_A = {"public_id": lambda w: event_of_class_a(w).public_id}
+PHOTO_A = {"public_id": lambda w: photo_of_child_a(w).public_id}
+GROUP_A = {"public_id": lambda w: group_of_school_a(w).public_id}
 
 
 def failed_job_run() -> JobRun:
@@ -811,6 +817,46 @@ TABLE = [
         "get",
         everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
     ),
+    # --- activities: events, photo consent, interest groups (issue 16) ---
+    ("activities:event-list", {}, "", "get", everyone(403, **EVENT_RECORDERS)),
+    ("activities:event-create", {}, "", "get", everyone(403, **EVENT_RECORDERS)),
+    (
+        "activities:event-detail",
+        EVENT_A,
+        "",
+        "get",
+        everyone(403, **{**EVENT_RECORDERS, **ACTIVITY_OUT_OF_SCOPE}),
+    ),
+    (
+        "activities:event-photo",
+        PHOTO_A,
+        "",
+        "get",
+        # The privacy matrix's `photos` row: officers above the township and the privacy
+        # officer read figures, not photos of children.
+        everyone(
+            200,
+            admin=403,
+            region_officer=403,
+            privacy_officer=403,
+            other_head_teacher=404,
+            outsider=404,
+        ),
+    ),
+    (
+        "activities:child-activities-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "activities:photo-consent",
+        CHILD_A,
+        "",
+        "get",
+        everyone(403, school_leader=200, head_teacher=200, other_head_teacher=404, outsider=404),
+    ),
     # --- schooling: attendance (issue 14) ---
     (
         "schooling:roll-call-classes",
@@ -1187,6 +1233,31 @@ TABLE = [
         everyone(403, admin=405, region_officer=405, township_officer=405, school_leader=405),
     ),
     ("welfare:lecture-create", {}, "", "get", everyone(403, **LECTURE_RECORDERS)),
+    ("activities:home-events", {}, "", "get", everyone(200)),
+    ("activities:group-list", {}, "", "get", everyone(403, **EVENT_RECORDERS)),
+    ("activities:group-create", {}, "", "get", everyone(403, **EVENT_RECORDERS)),
+    (
+        "activities:group-detail",
+        GROUP_A,
+        "",
+        "get",
+        everyone(403, **{**EVENT_RECORDERS, **ACTIVITY_OUT_OF_SCOPE}),
+    ),
+    (
+        "activities:group-session",
+        GROUP_A,
+        "",
+        "get",
+        everyone(403, **{**EVENT_RECORDERS, **ACTIVITY_OUT_OF_SCOPE}),
+    ),
+    (
+        "activities:group-class-sheet",
+        {"class_id": lambda w: w.class_a.pk},
+        "",
+        "get",
+        # A volunteer has no class: the sheet of one is a 404.
+        everyone(403, **{**EVENT_RECORDERS, **ACTIVITY_OUT_OF_SCOPE, "volunteer": 404}),
+    ),
 ]
 
 

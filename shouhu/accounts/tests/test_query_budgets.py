@@ -237,6 +237,11 @@ BUDGETS = [
     ("welfare:lecture-list", {}, "", "region_officer", 18),
     ("welfare:health-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 11),
     ("welfare:class-chain", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 14),
+    # activities (issue 16): the crowded world's children, with the events and groups that
+    # shouhu/activities/tests/test_query_budgets.py crowds further
+    ("activities:event-list", {}, "", "head_teacher", 12),
+    ("activities:group-list", {}, "", "school_leader", 13),
+    ("activities:group-class-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 13),
 ]
 
 

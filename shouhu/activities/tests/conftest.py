@@ -1,8 +1,13 @@
-"""Fixtures of the Home's tests: school A's Home (the school leader set it up), kept by its three
-teachers (刘老师, 张老师 the head teacher of class A, 吴老师 the counsellor)."""
+"""Fixtures of the activities tests, on the world of `shouhu.testing.world` at the pinned day:
+school A's Home (the school leader set it up), kept by its three teachers (刘老师, 张老师 the head
+teacher of class A, 吴老师 the counsellor); and photos to upload."""
+
+import io
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from shouhu.activities.services.home import home_set
 from shouhu.testing import dates
@@ -35,3 +40,14 @@ def home(world, school_leader, staff):
         equipment="图书角、亲情电话、视频终端",
         has_video=True,
     )
+
+
+def jpeg(name: str = "photo.jpg", size=(2400, 1800)) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, format="JPEG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def photo():
+    return jpeg()

@@ -140,3 +140,6 @@ __all__ = [
     "without_guardian_for",
     "without_proxy_for",
 ]
+
+# Activities (issue 16): 人次 by kind, the share who took part, interest-group coverage.
+from shouhu.reports.selectors import activities as _activities  # noqa: E402, F401

@@ -10,6 +10,11 @@ from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Term
 from shouhu.org.units import node_code
 from shouhu.registry.models import Flag
+from shouhu.reports.selectors.activities import (
+    KindCount,
+    activity_person_times_for,
+    person_times_total,
+)
 from shouhu.reports.selectors.attendance import attendance_figures_for
 from shouhu.reports.selectors.base import (
     FIGURES,
@@ -143,6 +148,7 @@ class Dashboard:
     months: list[MonthCompliance]
     compliance: MonthCompliance
     units: list[UnitRow] = field(default_factory=list)
+    activities: list[KindCount] = field(default_factory=list)  # 人次 by kind (issue 16)
 
 
 def _previous(user, key: str, node: Node, before: Term | None, census_before: Figures | None):
@@ -284,14 +290,27 @@ def dashboard_for(user, *, node: Node, term: Term) -> Dashboard:
         days_left=compliance.days_left,
     )
     dropout_tiles = _dropout_tiles(user, node, term)
+    activities = activity_person_times_for(user, node=node, term=term)
+    activity_tile = Tile(
+        key="activity_person_times",
+        label=str(_("活动人次")),
+        value=person_times_total(activities),
+        previous=(
+            person_times_total(activity_person_times_for(user, node=node, term=before))
+            if before
+            else None
+        ),
+    )
     return Dashboard(
         node=node,
         term=term,
         previous_term=before,
+        activities=activities,
         tiles=[
             *census_tiles,
             compliance_tile,
             *task_tiles,
+            activity_tile,
             *welfare_tiles,
             *attendance_tiles,
             *dropout_tiles,

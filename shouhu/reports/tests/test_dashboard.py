@@ -62,7 +62,8 @@ def test_charts_are_inline_svg_without_inline_style_or_script_each_with_its_tabl
     client.force_login(school_leader)
     html = client.get(URL).content.decode()
     figures = re.findall(r'<figure class="chart card".*?</figure>', html, re.S)
-    assert len(figures) == 4  # trend, categories and flags, compliance by month, classes
+    # trend, categories and flags, compliance by month, classes, activities' 人次 by kind
+    assert len(figures) == 5
     for figure in figures:
         assert "<svg" in figure and 'role="img"' in figure
         assert "<style" not in figure and "<script" not in figure

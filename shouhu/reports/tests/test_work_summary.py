@@ -32,6 +32,7 @@ from shouhu.reports.selectors import (
 )
 from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary import guardianship, health, sections
+from shouhu.reports.work_summary.activities import activities_measures
 from shouhu.reports.work_summary.aid import aid_measures
 from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
@@ -482,6 +483,7 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
         BASIC: [sections.census_basics],
         MEASURES: [
             sections.care_measures,
+            activities_measures,
             home_measures,
             health.safety_measures,
             aid_measures,

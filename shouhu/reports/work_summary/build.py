@@ -15,6 +15,7 @@ from shouhu.org.models import SchoolClass, Term
 from shouhu.reports.models import SummaryDraft
 from shouhu.reports.selectors import definitions, figures_cached
 from shouhu.reports.selectors.base import previous_term
+from shouhu.reports.work_summary.activities import activities_measures  # issue 16
 from shouhu.reports.work_summary.aid import aid_measures
 from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.context import SummaryContext, SummaryNode, unit_name
@@ -50,6 +51,7 @@ SECTIONS: dict[str, list[SectionFunction]] = {
     BASIC: [census_basics],
     MEASURES: [
         care_measures,
+        activities_measures,
         home_measures,
         safety_measures,
         aid_measures,
