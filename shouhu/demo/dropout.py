@@ -2,12 +2,13 @@
 attempts (its written report due), and one child back in school under follow-up, in the demo's
 head class (the demo head teacher sees them on the home page); a synthetic county gets the same
 for about every 2,000 children. Deterministic from the seed; every date relative to today and
-inside the current term. The absences that make the suspects are written here when the
-attendance demo has not taken those roll calls (a roll call it took is kept and the absence
-added to it)."""
+inside the current term. The first two suspects are those the attendance demo left absent
+three and four school days running (`suspects`); any other suspect's absences are written here
+(a roll call the attendance demo took is kept and the absence added to it)."""
 
 import datetime
 import random
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.utils import timezone
@@ -59,8 +60,24 @@ def _absent(child: Child, days: list[datetime.date], *, by_id: int) -> None:
         )
 
 
-def dropout_seed(*, records: list[Child], head_class: SchoolClass | None, seed: int) -> dict:
-    """Write the demo's ledgers; how many rows of each kind."""
+def _unexplained_days(child: Child) -> list[datetime.date]:
+    """The days of a child's unexplained absences on the roll calls, oldest first."""
+    return sorted(
+        Absence.objects.filter(child=child, reason=AbsenceReason.UNKNOWN).values_list(
+            "day", flat=True
+        )
+    )
+
+
+def dropout_seed(
+    *,
+    records: list[Child],
+    head_class: SchoolClass | None,
+    seed: int,
+    suspects: Sequence[Child] = (),
+) -> dict:
+    """Write the demo's ledgers; how many rows of each kind. `suspects`: children whose
+    unexplained absences the roll calls already hold (the attendance demo's)."""
     today = timezone.localdate()
     term = Term.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
     if term is None:
@@ -75,9 +92,14 @@ def dropout_seed(*, records: list[Child], head_class: SchoolClass | None, seed: 
     if len(pool) < 4:
         return {}
     groups = max(1, len(on_register) // 2000)
-    head = [c for c in pool if head_class is not None and c.school_class_id == head_class.pk]
+    given = [c for c in suspects if c.left_on is None][:2]
+    head = [
+        c
+        for c in pool
+        if head_class is not None and c.school_class_id == head_class.pk and c not in given
+    ]
     # The head class's children first: its two suspects and the case in persuasion.
-    chosen: list[Child] = rng.sample(head, min(len(head), 3))
+    chosen: list[Child] = given + rng.sample(head, min(len(head), 3 - len(given)))
     rest = [c for c in pool if c not in chosen]
     chosen.extend(rng.sample(rest, min(len(rest), 4 * groups - len(chosen))))
     counts = {"suspects": 0, "cases": 0, "attempts": 0, "checks": 0}
@@ -86,14 +108,16 @@ def dropout_seed(*, records: list[Child], head_class: SchoolClass | None, seed: 
         a, b, persuaded, returned = chosen[index : index + 4]
         for child in (a, b):
             teacher = classes[child.school_class_id].head_teacher_id
-            if days:
+            absent_days = _unexplained_days(child) if child in given else days
+            if days and child not in given:
                 _absent(child, days, by_id=teacher)
-            found_on = days[-1] if days else last_day - ONE_DAY
+            found_on = absent_days[-1] if absent_days else last_day - ONE_DAY
+            first = (absent_days or [found_on])[0]
             SuspectedDropout.objects.create(
                 child=child,
                 school_id=classes[child.school_class_id].school_id,
                 rule=SuspectRule.ABSENT_DAYS,
-                detail=f"自{(days or [found_on])[0]:%m-%d}起连续{len(days)}个上课日无故缺勤",
+                detail=f"自{first:%m-%d}起连续{len(absent_days)}个上课日无故缺勤",
                 found_on=found_on,
                 due_on=school_days_after(found_on, settings.SHOUHU_DROPOUT_HANDLE_DAYS),
             )

@@ -122,9 +122,12 @@ def demo_seed(
         records=county.records, terms=[*county.terms.values()], today=calendar.today, seed=seed
     )
     aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
-    attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤 (issue 14)
-    dropout_seed(
-        records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
+    attendance = attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤
+    dropout_seed(  # 控辍保学: its first two suspects are the roll calls' (issue 14)
+        records=county.records,
+        head_class=county.classes.get(plan.head_class_key),
+        seed=seed,
+        suspects=attendance.suspected,
     )
     grades_write(seed=seed)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
@@ -172,9 +175,12 @@ def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> 
         records=county.records, terms=[*county.terms.values()], today=calendar.today, seed=seed
     )
     aid_seed(plan, county=county, seed=seed)  # welfare: a year of aid
-    attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤 (issue 14)
-    dropout_seed(
-        records=county.records, head_class=county.classes.get(plan.head_class_key), seed=seed
+    attendance = attendance_write(county, plan=plan, calendar=calendar, seed=seed)  # 考勤
+    dropout_seed(  # 控辍保学: its first two suspects are the roll calls' (issue 14)
+        records=county.records,
+        head_class=county.classes.get(plan.head_class_key),
+        seed=seed,
+        suspects=attendance.suspected,
     )
     grades_write(seed=seed, main_only=True)  # 成绩 and 学习帮扶计划 (shouhu.demo.grades)
     home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)

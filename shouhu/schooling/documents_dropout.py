@@ -1,7 +1,7 @@
-"""The documents of 控辍保学, each drafted as DOCX (to edit and sign in Word or WPS) and PDF
-(WeasyPrint with the Noto CJK fonts) from one outline: the written report of a case (书面报告,
-to the county education bureau and the township government) and the school's monthly report
-(一月一报告, also as an Excel sheet in `monthly_report_xlsx`)."""
+"""The documents of 控辍保学, each drafted as DOCX in official style (`core.official`, to edit
+and sign in Word or WPS) and PDF (WeasyPrint with the Noto CJK fonts) from one outline: the
+written report of a case (书面报告, to the county education bureau and the township government)
+and the school's monthly report (一月一报告, also as an Excel sheet in `monthly_report_xlsx`)."""
 
 import io
 from dataclasses import dataclass, field
@@ -9,16 +9,10 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt
 from weasyprint import HTML
 
+from shouhu.core.official import OfficialDocument
 from shouhu.registry.models import Guardian, Parent
-
-BODY_FONT, TITLE_FONT = "仿宋", "宋体"
 
 
 @dataclass
@@ -42,54 +36,29 @@ class Outline:
         self.blocks.append(("table", (header, rows)))
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.bold = bold
-    rpr = run.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attribute), name)
-
-
 def outline_docx(outline: Outline) -> bytes:
-    doc = DocxDocument()
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(outline.title), TITLE_FONT, 18, bold=True)
+    """The outline in the layout of an official document (GB/T 9704: `core.official`)."""
+    document = OfficialDocument()
+    document.title(outline.title)
     if outline.addressee:
-        _font(doc.add_paragraph().add_run(outline.addressee), BODY_FONT, 14)
+        document.body(outline.addressee, indent=False)
     for kind, content in outline.blocks:
         if kind == "table":
             header, rows = content  # type: ignore[misc]
-            table = doc.add_table(rows=1, cols=len(header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, header, strict=True):
-                _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5, bold=True)
-            for row in rows:
-                cells = table.add_row().cells
-                for cell, text in zip(cells, row, strict=True):
-                    _font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, 10.5)
+            document.table(header, [[str(v) for v in row] for row in rows])
+        elif kind == "h":
+            document.heading(str(content), level=1)
         else:
-            paragraph = doc.add_paragraph()
-            if kind == "p":
-                paragraph.paragraph_format.first_line_indent = Pt(28)
-            _font(paragraph.add_run(str(content)), BODY_FONT, 14, bold=kind == "h")
-    for text in (outline.signature, outline.sender, outline.day):
-        if text:
-            paragraph = doc.add_paragraph()
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            _font(paragraph.add_run(text), BODY_FONT, 14)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            document.body(str(content))
+    if outline.signature:
+        document.body(outline.signature, indent=False)
+    if outline.sender or outline.day:
+        document.signing_block(outline.sender, outline.day)
+    return document.bytes()
 
 
 def outline_pdf(outline: Outline) -> bytes:
-    html = render_to_string("schooling/dropout_document.html", {"doc": outline})
+    html = render_to_string("schooling/dropout_document_pdf.html", {"doc": outline})
     return HTML(string=html).write_pdf()
 
 

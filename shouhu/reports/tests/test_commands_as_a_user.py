@@ -43,6 +43,12 @@ WITHHELD_FROM_A_TEACHER = CARE_FIGURES | {
     "aid_children",
     "attendance_rate",
     "unexplained_absences",
+    # the Home's, reading's and awards' figures (issue 16) are the dashboard's too
+    "home_days_recorded",
+    "family_calls",
+    "reading_finished_share",
+    "awards",
+    "chores_share",
 }
 
 
