@@ -193,22 +193,17 @@ def attendance_write(county, *, plan, calendar: DemoCalendar, seed: int) -> Atte
 
 
 def _suspected(classes: dict, head_class_key: str, by_class: dict, days: list[datetime.date]):
-    """The two suspected dropouts: the first child on the register of the demo head teacher's
-    class, and of the next class of the demo school, with their count of unexplained days."""
+    """The two suspected dropouts: the first two children on the register of the demo head
+    teacher's class (whose home page then lists both), with their count of unexplained days."""
     if len(days) < max(SUSPECTED_DAYS):
         return []
     head = classes[head_class_key]
-    others = [c for c in classes.values() if c.school_id == head.school_id and c.pk != head.pk]
-    found = []
-    for school_class, n in zip([head, *others[:1]], SUSPECTED_DAYS, strict=False):
-        pupils = [
-            c
-            for c in by_class.get(school_class.pk, [])
-            if c.left_on is None and c.registered_on <= days[-n]
-        ]
-        if pupils:
-            found.append((pupils[0], n))
-    return found
+    pupils = [
+        c
+        for c in by_class.get(head.pk, [])
+        if c.left_on is None and c.registered_on <= days[-max(SUSPECTED_DAYS)]
+    ]
+    return list(zip(pupils, SUSPECTED_DAYS, strict=False))
 
 
 def _visit_tasks(suspected, unexplained_days) -> None:

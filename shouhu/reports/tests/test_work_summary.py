@@ -36,7 +36,13 @@ from shouhu.reports.work_summary.activities import activities_measures
 from shouhu.reports.work_summary.aid import aid_measures
 from shouhu.reports.work_summary.attendance import attendance_results
 from shouhu.reports.work_summary.build import SECTIONS, work_summary_build
-from shouhu.reports.work_summary.document import BASIC, MEASURES, NUMERALS, RESULTS, Part
+from shouhu.reports.work_summary.document import (
+    BASIC,
+    MEASURES,
+    RESULTS,
+    Part,
+    chinese_number,
+)
 from shouhu.reports.work_summary.grades import grades_results
 from shouhu.reports.work_summary.home import home_measures
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
@@ -230,7 +236,16 @@ def test_a_part_listed_under_a_section_is_numbered_after_the_others(
     measures = next(s for s in document.sections if s.key == MEASURES)
     titles = [label for label, _p in measures.numbered_parts()]
     # Numbered after every titled part before it, whichever apps contribute them.
-    assert titles[-1] == f"（{NUMERALS[len([t for t in titles if t]) - 1]}）资助帮扶"
+    assert titles[-1] == f"（{chinese_number(len([t for t in titles if t]))}）资助帮扶"
+    assert len(set(titles)) == len(titles)  # no number twice, however many parts there are
+
+
+@pytest.mark.parametrize(
+    ("n", "written"),
+    [(1, "一"), (10, "十"), (11, "十一"), (12, "十二"), (20, "二十"), (35, "三十五")],
+)
+def test_parts_are_numbered_in_chinese_past_ten(n, written):
+    assert chinese_number(n) == written
 
 
 def test_the_docx_is_an_editable_word_document_with_the_summary(reported, school_leader):

@@ -27,6 +27,14 @@ WRITTEN = (PROBLEMS, PLANS)
 NUMERALS = "一二三四五六七八九十"
 
 
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99: sections and their parts)."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
 def date_label(day: datetime.date) -> str:
     """2026年11月29日, as official documents date themselves."""
     return _("%(year)d年%(month)d月%(day)d日") % {
@@ -69,7 +77,7 @@ class Section:
         for part in self.parts:
             label = ""
             if part.title:
-                label = f"（{NUMERALS[n % len(NUMERALS)]}）{part.title}"
+                label = f"（{chinese_number(n + 1)}）{part.title}"
                 n += 1
             result.append((label, part))
         return result
@@ -91,7 +99,7 @@ class Document:
 
     def numbered(self) -> list[tuple[str, Section]]:
         """Sections with their official numbering: 一、二、三、…"""
-        return [(f"{NUMERALS[i]}、{s.heading}", s) for i, s in enumerate(self.sections)]
+        return [(f"{chinese_number(i)}、{s.heading}", s) for i, s in enumerate(self.sections, 1)]
 
     def text(self) -> str:
         """The plain text of the whole summary (what a test or a search reads)."""
