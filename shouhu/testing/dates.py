@@ -71,3 +71,23 @@ def month_key(key: str) -> str:
 
 def _leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+# The world's days move by whole years, and a weekday moves with them (29 November 2026 is a
+# Sunday, 2028's a Wednesday): a test about school days counts them, it never assumes one.
+
+
+def weekdays_from(start: datetime.date, end: datetime.date) -> int:
+    """How many days Monday to Friday lie in [start, end)."""
+    return sum(
+        1 for n in range((end - start).days) if (start + datetime.timedelta(n)).weekday() < 5
+    )
+
+
+def weekdays_after(start: datetime.date, n: int) -> datetime.date:
+    """The n-th day Monday to Friday after `start`."""
+    found = start
+    while n:
+        found += datetime.timedelta(days=1)
+        n -= found.weekday() < 5
+    return found

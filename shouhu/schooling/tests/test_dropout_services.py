@@ -18,7 +18,7 @@ from shouhu.schooling.models.dropout import (
 from shouhu.schooling.services import dropout as services
 from shouhu.schooling.services.dropout_detect import suspects_detect
 from shouhu.schooling.tests.dropout_helpers import at, roll_call
-from shouhu.testing.dates import day
+from shouhu.testing.dates import day, weekdays_after
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +47,8 @@ def test_three_consecutive_unexplained_days_make_a_suspected_dropout(world, head
         SuspectRule.ABSENT_DAYS,
         SuspectStatus.OPEN,
     )
-    # Found on a Friday: two school days to handle it, so Tuesday.
-    assert entry.due_on == day(2026, 12, 1)
+    # Two school days (Monday to Friday) to handle it: found on a Friday, it is due on Tuesday.
+    assert entry.due_on == weekdays_after(day(2026, 11, 27), 2)
     assert suspects_detect(day(2026, 11, 27))[SuspectRule.ABSENT_DAYS] == 0
 
 

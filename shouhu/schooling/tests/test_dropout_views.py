@@ -34,8 +34,9 @@ def text(response) -> str:
 
 @pytest.fixture
 def entry(world):
+    """Found on 20 November: its two school days ran out before today, whatever the weekday."""
     return services.suspect_enter(
-        child=world.child_a, rule=SuspectRule.ABSENT_DAYS, found_on=day(2026, 11, 25)
+        child=world.child_a, rule=SuspectRule.ABSENT_DAYS, found_on=day(2026, 11, 20)
     )
 
 
