@@ -25,6 +25,7 @@ from shouhu.activities.services.home import (
 )
 from shouhu.activities.tests.conftest import at
 from shouhu.care.models import ActionKind, CareActionChild
+from shouhu.schooling.models import CalendarChange, CalendarChangeKind
 from shouhu.testing import dates
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +258,13 @@ def test_generating_again_keeps_a_swap_already_agreed(world, home, school_leader
     assert kept.teacher_id == other.pk
     assert DutySwap.objects.get().duty_day_id == kept.pk
     assert DutyDay.objects.filter(day=third.day).count() == 1
+
+
+def test_the_roster_skips_the_schools_days_off(world, home, school_leader, staff):
+    off = dates.weekdays_after(dates.TODAY, 2)  # a school day ahead, made a holiday
+    CalendarChange.objects.create(
+        school=world.school_a, day=off, kind=CalendarChangeKind.DAY_OFF, created_by=school_leader
+    )
+    days = {d.day for d in roster_generate(actor=school_leader, home=home, term=world.term)}
+    assert off not in days
+    assert dates.weekdays_after(dates.TODAY, 3) in days
