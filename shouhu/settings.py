@@ -175,6 +175,7 @@ INSTALLED_APPS = [
     "shouhu.schooling",
     "shouhu.welfare",
     "shouhu.activities",
+    "shouhu.notify",
     "shouhu.reports",
     "shouhu.audit",
     "shouhu.jobs",

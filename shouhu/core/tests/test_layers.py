@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2]
 ROOT = PACKAGE.parent
 EXEMPT_APPS = {"demo", "testing", "tests_browser"}
 MAX_LINES = 600
-NEW_APPS = ("schooling", "welfare", "activities")
+NEW_APPS = ("schooling", "welfare", "activities", "notify", "parents")
 # What each floor must not import.
 BELOW = {
     "core": {"org", "accounts", "files", "registry", "care", *NEW_APPS, "reports", "audit", "jobs"},
