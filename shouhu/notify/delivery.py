@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -33,9 +33,11 @@ from shouhu.notify.rules import quiet_until, retry_after
 
 logger = logging.getLogger(__name__)
 
-# A message still "sending" after this long was cut off (the worker was killed): due again.
+# A claim is a lease: a message still "sending" this long after it was claimed was cut off (the
+# worker was killed) and is due again.
 SENDING_STALE = datetime.timedelta(minutes=10)
 WAITING = (MessageStatus.QUEUED, MessageStatus.HELD)
+BATCH = 200
 
 
 @task()
@@ -46,12 +48,15 @@ def deliver_message(message_id: int) -> str:
 
 
 def _due_q(now: datetime.datetime) -> Q:
-    return Q(status__in=WAITING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    waiting = Q(status__in=WAITING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return waiting | Q(status=MessageStatus.SENDING, next_attempt_at__lt=now)
 
 
 def _claim(message_id: int, *, now: datetime.datetime) -> Message | None:
     claimed = Message.objects.filter(_due_q(now), pk=message_id).update(
-        status=MessageStatus.SENDING
+        status=MessageStatus.SENDING, next_attempt_at=now + SENDING_STALE
     )
     if not claimed:
         return None
@@ -67,49 +72,49 @@ def _address(message: Message) -> str:
     return user.email if message.channel == Channel.EMAIL else user.phone
 
 
-def _sent_today(message: Message, *, now: datetime.datetime) -> int:
-    start = datetime.datetime.combine(
+def _day_start(now: datetime.datetime) -> datetime.datetime:
+    return datetime.datetime.combine(
         timezone.localdate(now), datetime.time(), tzinfo=timezone.get_current_timezone()
     )
-    return Message.objects.filter(
-        recipient_key=message.recipient_key, status=MessageStatus.SENT, sent_at__gte=start
-    ).count()
 
 
-def _finish(message: Message, *, status: str, error: str = "", at=None, run_after=None) -> None:
+def _sent_today(keys: set[str], *, now: datetime.datetime) -> dict[str, int]:
+    """How many messages each recipient was sent today (China time), one query."""
+    rows = (
+        Message.objects.filter(
+            recipient_key__in=keys, status=MessageStatus.SENT, sent_at__gte=_day_start(now)
+        )
+        .values_list("recipient_key")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def _set(message: Message, status: str, *, error: str = "", run_after=None) -> None:
     message.status = status
     message.error = error[: Message._meta.get_field("error").max_length]  # type: ignore[index]
     message.next_attempt_at = run_after
-    if at is not None:
-        message.sent_at = at
-    with transaction.atomic():
-        message.save(update_fields=["status", "error", "next_attempt_at", "sent_at", "attempts"])
-        if run_after is not None:
-            deliver_message.using(run_after=run_after).enqueue(message.pk)
 
 
-def message_deliver(*, message_id: int, now: datetime.datetime | None = None) -> Message | None:
-    """Deliver one message if it is due (the numbered steps above); None when it was not due
-    or is being sent by another worker."""
-    now = now or timezone.now()
-    message = _claim(message_id, now=now)
-    if message is None:
-        return None
+def _outcome(message: Message, *, now: datetime.datetime, sent_today: int) -> None:
+    """Steps 2–5 for a claimed message: set its status, error, attempts and times (the caller
+    saves it and queues the task of a message left waiting)."""
     address = _address(message)
     if not address:
         what = "手机号" if message.channel == Channel.SMS else "电子邮箱"
-        _finish(message, status=MessageStatus.FAILED, error=f"收件人没有可用的{what}")
-        return message
+        _set(message, MessageStatus.FAILED, error=f"收件人没有可用的{what}")
+        return
     if message.channel == Channel.SMS and not message.urgent:
         until = quiet_until(
             now, hours=settings.SHOUHU_QUIET_HOURS, tz=timezone.get_current_timezone()
         )
         if until is not None:
-            _finish(message, status=MessageStatus.HELD, run_after=until)
-            return message
-    if not message.urgent and _sent_today(message, now=now) >= settings.SHOUHU_NOTIFY_DAILY_CAP:
-        _finish(message, status=MessageStatus.DROPPED, error="已达当日发送上限")
-        return message
+            _set(message, MessageStatus.HELD, run_after=until)
+            return
+    if not message.urgent and sent_today >= settings.SHOUHU_NOTIFY_DAILY_CAP:
+        _set(message, MessageStatus.DROPPED, error="已达当日发送上限")
+        return
     message.attempts += 1
     outgoing = Outgoing(
         channel=message.channel,
@@ -124,11 +129,37 @@ def message_deliver(*, message_id: int, now: datetime.datetime | None = None) ->
         logger.warning("message %s: attempt %s failed: %s", message.pk, message.attempts, error)
         if message.attempts < settings.SHOUHU_NOTIFY_MAX_ATTEMPTS:
             again = now + retry_after(message.attempts)
-            _finish(message, status=MessageStatus.QUEUED, error=str(error), run_after=again)
+            _set(message, MessageStatus.QUEUED, error=str(error), run_after=again)
         else:
-            _finish(message, status=MessageStatus.FAILED, error=str(error))
-        return message
-    _finish(message, status=MessageStatus.SENT, at=now)
+            _set(message, MessageStatus.FAILED, error=str(error))
+        return
+    _set(message, MessageStatus.SENT)
+    message.sent_at = now
+
+
+SAVED_FIELDS = ["status", "error", "next_attempt_at", "sent_at", "attempts"]
+
+
+def _save(messages: list[Message]) -> None:
+    """Record the outcomes, and queue the task of each message left waiting, in one
+    transaction."""
+    with transaction.atomic():
+        Message.objects.bulk_update(messages, SAVED_FIELDS)
+        for message in messages:
+            if message.next_attempt_at is not None:
+                deliver_message.using(run_after=message.next_attempt_at).enqueue(message.pk)
+
+
+def message_deliver(*, message_id: int, now: datetime.datetime | None = None) -> Message | None:
+    """Deliver one message if it is due (the numbered steps above); None when it was not due
+    or is being sent by another worker."""
+    now = now or timezone.now()
+    message = _claim(message_id, now=now)
+    if message is None:
+        return None
+    counts = _sent_today({message.recipient_key}, now=now)
+    _outcome(message, now=now, sent_today=counts.get(message.recipient_key, 0))
+    _save([message])
     return message
 
 
@@ -147,22 +178,39 @@ class DeliveryPass:
         )
 
 
-def messages_deliver_due(*, now: datetime.datetime | None = None) -> DeliveryPass:
-    """Deliver every message that is due, oldest first, and any cut off while sending: the
-    daily sweep's safety net (each message has its own task) and the bench's measure."""
+def _claim_batch(*, now: datetime.datetime, size: int) -> list[Message]:
+    """Claim up to `size` due messages, oldest first (rows another worker holds are skipped)."""
+    with transaction.atomic():
+        ids = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(_due_q(now))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        Message.objects.filter(pk__in=ids).update(
+            status=MessageStatus.SENDING, next_attempt_at=now + SENDING_STALE
+        )
+    return list(Message.objects.filter(pk__in=ids).select_related("to_user").order_by("pk"))
+
+
+def messages_deliver_due(
+    *, now: datetime.datetime | None = None, batch: int = BATCH
+) -> DeliveryPass:
+    """Deliver every message that is due, and any cut off while sending, `batch` at a time
+    (one claim, one count of the day's messages and one save per batch): the daily sweep's
+    safety net (each message has its own task) and the bench's measure."""
     now = now or timezone.now()
-    Message.objects.filter(status=MessageStatus.SENDING, created_at__lt=now - SENDING_STALE).update(
-        status=MessageStatus.QUEUED
-    )
     counts = dict.fromkeys(MessageStatus.values, 0)
     retrying = 0
-    ids = Message.objects.filter(_due_q(now)).order_by("pk").values_list("pk", flat=True)
-    for message_id in list(ids):
-        message = message_deliver(message_id=message_id, now=now)
-        if message is None:
-            continue
-        counts[message.status] += 1
-        retrying += message.status == MessageStatus.QUEUED
+    while messages := _claim_batch(now=now, size=batch):
+        sent_today = _sent_today({m.recipient_key for m in messages}, now=now)
+        for message in messages:
+            _outcome(message, now=now, sent_today=sent_today.get(message.recipient_key, 0))
+            if message.status == MessageStatus.SENT:
+                sent_today[message.recipient_key] = sent_today.get(message.recipient_key, 0) + 1
+            counts[message.status] += 1
+            retrying += message.status == MessageStatus.QUEUED
+        _save(messages)
     return DeliveryPass(
         sent=counts[MessageStatus.SENT],
         held=counts[MessageStatus.HELD],

@@ -225,3 +225,23 @@ def test_a_user_without_a_phone_fails_at_once_with_the_reason(db, log_file, teac
     assert failed.status == MessageStatus.FAILED
     assert "手机号" in failed.error
     assert failed.next_attempt_at is None
+
+
+def test_a_message_cut_off_while_sending_is_sent_by_the_sweep(db, log_file):
+    message = _sms()
+    lease_ended = at(2026, 11, 29, 10) + datetime.timedelta(minutes=30)
+    Message.objects.filter(pk=message.pk).update(
+        status=MessageStatus.SENDING, next_attempt_at=lease_ended - datetime.timedelta(minutes=5)
+    )
+    assert messages_deliver_due(now=lease_ended - datetime.timedelta(minutes=6)).sent == 0
+    assert messages_deliver_due(now=lease_ended).sent == 1
+    assert len(_lines(log_file)) == 1
+
+
+def test_the_sweep_sends_in_batches_and_reports_each_outcome(db, log_file):
+    for n in range(5):
+        _sms(to_address=f"1380000010{n}")
+    message_queue(kind="t", body="b", to_address="a@b.cn", channel=Channel.EMAIL)
+    result = messages_deliver_due(now=at(2026, 11, 29, 22), batch=2)
+    assert (result.sent, result.held) == (1, 5)
+    assert Message.objects.filter(status=MessageStatus.HELD).count() == 5
