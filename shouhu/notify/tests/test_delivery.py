@@ -245,3 +245,19 @@ def test_the_sweep_sends_in_batches_and_reports_each_outcome(db, log_file):
     result = messages_deliver_due(now=at(2026, 11, 29, 22), batch=2)
     assert (result.sent, result.held) == (1, 5)
     assert Message.objects.filter(status=MessageStatus.HELD).count() == 5
+
+
+def test_the_workers_task_sends_the_message_it_names(db, log_file):
+    from shouhu.notify.delivery import deliver_message
+
+    message = _sms(body="任务发送")
+    assert deliver_message.call(message.pk) == MessageStatus.SENT
+    assert deliver_message.call(message.pk) == ""  # delivered twice: sent once
+    assert [line["body"] for line in _lines(log_file)] == ["任务发送"]
+
+
+def test_a_held_message_is_queued_again_for_the_end_of_the_quiet_hours(db, log_file):
+    message = _sms()
+    DBTaskResult.objects.all().delete()
+    message_deliver(message_id=message.pk, now=at(2026, 11, 29, 23))
+    assert DBTaskResult.objects.get().run_after == at(2026, 11, 30, 7)
