@@ -1095,6 +1095,27 @@ def home_main() -> int:
     return 1 if any(f.get("error") for f in figures.values()) else 0
 
 
+def notify_figures() -> dict:
+    """The outbox's delivery (`notify.py`, issue 19), in a throwaway database of its own."""
+    from notify import run_notify_benchmark
+
+    try:
+        return run_notify_benchmark()
+    except RuntimeError as exc:
+        return {"notify_deliver_1000_s": {"value": None, "unit": "s", "error": str(exc)[-600:]}}
+
+
+def notify_main() -> int:
+    """`run.py notify`: delivering 1,000 queued messages alone, as one JSON line (and merged)."""
+    figures = notify_figures()
+    print(json.dumps(figures, ensure_ascii=False))
+    var = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var"))
+    bench_json_merge(
+        path=var / "bench.json", figures={k: v for k, v in figures.items() if not v.get("error")}
+    )
+    return 1 if any(f.get("error") for f in figures.values()) else 0
+
+
 def import_main() -> int:
     """`run.py import`: the census import alone, its figures as one JSON line."""
     figures = import_figures()
@@ -1160,6 +1181,7 @@ def main() -> int:
     commands.add_parser("import", help="only the census import of 20,000 rows")
     commands.add_parser("grades", help="only the grade import of 2,000 rows")
     commands.add_parser("home", help="only the Home's roster of 60 teachers (issue 16)")
+    commands.add_parser("notify", help="only delivering 1,000 queued messages (issue 19)")
     on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
     on_day.add_argument("rest", nargs=argparse.REMAINDER)
     commands.add_parser("serve", help="the child list through gunicorn (inside the run)")
@@ -1199,6 +1221,8 @@ def main() -> int:
         return grades_main()
     if args.command == "home":
         return home_main()
+    if args.command == "notify":
+        return notify_main()
 
     loads = [load_average()]
     rows: list[Measure] = []
@@ -1250,6 +1274,18 @@ def main() -> int:
                     value=figure.get("value"),
                     error=figure.get("error", ""),
                     extra={k: v for k, v in figure.items() if k not in ("value", "unit", "error")},
+                )
+            )
+            if not figure.get("error"):
+                figures[key] = figure
+    if not only:  # issue 19: the outbox (bench/notify.py)
+        for key, figure in notify_figures().items():
+            rows.append(
+                Measure(
+                    key,
+                    "delivering 1,000 queued messages, file backend",
+                    unit="s",
+                    **figure_args(figure),
                 )
             )
             if not figure.get("error"):

@@ -468,3 +468,29 @@ SHOUHU_IMPORT_MAX_ROWS = env_int("SHOUHU_IMPORT_MAX_ROWS", 100_000)
 # An uploaded sheet that is never confirmed is deleted after this many days (`shouhu retention`):
 # it holds full ID numbers and phones.
 SHOUHU_UPLOAD_KEEP_DAYS = env_int("SHOUHU_UPLOAD_KEEP_DAYS", 7)
+
+# Notifications (issue 19, shouhu.notify): each channel's backend is a dotted path. Console
+# prints (development: the parents' one-time codes show in the worker's terminal), File appends
+# to SHOUHU_MESSAGES_LOG; in production SMS goes through the HTTP gateway adapter and email
+# through Django's SMTP (EMAIL_* below). No SMS between the quiet hours (China time) except
+# emergencies, which are held and sent when they end; a person gets at most
+# SHOUHU_NOTIFY_DAILY_CAP messages a day, emergencies aside.
+SHOUHU_SMS_BACKEND = env_str("SHOUHU_SMS_BACKEND") or "shouhu.notify.backends.ConsoleBackend"
+SHOUHU_EMAIL_BACKEND = env_str("SHOUHU_EMAIL_BACKEND") or "shouhu.notify.backends.ConsoleBackend"
+SHOUHU_MESSAGES_LOG = Path(env_str("SHOUHU_MESSAGES_LOG") or VAR_DIR / "messages.log")
+SHOUHU_SMS_GATEWAY_URL = env_str("SHOUHU_SMS_GATEWAY_URL") or ""
+SHOUHU_SMS_GATEWAY_KEY = env_secret("SHOUHU_SMS_GATEWAY_KEY") or ""
+SHOUHU_SMS_TEMPLATE_ID = env_str("SHOUHU_SMS_TEMPLATE_ID") or ""
+SHOUHU_SMS_GATEWAY_TIMEOUT = env_int("SHOUHU_SMS_GATEWAY_TIMEOUT", 10)
+SHOUHU_QUIET_HOURS = (env_int("SHOUHU_QUIET_START", 21), env_int("SHOUHU_QUIET_END", 7))
+SHOUHU_NOTIFY_DAILY_CAP = env_int("SHOUHU_NOTIFY_DAILY_CAP", 10)
+SHOUHU_NOTIFY_MAX_ATTEMPTS = env_int("SHOUHU_NOTIFY_MAX_ATTEMPTS", 5)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("SHOUHU_EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("SHOUHU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("SHOUHU_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = env_secret("SHOUHU_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("SHOUHU_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("SHOUHU_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("SHOUHU_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("SHOUHU_EMAIL_FROM") or "shouhu@localhost"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("welfare/", include("shouhu.welfare.urls")),  # 资助、健康、安全、监护
     path("activities/", include("shouhu.activities.urls")),  # 活动和留守儿童之家
     path("jobs/", include("shouhu.jobs.urls")),  # 后台任务, the administrator's
+    path("notify/", include("shouhu.notify.urls")),  # 消息通知设置, the outbox (issue 19)
     path("", include("shouhu.core.urls")),  # /healthz, the monitor's (docs/deploy.md)
 ]
 

@@ -45,6 +45,7 @@ from shouhu.core.roles import Perm
 from shouhu.core.scoping import in_scope
 from shouhu.core.text import clean_name
 from shouhu.core.visibility import care_summary_may_share, may_read_counselling
+from shouhu.notify.telling import visit_task_tell
 from shouhu.org.models import Region, School
 from shouhu.org.selectors import term_current
 from shouhu.registry.models import CensusSnapshot, Child
@@ -397,6 +398,8 @@ def observation_record(
     task.full_clean()
     task.save()
     access_record(user=actor, action=AccessAction.CREATE, child=child, request=request)
+    # The head teacher and the assignee are told once the task is saved (shouhu.notify).
+    transaction.on_commit(lambda: visit_task_tell(task_id=task.pk), robust=True)
     return task
 
 
@@ -514,4 +517,5 @@ def absence_visit_task_create(
     )
     task.full_clean()
     task.save()
+    transaction.on_commit(lambda: visit_task_tell(task_id=task.pk), robust=True)  # notify
     return task

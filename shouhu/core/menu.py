@@ -38,6 +38,7 @@ MENU = (
     MenuItem(_("个人信息保护"), ("audit:index",)),
     MenuItem(_("账号管理"), ("accounts:user-list",)),
     MenuItem(_("后台任务"), ("jobs:run-list",)),
+    MenuItem(_("消息发送"), ("notify:outbox",)),  # issue 19: the outbox's counts and failures
     MenuItem(_("账号安全"), ("accounts:security",)),
 )
 

@@ -16,6 +16,7 @@ class Channel(models.TextChoices):
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("待发送")
+    SENDING = "sending", _("发送中")
     HELD = "held", _("静默时段暂缓")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
@@ -40,6 +41,9 @@ class Message(models.Model):
         related_name="+",
     )
     to_address = EncryptedTextField(_("号码或地址"), blank=True, default="")
+    # Who the daily cap counts against: "user:<pk>", or the keyed hash of a bare address (the
+    # address itself is encrypted and cannot be compared in SQL).
+    recipient_key = models.CharField(max_length=80, blank=True, default="", editable=False)
     subject = models.CharField(_("标题"), max_length=120, blank=True, default="")
     body = EncryptedTextField(_("内容"))
     urgent = models.BooleanField(_("紧急"), default=False)
@@ -56,10 +60,41 @@ class Message(models.Model):
     class Meta:
         verbose_name = _("消息")
         verbose_name_plural = _("消息")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["recipient_key", "sent_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=MessageStatus.values),
                 name="notify_message_status_valid",
+            ),
+        ]
+
+
+class NotifyPreference(models.Model):
+    """A staff member's own choice (账号安全 › 消息通知): the channel their messages go by, and
+    whether they get the morning digest. Emergencies (a serious incident) cannot be turned off;
+    without a row, SMS and the digest on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notify_preference",
+    )
+    channel = models.CharField(
+        _("接收方式"), max_length=8, choices=Channel.choices, default=Channel.SMS
+    )
+    digest = models.BooleanField(_("接收每日早间待办提醒"), default=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("消息通知设置")
+        verbose_name_plural = _("消息通知设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values),
+                name="notify_preference_channel_valid",
             ),
         ]

@@ -346,6 +346,13 @@ WRITES = [
     Write(
         "accounts:two-factor-verify", {}, lambda w, u: {"token": "123456"}, None, only_anonymous()
     ),
+    Write(  # issue 19: one's own notification settings
+        "notify:preferences",
+        {},
+        lambda w, u: {"channel": "sms", "digest": "on"},
+        ("teacher", 302),
+        only_anonymous(),
+    ),
     Write(
         "accounts:two-factor-setup", {}, lambda w, u: {"token": "123456"}, None, only_anonymous()
     ),

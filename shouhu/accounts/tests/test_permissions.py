@@ -594,6 +594,9 @@ TABLE = [
     ("accounts:user-list", {}, "", "get", everyone(403, **MANAGERS)),
     ("jobs:run-list", {}, "", "get", everyone(403, admin=200)),
     ("jobs:run-retry", FAILED_JOB, "", "post", everyone(403, admin=302)),
+    # Notifications (issue 19): everyone's own settings; the outbox is the administrator's.
+    ("notify:preferences", {}, "", "get", everyone(200)),
+    ("notify:outbox", {}, "", "get", everyone(403, admin=200)),
     # A user's own long exports (issue 17): anyone signed in has the list; a run is its owner's.
     ("jobs:export-list", {}, "", "get", everyone(200)),
     ("jobs:export-status", COUNTY_EXPORT, "", "get", everyone(404, region_officer=200)),

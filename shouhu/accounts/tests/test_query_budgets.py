@@ -190,6 +190,7 @@ BUDGETS = [
     ("care:quotas", {}, "", "school_leader", 11),
     ("accounts:user-list", {}, "", "school_leader", 10),
     ("accounts:user-list", {}, "", "admin", 12),
+    ("notify:outbox", {}, "", "admin", 12),
     ("org:list", {"kind": lambda w: "class"}, "", "admin", 11),
     ("audit:access-log", {}, "", "privacy_officer", 12),
     ("audit:requests", {}, "", "privacy_officer", 12),

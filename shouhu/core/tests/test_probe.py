@@ -98,6 +98,8 @@ PARAMS: dict[str, list[str]] = {
     "jobs:export-list": [],
     "jobs:export-status": [],
     "jobs:export-file": [],
+    "notify:preferences": ["channel", "digest"],
+    "notify:outbox": [],
     "registry:child-list": ["q", "term", "school_class", "category", "flag", "page"],
     "registry:child-create": CHILD_FORM,
     "registry:child-detail": ["tab"],

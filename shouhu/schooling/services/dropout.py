@@ -19,6 +19,7 @@ from shouhu.audit.services import access_record
 from shouhu.core.roles import Perm, Role
 from shouhu.core.scoping import may
 from shouhu.files.services import SCAN, attachment_store
+from shouhu.notify.telling import dropout_case_tell
 from shouhu.org.selectors import term_current
 from shouhu.registry.models import Child
 from shouhu.schooling.dropout_rules import (
@@ -179,6 +180,10 @@ def case_register(
     case.full_clean()
     case.save()
     access_record(user=actor, action=AccessAction.CREATE, child=child, request=request)
+    # The school's leaders and the township are told at once (shouhu.notify).
+    transaction.on_commit(
+        lambda: dropout_case_tell(case_id=case.pk, child=child, registered_by=actor), robust=True
+    )
     return case
 
 

@@ -17,6 +17,7 @@ from shouhu.audit.services import access_record
 from shouhu.core.roles import Perm
 from shouhu.core.scoping import in_scope
 from shouhu.core.visibility import ChildField
+from shouhu.notify.telling import incident_tell
 from shouhu.org.models import Region, School, SchoolClass
 from shouhu.registry.models import Child
 from shouhu.welfare.models import (
@@ -85,6 +86,10 @@ def incident_record(
         field=ChildField.INCIDENT_NOTES,
         request=request,
     )
+    if incident.serious:  # the school's leaders and the township are told at once (notify)
+        transaction.on_commit(
+            lambda: incident_tell(incident_id=incident.pk, child=child), robust=True
+        )
     return incident
 
 
