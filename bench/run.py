@@ -1096,10 +1096,15 @@ def home_main() -> int:
 
 
 def import_main() -> int:
-    """`run.py import`: the census import alone, its figures as one JSON line."""
+    """`run.py import`: the census import alone (the .xlsx, then the same rows as .xls), its
+    figures as one JSON line (and merged into var/bench.json)."""
     figures = import_figures()
     print(json.dumps(figures, ensure_ascii=False))
-    return 1 if any(f.get("error") for f in figures.values()) else 0
+    if any(f.get("error") for f in figures.values()):
+        return 1
+    var = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var"))
+    bench_json_merge(path=var / "bench.json", figures=figures)
+    return 0
 
 
 def bench_json_merge(*, path: Path, figures: dict) -> None:
