@@ -5,7 +5,7 @@
 # prints them, to PNG at 60 dpi: the pictures docs/printing.md shows. The demo county is seeded
 # in a throwaway SQLite database; the files are made by scripts/document_files.py; LibreOffice
 # (its profile in the throwaway folder) prints them to PDF and poppler's pdftoppm draws page 1
-# in grey (each picture under 150 KB).
+# in 16 shades of grey (each picture well under 150 KB).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -25,6 +25,8 @@ for file in "$TMP"/files/*.docx "$TMP"/files/*.xlsx; do
     soffice --headless "-env:UserInstallation=file://$TMP/lo" --convert-to pdf \
         --outdir "$TMP/pdf" "$file" >/dev/null 2>&1
     name=$(basename "${file%.*}")
-    pdftoppm -r 60 -png -gray -f 1 -l 1 -singlefile "$TMP/pdf/$name.pdf" "$OUT/$name"
+    pdftoppm -r 60 -png -f 1 -l 1 -singlefile "$TMP/pdf/$name.pdf" "$OUT/$name"
+    # 16 shades of grey (Pillow): black text stays legible and the file small.
+    "$PY" -c 'import sys; from PIL import Image; p = sys.argv[1]; Image.open(p).convert("L").quantize(16).save(p, optimize=True)' "$OUT/$name.png"
     echo "$OUT/$name.png ($(pdfinfo "$TMP/pdf/$name.pdf" | awk '/^Pages/ {print $2}') pages)"
 done
