@@ -12,7 +12,8 @@
    `restore_20k_s`; targets < 60 s and < 120 s).
 3. The census import of 20,000 rows (`census_import.py`, alone: `run.py import`):
    its time (`import_20k_s`), its peak memory, and how long its write transaction held the
-   database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s).
+   database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s);
+   then the same rows as an .xls converted by LibreOffice (`import_20k_xls_s`).
    Then a school's 2,000-row grade sheet (`grades.py`, alone: `run.py grades`;
    `grades_import_2k_s`, target < 10 s).
 3b. The Home's duty roster of a school of 60 teachers (`home.py`, alone: `run.py home`):
