@@ -12,7 +12,8 @@
    `restore_20k_s`; targets < 60 s and < 120 s).
 3. The census import of 20,000 rows (`census_import.py`, alone: `run.py import`):
    its time (`import_20k_s`), its peak memory, and how long its write transaction held the
-   database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s).
+   database (`import_20k_lock_s`: every other save waits that long; the target is < 3 s);
+   then the same rows as an .xls converted by LibreOffice (`import_20k_xls_s`).
    Then a school's 2,000-row grade sheet (`grades.py`, alone: `run.py grades`;
    `grades_import_2k_s`, target < 10 s).
 3b. The Home's duty roster of a school of 60 teachers (`home.py`, alone: `run.py home`):
@@ -1117,10 +1118,15 @@ def notify_main() -> int:
 
 
 def import_main() -> int:
-    """`run.py import`: the census import alone, its figures as one JSON line."""
+    """`run.py import`: the census import alone (the .xlsx, then the same rows as .xls), its
+    figures as one JSON line (and merged into var/bench.json)."""
     figures = import_figures()
     print(json.dumps(figures, ensure_ascii=False))
-    return 1 if any(f.get("error") for f in figures.values()) else 0
+    if any(f.get("error") for f in figures.values()):
+        return 1
+    var = Path(os.environ.get("SHOUHU_VAR_DIR", ROOT / "var"))
+    bench_json_merge(path=var / "bench.json", figures=figures)
+    return 0
 
 
 def bench_json_merge(*, path: Path, figures: dict) -> None:

@@ -30,9 +30,14 @@ _SPACES = re.compile(r"\s+")
 
 def strip_invisible(text: str) -> str:
     """`text` without format, control and blank-drawing characters."""
+    text = str(text)
+    # Most text has none: `isprintable` is False for every "Other" (Cc, Cf …) and "Separator"
+    # (Zl, Zp …) character but the ASCII space, so a printable text keeps every character.
+    if text.isprintable() and _BLANK_LETTERS.isdisjoint(text):
+        return text
     return "".join(
         ch
-        for ch in str(text)
+        for ch in text
         if unicodedata.category(ch) not in _DROPPED_CATEGORIES and ch not in _BLANK_LETTERS
     )
 

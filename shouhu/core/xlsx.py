@@ -6,11 +6,14 @@ writes goes through `append_row` (or `escape_cell` for a single cell), which kee
 text by putting an apostrophe before it, as OWASP advises for CSV and spreadsheet injection.
 """
 
+import datetime
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
@@ -54,6 +57,10 @@ PADDING = 2
 def text_width(value: Any) -> int:
     """How many character widths a value takes in a spreadsheet: a Chinese character (or any
     wide or full-width one) two, any other one."""
+    if isinstance(value, datetime.datetime) and value.time() != datetime.time():
+        return 16  # shown as 2026-11-29 08:30
+    if isinstance(value, datetime.date):
+        return 10  # a date cell (read back as a datetime at midnight) shows 2026-11-29
     text = "" if value is None else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -118,3 +125,27 @@ def print_setup(sheet, layout: PrintLayout, *, widths: Sequence[float] = ()) -> 
     sheet.oddFooter.left.size = 7
     sheet.oddFooter.right.text = "第 &P 页，共 &N 页"
     sheet.oddFooter.right.size = 9
+
+
+def sheet_print_setup(sheet, layout: PrintLayout, *, first_row: int = 1) -> None:
+    """`print_setup` for a filled sheet (not write-only): the columns fitted to what the sheet
+    holds from `first_row` on (a title above the table does not widen its column), the cells too
+    long for the widest column wrapped."""
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=first_row)]
+    print_setup(sheet, layout, widths=fitted_widths(values, columns=sheet.max_column))
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            if cell.value is not None and wraps(cell.value):
+                cell.alignment = WRAP
+
+
+def export_header(unit: str, term: object = "") -> str:
+    """The page header of a workbook: the unit, the term (when there is one), the export time."""
+    at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    parts = [unit, str(term) if term else "", _("导出时间：%(at)s") % {"at": at}]
+    return "　".join(p for p in parts if p)
+
+
+def export_footer(by: object = None) -> str:
+    """The footer's watermark: who exported the file (nobody named: the system)."""
+    return _("导出人：%(who)s") % {"who": by} if by is not None else _("守护系统导出")

@@ -139,7 +139,8 @@ def census_import_confirm(request, public_id):
 @permission_required(Perm.CENSUS_IMPORT)
 def census_import_errors(request, public_id):
     upload = census_upload_get_for(request.user, public_id)
-    return _xlsx(error_report_xlsx(census_upload_preview(upload)), f"错误报告-{upload.filename}")
+    report = error_report_xlsx(census_upload_preview(upload), by=request.user)
+    return _xlsx(report, f"错误报告-{upload.filename}")
 
 
 # --- handover, transfers and leaving -----------------------------------------------------------

@@ -212,12 +212,18 @@ def monthly_report_pdf(figures) -> bytes:
     return outline_pdf(monthly_report_outline(figures))
 
 
-def monthly_report_xlsx(figures) -> bytes:
+def monthly_report_xlsx(figures, *, by=None) -> bytes:
     """The month's report as the sheet counties ask for: a counts block, then one row per
     suspected entry and per case (学校, 类别, 姓名, 班级, …)."""
     from openpyxl import Workbook
 
-    from shouhu.core.xlsx import append_row
+    from shouhu.core.xlsx import (
+        PrintLayout,
+        append_row,
+        export_footer,
+        export_header,
+        sheet_print_setup,
+    )
 
     book = Workbook()
     sheet = book.active
@@ -242,6 +248,7 @@ def monthly_report_xlsx(figures) -> bytes:
             _("书面报告报送日期"),
         ],
     )
+    table_row = sheet.max_row  # the table's header, repeated on every page
     for s in figures.suspects:
         append_row(
             sheet, [_("疑似辍学"), s.name, s.school_class, s.rule, s.found_on, s.status, "", ""]
@@ -260,6 +267,13 @@ def monthly_report_xlsx(figures) -> bytes:
                 c.report,
             ],
         )
+    layout = PrintLayout(
+        title_rows=f"{table_row}:{table_row}",
+        freeze=f"A{table_row + 1}",
+        header=export_header(figures.school.name, f"{month.year}年{month.month}月"),
+        footer=export_footer(by),
+    )
+    sheet_print_setup(sheet, layout)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

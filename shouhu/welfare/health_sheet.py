@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from shouhu.core.xlsx import append_row
+from shouhu.core.xlsx import (
+    PrintLayout,
+    append_row,
+    export_footer,
+    export_header,
+    sheet_print_setup,
+)
 from shouhu.registry.census_sheets import formats
 from shouhu.registry.census_sheets.reading import DAMAGED, SheetError, _grids
 from shouhu.registry.models import Child
@@ -39,7 +45,9 @@ def _key_of(text) -> str | None:
     return None
 
 
-def health_template_xlsx(children: list[Child] | None = None) -> bytes:
+def health_template_xlsx(children: list[Child] | None = None, *, unit: str = "", by=None) -> bytes:
+    """The template, printable as it comes (`core.xlsx.sheet_print_setup`): the unit (the
+    class) and the export time in the page header, who exported it in the footer."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("体检结果")
@@ -47,6 +55,13 @@ def health_template_xlsx(children: list[Child] | None = None) -> bytes:
     for child in children or []:
         append_row(sheet, [child.name])
     append_row(sheet, [])
+    layout = PrintLayout(
+        title_rows="1:1",
+        freeze="B2",
+        header=export_header(unit or _("体检结果")),
+        footer=export_footer(by),
+    )
+    sheet_print_setup(sheet, layout)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

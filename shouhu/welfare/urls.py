@@ -80,6 +80,7 @@ urlpatterns += [
     path("aid/hints/", aid_views.aid_hints, name="aid-hints"),
     path("aid/notice/", aid_views.aid_notice, name="aid-notice"),
     path("aid/notice/pdf/", aid_views.aid_notice_pdf, name="aid-notice-pdf"),
+    path("aid/notice/docx/", aid_views.aid_notice_docx, name="aid-notice-docx"),
     path("aid/home/", aid_views.home_aid, name="home-aid"),
     path("aid/<uuid:public_id>/", aid_views.aid_detail, name="aid-detail"),
     path("aid/<uuid:public_id>/evidence/", aid_views.aid_evidence, name="aid-evidence"),

@@ -798,6 +798,7 @@ TABLE = [
         everyone(403, **{**dict.fromkeys(AID_READERS, 404), "region_officer": 200}),
     ),
     ("welfare:aid-notice-pdf", {}, "", "get", everyone(403, **AID_READERS)),
+    ("welfare:aid-notice-docx", {}, "", "get", everyone(403, **AID_READERS)),
     ("welfare:home-aid", {}, "", "get", everyone(200)),
     (
         "welfare:aid-detail",

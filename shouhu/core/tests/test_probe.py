@@ -200,6 +200,7 @@ PARAMS: dict[str, list[str]] = {
     "welfare:aid-hints": ["scope", "term"],
     "welfare:aid-notice": ["scope", "term", "starts_on", "ends_on"],
     "welfare:aid-notice-pdf": ["scope", "term"],
+    "welfare:aid-notice-docx": ["scope", "term"],
     "welfare:home-aid": [],
     "welfare:aid-detail": ["decision", "note", "on", "paid_on"],
     "welfare:aid-evidence": [],

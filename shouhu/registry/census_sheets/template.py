@@ -11,6 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from shouhu.core.xlsx import PrintLayout, export_footer, export_header, fitted_widths, print_setup
 from shouhu.org.models import Grade
 from shouhu.registry.census_sheets.columns import (
     BY_KEY,
@@ -57,7 +58,6 @@ def census_template_xlsx() -> bytes:
             cell.fill = REQUIRED_FILL
         if column.note:
             cell.comment = Comment(str(column.note), "守护")
-        sheet.column_dimensions[letter].width = 20 if key in ("id_number", "address") else 12
         cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
         if key in choices:
             validation = DataValidation(
@@ -73,7 +73,18 @@ def census_template_xlsx() -> bytes:
         if key in ("id_number", "school_code") or key.endswith("phone"):
             for row in range(2, TEMPLATE_ROWS + 2):
                 sheet.cell(row=row, column=index).number_format = "@"
-    sheet.freeze_panes = "B2"
+    # Room for an ID number or an address as typed, and never narrower than the header.
+    widths = [
+        max(20 if key in ("id_number", "address") else 12, width)
+        for key, width in zip(keys, fitted_widths([sheet[1]], columns=len(keys)), strict=True)
+    ]
+    layout = PrintLayout(
+        title_rows="1:1",
+        freeze="B2",
+        header=export_header(_("农村留守儿童摸底名册")),
+        footer=export_footer(None),
+    )
+    print_setup(sheet, layout, widths=widths)
     _instructions(workbook.create_sheet(_("填写说明")))
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -27,7 +27,13 @@ from openpyxl.styles import Font
 from shouhu.accounts.models import User
 from shouhu.core.crypto import blind_index
 from shouhu.core.roles import Perm
-from shouhu.core.xlsx import escape_cell
+from shouhu.core.xlsx import (
+    PrintLayout,
+    escape_cell,
+    export_footer,
+    export_header,
+    sheet_print_setup,
+)
 from shouhu.org.models import SchoolClass, Term
 from shouhu.registry.census_sheets import formats
 from shouhu.registry.census_sheets.cells import cell_text, well_formed_id
@@ -250,7 +256,7 @@ def _row_child(finder, header, row, label, chosen, problems):
     return None, None
 
 
-def grade_template_xlsx(*, school_class: SchoolClass, children: list[Child]) -> bytes:
+def grade_template_xlsx(*, school_class: SchoolClass, children: list[Child], by=None) -> bytes:
     """The import template of a class: 班级, 姓名 and a column per subject the class takes,
     with the class's children listed (no ID numbers: the name identifies a child in the
     class)."""
@@ -264,6 +270,11 @@ def grade_template_xlsx(*, school_class: SchoolClass, children: list[Child]) -> 
         cell.font = Font(bold=True)
     for child in children:
         sheet.append([escape_cell(school_class.name), escape_cell(child.name), None])
+    unit = f"{school_class.school.name}{school_class.name}"
+    layout = PrintLayout(
+        title_rows="1:1", freeze="C2", header=export_header(unit), footer=export_footer(by)
+    )
+    sheet_print_setup(sheet, layout)
     notes = book.create_sheet(_("说明"))
     notes.append([_("每科成绩填0到满分之间的数字，最多一位小数；不考的科目留空。")])
     notes.append([_("身份证号可不填；同班有同名学生时必须填写。")])
@@ -273,13 +284,22 @@ def grade_template_xlsx(*, school_class: SchoolClass, children: list[Child]) -> 
     return buffer.getvalue()
 
 
-def problems_report_xlsx(problems: list[ScoreProblem]) -> bytes:
-    """The error report: one line per problem, with the row, the field, the value and why."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("错误报告"))
+def problems_report_xlsx(problems: list[ScoreProblem], *, filename: str = "", by=None) -> bytes:
+    """The error report: one line per problem, with the row, the field, the value and why;
+    printable as it comes (a class's problems: a normal sheet, fitted after it is filled)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("错误报告")
     sheet.append([_("行号"), _("字段"), _("值"), _("原因")])
     for p in problems:
         sheet.append([escape_cell(p.row), escape_cell(p.field), escape_cell(p.value), p.reason])
+    layout = PrintLayout(
+        title_rows="1:1",
+        freeze="A2",
+        header=export_header(filename or _("成绩导入错误报告")),
+        footer=export_footer(by),
+    )
+    sheet_print_setup(sheet, layout)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -103,7 +103,7 @@ def monthly_document(request, fmt):
     render_for = {
         "docx": monthly_report_docx,
         "pdf": monthly_report_pdf,
-        "xlsx": monthly_report_xlsx,
+        "xlsx": lambda f: monthly_report_xlsx(f, by=request.user),
     }
     response = HttpResponse(render_for[fmt](figures), content_type=FORMATS[fmt])
     name = quote(f"控辍保学月报-{school.name}-{month:%Y-%m}.{fmt}")

@@ -154,7 +154,9 @@ def grade_template(request, class_id):
     sheet = grade_sheet_for(
         request.user, school_class=school_class, term=term_current(), exam=ExamKind.MIDTERM
     )
-    content = grade_template_xlsx(school_class=school_class, children=[r.child for r in sheet.rows])
+    content = grade_template_xlsx(
+        school_class=school_class, children=[r.child for r in sheet.rows], by=request.user
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=grades-template.xlsx"
     return response
@@ -187,7 +189,8 @@ def grade_import(request):
             form.add_error("file", error.messages[0])
         else:
             if result.problems and request.POST.get("report"):
-                response = HttpResponse(problems_report_xlsx(result.problems), content_type=XLSX)
+                report = problems_report_xlsx(result.problems, filename=upload.name, by=user)
+                response = HttpResponse(report, content_type=XLSX)
                 response["Content-Disposition"] = "attachment; filename=grades-errors.xlsx"
                 return response
     current = term_current()

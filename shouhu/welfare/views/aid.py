@@ -29,6 +29,7 @@ from shouhu.org.forms import node_params
 from shouhu.org.models import School, SchoolClass
 from shouhu.org.selectors import term_by_code, term_current
 from shouhu.org.units import node_code, page_node
+from shouhu.welfare.aid_document import aid_notice_docx as aid_notice_docx_bytes
 from shouhu.welfare.models.aid import AidStatus
 from shouhu.welfare.selectors.aid import (
     aid_hints_for,
@@ -43,6 +44,8 @@ from shouhu.welfare.selectors.aid import (
 )
 from shouhu.welfare.services.aid import aid_decide, aid_notice_set, aid_propose, aid_review
 from shouhu.welfare.views.aid_forms import AidDecisionForm, AidNoticeForm, AidProposeForm
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def aid_reader_required(view):
@@ -275,6 +278,25 @@ def aid_notice_pdf(request):
     pdf = aid_notice_pdf_bytes(sheets, printed_by=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"资助公示-{node}-{term.code}.pdf"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@aid_reader_required
+def aid_notice_docx(request):
+    """The 公示 as a Word file in official style (GB/T 9704), to be edited, stamped and posted:
+    the same sheets as the PDF."""
+    node, term = _notice_school(request), _term(request)
+    if isinstance(node, School):
+        sheets = [aid_notice_for(request.user, school=node, term=term)]
+    else:
+        sheets = aid_notices_under(request.user, node=node, term=term)
+    access_record(
+        user=request.user, action=AccessAction.PRINT, query=f"aid_notice_docx {node_code(node)}"
+    )
+    content = aid_notice_docx_bytes(sheets, printed_on=timezone.localdate())
+    response = HttpResponse(content, content_type=DOCX)
+    filename = f"资助公示-{node}-{term.code}.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 

@@ -165,14 +165,15 @@ def class_sheet_import(request, class_id):
 def health_template(request):
     """The clinic's template: the columns the import reads; with ?class=, a row per child of
     the class on the register, their names filled in."""
-    children = []
+    children, unit = [], ""
     if request.GET.get("class"):
         _require_health_reader(request.user)
         school_class = class_get_for(request.user, request.GET["class"])
         lines = class_sheet_for(request.user, school_class=school_class, checked_on=forms.today())
         children = [line.child for line in lines]
+        unit = f"{school_class.school.name}{school_class.name}"
     response = HttpResponse(
-        health_template_xlsx(children),
+        health_template_xlsx(children, unit=unit, by=request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BD%93%E6%A3%80.xlsx"
