@@ -183,9 +183,7 @@ def _store(actor: User, record: dict, client_id: uuid.UUID, request: HttpRequest
 def _store_roll_call(
     actor: User, record: dict, client_id: uuid.UUID, request: HttpRequest | None
 ) -> None:
-    school_class = (
-        SchoolClass.objects.restrict(actor).filter(pk=_int(record.get("class"))).first()
-    )
+    school_class = SchoolClass.objects.restrict(actor).filter(pk=_int(record.get("class"))).first()
     if school_class is None:
         raise Refused(_("该班级不在您的管辖范围内，点名不能上传。"))
     absent_rows = record.get("absent") or []
