@@ -31,7 +31,7 @@ function fromNetworkThenCache(request) {
       caches.open(CACHE).then((cache) => cache.put(request, copy));
     }
     return response;
-  }).catch(() => caches.match(request, { ignoreSearch: true }));
+  }).catch(() => caches.match(request, { ignoreSearch: true, ignoreVary: true }));
 }
 
 self.addEventListener("fetch", (event) => {
@@ -42,6 +42,6 @@ self.addEventListener("fetch", (event) => {
   if (SHELL.includes(url.pathname)) {
     event.respondWith(fromNetworkThenCache(request));
   } else if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL, { ignoreVary: true })));
   }
 });

@@ -35,11 +35,14 @@
   const putRecord = (r) => tx("outbox", "readwrite", (s) => s.put(r));
   const dropRecord = (id) => tx("outbox", "readwrite", (s) => s.delete(id));
 
-  function wipeAll() {
-    const steps = [new Promise((resolve) => {
+  function dropDb() {
+    return new Promise((resolve) => {
       const req = indexedDB.deleteDatabase(DB_NAME);
       req.onsuccess = req.onerror = req.onblocked = () => resolve();
-    })];
+    });
+  }
+  function wipeAll() {
+    const steps = [dropDb()];
     if (window.caches) steps.push(caches.keys().then((keys) => Promise.all(keys.map((k) => caches.delete(k)))));
     return Promise.all(steps);
   }
@@ -118,6 +121,14 @@
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => null);
   }
 
+  function expireCopy() {
+    if (!indexedDB.databases) return dropCopy();
+    return indexedDB.databases().then((dbs) => {
+      if (!dbs.some((d) => d.name === DB_NAME)) return null;
+      return dropCopy().then(outbox).then((records) => (records.length ? null : dropDb()));
+    });
+  }
+
   function wipeEverywhere() {
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage("wipe");
@@ -141,8 +152,9 @@
         window.addEventListener("online", () => upload().catch(() => null));
       }
     } else if (!app && navigator.onLine) {
-      // A page without a session (the login page after an expiry): the copy goes.
-      dropCopy().catch(() => null);
+      // A page without a session (the login page after an expiry): the copy goes, and the
+      // database with it unless the outbox still holds its owner's records.
+      expireCopy().catch(() => null);
     }
     if (app) offlinePage(app);
   });
@@ -213,7 +225,7 @@
     function renderOutbox(copy, records) {
       const list = $("outbox-list");
       list.replaceChildren(...records.sort((a, b) => a.created_at.localeCompare(b.created_at)).map((record) => {
-        const item = el("li", undefined, "item outbox-record");
+        const item = el("div", undefined, "card outbox-record");
         item.dataset.id = record.id;
         item.append(el("strong", `${record.label} · ${record.who} · ${record.payload.day}`));
         if (record.status === "refused") {
@@ -232,7 +244,7 @@
     function renderChildren(copy) {
       const list = $("offline-children");
       list.replaceChildren(...(copy ? copy.children : []).map((child) => {
-        const item = el("li", undefined, "item");
+        const item = el("div", undefined, "card");
         item.append(el("strong", child.name));
         const facts = [child.class];
         if (child.guardian) facts.push(`${t.tGuardian}：${child.guardian}`);
