@@ -53,7 +53,7 @@ class OfflineChild:
         return {
             "id": str(child.public_id),
             "name": child.name,
-            "class": str(child.school_class),
+            "class": child.school_class.name,
             "guardian": guardian.name if guardian is not None else "",
             "village": region.name if region and region.level == RegionLevel.VILLAGE else "",
             "due": [

@@ -1,14 +1,18 @@
 """Offline capture's endpoints (issue 19): the phone's copy (sync down), the outbox's upload,
 the offline page, the service worker and the web manifest.
 
-The two JSON endpoints answer a visitor without a session 401 (never the login page): the
-phone's script reads it as "the session has ended" and wipes its copy of the worklist."""
+The two JSON endpoints send a visitor without a session to the login page like every page; the
+phone's script asks them not to follow redirects and reads one as "the session has ended", and
+wipes its copy of the worklist. A role that records none of what the phone records (an officer,
+the administrator, the privacy officer) gets a 403: no copy goes to their phone."""
 
 import hashlib
 import json
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -19,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from shouhu.care.offline.selectors import offline_copy_for
 from shouhu.care.offline.services import outbox_upload
+from shouhu.core.roles import Perm
 
 # The app shell the service worker keeps: the offline page and its static files. Pages holding
 # anyone's data are never cached (docs/offline.md).
@@ -31,32 +36,49 @@ SHELL_STATIC = (
 )
 
 
-def _login_gone() -> JsonResponse:
-    return JsonResponse({"error": "login", "message": _("登录已过期，请重新登录。")}, status=401)
+# What the phone records: a role with none of these has nothing to do offline.
+RECORDER_PERMS = (Perm.CARE_RECORD, Perm.OBSERVATION_RECORD, Perm.ATTENDANCE_RECORD)
 
 
+def recorder_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not any(request.user.has_perm_to(perm) for perm in RECORDER_PERMS):
+            raise PermissionDenied(_("您的角色没有需要离线记录的工作。"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@recorder_required
 @require_safe
 def offline_sync(request):
     """The phone's copy of the user's worklist, with a fresh CSRF token for the upload."""
-    if not request.user.is_authenticated:
-        return _login_gone()
     data = offline_copy_for(request.user).as_json()
     data["csrf"] = get_token(request)
     return JsonResponse(data)
 
 
+def _records_of(request) -> object:
+    """The batch: a JSON body `{"records": [...]}` (the phone's), or a form field `records`
+    holding the list as JSON."""
+    if request.content_type == "application/json":
+        payload = json.loads(request.body or b"{}")
+        return payload.get("records") if isinstance(payload, dict) else None
+    return json.loads(request.POST.get("records") or "null")
+
+
+@recorder_required
 @require_POST
 def offline_upload(request):
-    """A batch of the phone's outbox: `{"records": [...]}` → a result per record."""
-    if not request.user.is_authenticated:
-        return _login_gone()
+    """A batch of the phone's outbox → a result per record (stored, duplicate or refused)."""
     try:
-        payload = json.loads(request.body or b"{}")
+        records = _records_of(request)
     except RequestDataTooBig:
         return JsonResponse({"error": _("上传的数据过大，请分批上传。")}, status=413)
     except ValueError:
         return JsonResponse({"error": _("上传的数据格式无效。")}, status=400)
-    records = payload.get("records") if isinstance(payload, dict) else None
     if not isinstance(records, list):
         return JsonResponse({"error": _("上传的数据格式无效。")}, status=400)
     try:

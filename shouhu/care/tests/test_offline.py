@@ -69,7 +69,7 @@ def test_the_phones_copy_holds_only_name_class_guardian_village_and_due_items(
     copy = sync(client)
     (child,) = copy["children"]
     assert tuple(child) == OFFLINE_CHILD_KEYS
-    assert child["name"] == "李家成" and child["class"] == str(world.class_a)
+    assert child["name"] == "李家成" and child["class"] == world.class_a.name
     assert child["guardian"] == "李奶奶" and child["village"] == world.village_a.name
     assert child["due"] and all(tuple(d) == OFFLINE_DUE_KEYS for d in child["due"])
     assert {d["kind"] for d in child["due"]} >= {ActionKind.HOME_VISIT}
@@ -99,10 +99,16 @@ def test_a_teacher_gets_no_child_of_another_teacher_nor_another_school(
     assert [c["name"] for c in sync(client)["children"]] == ["曾小雨"]
 
 
-def test_without_a_session_the_endpoints_answer_401_for_the_phone_to_wipe_its_copy(client, db):
-    assert client.get(SYNC).status_code == 401
+def test_without_a_session_the_endpoints_send_to_the_login_page(client, db):
+    assert client.get(SYNC)["Location"].startswith("/accounts/login/")
     response = client.post(UPLOAD, "{}", content_type="application/json")
-    assert response.status_code == 401 and response.json()["error"] == "login"
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_role_with_nothing_to_record_gets_no_copy(client, world, privacy_officer):
+    client.force_login(privacy_officer)
+    assert client.get(SYNC).status_code == 403
+    assert client.post(UPLOAD, "{}", content_type="application/json").status_code == 403
 
 
 # --- upload -----------------------------------------------------------------------------------

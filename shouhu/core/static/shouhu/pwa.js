@@ -67,9 +67,10 @@
   // The server's copy, saved on the phone; null when the session has ended (the copy is wiped:
   // the outbox stays, sealed to its owner, until they log in again).
   function sync() {
-    return fetch(SYNC_URL, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(SYNC_URL, { credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" } })
       .then((response) => {
-        if (response.status === 401) return dropCopy().then(() => ({ expired: true }));
+        // Sent to the login page: the session has ended.
+        if (response.type === "opaqueredirect") return dropCopy().then(() => ({ expired: true }));
         if (!response.ok) throw new Error(String(response.status));
         return response.json().then((data) => {
           const csrf = data.csrf;
@@ -94,10 +95,11 @@
           chain = chain.then(() => fetch(UPLOAD_URL, {
             method: "POST",
             credentials: "same-origin",
+            redirect: "manual",
             headers: { "Content-Type": "application/json", "X-CSRFToken": state.csrf },
             body: JSON.stringify({ records: batch.map((r) => r.payload) }),
           }).then((response) => {
-            if (response.status === 401) return { expired: true };
+            if (response.type === "opaqueredirect") return { expired: true };
             if (!response.ok) throw new Error(String(response.status));
             return response.json().then((data) => Promise.all(data.results.map((result) => {
               const record = batch.find((r) => r.id === result.id);
