@@ -19,6 +19,7 @@ from shouhu.care.reading import SEALED_CHILD_FIELDS, today_or
 from shouhu.care.rules import QuotaStatus
 from shouhu.care.selectors.worklist import WorkItem, worklist_for
 from shouhu.core.roles import Perm
+from shouhu.core.visibility import PHONE_COPY
 from shouhu.org.models import RegionLevel, SchoolClass
 from shouhu.registry.models import Child
 from shouhu.schooling.models import AbsenceReason
@@ -29,7 +30,8 @@ from shouhu.schooling.services.attendance import register_on
 STALE_AFTER = datetime.timedelta(hours=24)
 
 # Every key a child of the phone's copy has, and every key of a due item: nothing else leaves.
-OFFLINE_CHILD_KEYS = ("id", "name", "class", "guardian", "village", "due")
+# The child's fields are the privacy matrix's `PHONE_COPY` (core.visibility).
+OFFLINE_CHILD_KEYS = ("id", *PHONE_COPY, "due")
 OFFLINE_DUE_KEYS = ("kind", "title", "due_on", "overdue", "task")
 
 # What the phone records offline: a home visit, a call, a letter (care actions), a 五必访

@@ -111,6 +111,33 @@ def test_a_role_with_nothing_to_record_gets_no_copy(client, world, privacy_offic
     assert client.post(UPLOAD, "{}", content_type="application/json").status_code == 403
 
 
+def test_every_role_that_takes_a_copy_reads_each_of_its_fields_in_full():
+    from shouhu.care.offline.views import RECORDER_PERMS
+    from shouhu.core.roles import ROLE_PERMS
+    from shouhu.core.visibility import MATRIX, PHONE_COPY, Visibility
+
+    assert OFFLINE_CHILD_KEYS == ("id", "name", "class", "guardian", "village", "due")
+    takers = [role for role, perms in ROLE_PERMS.items() if set(RECORDER_PERMS) & perms]
+    assert set(takers) >= {"head_teacher", "teacher", "volunteer"}
+    partial = {
+        (role, row)
+        for role in takers
+        for row in PHONE_COPY.values()
+        if MATRIX[row][role] != Visibility.FULL
+    }
+    assert not partial
+
+
+def test_the_copy_of_a_class_takes_a_bounded_number_of_queries(
+    client, world, head_teacher, django_assert_max_num_queries
+):
+    for n in range(5):
+        register_child(head_teacher, world.class_a, name=f"学生{chr(0x4E00 + n)}")
+    client.force_login(head_teacher)
+    with django_assert_max_num_queries(40):
+        assert len(sync(client)["children"]) == 6
+
+
 # --- upload -----------------------------------------------------------------------------------
 
 
