@@ -145,3 +145,32 @@ def test_logout_wipes_the_phones_indexeddb(page: Page, live_server, offline_worl
         ".map((r) => new URL(r.url).pathname))"
     )
     assert all(path.startswith("/static/") or path == OFFLINE for path in cached), cached
+
+
+def test_session_expiry_wipes_the_copy_but_keeps_the_owners_outbox_until_they_log_in(
+    page: Page, live_server, offline_world
+):
+    from shouhu.care.models import CareAction
+
+    world = offline_world
+    login(page, live_server.url, world.teacher.username, world.password)
+    open_offline_page(page, live_server.url)
+    page.context.set_offline(True)
+    record_visit(page, world.child_a, "山里没信号时的家访。")
+    page.context.clear_cookies()  # the session ends while the phone is away
+    page.context.set_offline(False)
+
+    expect(page.locator("#offline-message")).to_contain_text("登录已过期")
+    expect(page.locator("#offline-synced")).to_contain_text("本机还没有同步的数据")
+    expect(page.locator("#offline-children")).not_to_contain_text("李家成")
+    expect(page.locator("#offline-pending")).to_have_text("1 条待上传")
+
+    login(page, live_server.url, world.teacher.username, world.password)  # 我的待办 uploads
+    for _ in range(50):  # the upload runs in the background of the page
+        if CareAction.objects.exists():
+            break
+        page.wait_for_timeout(200)
+    assert list(CareAction.objects.values_list("summary", flat=True)) == ["山里没信号时的家访。"]
+    page.goto(live_server.url + OFFLINE)
+    expect(page.locator("#offline-pending")).to_have_text("0 条待上传")
+    expect(page.locator("#offline-children")).to_contain_text("李家成")

@@ -101,13 +101,55 @@ def _client_id(record: dict) -> uuid.UUID:
         raise Refused(_("记录编号无效。")) from None
 
 
-def _child(actor: User, record: dict) -> Child:
+@dataclass
+class _Batch:
+    """What a batch needs read once rather than per record: who owns the ids already stored,
+    and the children of the records in the actor's scope."""
+
+    owners: dict[uuid.UUID, set[int]]
+    children: dict[uuid.UUID, Child]
+
+
+def _uuids(values) -> list[uuid.UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
+def _batch_read(actor: User, records: Sequence[object]) -> _Batch:
+    rows = [r for r in records if isinstance(r, dict)]
+    ids = _uuids(r.get("id") for r in rows)
+    owners: dict[uuid.UUID, set[int]] = {}
+    for model, owner in ((CareAction, "author_id"), (Observation, "author_id")):
+        for client_id, owner_id in model.objects.filter(client_id__in=ids).values_list(
+            "client_id", owner
+        ):
+            owners.setdefault(client_id, set()).add(owner_id)
+    for client_id, owner_id in RollCall.objects.filter(client_id__in=ids).values_list(
+        "client_id", "taken_by_id"
+    ):
+        owners.setdefault(client_id, set()).add(owner_id)
+    child_ids = _uuids(r.get("child") for r in rows if r.get("child"))
+    children = {
+        c.public_id: c
+        for c in Child.objects.restrict(actor)
+        .filter(public_id__in=child_ids)
+        .select_related("school_class")
+    }
+    return _Batch(owners=owners, children=children)
+
+
+def _child(batch: _Batch, record: dict) -> Child:
     """The child of the record, still in the actor's scope and on the register."""
     try:
         public_id = uuid.UUID(str(record.get("child") or ""))
     except ValueError:
         raise Refused(_("儿童无效。")) from None
-    child = Child.objects.restrict(actor).filter(public_id=public_id).first()
+    child = batch.children.get(public_id)
     if child is None:
         raise Refused(_("该儿童已不在您的管辖范围内，记录不能上传。"))
     if child.left_on is not None:
@@ -118,17 +160,13 @@ def _child(actor: User, record: dict) -> Child:
     return child
 
 
-def _stored_before(actor: User, client_id: uuid.UUID) -> bool:
+def _stored_before(actor: User, batch: _Batch, client_id: uuid.UUID) -> bool:
     """Whether a record with this phone id is stored: True when it is the actor's (a replay),
     refused when another user's (an id must never write over or reveal another's record)."""
-    owners = [
-        *CareAction.objects.filter(client_id=client_id).values_list("author_id", flat=True),
-        *Observation.objects.filter(client_id=client_id).values_list("author_id", flat=True),
-        *RollCall.objects.filter(client_id=client_id).values_list("taken_by_id", flat=True),
-    ]
+    owners = batch.owners.get(client_id)
     if not owners:
         return False
-    if all(owner == actor.pk for owner in owners):
+    if owners == {actor.pk}:
         return True
     raise Refused(_("该记录编号已被其他用户使用，记录不能上传。"))
 
@@ -146,10 +184,12 @@ def _open_task(actor: User, child: Child, record: dict) -> list[VisitTask]:
     return list(task.select_related("observation"))
 
 
-def _store(actor: User, record: dict, client_id: uuid.UUID, request: HttpRequest | None) -> None:
+def _store(
+    actor: User, batch: _Batch, record: dict, client_id: uuid.UUID, request: HttpRequest | None
+) -> None:
     kind = record.get("type")
     if kind in RECORD_KINDS:
-        child = _child(actor, record)
+        child = _child(batch, record)
         care_action_record(
             actor=actor,
             kind=RECORD_KINDS[kind],
@@ -161,7 +201,7 @@ def _store(actor: User, record: dict, client_id: uuid.UUID, request: HttpRequest
             client_id=client_id,
         )
     elif kind == "signal":
-        child = _child(actor, record)
+        child = _child(batch, record)
         signal = record.get("signal")
         if signal not in SignalKind.values or signal == SignalKind.ABSENT:
             raise Refused(_("必访信号无效。"))
@@ -224,16 +264,19 @@ def _int(value) -> int | None:
         return None
 
 
-def _upload_one(actor: User, record: object, request: HttpRequest | None) -> RecordResult:
+def _upload_one(
+    actor: User, batch: _Batch, record: object, request: HttpRequest | None
+) -> RecordResult:
     if not isinstance(record, dict):
         return RecordResult(id="", status=RecordStatus.REFUSED, reason=_("记录格式无效。"))
     shown_id = str(record.get("id") or "")[:64]
     try:
         client_id = _client_id(record)
-        if _stored_before(actor, client_id):
+        if _stored_before(actor, batch, client_id):
             return RecordResult(id=shown_id, status=RecordStatus.DUPLICATE)
         with transaction.atomic():
-            _store(actor, record, client_id, request)
+            _store(actor, batch, record, client_id, request)
+        batch.owners[client_id] = {actor.pk}
     except Refused as refusal:
         return RecordResult(id=shown_id, status=RecordStatus.REFUSED, reason=str(refusal))
     except ValidationError as error:
@@ -264,4 +307,5 @@ def outbox_upload(
         raise ValidationError(
             {"records": _("一次最多上传%(n)d条记录，请分批上传。") % {"n": BATCH_MAX}}
         )
-    return [_upload_one(actor, record, request) for record in records]
+    batch = _batch_read(actor, records)
+    return [_upload_one(actor, batch, record, request) for record in records]

@@ -347,3 +347,20 @@ def test_logout_clears_the_site_data(client, teacher):
     client.force_login(teacher)
     response = client.post(reverse("accounts:logout"))
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_a_records_cost_in_queries_is_its_services_own(client, world, teacher, paired):
+    """The batch reads the ids and children once; each record then costs what recording it
+    online costs (its service's checks, rows and access log) and a savepoint."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(teacher)
+    counts = []
+    for n in (5, 10):
+        records = [visit(world.child_a) for _ in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            upload(client, *records)
+        counts.append(len(queries))
+    per_record = (counts[1] - counts[0]) / 5
+    assert per_record <= 12, counts
