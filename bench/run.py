@@ -34,6 +34,8 @@
 Attendance (group `attendance`, `bench/attendance.py`): saving a 50-child roll call
 (`roll_call_save_ms`) and the county's attendance figures for a day (`attendance_county_day_ms`
 at 20,000 children).
+Offline capture (`bench/offline.py`, the group `offline`, issue 19): an outbox of 50 records
+uploaded (`offline_sync_50_ms`, target < 1 s).
 控辍保学 (`bench/dropout.py`, the group `dropout`): the school's monthly report as a PDF
 (`dropout_monthly_pdf_s`, target < 5 s).
 
@@ -567,6 +569,7 @@ GROUPS = (*GROUPS, "attendance")  # 考勤 (issue 14): bench/attendance.py
 GROUPS = (*GROUPS, "dropout")  # 控辍保学 (issue 14): bench/dropout.py
 GROUPS = (*GROUPS, "health")  # issue 15: health and safety (bench/health_safety.py)
 GROUPS = (*GROUPS, "activities")  # issue 16: bench/activities.py
+GROUPS = (*GROUPS, "offline")  # issue 19: offline capture (bench/offline.py)
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -682,6 +685,12 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
             today=TODAY,
             county=COUNTY,
             term=TERM,
+        )
+    if "offline" in groups:  # issue 19: offline capture (bench/offline.py)
+        from offline import offline_figures
+
+        measures += offline_figures(
+            clients, suffix=suffix, measure_cls=Measure, median_ms=median_ms
         )
     result["measures"] = [asdict(m) for m in measures]
     return result

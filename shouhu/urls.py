@@ -1,9 +1,13 @@
 from django.urls import include, path
 
 from shouhu.care import views as care_views
+from shouhu.care.offline import views as offline_views
 
 urlpatterns = [
     path("", care_views.home, name="home"),  # 我的待办
+    # The installable app (issue 19): from the root, so that the service worker's scope is "/".
+    path("sw.js", offline_views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("accounts/", include("shouhu.accounts.urls")),
     path("children/", include("shouhu.registry.urls")),
     path("", include("shouhu.reports.urls")),  # /census/, /dashboard/, /reports/…

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from shouhu.accounts import manage_views, security_views, views
@@ -6,7 +5,7 @@ from shouhu.accounts import manage_views, security_views, views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("security/", security_views.security, name="security"),
     path("password/", security_views.password_change_view, name="password-change"),
     path("two-factor/", security_views.two_factor_verify, name="two-factor-verify"),

@@ -195,6 +195,8 @@ class CareAction(models.Model):
     )
     follow_up_on = models.DateField(_("跟进日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The id a phone gave the record offline (docs/offline.md): an upload sent twice stores once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("关爱记录")
@@ -328,6 +330,8 @@ class Observation(models.Model):
     author = models.ForeignKey(
         "accounts.User", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
+    # The id a phone gave the record offline (docs/offline.md): an upload sent twice stores once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ChildRowQuerySet.as_manager()
 

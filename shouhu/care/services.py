@@ -3,6 +3,7 @@ their home-visit tasks, exemptions and quota settings. Each service checks the a
 saves and, where a child's data is written, records the access."""
 
 import datetime
+import uuid
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -271,6 +272,7 @@ def care_action_record(
     tasks: Sequence[VisitTask] = (),
     period: Period | None = None,
     request: HttpRequest | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> CareAction:
     """Record a piece of care work with one or more children (a symposium or a training session
     gathers many). Linked home-visit tasks are closed by it. Only counsellors record counselling,
@@ -314,6 +316,7 @@ def care_action_record(
         summary=summary.strip(),
         shareable=shareable and care_summary_may_share(actor),
         follow_up_on=follow_up_on,
+        client_id=client_id,
     )
     action.full_clean()
     action.save()
@@ -376,16 +379,23 @@ def observation_record(
     noted_on: datetime.date,
     note: str = "",
     request: HttpRequest | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> VisitTask:
     """A teacher noticed one of the five signals (五必访): record it and create the home-visit
-    task, due in `SHOUHU_TASK_DUE_DAYS` days for the proxy parent (or the head teacher)."""
+    task, due in `SHOUHU_TASK_DUE_DAYS` days for the proxy parent (or the head teacher).
+    `client_id`: the phone's id of a record made offline (`care.offline`)."""
     if not actor.has_perm_to(Perm.OBSERVATION_RECORD):
         raise PermissionDenied(_("您没有记录必访信号的权限。"))
     _check_child_in_scope(actor, child)
     if noted_on > _today():
         raise ValidationError({"noted_on": _("发现日期不能晚于今天。")})
     observation = Observation(
-        child=child, kind=kind, noted_on=noted_on, note=note.strip(), author=actor
+        child=child,
+        kind=kind,
+        noted_on=noted_on,
+        note=note.strip(),
+        author=actor,
+        client_id=client_id,
     )
     observation.full_clean()
     observation.save()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from shouhu.care import views
+from shouhu.care.offline import views as offline_views
 
 app_name = "care"
 urlpatterns = [
@@ -15,4 +16,8 @@ urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
     path("compliance/", views.compliance, name="compliance"),
     path("quotas/", views.quotas, name="quotas"),
+    # Offline capture (issue 19): the offline page, the phone's copy, the outbox's upload.
+    path("offline/", offline_views.offline_page, name="offline"),
+    path("offline/sync/", offline_views.offline_sync, name="offline-sync"),
+    path("offline/upload/", offline_views.offline_upload, name="offline-upload"),
 ]

@@ -130,6 +130,19 @@ CLASS_TEACHERS_ONLY: frozenset[str] = frozenset({ChildField.GRADES})
 PROXY_PARENT_FULL: frozenset[str] = frozenset({ChildField.FAMILY_PHONE})
 
 
+# The phone's copy (issue 19, docs/offline.md): each field of a child that goes to a teacher's
+# phone for offline work, with the row of the matrix it falls under. A role takes a copy only
+# where it reads every one of these rows in full (a test holds it); the village alone stands for
+# the address. Nothing of the other rows leaves: no ID number, phone, health, counselling, care
+# summary.
+PHONE_COPY: dict[str, str] = {
+    "name": ChildField.IDENTITY,
+    "class": ChildField.IDENTITY,
+    "guardian": ChildField.IDENTITY,
+    "village": ChildField.ADDRESS,
+}
+
+
 # The ground floor names care's values rather than importing care (`care.models.PairingKind`,
 # `care.models.ActionKind`); a test holds them equal.
 PROXY_PARENT = "proxy_parent"

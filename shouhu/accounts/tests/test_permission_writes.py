@@ -74,6 +74,21 @@ def only_anonymous() -> dict[str, int]:
     return {"anonymous": 302}
 
 
+def _offline_visit(w) -> str:
+    """A phone's batch (issue 19): one home visit to child_a today, with a new phone id."""
+    import json
+    import uuid
+
+    record = {
+        "id": str(uuid.uuid4()),
+        "type": "visit",
+        "child": str(w.child_a.public_id),
+        "day": TODAY.isoformat(),
+        "summary": "家访。",
+    }
+    return json.dumps([record])
+
+
 W = Any  # the world: a SimpleNamespace of the tree, child_a and child_b
 U = dict  # the cast: users by role name
 
@@ -1142,6 +1157,19 @@ WRITES = [
         },
         ("head_teacher", 302),
         refused(but=ACTIVITY_RECORDERS, **OUT_OF_SCOPE),
+    ),
+    # --- offline capture (issue 19): a batch of one visit to child_a; out of scope, the record
+    # is refused in the answer (200) and nothing is written ---
+    Write(
+        "care:offline-upload",
+        {},
+        lambda w, u: {"records": _offline_visit(w)},
+        ("head_teacher", 200),
+        refused(
+            but=("school_leader", "head_teacher", "teacher", "counsellor", "volunteer"),
+            other_head_teacher=200,
+            outsider=200,
+        ),
     ),
 ]
 

@@ -103,6 +103,10 @@ def everyone(status: int, **exceptions: int) -> dict[str, int]:
 
 
 CHILD_A = {"public_id": lambda w: w.child_a.public_id}
+# Roles that record nothing a phone records offline (issue 19): no copy goes to their phone.
+NOT_RECORDERS = dict.fromkeys(
+    ("admin", "region_officer", "township_officer", "privacy_officer"), 403
+)
 
 # --- welfare: health and safety (issue 15) ---
 HEALTH_RECORDERS = {
@@ -1262,6 +1266,13 @@ TABLE = [
         # A volunteer has no class: the sheet of one is a 404.
         everyone(403, **{**EVENT_RECORDERS, **ACTIVITY_OUT_OF_SCOPE, "volunteer": 404}),
     ),
+    # --- offline capture (issue 19) ---
+    ("care:offline", {}, "", "get", everyone(200, anonymous=200)),  # the shell: nobody's data
+    ("service-worker", {}, "", "get", everyone(200, anonymous=200)),
+    ("manifest", {}, "", "get", everyone(200, anonymous=200)),
+    ("care:offline-sync", {}, "", "get", everyone(200, **NOT_RECORDERS)),
+    # An empty batch: 400 for whoever may upload.
+    ("care:offline-upload", {}, "", "post", everyone(400, **NOT_RECORDERS)),
 ]
 
 

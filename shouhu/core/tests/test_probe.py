@@ -337,6 +337,12 @@ PARAMS: dict[str, list[str]] = {
     "activities:group-detail": ["membership", "left_on"],
     "activities:group-session": ["held_on", "children", "account"],
     "activities:group-class-sheet": ["child", "group", "joined_on"],
+    # --- offline capture (issue 19) ---
+    "care:offline": [],
+    "care:offline-sync": [],
+    "care:offline-upload": ["records"],
+    "service-worker": [],
+    "manifest": [],
 }
 
 

@@ -76,6 +76,8 @@ class RollCall(models.Model):
     )
     taken_at = models.DateTimeField(_("点名时间"))  # the first sending: the follow-up clock
     updated_at = models.DateTimeField(auto_now=True)
+    # The id a phone gave the first sending taken offline (docs/offline.md): sent twice, once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     objects = RollCallQuerySet.as_manager()

@@ -3,6 +3,7 @@ the call to the guardian, the school calendar's changes. The follow-up clock's h
 are raised by the duty (`shouhu.schooling.jobs`)."""
 
 import datetime
+import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -72,6 +73,7 @@ def roll_call_save(
     absent: Mapping[int, str],
     notes: Mapping[int, str] | None = None,
     request: HttpRequest | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> RollCall:
     """Take (or correct) a class's roll call for today.
 
@@ -82,7 +84,8 @@ def roll_call_save(
        (who left, or belongs to another class).
     3. Sent again, the roll call is corrected: absences added, changed or taken back. The same
        list sent twice changes nothing; every change is kept in the history.
-    4. The follow-up clock runs from the first sending (`taken_at`).
+    4. The follow-up clock runs from the first sending (`taken_at`), which keeps the phone's
+       `client_id` when it was taken offline (`care.offline`).
     """
     _check_may_record(actor, school_class)
     notes = notes or {}
@@ -120,7 +123,9 @@ def roll_call_save(
     roll = RollCall.objects.select_for_update().filter(school_class=school_class, day=day).first()
     created = roll is None
     if roll is None:
-        roll = RollCall(school_class=school_class, day=day, taken_by=actor, taken_at=now)
+        roll = RollCall(
+            school_class=school_class, day=day, taken_by=actor, taken_at=now, client_id=client_id
+        )
     changed = created or roll.expected != len(register) or roll.expected_left_behind != len(lb)
     roll.expected, roll.expected_left_behind = len(register), len(lb)
     if changed:
