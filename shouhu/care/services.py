@@ -270,6 +270,8 @@ def care_action_record(
     tasks: Sequence[VisitTask] = (),
     period: Period | None = None,
     request: HttpRequest | None = None,
+    share_with_parents: bool = False,
+    parent_note: str = "",
 ) -> CareAction:
     """Record a piece of care work with one or more children (a symposium or a training session
     gathers many). Linked home-visit tasks are closed by it. Only counsellors record counselling,
@@ -313,6 +315,8 @@ def care_action_record(
         summary=summary.strip(),
         shareable=shareable and care_summary_may_share(actor),
         follow_up_on=follow_up_on,
+        share_with_parents=share_with_parents,
+        parent_note=parent_note,
     )
     action.full_clean()
     action.save()
