@@ -86,7 +86,9 @@ def code(request):
 
 @require_POST
 def logout(request):
-    parent_logout(request)
+    """End the parent's session; a staff login in the browser is not the parents' to end."""
+    if parent_session(request) is not None:
+        parent_logout(request)
     return redirect("parents:login")
 
 
