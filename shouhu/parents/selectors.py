@@ -38,9 +38,9 @@ def children_ids_for_index(phone_index: str) -> set[int]:
     if not phone_index:
         return set()
     return set(
-        Parent.objects.filter(
-            phone_index=phone_index, child__left_on__isnull=True
-        ).values_list("child_id", flat=True)
+        Parent.objects.filter(phone_index=phone_index, child__left_on__isnull=True).values_list(
+            "child_id", flat=True
+        )
     )
 
 
@@ -138,7 +138,9 @@ def news_for(child_ids: Iterable[int], *, limit: int = NEWS_LIMIT) -> dict[int, 
     return news
 
 
-def photos_for(child_ids: Iterable[int], *, limit: int = PHOTOS_LIMIT) -> dict[int, list[PhotoItem]]:
+def photos_for(
+    child_ids: Iterable[int], *, limit: int = PHOTOS_LIMIT
+) -> dict[int, list[PhotoItem]]:
     """Event photos the child is in, only while the child's latest consent is a yes."""
     ids = list(child_ids)
     consenting = consenting_ids(ids)
@@ -177,7 +179,9 @@ def photo_for(child_ids: Iterable[int], public_id) -> tuple[EventPhoto, Child]:
     return photo, Child.objects.get(pk=min(allowed))
 
 
-def groups_for(child_ids: Iterable[int], *, day: datetime.date | None = None) -> dict[int, list[str]]:
+def groups_for(
+    child_ids: Iterable[int], *, day: datetime.date | None = None
+) -> dict[int, list[str]]:
     """The interest groups each child belongs to today."""
     day = day or timezone.localdate()
     ids = list(child_ids)
@@ -218,7 +222,9 @@ def grades_for(child: Child) -> tuple[list[GradeItem] | None, str]:
     ], str(term)
 
 
-def messages_for(child_ids: Iterable[int], parent_ids: Iterable[int]) -> dict[int, list[MessageItem]]:
+def messages_for(
+    child_ids: Iterable[int], parent_ids: Iterable[int]
+) -> dict[int, list[MessageItem]]:
     """The parent's own messages (not the other parent's) with the replies."""
     ids = list(child_ids)
     out: dict[int, list[MessageItem]] = {pk: [] for pk in ids}

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction, AccessLog, GuardianRequest, RequestKind
 from shouhu.audit.services import access_log_rows
-from shouhu.care.models import ActionKind, CareAction, PairingKind
-from shouhu.care.models import Pairing
+from shouhu.care.models import ActionKind, CareAction, Pairing, PairingKind
 from shouhu.care.services import care_action_record
 from shouhu.core.network import client_address
 from shouhu.core.phones import validate_phone

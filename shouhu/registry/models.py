@@ -206,6 +206,13 @@ class Parent(models.Model):
             models.UniqueConstraint(fields=["child", "role"], name="one_parent_per_role"),
         ]
 
+    def save(self, *args, **kwargs):
+        self.phone_index_sync()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "phone" in fields:
+            kwargs["update_fields"] = {*fields, "phone_index"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         self.name = clean_name(self.name)
         clean_phone(self, "phone")
@@ -214,13 +221,6 @@ class Parent(models.Model):
     def phone_index_sync(self) -> None:
         """Keep the phone's keyed hash in step with the phone (also for bulk writers)."""
         self.phone_index = blind_index(self.phone) if self.phone else ""
-
-    def save(self, *args, **kwargs):
-        self.phone_index_sync()
-        fields = kwargs.get("update_fields")
-        if fields is not None and "phone" in fields:
-            kwargs["update_fields"] = {*fields, "phone_index"}
-        super().save(*args, **kwargs)
 
 
 class Guardian(models.Model):

@@ -335,6 +335,7 @@ def _clinic_workbook(w: W, u: U) -> dict:
 
 ACTIVITY_RECORDERS = (*CARE_RECORDERS, "township_officer")
 
+
 def _parent_message(w: W, u: U):
     """A parents' message about child_a, from the father, waiting for a reply."""
     from shouhu.parents.models import ParentMessage

@@ -96,9 +96,7 @@ def test_five_wrong_codes_lock_the_number_even_for_the_right_code(client, parent
 def test_sms_bombing_a_number_is_capped_per_hour(client, parents_world, settings):
     settings.SHOUHU_PARENT_CODES_PER_NUMBER = 3
     for i in range(5):
-        client.post(
-            reverse("parents:login"), {"phone": FATHER_A}, REMOTE_ADDR=f"10.0.0.{i + 1}"
-        )
+        client.post(reverse("parents:login"), {"phone": FATHER_A}, REMOTE_ADDR=f"10.0.0.{i + 1}")
     assert Message.objects.filter(kind="otp").count() == 3
     page = client.post(reverse("parents:login"), {"phone": FATHER_A}).content.decode()
     assert "发送过于频繁" in page
@@ -154,7 +152,9 @@ def test_logging_in_as_a_parent_ends_a_staff_login(client, parents_world, cast):
 
 def test_a_parent_session_ends_after_the_absolute_limit(client, parents_world, settings):
     parent_login(client, FATHER_A)
-    later = timezone.now() + datetime.timedelta(seconds=settings.SHOUHU_SESSION_ABSOLUTE_SECONDS + 1)
+    later = timezone.now() + datetime.timedelta(
+        seconds=settings.SHOUHU_SESSION_ABSOLUTE_SECONDS + 1
+    )
     with time_machine.travel(later):
         assert client.get(reverse("parents:home")).status_code == 302
 

@@ -96,7 +96,9 @@ def test_guessing_another_childs_id_is_a_404(client, parents_world):
     other = parents_world.child_b.public_id
     for name in ("parents:child", "parents:agreement", "parents:request"):
         assert client.get(reverse(name, kwargs={"public_id": other})).status_code == 404
-    assert client.get(reverse("parents:child", kwargs={"public_id": uuid.uuid4()})).status_code == 404
+    assert (
+        client.get(reverse("parents:child", kwargs={"public_id": uuid.uuid4()})).status_code == 404
+    )
     response = client.post(
         reverse("parents:message", kwargs={"public_id": other}), {"body": "你好"}
     )
