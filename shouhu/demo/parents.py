@@ -93,5 +93,5 @@ def demo_parent_logins() -> list[tuple[str, str, str]]:
             continue
         seen.add(message.parent_id)
         c = message.child
-        rows.append((message.parent.phone, c.name, f"{c.school_class.school} {c.school_class}"))
+        rows.append((message.parent.phone, c.name, str(c.school_class)))
     return rows

@@ -98,6 +98,7 @@ class ChildPage:
 
     child: Child
     school: str
+    school_phone: str
     class_name: str
     head_teacher: str
     proxy_parent: str
@@ -275,6 +276,7 @@ def home_for(phone_index: str, child_ids: Iterable[int]) -> list[ChildPage]:
             ChildPage(
                 child=child,
                 school=child.school_class.school.name,
+                school_phone=child.school_class.school.contact_phone,
                 class_name=child.school_class.name,
                 head_teacher=str(head) if head else "",
                 proxy_parent=proxies.get(child.pk, ""),
@@ -294,6 +296,7 @@ def child_page_for(phone_index: str, child: Child) -> ChildPage:
     return ChildPage(
         child=child,
         school=child.school_class.school.name,
+        school_phone=child.school_class.school.contact_phone,
         class_name=child.school_class.name,
         head_teacher=str(head) if head else "",
         proxy_parent=proxy_parents_for([child.pk]).get(child.pk, ""),

@@ -5,6 +5,7 @@ from shouhu.parents import views
 app_name = "parents"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("easy/", views.easy, name="easy"),
     path("login/", views.login, name="login"),
     path("login/code/", views.code, name="code"),
     path("logout/", views.logout, name="logout"),

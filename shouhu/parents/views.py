@@ -105,6 +105,17 @@ def home(request):
 
 
 @parent_required
+def easy(request):
+    """大字版: for a parent who reads little, the key news of each child as large text and
+    icons, and one big button to call the school."""
+    pages = home_for(request.parent.phone_index, request.parent.child_ids)
+    parent_access_record(
+        parent=request.parent, child_ids=[p.child.pk for p in pages], request=request
+    )
+    return render(request, "parents/easy.html", {"pages": pages})
+
+
+@parent_required
 def child(request, public_id):
     """One child: all the shared news, photos, groups, grades (where shown) and messages."""
     found = parent_child(request.parent.child_ids, public_id)

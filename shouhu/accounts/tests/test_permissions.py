@@ -390,6 +390,7 @@ PARENTS_TABLE = [
     ("parents:code", {}, "", "get", PARENTS_ONLY),
     ("parents:logout", {}, "", "post", PARENTS_ONLY),
     ("parents:home", {}, "", "get", PARENTS_ONLY),
+    ("parents:easy", {}, "", "get", PARENTS_ONLY),
     ("parents:child", CHILD_A, "", "get", PARENTS_ONLY),
     ("parents:message", CHILD_A, "", "post", PARENTS_ONLY),
     ("parents:agreement", CHILD_A, "", "get", PARENTS_ONLY),

@@ -79,6 +79,7 @@ PARAMS: dict[str, list[str]] = {
     # The parents' channel (家长端): its pages open for a parent's session only (the parents'
     # own tests probe them with one); staff roles reach the login page and the teachers' side.
     "parents:home": [],
+    "parents:easy": [],
     "parents:login": ["phone"],
     "parents:code": ["code"],
     "parents:logout": [],
