@@ -10,7 +10,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +29,17 @@ from shouhu.welfare.models import GuardianAgreement
 NEWS_LIMIT = 10
 PHOTOS_LIMIT = 12
 MESSAGES_LIMIT = 10
+
+
+def _newest_per_child(queryset, *, order: list[str], limit: int):
+    """The queryset cut to each child's `limit` newest rows (a window: one query, and a child
+    with much news does not crowd out a sibling's)."""
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("child_id")],
+        order_by=[OrderBy(F(o.lstrip("-")), descending=o.startswith("-")) for o in order],
+    )
+    return queryset.annotate(rank=rank).filter(rank__lte=limit).order_by(*order)
 
 
 def phone_index_of(phone: str) -> str:
@@ -122,20 +135,16 @@ def news_for(child_ids: Iterable[int], *, limit: int = NEWS_LIMIT) -> dict[int, 
     """The care actions marked 可告知家长, newest first: the short text only, never the summary
     (which is not even read from the database)."""
     ids = list(child_ids)
-    links = (
-        CareActionChild.objects.filter(
-            child_id__in=ids,
-            action__share_with_parents=True,
-        )
-        .exclude(kind__in=PARENT_NEVER_KINDS)
-        .select_related(None)
-        .order_by("-done_on", "-action_id")
-        .values_list("child_id", "done_on", "kind", "action__parent_note")
-    )
+    links = CareActionChild.objects.filter(
+        child_id__in=ids,
+        action__share_with_parents=True,
+    ).exclude(kind__in=PARENT_NEVER_KINDS)
+    links = _newest_per_child(links, order=["-done_on", "-action_id"], limit=limit)
     news: dict[int, list[NewsItem]] = {pk: [] for pk in ids}
-    for child_id, done_on, kind, note in links[: limit * max(len(ids), 1)]:
-        if len(news[child_id]) < limit:
-            news[child_id].append(NewsItem(done_on=done_on, kind=kind, note=note))
+    for child_id, done_on, kind, note in links.values_list(
+        "child_id", "done_on", "kind", "action__parent_note"
+    ):
+        news[child_id].append(NewsItem(done_on=done_on, kind=kind, note=note))
     return news
 
 
@@ -149,21 +158,18 @@ def photos_for(
     if not consenting:
         return photos
     through = EventPhoto.children.through
-    rows = (
-        through.objects.filter(child_id__in=consenting)
-        .order_by("-eventphoto__event__held_on", "-eventphoto_id")
-        .values_list(
-            "child_id",
-            "eventphoto__public_id",
-            "eventphoto__event__title",
-            "eventphoto__event__held_on",
-        )
+    rows = _newest_per_child(
+        through.objects.filter(child_id__in=consenting),
+        order=["-eventphoto__event__held_on", "-eventphoto_id"],
+        limit=limit,
+    ).values_list(
+        "child_id",
+        "eventphoto__public_id",
+        "eventphoto__event__title",
+        "eventphoto__event__held_on",
     )
-    for child_id, public_id, title, held_on in rows[: limit * len(consenting)]:
-        if len(photos[child_id]) < limit:
-            photos[child_id].append(
-                PhotoItem(public_id=str(public_id), title=title, held_on=held_on)
-            )
+    for child_id, public_id, title, held_on in rows:
+        photos[child_id].append(PhotoItem(public_id=str(public_id), title=title, held_on=held_on))
     return photos
 
 
@@ -224,28 +230,27 @@ def grades_for(child: Child) -> tuple[list[GradeItem] | None, str]:
 
 
 def messages_for(
-    child_ids: Iterable[int], parent_ids: Iterable[int]
+    child_ids: Iterable[int], parent_ids: Iterable[int], *, limit: int = MESSAGES_LIMIT
 ) -> dict[int, list[MessageItem]]:
     """The parent's own messages (not the other parent's) with the replies."""
     ids = list(child_ids)
     out: dict[int, list[MessageItem]] = {pk: [] for pk in ids}
-    rows = (
-        ParentMessage.objects.filter(child_id__in=ids, parent_id__in=list(parent_ids))
-        .select_related("replied_by")
-        .order_by("-sent_at", "-id")
-    )
-    for m in rows[: MESSAGES_LIMIT * max(len(ids), 1)]:
-        if len(out[m.child_id]) < MESSAGES_LIMIT:
-            out[m.child_id].append(
-                MessageItem(
-                    public_id=str(m.public_id),
-                    body=m.body,
-                    sent_at=m.sent_at,
-                    reply=m.reply,
-                    replied_by=str(m.replied_by) if m.replied_by else "",
-                    replied_at=m.replied_at,
-                )
+    rows = _newest_per_child(
+        ParentMessage.objects.filter(child_id__in=ids, parent_id__in=list(parent_ids)),
+        order=["-sent_at", "-id"],
+        limit=limit,
+    ).select_related("replied_by")
+    for m in rows:
+        out[m.child_id].append(
+            MessageItem(
+                public_id=str(m.public_id),
+                body=m.body,
+                sent_at=m.sent_at,
+                reply=m.reply,
+                replied_by=str(m.replied_by) if m.replied_by else "",
+                replied_at=m.replied_at,
             )
+        )
     return out
 
 
@@ -267,7 +272,7 @@ def home_for(phone_index: str, child_ids: Iterable[int]) -> list[ChildPage]:
     parents = parent_rows_for(phone_index, ids)
     news = news_for(ids, limit=3)
     groups = groups_for(ids)
-    messages = messages_for(ids, [p.pk for p in parents])
+    messages = messages_for(ids, [p.pk for p in parents], limit=1)
     proxies = proxy_parents_for(ids)
     pages = []
     for child in children:
@@ -282,7 +287,7 @@ def home_for(phone_index: str, child_ids: Iterable[int]) -> list[ChildPage]:
                 proxy_parent=proxies.get(child.pk, ""),
                 news=news[child.pk],
                 groups=groups[child.pk],
-                messages=messages[child.pk][:1],
+                messages=messages[child.pk],
             )
         )
     return pages

@@ -48,6 +48,8 @@ def test_the_parents_home_reads_within_its_budget(
     with django_assert_max_num_queries(14):
         page = client.get(reverse("parents:home")).content.decode()
     assert all(c.name in page for c in children)
+    # Each child its own three newest: a sibling with much news crowds out no other.
+    assert page.count("第3条消息") == len(children) and "第0条消息" not in page
 
 
 def test_the_easy_page_shows_the_news_in_large_text(client, parents_world, cast):
