@@ -105,3 +105,16 @@ def test_the_parent_sees_the_reply(client, parents_world, cast):
         actor=cast["head_teacher"], message=ParentMessage.objects.get(), reply="作业都完成了"
     )
     assert "作业都完成了" in client.get(reverse("parents:home")).content.decode()
+
+
+def test_anonymising_the_child_erases_the_parents_messages_and_number(client, parents_world):
+    from shouhu.audit.models import ErasureReason
+    from shouhu.audit.shredder import child_anonymise
+    from shouhu.registry.models import Parent
+
+    parent_login(client, FATHER_A)
+    _write(client, parents_world, "孩子的奶奶住院了")
+    child_anonymise(child=parents_world.child_a, reason=ErasureReason.REQUEST)
+    assert ParentMessage.objects.get().body == ""
+    father = Parent.objects.get(child=parents_world.child_a, role="father")
+    assert father.phone == "" and father.phone_index == ""
