@@ -31,6 +31,8 @@
 8. A table, and the figures merged into var/bench.json, keeping the keys others wrote. Each is
    {"value": …, "unit": "ms" | "s" | "MB", "raw_sql": … where there is one}.
 
+The parents' channel (group `parents`, `bench/parents.py`, demo only): a parent's home page,
+`parent_home_ms` (< 100 ms) and `parent_home_bytes` (< 50 KB, HTML and stylesheets).
 Attendance (group `attendance`, `bench/attendance.py`): saving a 50-child roll call
 (`roll_call_save_ms`) and the county's attendance figures for a day (`attendance_county_day_ms`
 at 20,000 children).
@@ -570,8 +572,10 @@ GROUPS = (*GROUPS, "dropout")  # 控辍保学 (issue 14): bench/dropout.py
 GROUPS = (*GROUPS, "health")  # issue 15: health and safety (bench/health_safety.py)
 GROUPS = (*GROUPS, "activities")  # issue 16: bench/activities.py
 GROUPS = (*GROUPS, "offline")  # issue 19: offline capture (bench/offline.py)
+GROUPS = (*GROUPS, "parents")  # issue 19: the parents' channel (bench/parents.py)
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
+DEMO_ONLY_GROUPS.add("parents")  # the demo's parents (shouhu.demo.parents)
 
 
 def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()) -> dict:
@@ -692,6 +696,10 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
         measures += offline_figures(
             clients, suffix=suffix, measure_cls=Measure, median_ms=median_ms
         )
+    if "parents" in groups:  # issue 19: the parents' channel (bench/parents.py)
+        from parents import parents_figures
+
+        measures += parents_figures(measure=Measure, median_ms=median_ms, measure_page=measure_page)
     result["measures"] = [asdict(m) for m in measures]
     return result
 

@@ -176,6 +176,7 @@ INSTALLED_APPS = [
     "shouhu.welfare",
     "shouhu.activities",
     "shouhu.notify",
+    "shouhu.parents",
     "shouhu.reports",
     "shouhu.audit",
     "shouhu.jobs",
@@ -416,6 +417,15 @@ SHOUHU_RETENTION_YEARS = env_int("SHOUHU_RETENTION_YEARS", 3)
 SHOUHU_ADULT_AGE = 18
 # A guardian's request to see, correct or delete data is due within this many days.
 SHOUHU_REQUEST_DAYS = env_int("SHOUHU_REQUEST_DAYS", 15)
+# The parents' channel (家长端, issue 19): one-time codes by SMS, at most so many a number and a
+# client address may ask for in an hour (SMS bombing); a number is locked for a while after so
+# many wrong codes; whether a teacher's reply to a parent counts toward 与家长通话's quota.
+SHOUHU_PARENT_CODE_MINUTES = env_int("SHOUHU_PARENT_CODE_MINUTES", 5)
+SHOUHU_PARENT_CODES_PER_NUMBER = env_int("SHOUHU_PARENT_CODES_PER_NUMBER", 3)
+SHOUHU_PARENT_CODES_PER_CLIENT = env_int("SHOUHU_PARENT_CODES_PER_CLIENT", 10)
+SHOUHU_PARENT_WRONG_TRIES = env_int("SHOUHU_PARENT_WRONG_TRIES", 5)
+SHOUHU_PARENT_LOCK_MINUTES = env_int("SHOUHU_PARENT_LOCK_MINUTES", 60)
+SHOUHU_PARENT_REPLY_COUNTS = env_bool("SHOUHU_PARENT_REPLY_COUNTS", True)
 # A year-end handover (学年交接) can be undone for this many days after it was applied.
 SHOUHU_HANDOVER_UNDO_DAYS = env_int("SHOUHU_HANDOVER_UNDO_DAYS", 7)
 # Care (篇十): a signal's home visit is due in N days; overdue, it escalates to the head teacher,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("school/", include("shouhu.schooling.urls")),  # 考勤、控辍保学、成绩
     path("welfare/", include("shouhu.welfare.urls")),  # 资助、健康、安全、监护
     path("activities/", include("shouhu.activities.urls")),  # 活动和留守儿童之家
+    path("parents/", include("shouhu.parents.urls")),  # 家长端 (parents, not staff)
     path("jobs/", include("shouhu.jobs.urls")),  # 后台任务, the administrator's
     path("notify/", include("shouhu.notify.urls")),  # 消息通知设置, the outbox (issue 19)
     path("", include("shouhu.core.urls")),  # /healthz, the monitor's (docs/deploy.md)

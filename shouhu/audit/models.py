@@ -81,6 +81,9 @@ class AccessLog(models.Model):
     reason = models.CharField(_("理由"), max_length=200, blank=True, default="")
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    # A parent on the parents' channel (家长端) is no user: the row names them by the keyed hash
+    # of the phone they logged in with (`user` is empty), never by the number itself.
+    parent_key = models.CharField(_("家长"), max_length=64, blank=True, default="")
 
     objects = AccessLogQuerySet.as_manager()
 
@@ -181,8 +184,14 @@ class GuardianRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Empty when the parent filed the request themselves on the parents' channel (家长端).
     recorded_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

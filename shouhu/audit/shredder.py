@@ -127,5 +127,9 @@ def _scrub_care_notes(child: Child) -> None:
         .filter(n=1)
         .values_list("action_id", flat=True)
     )
-    CareAction.objects.filter(pk__in=list(own)).update(summary="")
+    CareAction.objects.filter(pk__in=list(own)).update(summary="", parent_note="")
     Observation.objects.filter(child=child).update(note="")
+    # The parents' channel (家长端): what the parents wrote about the child, and the replies.
+    from shouhu.parents.models import ParentMessage
+
+    ParentMessage.objects.filter(child=child).update(body="", reply="")

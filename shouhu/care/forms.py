@@ -8,7 +8,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhu.care.models import SUMMARY_MAX_LENGTH, ActionKind, QuotaPeriod, SignalKind
+from shouhu.care.models import (
+    PARENT_NOTE_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    ActionKind,
+    QuotaPeriod,
+    SignalKind,
+)
 from shouhu.care.rules import Period
 from shouhu.core.forms import DateField, IdField, NameField
 
@@ -56,6 +62,17 @@ class CareActionForm(forms.Form):
         ),
     )
     follow_up_on = DateField(label=_("跟进日期"), required=False, widget=DateInput())
+    share_with_parents = forms.BooleanField(
+        label=_("可告知家长"),
+        required=False,
+        help_text=_("勾选后，孩子的父母在家长端能看到下面这段简短文字（看不到情况摘要）。"),
+    )
+    parent_note = forms.CharField(
+        label=_("告知家长的内容"),
+        required=False,
+        max_length=PARENT_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("例如：孩子这周表现很好")}),
+    )
 
     def __init__(
         self,

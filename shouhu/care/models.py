@@ -4,6 +4,7 @@ exemptions, the signals that force a home visit (五必访) and their tasks."""
 import datetime
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from shouhu.core.text import length_cap
 
 # A care action's summary: a few paragraphs of what was seen and said (a page, not a report).
 SUMMARY_MAX_LENGTH = 2000
+PARENT_NOTE_MAX_LENGTH = 200
 
 
 class PairingKind(models.TextChoices):
@@ -158,6 +160,9 @@ class ActionKind(models.TextChoices):
     HEALTH_CHECK = "health_check", _("体检")
 
 
+# Kinds whose news never reaches a parent's page (counselling and health stay with the staff).
+PARENT_NEVER_KINDS = {ActionKind.COUNSELLING, ActionKind.HEALTH_CHECK}
+
 # Kinds that gather many children at once (a symposium, a training session).
 GROUP_KINDS = {ActionKind.SYMPOSIUM, ActionKind.GUARDIAN_TRAINING, ActionKind.HEALTH_CHECK}
 
@@ -194,6 +199,16 @@ class CareAction(models.Model):
         ),
     )
     follow_up_on = models.DateField(_("跟进日期"), null=True, blank=True)
+    # The parents' channel (家长端, issue 19): news the school chose to tell the parents, in a
+    # short text of its own. The summary itself is never shown to a parent.
+    share_with_parents = models.BooleanField(_("可告知家长"), default=False)
+    parent_note = models.CharField(
+        _("告知家长的内容"),
+        max_length=PARENT_NOTE_MAX_LENGTH,
+        blank=True,
+        default="",
+        help_text=_("家长在家长端看到的简短文字，不会显示情况摘要。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The id a phone gave the record offline (docs/offline.md): an upload sent twice stores once.
     client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -202,6 +217,13 @@ class CareAction(models.Model):
         verbose_name = _("关爱记录")
         verbose_name_plural = _("关爱记录")
         ordering = ["-done_on", "-id"]
+
+    def clean(self) -> None:
+        self.parent_note = self.parent_note.strip()
+        if self.share_with_parents and self.kind in PARENT_NEVER_KINDS:
+            raise ValidationError({"share_with_parents": _("心理辅导和体检记录不能告知家长。")})
+        if self.share_with_parents and not self.parent_note:
+            raise ValidationError({"parent_note": _("告知家长时，请填写告知家长的内容。")})
 
 
 class CareActionChild(models.Model):

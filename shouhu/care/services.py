@@ -273,6 +273,8 @@ def care_action_record(
     period: Period | None = None,
     request: HttpRequest | None = None,
     client_id: uuid.UUID | None = None,
+    share_with_parents: bool = False,
+    parent_note: str = "",
 ) -> CareAction:
     """Record a piece of care work with one or more children (a symposium or a training session
     gathers many). Linked home-visit tasks are closed by it. Only counsellors record counselling,
@@ -317,6 +319,8 @@ def care_action_record(
         shareable=shareable and care_summary_may_share(actor),
         follow_up_on=follow_up_on,
         client_id=client_id,
+        share_with_parents=share_with_parents,
+        parent_note=parent_note,
     )
     action.full_clean()
     action.save()

@@ -395,3 +395,25 @@ def family_call_note_readable(user, *, author_id: int | None) -> bool:
     if author_id is not None and author_id == user.pk:
         return True
     return visibility(user, ACTIVITY_FIELD["family_call_note"]) == Visibility.FULL
+
+
+# --- the parents' channel (家长端, issue 19) -----------------------------------------------------
+# A parent is no role of the matrix: they read their own children only, and of them only these
+# (docs/privacy.md, "The parents' channel"). Everything else of the file — counselling, health,
+# the family's other data, the assessment, other children — never reaches a parent's page.
+PARENT_MAY_READ = frozenset(
+    {
+        "child.name",
+        "child.class",
+        "care.parent_note",  # a care action marked 可告知家长: its short text, never the summary
+        "activities.photo",  # event photos the child is in, while the child's consent holds
+        "activities.group",
+        "schooling.grade",  # only where the school turned grades_to_parents on
+        "parents.message",  # their own messages and the replies
+        "welfare.agreement",  # the guardian agreement's names and dates
+    }
+)
+
+
+def parent_may_read(item: str) -> bool:
+    return item in PARENT_MAY_READ

@@ -33,6 +33,7 @@ from shouhu.demo.grades import grades_write
 from shouhu.demo.guardianship import guardianship_write
 from shouhu.demo.health import health_safety_write
 from shouhu.demo.home import home_seed
+from shouhu.demo.parents import parents_seed
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import plan_children_register
 from shouhu.demo.synth import synthetic_layout
@@ -133,6 +134,7 @@ def demo_seed(
     home_seed(schools=county.schools, term=county.terms[calendar.current[0]], seed=seed)
     health_safety_write(county=county, plan=plan, seed=seed)
     activities_seed(county, calendar=calendar, seed=seed)  # issue 16: events, groups, consent
+    parents_seed(head_class=county.classes.get(plan.head_class_key), seed=seed)  # 家长端
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

@@ -30,6 +30,7 @@ class SchoolForm(ContactPhoneMixin, forms.ModelForm):
     class Meta:
         model = School
         fields = ["code", "name", "kind", "region", "contact_phone", "duty_phone"]
+        fields += ["grades_to_parents"]  # the parents' channel (家长端, issue 19)
 
     def clean_duty_phone(self) -> str:
         raw = self.cleaned_data.get("duty_phone", "")

@@ -152,6 +152,12 @@ class School(models.Model):
         validators=[validate_phone],
         help_text=_("学校应急值班电话（24小时），印在联系卡上，列入应急联系链。"),
     )
+    # The parents' channel (家长端, issue 19): whether parents see their child's grades.
+    grades_to_parents = models.BooleanField(
+        _("家长端显示成绩"),
+        default=False,
+        help_text=_("勾选后，家长登录家长端可以看到自己孩子的考试成绩。"),
+    )
 
     objects = SchoolQuerySet.as_manager()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.crypto import EncryptedTextField, blind_index
 from shouhu.core.idnumber import IdNumberError, validate_id_number
 from shouhu.core.phones import validate_phone
 from shouhu.core.roles import Perm
@@ -190,9 +190,14 @@ class Parent(models.Model):
         _("工作单位"), blank=True, default="", validators=[length_cap(100)]
     )
     phone = EncryptedTextField(_("电话"), blank=True, default="", validators=[length_cap(20)])
+    # The phone's keyed hash: the parents' channel (家长端) finds a parent by the number they
+    # log in with. Derived from `phone` in clean() and save(); `rotate_key` re-derives it.
+    phone_index = models.CharField(
+        max_length=64, blank=True, default="", editable=False, db_index=True
+    )
     calls_per_month = models.PositiveSmallIntegerField(_("每月通话次数"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["phone_index"])
 
     class Meta:
         verbose_name = _("父母")
@@ -201,9 +206,21 @@ class Parent(models.Model):
             models.UniqueConstraint(fields=["child", "role"], name="one_parent_per_role"),
         ]
 
+    def save(self, *args, **kwargs):
+        self.phone_index_sync()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "phone" in fields:
+            kwargs["update_fields"] = {*fields, "phone_index"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         self.name = clean_name(self.name)
         clean_phone(self, "phone")
+        self.phone_index_sync()
+
+    def phone_index_sync(self) -> None:
+        """Keep the phone's keyed hash in step with the phone (also for bulk writers)."""
+        self.phone_index = blind_index(self.phone) if self.phone else ""
 
 
 class Guardian(models.Model):

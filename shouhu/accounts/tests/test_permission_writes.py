@@ -58,6 +58,11 @@ CAST = [
 NOT_GUARDED = {
     "accounts:login": "anyone may try to log in",
     "accounts:logout": "anyone may log out; it ends the session only",
+    # The parents' channel (家长端): a parent is no role of the cast. A staff login is no parent
+    # session, so these send every role to the parents' login page and write nothing; the
+    # parents' own tests (shouhu/parents/tests) post them with and without a parent's session.
+    "parents:logout": "ends a parent's session only; a staff login is left alone",
+    "parents:message": "a parent's write: no staff role is a parent (shouhu/parents/tests)",
 }
 
 
@@ -345,7 +350,36 @@ def _clinic_workbook(w: W, u: U) -> dict:
 
 ACTIVITY_RECORDERS = (*CARE_RECORDERS, "township_officer")
 
+
+def _parent_message(w: W, u: U):
+    """A parents' message about child_a, from the father, waiting for a reply."""
+    from shouhu.parents.models import ParentMessage
+    from shouhu.registry.models import Parent
+
+    return ParentMessage.objects.create(
+        child=w.child_a,
+        parent=Parent.objects.get(child=w.child_a, role="father"),
+        body="孩子最近怎么样？",
+        sent_at=timezone.now(),
+    ).public_id
+
+
 WRITES = [
+    # --- the parents' channel: the reply to a parent's message (the head teacher, the proxy
+    # parent); the staff without CARE_RECORD 403, the others out of scope 404 or not the child's
+    # head teacher nor proxy parent 403 ---
+    Write(
+        "parents:message-reply",
+        {"public_id": _parent_message},
+        lambda w, u: {"reply": "孩子很好，请放心"},
+        ("head_teacher", 302),
+        refused(
+            403,
+            but=("head_teacher", "volunteer"),
+            other_head_teacher=404,
+            outsider=404,
+        ),
+    ),
     # --- the user's own account: anyone logged in; the code-taking steps need a live code ---
     Write(
         "accounts:password-change",

@@ -375,7 +375,38 @@ CASE_A = {"public_id": lambda w: case_of(w.child_a).public_id}
 CASE_A_PDF = {**CASE_A, "fmt": lambda w: "pdf"}
 
 # (url name, reverse kwargs computed from the world, query string, method, expected status per role)
+# The parents' channel (家长端): no staff role reaches a parent's page (a staff login is no
+# parent session: the parents' login page); the login page is open to anyone; the teachers' side
+# is the parents' messages on 我的待办 and the reply.
+PARENTS_ONLY = everyone(302)
+PARENT_REPLIERS = {
+    role: 403
+    for role in (
+        "admin",
+        "region_officer",
+        "township_officer",
+        "privacy_officer",
+    )
+}
+UNKNOWN_MESSAGE = {"public_id": lambda w: "00000000-0000-4000-8000-000000000000"}
+PARENTS_TABLE = [
+    ("parents:login", {}, "", "get", everyone(200, anonymous=200)),
+    ("parents:code", {}, "", "get", PARENTS_ONLY),
+    ("parents:logout", {}, "", "post", PARENTS_ONLY),
+    ("parents:home", {}, "", "get", PARENTS_ONLY),
+    ("parents:easy", {}, "", "get", PARENTS_ONLY),
+    ("parents:child", CHILD_A, "", "get", PARENTS_ONLY),
+    ("parents:message", CHILD_A, "", "post", PARENTS_ONLY),
+    ("parents:agreement", CHILD_A, "", "get", PARENTS_ONLY),
+    ("parents:request", CHILD_A, "", "get", PARENTS_ONLY),
+    ("parents:photo", CHILD_A, "", "get", PARENTS_ONLY),
+    ("parents:phone", {}, "", "get", PARENTS_ONLY),
+    ("parents:home-messages", {}, "", "get", everyone(200)),
+    ("parents:message-reply", UNKNOWN_MESSAGE, "", "post", everyone(404, **PARENT_REPLIERS)),
+]
+
 TABLE = [
+    *PARENTS_TABLE,
     ("home", {}, "", "get", everyone(200)),
     ("healthz", {}, "", "get", everyone(200, anonymous=200)),
     ("accounts:login", {}, "", "get", everyone(302, anonymous=200)),

@@ -244,6 +244,8 @@ BUDGETS = [
     ("activities:event-list", {}, "", "head_teacher", 12),
     ("activities:group-list", {}, "", "school_leader", 13),
     ("activities:group-class-sheet", {"class_id": lambda w: w.class_a.pk}, "", "head_teacher", 13),
+    # the parents' channel (issue 19): parents' messages waiting on 我的待办
+    ("parents:home-messages", {}, "", "head_teacher", 12),
 ]
 
 

@@ -76,6 +76,21 @@ CHILD_FORM = [
     "flags",
 ]
 PARAMS: dict[str, list[str]] = {
+    # The parents' channel (家长端): its pages open for a parent's session only (the parents'
+    # own tests probe them with one); staff roles reach the login page and the teachers' side.
+    "parents:home": [],
+    "parents:easy": [],
+    "parents:login": ["phone"],
+    "parents:code": ["code"],
+    "parents:logout": [],
+    "parents:child": [],
+    "parents:message": ["body"],
+    "parents:agreement": [],
+    "parents:request": ["kind", "details"],
+    "parents:photo": [],
+    "parents:phone": ["send", "confirm", "phone", "code"],
+    "parents:home-messages": [],
+    "parents:message-reply": ["reply"],
     "home": [],
     "healthz": [],
     "accounts:login": ["username", "password", "next"],

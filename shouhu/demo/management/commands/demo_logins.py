@@ -69,6 +69,22 @@ class Command(BaseCommand):
             "Each class also has a head-teacher login such as t2151178101-3-2; subject teachers who"
         )
         out("are proxy parents log in as rk2151178101-01, volunteers as zy001; same password.")
+        _parents(out, url)
+
+
+def _parents(out, url: str) -> None:
+    """The parents' channel (家长端): the demo parents' numbers; the code comes by SMS, which
+    in development is printed by the console backend of the outbox (shouhu.notify)."""
+    from shouhu.demo.parents import demo_parent_logins
+
+    rows = demo_parent_logins()
+    if not rows:
+        return
+    out("")
+    out(f"家长端（{url}parents/）：输入下列手机号，点“获取验证码”，验证码打印在服务器控制台。")
+    out(f"Parents log in at {url}parents/ with a number below and the code the console prints.")
+    for phone, child, school_class in rows:
+        out(f"  {phone}  {child}的父亲  {school_class}")
 
 
 def _width(text: str) -> int:

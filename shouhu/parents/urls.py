@@ -1,0 +1,21 @@
+from django.urls import path
+
+from shouhu.parents import views
+
+app_name = "parents"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("easy/", views.easy, name="easy"),
+    path("login/", views.login, name="login"),
+    path("login/code/", views.code, name="code"),
+    path("logout/", views.logout, name="logout"),
+    path("children/<uuid:public_id>/", views.child, name="child"),
+    path("children/<uuid:public_id>/message/", views.message, name="message"),
+    path("children/<uuid:public_id>/agreement/", views.agreement, name="agreement"),
+    path("children/<uuid:public_id>/request/", views.data_request, name="request"),
+    path("photos/<uuid:public_id>/", views.photo, name="photo"),
+    path("phone/", views.phone, name="phone"),
+    # The teachers' side: parents' messages on 我的待办, and the reply.
+    path("staff/messages/", views.home_messages, name="home-messages"),
+    path("staff/messages/<uuid:public_id>/reply/", views.message_reply, name="message-reply"),
+]
