@@ -3,8 +3,9 @@
 Escalation itself is computed from dates whenever a worklist is read (care.rules.escalation_of:
 "nothing needs to run at night"), so the head teacher and the school leader see an overdue task
 the day it reaches them whether or not this runs. The duty records, each morning, how many open
-home-visit tasks reached each level that day: the jobs page shows it, and a later message
-(the morning digest, not built yet) would be sent from here. Running it twice changes nothing.
+home-visit tasks reached each level that day: the jobs page shows it. The people concerned are
+told by the notify app's duties (`notify.escalations`, `notify.morning_digest`), which read the
+same dates. Running it twice changes nothing.
 """
 
 import datetime
