@@ -22,7 +22,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from shouhu.jobs.services import heartbeat_record
 from shouhu.testing.factories import (
     CareActionFactory,
     ChildFactory,
@@ -486,6 +488,7 @@ def probe(request, client, world, frozen_today, quiet):
     )
     objects.transfer = ChildTransferFactory(child=ChildFactory(school_class=world.class_a))
     CareActionFactory(children=[world.child_a], author=request.getfixturevalue("teacher"))
+    heartbeat_record(worker_id="probe", started_at=timezone.now())  # /healthz answers 200
     _guardianship_rows(objects, users["head_teacher"])
     task = VisitTaskFactory(observation__child=world.child_a, assignee=users["head_teacher"])
     objects.aid = aid_record_in_class_a(world)
