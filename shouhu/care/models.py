@@ -407,7 +407,7 @@ class QuotaResult(models.Model):
     has no row."""
 
     close = models.ForeignKey(MonthClose, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey("registry.Child", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
     carer = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
