@@ -33,6 +33,8 @@
 Attendance (group `attendance`, `bench/attendance.py`): saving a 50-child roll call
 (`roll_call_save_ms`) and the county's attendance figures for a day (`attendance_county_day_ms`
 at 20,000 children).
+Issue 17's duties (`bench/duties.py`, the group `duties`): `month_close_s` (the monthly
+close of last month), `report_deadlines_ms`, `agreement_expiries_ms`.
 控辍保学 (`bench/dropout.py`, the group `dropout`): the school's monthly report as a PDF
 (`dropout_monthly_pdf_s`, target < 5 s).
 
@@ -566,6 +568,7 @@ GROUPS = (*GROUPS, "attendance")  # 考勤 (issue 14): bench/attendance.py
 GROUPS = (*GROUPS, "dropout")  # 控辍保学 (issue 14): bench/dropout.py
 GROUPS = (*GROUPS, "health")  # issue 15: health and safety (bench/health_safety.py)
 GROUPS = (*GROUPS, "activities")  # issue 16: bench/activities.py
+GROUPS = (*GROUPS, "duties")  # issue 17: the monthly close and the reminders, bench/duties.py
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 
@@ -682,6 +685,10 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
             county=COUNTY,
             term=TERM,
         )
+    if "duties" in groups:  # issue 17: bench/duties.py
+        from duties import duties_figures
+
+        measures += duties_figures(sys.modules[__name__], suffix=suffix)
     result["measures"] = [asdict(m) for m in measures]
     return result
 
