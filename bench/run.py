@@ -38,6 +38,8 @@ Attendance (group `attendance`, `bench/attendance.py`): saving a 50-child roll c
 at 20,000 children).
 Offline capture (`bench/offline.py`, the group `offline`, issue 19): an outbox of 50 records
 uploaded (`offline_sync_50_ms`, target < 1 s).
+Issue 17's duties (`bench/duties.py`, the group `duties`): `month_close_s` (the monthly
+close of last month), `report_deadlines_ms`, `agreement_expiries_ms`.
 控辍保学 (`bench/dropout.py`, the group `dropout`): the school's monthly report as a PDF
 (`dropout_monthly_pdf_s`, target < 5 s).
 
@@ -573,6 +575,7 @@ GROUPS = (*GROUPS, "health")  # issue 15: health and safety (bench/health_safety
 GROUPS = (*GROUPS, "activities")  # issue 16: bench/activities.py
 GROUPS = (*GROUPS, "offline")  # issue 19: offline capture (bench/offline.py)
 GROUPS = (*GROUPS, "parents")  # issue 19: the parents' channel (bench/parents.py)
+GROUPS = (*GROUPS, "duties")  # issue 17: the monthly close and the reminders, bench/duties.py
 # The groups measured on the demo county only.
 DEMO_ONLY_GROUPS = {"child_list", "child_file"}
 DEMO_ONLY_GROUPS.add("parents")  # the demo's parents (shouhu.demo.parents)
@@ -700,6 +703,10 @@ def county_figures(*, county: str, db: str, seed: bool, only: Sequence[str] = ()
         from parents import parents_figures
 
         measures += parents_figures(measure=Measure, median_ms=median_ms, measure_page=measure_page)
+    if "duties" in groups:  # issue 17: bench/duties.py
+        from duties import duties_figures
+
+        measures += duties_figures(sys.modules[__name__], suffix=suffix)
     result["measures"] = [asdict(m) for m in measures]
     return result
 

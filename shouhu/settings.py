@@ -452,6 +452,9 @@ SHOUHU_DROPOUT_ABSENT_DAYS = env_int("SHOUHU_DROPOUT_ABSENT_DAYS", 3)
 SHOUHU_DROPOUT_FIRST_WEEK_DAYS = env_int("SHOUHU_DROPOUT_FIRST_WEEK_DAYS", 5)
 SHOUHU_DROPOUT_HANDLE_DAYS = env_int("SHOUHU_DROPOUT_HANDLE_DAYS", 2)
 SHOUHU_DROPOUT_REPORT_DAYS = env_int("SHOUHU_DROPOUT_REPORT_DAYS", 7)
+# The school's monthly report (一月一报告) of a month is due by this day of the next month
+# (issue 17: the daily duty schooling.report_deadlines reminds the school leader 3 days before).
+SHOUHU_DROPOUT_MONTHLY_REPORT_DAY = env_int("SHOUHU_DROPOUT_MONTHLY_REPORT_DAY", 5)
 # 检查考核 (篇六, 篇七): the weight of each component of a teacher's or school's score
 # (shouhu.reports.selectors.assessment), e.g. "coverage=30,compliance=40,…"; unnamed ones weigh 0.
 SHOUHU_ASSESSMENT_WEIGHTS = env_weights(

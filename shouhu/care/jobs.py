@@ -30,3 +30,6 @@ def escalations(day: datetime.date) -> str:
     ).count()
     overdue = open_tasks.filter(due_on__lt=day).count()
     return f"今日升级至班主任 {to_head} 项、至学校领导 {to_leader} 项；逾期未完成共 {overdue} 项"
+
+
+from shouhu.care import jobs_close  # noqa: E402, F401 - the monthly close registers itself

@@ -397,3 +397,61 @@ class VisitTask(models.Model):
             models.Index(fields=["assignee", "done_on", "due_on"]),
             models.Index(fields=["child", "done_on"]),
         ]
+
+
+# --- the monthly close (月度关账, issue 17) -----------------------------------------------------
+
+
+class ClosedStatus(models.TextChoices):
+    """A quota's result once its month is closed: the same values as rules.QuotaStatus, without
+    "due" (a closed month has nothing still due)."""
+
+    DONE = "done", _("已完成")
+    OVERDUE = "overdue", _("未完成")
+    EXEMPT = "exempt", _("已免除")
+
+
+class MonthClose(models.Model):
+    """The close of a month's quotas (月度关账): run by the scheduler the day after the month's
+    late-entry window (SHOUHU_LATE_ENTRY_DAYS) ends, once per month. From then on the month
+    takes no action (care_action_record refuses it by the same rule, rules.late_entry_open) and
+    its results are the `QuotaResult` rows: what the figures of the month are checked against."""
+
+    month = models.CharField(_("月份"), max_length=7, unique=True)  # "2026-11"
+    closed_at = models.DateTimeField(_("关账时间"))
+    results = models.PositiveIntegerField(_("结果条数"), default=0)
+
+    class Meta:
+        verbose_name = _("月度关账")
+        verbose_name_plural = _("月度关账")
+
+
+class QuotaResult(models.Model):
+    """One child's result of one monthly quota in a closed month, with the proxy parent who
+    owed it on the month's last day (the responsible teacher): done, not done or exempt. A
+    quota not owed that month (no proxy parent from the first day, the child gone by the last)
+    has no row."""
+
+    close = models.ForeignKey(MonthClose, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("registry.Child", on_delete=models.CASCADE, related_name="+")
+    carer = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=ActionKind.choices)
+    minimum = models.PositiveSmallIntegerField(_("要求次数"))
+    done = models.PositiveSmallIntegerField(_("完成次数"))
+    status = models.CharField(_("结果"), max_length=8, choices=ClosedStatus.choices)
+
+    objects = ChildRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("月度关爱要求结果")
+        verbose_name_plural = _("月度关爱要求结果")
+        constraints = [
+            models.UniqueConstraint(fields=["close", "child", "kind"], name="one_result_per_quota"),
+            models.CheckConstraint(
+                condition=Q(status__in=["done", "overdue", "exempt"]),
+                name="quota_result_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["carer", "close"])]

@@ -38,6 +38,7 @@ from shouhu.care.rules import (
     carer_may_pair,
     late_entry_open,
     late_entry_until,
+    month_of,
     quota_effective,
     task_due_on,
     tightens,
@@ -301,6 +302,8 @@ def care_action_record(
         errors["follow_up_on"] = _("跟进日期不能早于活动日期。")
     if period is not None:
         errors |= _late_entry_errors(period, done_on=done_on)
+    elif done_on <= _today():
+        errors |= _closed_month_errors(done_on)
     child_ids = {c.pk for c in children}
     for task in tasks:
         if kind != ActionKind.HOME_VISIT:
@@ -357,6 +360,21 @@ def _late_entry_errors(period: Period, *, done_on: datetime.date) -> dict[str, s
             }
         }
     return {}
+
+
+def _closed_month_errors(done_on: datetime.date) -> dict[str, str]:
+    """An action dated in a month whose late entry has shut (the month is closed, 月度关账:
+    care.closing) is refused: the same rule as a worklist's late entry, applied to the month
+    of the date, so that a closed month's figures never change."""
+    month = month_of(done_on)
+    days = settings.SHOUHU_LATE_ENTRY_DAYS
+    if late_entry_open(month, today=_today(), days=days):
+        return {}
+    until = late_entry_until(month, days=days)
+    return {
+        "done_on": _("%(month)s已关账：补录已于%(until)s截止，不能再记录该月的关爱活动。")
+        % {"month": month.label, "until": until.strftime("%Y-%m-%d")}
+    }
 
 
 # --- signals (五必访) ---------------------------------------------------------------------------

@@ -23,12 +23,13 @@ def worker_last_heartbeat() -> datetime.datetime | None:
 
 
 def worker_health() -> tuple[str, bool]:
-    """For /healthz: "ok" (a beat within WORKER_LATE), "late" (the worker stopped: unhealthy)
-    or "never" (no worker has run on this database yet: reported, not failed, so that a server
-    without jobs still answers 200; docs/deploy.md tells the monitor to alert on it)."""
+    """For /healthz: "ok" (a beat within WORKER_LATE), "late" (the worker stopped) or "missing"
+    (no worker has ever beaten on this database: it was never started). Late and missing are
+    both unhealthy: without a worker no escalation, deadline or close runs, and a server that
+    never started one is as broken as one whose worker died (docs/deploy.md, Monitoring)."""
     last = worker_last_heartbeat()
     if last is None:
-        return "never", True
+        return "missing", False
     if timezone.now() - last > WORKER_LATE:
         return "late", False
     return "ok", True

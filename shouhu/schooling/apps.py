@@ -7,4 +7,7 @@ class SchoolingConfig(AppConfig):
 
     def ready(self) -> None:
         # The duties register themselves with shouhu.jobs when imported.
-        from shouhu.schooling import jobs_dropout  # noqa: F401
+        from shouhu.schooling import (
+            jobs_deadlines,  # noqa: F401
+            jobs_dropout,  # noqa: F401
+        )

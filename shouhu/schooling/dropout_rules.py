@@ -125,3 +125,26 @@ def retention_rate(*, cohort: int, still_enrolled: int) -> float | None:
     if cohort <= 0:
         return None
     return round(100 * still_enrolled / cohort, 1)
+
+
+# --- report deadlines (issue 17) ----------------------------------------------------------------
+
+# A report falling due within this many days is on the school leader's 我的待办 as due, and a
+# reminder is sent; once past its deadline it is overdue (and reminded once more).
+DUE_SOON_DAYS = 3
+
+
+def monthly_report_due_on(month: datetime.date, *, due_day: int) -> datetime.date:
+    """The last day to submit a month's report (一月一报告): `due_day` of the next month."""
+    following = (month_start(month) + datetime.timedelta(days=32)).replace(day=1)
+    return following.replace(day=min(max(due_day, 1), 28))
+
+
+def deadline_state(due_on: datetime.date, *, today: datetime.date) -> str:
+    """ "overdue" once the deadline has passed, "soon" within DUE_SOON_DAYS of it (the deadline
+    day included), "" before. Callers leave out the reports already submitted."""
+    if today > due_on:
+        return "overdue"
+    if (due_on - today).days <= DUE_SOON_DAYS:
+        return "soon"
+    return ""

@@ -257,7 +257,7 @@ def test_a_200000_character_care_summary_is_refused_by_the_form_and_the_service(
         care_action_record(
             actor=head_teacher,
             kind="home_visit",
-            done_on=day(2026, 5, 20),
+            done_on=day(2026, 11, 29),  # an open month: May is closed (月度关账)
             children=[world.child_a],
             summary="访" * 2001,
         )

@@ -246,12 +246,13 @@ def test_leader_worklist_shows_last_months_open_items_per_class(
 def test_region_officer_worklist_is_last_months_compliance_by_school(
     world, region_officer, teacher, paired
 ):
-    care_action_record(
-        actor=teacher,
-        kind=ActionKind.HOME_VISIT,
-        done_on=day(2026, 10, 9),
-        children=[world.child_a],
-    )
+    with at("2026-10-09"):  # recorded on the day: October is closed now (月度关账)
+        care_action_record(
+            actor=teacher,
+            kind=ActionKind.HOME_VISIT,
+            done_on=day(2026, 10, 9),
+            children=[world.child_a],
+        )
     worklist = worklist_for(region_officer)
     assert worklist.view == "region"
     result = worklist.compliance
@@ -360,9 +361,13 @@ def county_work(world, head_teacher, other_head_teacher, teacher, paired):
     PairingFactory(child=second, carer=teacher, starts_on=TERM_START)
     carer_b = PairingFactory(child=world.child_b, starts_on=TERM_START).carer
     for child, author in ((world.child_a, teacher), (world.child_b, carer_b)):
-        care_action_record(
-            actor=author, kind=ActionKind.HOME_VISIT, done_on=day(2026, 10, 12), children=[child]
-        )
+        with at("2026-10-12"):  # recorded on the day: October is closed now (月度关账)
+            care_action_record(
+                actor=author,
+                kind=ActionKind.HOME_VISIT,
+                done_on=day(2026, 10, 12),
+                children=[child],
+            )
     return second
 
 

@@ -73,9 +73,11 @@ def statuses(user, child) -> dict[tuple[str, str], str]:
 
 
 def visit(user, child, on: str, kind=ActionKind.HOME_VISIT) -> None:
-    """Record an action on the day as written for 2026 ("2026-11-29"), moved like the world."""
+    """Record an action on the day as written for 2026 ("2026-11-29"), moved like the world,
+    on that day (a month whose late entry has shut is closed: 月度关账)."""
     done_on = datetime.date.fromisoformat(iso(on))
-    care_action_record(actor=user, kind=kind, done_on=done_on, children=[child])
+    with at(on):
+        care_action_record(actor=user, kind=kind, done_on=done_on, children=[child])
 
 
 def test_late_november_this_month_is_due_and_october_overdue(world, teacher, paired):

@@ -441,12 +441,13 @@ def test_coverage_shows_an_unsupervised_child_without_proxy_in_red(client, world
 def test_compliance_drills_down_from_county_to_child(
     client, world, region_officer, teacher, paired, django_assert_max_num_queries
 ):
-    care_action_record(
-        actor=teacher,
-        kind=ActionKind.HOME_VISIT,
-        done_on=day(2026, 10, 3),
-        children=[world.child_a],
-    )
+    with at("2026-10-03"):  # recorded on the day: October is closed now (月度关账)
+        care_action_record(
+            actor=teacher,
+            kind=ActionKind.HOME_VISIT,
+            done_on=day(2026, 10, 3),
+            children=[world.child_a],
+        )
     client.force_login(region_officer)
     october = month_key("2026-10")
     with django_assert_max_num_queries(14):

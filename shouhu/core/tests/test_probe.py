@@ -12,6 +12,7 @@ handover, a deactivation) changes nothing for the next one. The test client re-r
 exception, so a 500 is caught as the exception that caused it.
 """
 
+import datetime
 import logging
 import time
 import traceback
@@ -22,7 +23,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from shouhu.jobs.services import heartbeat_record
 from shouhu.testing.factories import (
     CareActionFactory,
     ChildFactory,
@@ -510,6 +513,11 @@ def probe(request, client, world, frozen_today, quiet):
     )
     objects.transfer = ChildTransferFactory(child=ChildFactory(school_class=world.class_a))
     CareActionFactory(children=[world.child_a], author=request.getfixturevalue("teacher"))
+    # /healthz answers 200 throughout: a worker beat, and the probe's minutes are not "late".
+    heartbeat_record(worker_id="probe", started_at=timezone.now())
+    request.getfixturevalue("monkeypatch").setattr(
+        "shouhu.jobs.selectors.WORKER_LATE", datetime.timedelta(days=1)
+    )
     _guardianship_rows(objects, users["head_teacher"])
     task = VisitTaskFactory(observation__child=world.child_a, assignee=users["head_teacher"])
     objects.aid = aid_record_in_class_a(world)

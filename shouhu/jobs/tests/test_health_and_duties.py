@@ -37,6 +37,14 @@ def test_healthz_is_503_when_the_worker_stopped_beating(client):
     assert response.json() == {"status": "error", "database": "ok", "worker": "late"}
 
 
+def test_healthz_is_503_and_says_the_worker_is_missing_when_none_ever_beat(client):
+    """A server whose worker was never started runs no escalation, deadline or close: the
+    monitor must hear of it, and learns nothing else (no time, no count)."""
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "worker": "missing"}
+
+
 def test_escalations_count_the_open_tasks_reaching_each_level_that_day(tree):
     today = day(2026, 11, 29)
     head, leader = settings.SHOUHU_ESCALATE_HEAD_DAYS, settings.SHOUHU_ESCALATE_LEADER_DAYS

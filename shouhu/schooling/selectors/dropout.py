@@ -6,6 +6,7 @@ privacy matrix's (`core.visibility.may_read_dropout`): the views ask it."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -18,8 +19,10 @@ from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import class_filter, term_current, term_previous, unit_nodes
 from shouhu.registry.models import Child, LeaveReason
 from shouhu.schooling.dropout_rules import (
+    deadline_state,
     followup_due,
     month_start,
+    monthly_report_due_on,
     retention_rate,
     write_off_blockers,
 )
@@ -108,6 +111,16 @@ def report_overdue(case: DropoutCase, today: datetime.date) -> bool:
     return (
         case.state in OPEN_STATES and case.report_filed_on is None and case.report_due_on <= today
     )
+
+
+def written_report_deadline(case: DropoutCase, today: datetime.date) -> str:
+    """ "overdue" when the written report is due (report_overdue: from its deadline day), "soon"
+    within DUE_SOON_DAYS before it, "" otherwise (filed, back in school, or not yet near)."""
+    if case.state not in OPEN_STATES or case.report_filed_on is not None:
+        return ""
+    if report_overdue(case, today):
+        return "overdue"
+    return "soon" if deadline_state(case.report_due_on, today=today) == "soon" else ""
 
 
 def cases_for(user: User, node: Node, *, active_only: bool = True) -> list[CaseRow]:
@@ -401,11 +414,16 @@ class DropoutTodos:
     followups_due: list[DropoutCase] = field(default_factory=list)
     new_cases: list[DropoutCase] = field(default_factory=list)  # township, county: today's
     monthly_due: bool = False  # the school leader: last month's 一月一报告 not submitted
+    # Issue 17's deadlines: written reports due within DUE_SOON_DAYS, and the monthly report's.
+    reports_soon: list[DropoutCase] = field(default_factory=list)
+    monthly_due_on: datetime.date | None = None
+    monthly_overdue: bool = False
 
     def __bool__(self) -> bool:
         return bool(
             self.suspects
             or self.reports_due
+            or self.reports_soon
             or self.followups_due
             or self.new_cases
             or self.monthly_due
@@ -431,12 +449,20 @@ def todos_for(user: User, *, day: datetime.date | None = None) -> DropoutTodos:
         active = list(_cases(user).active().select_related("child"))
         if user.role == Role.SCHOOL_LEADER:
             todos.reports_due = [c for c in active if report_overdue(c, day)]
+            todos.reports_soon = [c for c in active if written_report_deadline(c, day) == "soon"]
             last_month = month_start(month_start(day) - datetime.timedelta(days=1))
             school_id = user.scope_school_id
             todos.monthly_due = (
                 school_id is not None
                 and not MonthlyReport.objects.filter(school_id=school_id, month=last_month).exists()
             )
+            if todos.monthly_due:
+                todos.monthly_due_on = monthly_report_due_on(
+                    last_month, due_day=settings.SHOUHU_DROPOUT_MONTHLY_REPORT_DAY
+                )
+                todos.monthly_overdue = deadline_state(todos.monthly_due_on, today=day) == (
+                    "overdue"
+                )
         returned = [
             c
             for c in active
