@@ -440,6 +440,18 @@ SHOUHU_SCHOOL_HOURS = (
 SHOUHU_SCHOOL_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
 # Files of children who left the register this many years ago, and of adults, are anonymised.
 SHOUHU_RETENTION_YEARS = env_int("SHOUHU_RETENTION_YEARS", 3)
+# The access log is kept this many whole months, then dropped a month at a time (on PostgreSQL
+# a partition; docs/privacy.md, Retention). The law asks network logs be kept at least six
+# months (网络安全法 第二十一条): less is refused.
+SHOUHU_ACCESS_LOG_KEEP_MONTHS = env_int("SHOUHU_ACCESS_LOG_KEEP_MONTHS", 36)
+if SHOUHU_ACCESS_LOG_KEEP_MONTHS < 6:
+    raise ImproperlyConfigured(
+        "SHOUHU_ACCESS_LOG_KEEP_MONTHS: the access log is kept at least 6 months "
+        "(网络安全法 第二十一条)"
+    )
+# The privacy officer's search of the access log reads this many days back when not given a
+# start (it reads only the months it needs: shouhu.audit.partitions).
+SHOUHU_ACCESS_LOG_SEARCH_DAYS = env_int("SHOUHU_ACCESS_LOG_SEARCH_DAYS", 90)
 SHOUHU_ADULT_AGE = 18
 # A guardian's request to see, correct or delete data is due within this many days.
 SHOUHU_REQUEST_DAYS = env_int("SHOUHU_REQUEST_DAYS", 15)

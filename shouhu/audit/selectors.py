@@ -63,7 +63,11 @@ def access_log_for(user, *, filters: LogFilters) -> QuerySet[AccessLog]:
         logs = logs.filter(child__name__contains=text)
     if filters.action:
         logs = logs.filter(action=filters.action)
-    low, high = _day_bounds(filters.start, filters.end)
+    # Always from a day: the search reads the months it needs, not every partition.
+    start = filters.start or (filters.end or timezone.localdate()) - datetime.timedelta(
+        days=settings.SHOUHU_ACCESS_LOG_SEARCH_DAYS - 1
+    )
+    low, high = _day_bounds(start, filters.end)
     if low:
         logs = logs.filter(at__gte=low)
     if high:

@@ -122,7 +122,12 @@ def access_log(request):
     return render(
         request,
         "audit/access_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "search_days": settings.SHOUHU_ACCESS_LOG_SEARCH_DAYS,
+        },
     )
 
 
