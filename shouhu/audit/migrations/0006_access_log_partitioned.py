@@ -48,7 +48,6 @@ def _rebuild(schema_editor, *, partitioned):
         like = f"(LIKE {OLD} INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)"
         if partitioned:
             cursor.execute(f"CREATE TABLE {TABLE} {like} PARTITION BY RANGE (at)")
-            cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id, at)")
             cursor.execute(f"SELECT min(at), max(at) FROM {OLD}")
             low, high = cursor.fetchone()
             now = timezone.now().astimezone(zone).date().replace(day=1)
@@ -64,9 +63,12 @@ def _rebuild(schema_editor, *, partitioned):
                 month = _months_after(month, 1)
         else:
             cursor.execute(f"CREATE TABLE {TABLE} {like}")
-            cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id)")
         cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {OLD}")
         cursor.execute(f"DROP TABLE {OLD}")  # with its sequence
+        # The key after the old table is gone (its name was the old key's); on a partitioned
+        # table it holds the partition column.
+        key = "id, at" if partitioned else "id"
+        cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY ({key})")
         if partitioned:
             cursor.execute(f"CREATE SEQUENCE {TABLE}_id_seq OWNED BY {TABLE}.id")
             cursor.execute(

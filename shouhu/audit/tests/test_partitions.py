@@ -81,6 +81,11 @@ def test_retention_drops_the_months_past_the_keeping_time_whole(world, head_teac
     first_kept = _log_on(_in_month(kept_from, dom=1, hour=0), user, child)
     recent = _log_on(_in_month(THIS_MONTH), user, child)
 
+    if is_partitioned():
+        # The rows were written in this test's transaction: their deferred foreign-key checks
+        # would hold the partitions (a nightly run has none pending).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     gone = access_log_expire(TODAY)
 
     assert f"{months_after(kept_from, -1):%Y-%m}" in gone
