@@ -250,7 +250,9 @@ def reading_state_set(state: tuple[Any, Any]) -> None:
 @contextlib.contextmanager
 def _watching_writes(wrote: list[bool]) -> Iterator[None]:
     def watch(execute, sql, params, many, context):
-        if not wrote and str(sql).lstrip().upper().startswith(_WRITES):
+        text = str(sql).lstrip()
+        # The session's expiry is saved on every request: not a write the user made.
+        if not wrote and text.upper().startswith(_WRITES) and '"django_session"' not in text:
             wrote.append(True)
         return execute(sql, params, many, context)
 

@@ -90,13 +90,15 @@ def test_a_failed_read_on_the_replica_leaves_it_until_the_next_check(health, set
     assert "a read failed" in caplog.records[0].getMessage()
 
 
-def _wrote_cookie(method: str, *, writes: bool, monkeypatch, db) -> bool:
+def _wrote_cookie(method: str, *, writes: bool | str, monkeypatch, db) -> bool:
     monkeypatch.setattr(replica, "replica_configured", lambda: True)
 
     def view(request):
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            if writes:
-                cursor.execute("UPDATE django_session SET expire_date = expire_date WHERE 1 = 0")
+            if writes == "session":
+                cursor.execute('UPDATE "django_session" SET expire_date = expire_date WHERE 1 = 0')
+            elif writes:
+                cursor.execute('UPDATE "accounts_user" SET is_active = is_active WHERE 1 = 0')
             else:
                 cursor.execute("SELECT 1")
         return HttpResponse("ok")
@@ -112,6 +114,8 @@ def test_a_request_that_writes_sets_the_read_your_writes_cookie(monkeypatch, db,
     assert not _wrote_cookie("POST", writes=False, monkeypatch=monkeypatch, db=db)
     # A page that is only read does not make its reader sticky, whatever it logs.
     assert not _wrote_cookie("GET", writes=True, monkeypatch=monkeypatch, db=db)
+    # Nor does the session's save, which every request makes.
+    assert not _wrote_cookie("POST", writes="session", monkeypatch=monkeypatch, db=db)
 
 
 def test_a_signed_recent_cookie_sends_the_block_to_the_primary(monkeypatch, db):
