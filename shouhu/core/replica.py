@@ -22,8 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
@@ -35,9 +34,6 @@ REPLICA = "replica"
 STICKY_COOKIE = "shouhu_wrote"
 _STICKY_SALT = "shouhu.core.replica.sticky"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE")
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 @dataclass
@@ -195,6 +191,10 @@ class reading_from_replica(contextlib.ContextDecorator):  # noqa: N801 - read as
         self.fresh_since = fresh_since
         self._tokens: list[tuple[contextvars.Token, contextvars.Token]] = []
 
+    def _recreate_cm(self) -> "reading_from_replica":
+        # As a decorator, a block of its own per call: calls in other threads do not share it.
+        return type(self)(fresh_since=self.fresh_since)
+
     def __enter__(self) -> "reading_from_replica":
         outer = _block.get()
         block = _Block(wrote=outer.wrote if outer is not None else self._fresh())
@@ -221,17 +221,6 @@ class reading_from_replica(contextlib.ContextDecorator):  # noqa: N801 - read as
             and connections[REPLICA].errors_occurred
         ):
             health.fail(error)
-
-
-def on_replica(function: Callable[P, T]) -> Callable[P, T]:
-    """`@on_replica`: the function's reads may go to the replica (`reading_from_replica()`)."""
-
-    @wraps(function)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
-        with reading_from_replica():
-            return function(*args, **kwargs)
-
-    return wrapped
 
 
 def reading_state() -> tuple[Any, Any]:

@@ -167,3 +167,21 @@ def test_the_routing_is_handed_to_a_thread_that_reads_for_the_block():
         thread.join()
     assert seen == [state]
     assert reading_state() == (None, False)
+
+
+def test_as_a_decorator_each_call_has_a_block_of_its_own():
+    blocks = []
+
+    @reading_from_replica()
+    def read():
+        block = reading_state()[0]
+        blocks.append((block, block.wrote))
+        ReplicaRouter().db_for_write(None)  # this call writes
+
+    read()
+    read()
+    (first, first_began_written), (second, second_began_written) = blocks
+    assert first is not second
+    assert (first_began_written, second_began_written) == (False, False)  # the first's write
+    assert first.wrote and second.wrote  # does not send the second call to the primary
+    assert reading_state() == (None, False)
