@@ -12,7 +12,7 @@ PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
 # mypy covers the core package plus every app's service and selector modules that exist.
 MYPY_TARGETS := $(wildcard shouhu/core shouhu/ops shouhu/*/services.py shouhu/*/services shouhu/*/selectors.py shouhu/*/selectors shouhu/care/rules.py shouhu/care/compliance shouhu/reports/census_table.py shouhu/reports/work_summary shouhu/care/reading.py shouhu/care/statuses.py shouhu/care/oversight.py shouhu/registry/census_sheets shouhu/registry/handover.py shouhu/registry/handover_undo.py shouhu/registry/flags.py shouhu/registry/writing.py shouhu/org/units.py shouhu/accounts/operator.py shouhu/jobs/exporting.py shouhu/jobs/exports.py shouhu/reports/jobs.py)
 
-.PHONY: help venv system-deps demo serve test test-sqlite test-ahead test-postgres test-postgres-ahead test-browser test-deploy lint bench clean
+.PHONY: help venv system-deps demo serve test test-sqlite test-ahead test-postgres test-postgres-ahead test-replica test-browser test-deploy lint bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,6 +67,7 @@ test: venv system-deps ## Everything CI runs: lint, checks, SQLite today, Postgr
 	$(BIN)/shouhu makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres-ahead
+	$(MAKE) --no-print-directory test-replica
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-deploy
 
@@ -83,6 +84,9 @@ test-postgres: venv ## Run the test suite on a throwaway PostgreSQL 15 cluster
 test-postgres-ahead: venv ## The PostgreSQL suite, its clock 1-3 years ahead (as CI runs it)
 	@day=$(AHEAD); echo "test-postgres-ahead: SHOUHU_TEST_TODAY=$$day"; \
 		SHOUHU_TEST_TODAY=$$day bash scripts/with-postgres.sh $(PYTEST)
+
+test-replica: venv ## The read replica on a real primary and streaming standby (scripts/with-replica.sh)
+	bash scripts/with-replica.sh $(BIN)/pytest -q -p no:xdist -m replica shouhu/core/tests/test_replica.py
 
 test-browser: venv system-deps ## Run the browser tests (Playwright driving Chromium) and the printing tests (LibreOffice headless)
 	mkdir -p var

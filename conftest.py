@@ -38,6 +38,18 @@ hypothesis_settings.register_profile("shouhu", deadline=None)
 hypothesis_settings.load_profile("shouhu")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the access log is partitioned by month (shouhu.audit.partitions) and the
+    migration makes the months around the real date: the test database also gets those around
+    the pinned day, where the tests write (and travel)."""
+    from shouhu.audit.partitions import months_after, partitions_ensure
+
+    pinned = TODAY.replace(day=1)
+    with django_db_blocker.unblock():
+        partitions_ensure(first=months_after(pinned, -24), last=months_after(pinned, 36))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is slow on purpose; tests need logins, not resistance to cracking."""

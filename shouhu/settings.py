@@ -195,6 +195,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files, compressed and with hashed names, before anything touches the session.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything writes (the session): a request that wrote reads the primary a while.
+    "shouhu.core.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -275,6 +277,31 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": _pool_max,
             "timeout": env_int("SHOUHU_DB_POOL_TIMEOUT", 10),
         }
+
+# A streaming replica (docs/scale.md, Read replica): the heavy reads named in shouhu.core.replica
+# go to it; everything else, and every write, to the primary. The same options and pool as the
+# primary's, except that a replica that does not answer is given up after
+# SHOUHU_REPLICA_CONNECT_TIMEOUT seconds (the reads then fall back to the primary). In tests it
+# mirrors the primary's test database.
+SHOUHU_REPLICA_STICKY_SECONDS = env_int("SHOUHU_REPLICA_STICKY_SECONDS", 5)
+SHOUHU_REPLICA_MAX_LAG_SECONDS = env_int("SHOUHU_REPLICA_MAX_LAG_SECONDS", 30)
+SHOUHU_REPLICA_CHECK_SECONDS = env_int("SHOUHU_REPLICA_CHECK_SECONDS", 5)
+SHOUHU_REPLICA_CONNECT_TIMEOUT = env_int("SHOUHU_REPLICA_CONNECT_TIMEOUT", 2)
+_replica_url = env_secret("SHOUHU_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=0)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("SHOUHU_REPLICA_URL: the replica must be the primary's kind")
+    _replica_options = dict(DATABASES["default"].get("OPTIONS", {}))
+    if "pool" in _replica_options:
+        _replica_options["pool"] = _replica_options["pool"] | {
+            "timeout": SHOUHU_REPLICA_CONNECT_TIMEOUT
+        }
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        _replica_options["connect_timeout"] = SHOUHU_REPLICA_CONNECT_TIMEOUT
+    DATABASES["replica"]["OPTIONS"] = _replica_options
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["shouhu.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -414,6 +441,18 @@ SHOUHU_SCHOOL_HOURS = (
 SHOUHU_SCHOOL_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
 # Files of children who left the register this many years ago, and of adults, are anonymised.
 SHOUHU_RETENTION_YEARS = env_int("SHOUHU_RETENTION_YEARS", 3)
+# The access log is kept this many whole months, then dropped a month at a time (on PostgreSQL
+# a partition; docs/privacy.md, Retention). The law asks network logs be kept at least six
+# months (网络安全法 第二十一条): less is refused.
+SHOUHU_ACCESS_LOG_KEEP_MONTHS = env_int("SHOUHU_ACCESS_LOG_KEEP_MONTHS", 36)
+if SHOUHU_ACCESS_LOG_KEEP_MONTHS < 6:
+    raise ImproperlyConfigured(
+        "SHOUHU_ACCESS_LOG_KEEP_MONTHS: the access log is kept at least 6 months "
+        "(网络安全法 第二十一条)"
+    )
+# The privacy officer's search of the access log reads this many days back when not given a
+# start (it reads only the months it needs: shouhu.audit.partitions).
+SHOUHU_ACCESS_LOG_SEARCH_DAYS = env_int("SHOUHU_ACCESS_LOG_SEARCH_DAYS", 90)
 SHOUHU_ADULT_AGE = 18
 # A guardian's request to see, correct or delete data is due within this many days.
 SHOUHU_REQUEST_DAYS = env_int("SHOUHU_REQUEST_DAYS", 15)

@@ -63,7 +63,13 @@ def access_log_for(user, *, filters: LogFilters) -> QuerySet[AccessLog]:
         logs = logs.filter(child__name__contains=text)
     if filters.action:
         logs = logs.filter(action=filters.action)
-    low, high = _day_bounds(filters.start, filters.end)
+    # Always between two days (by default the last SHOUHU_ACCESS_LOG_SEARCH_DAYS to today):
+    # the search reads the months it needs, not every partition (shouhu.audit.partitions).
+    end = filters.end or timezone.localdate()
+    start = filters.start or end - datetime.timedelta(
+        days=settings.SHOUHU_ACCESS_LOG_SEARCH_DAYS - 1
+    )
+    low, high = _day_bounds(start, end)
     if low:
         logs = logs.filter(at__gte=low)
     if high:

@@ -41,6 +41,7 @@ from shouhu.audit.services import (
     guardian_request_record,
 )
 from shouhu.core.forms import form_errors_add, paginate
+from shouhu.core.replica import reading_from_replica
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import TARGET_FIELD, RevealTarget, Visibility, visibility
@@ -86,9 +87,10 @@ def reveal(request, public_id, target):
 @permission_required(Perm.PRIVACY_OFFICE)
 def index(request):
     today = timezone.localdate()
-    unusual = selectors.unusual_access_for(
-        request.user, start=today - datetime.timedelta(days=6), end=today
-    )
+    with reading_from_replica():
+        unusual = selectors.unusual_access_for(
+            request.user, start=today - datetime.timedelta(days=6), end=today
+        )
     return render(
         request,
         "audit/index.html",
@@ -102,6 +104,7 @@ def index(request):
 
 
 @permission_required(Perm.PRIVACY_OFFICE)
+@reading_from_replica()
 def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -119,11 +122,17 @@ def access_log(request):
     return render(
         request,
         "audit/access_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "search_days": settings.SHOUHU_ACCESS_LOG_SEARCH_DAYS,
+        },
     )
 
 
 @permission_required(Perm.PRIVACY_OFFICE)
+@reading_from_replica()
 def unusual(request):
     form = DateRangeForm(request.GET or None)
     start, end = form.range()
@@ -234,7 +243,8 @@ def report(request):
     if not form.is_valid():
         raise Http404
     year = form.cleaned_data["year"]
-    figures = selectors.compliance_figures_for(request.user, year=year)
+    with reading_from_replica():
+        figures = selectors.compliance_figures_for(request.user, year=year)
     pdf = compliance_report_pdf(
         figures=figures, officer=request.user, scope=user_scope_node(request.user)
     )

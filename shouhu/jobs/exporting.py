@@ -14,7 +14,7 @@ import logging
 import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from shouhu.accounts.models import User
+from shouhu.core.replica import reading_from_replica
 from shouhu.core.scoping import may
 from shouhu.files.services import attachment_save
 from shouhu.jobs.exports import ExportKind, export_kind_get
@@ -89,7 +90,11 @@ class _Progress:
             return
         self.stage, self.written_at = stage, now
         percent = max(0, min(99, int(fraction * 100)))  # 100 only when the file is saved
-        ExportRun.objects.filter(pk=self.run.pk).update(progress=percent, stage=stage[:100])
+        # On the primary by name: the run's progress is not a write the export's reads must see
+        # (shouhu.core.replica: a block that writes reads the primary after).
+        ExportRun.objects.using(DEFAULT_DB_ALIAS).filter(pk=self.run.pk).update(
+            progress=percent, stage=stage[:100]
+        )
 
 
 def _refusal(error: Exception) -> str:
@@ -116,7 +121,9 @@ def export_run_execute(*, run_id: int) -> ExportRun | None:
         export = _kind(run.kind)
         if not user.is_active or not may(user, export.perm):
             raise PermissionDenied
-        made = export.make(user, run.params, _Progress(run))
+        # The heavy reads on the replica, unless the user wrote just before asking.
+        with reading_from_replica(fresh_since=run.created_at):
+            made = export.make(user, run.params, _Progress(run))
     except (PermissionDenied, Http404, ValidationError) as error:
         return _finish(run, status=ExportStatus.FAILED, error=_refusal(error))
     except Exception:  # noqa: BLE001 - recorded on the run; the user may ask again

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from shouhu.core.replica import reading_from_replica
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
 from shouhu.jobs.exporting import export_run_start
@@ -134,7 +135,7 @@ def dashboard(request):
     node, term = _node_and_term(request, Perm.DASHBOARD_VIEW)
     context = _context(request, node, term)
     if term is not None:
-        with figures_cached():
+        with figures_cached(), reading_from_replica():
             board = dashboard_for(request.user, node=node, term=term)
         label = unit_label(node)
         charts = [
@@ -171,7 +172,8 @@ def workbook(request):
     if runs_as_job(node):
         label = _("%(node)s %(term)s 统计报表") % {"node": node.name, "term": term}
         return export_queued(request, kind="reports.workbook", label=label, node=node, term=term)
-    content = workbook_for(request.user, node=node, term=term, request=request)
+    with reading_from_replica():
+        content = workbook_for(request.user, node=node, term=term, request=request)
     return _attachment(
         content,
         filename=f"{node.name}{term.code}统计报表.xlsx",
@@ -205,7 +207,8 @@ def work_summary(request):
             else {"title": default_title(node, term)}
         )
         form = WorkSummaryDraftForm(initial=initial)
-    document = work_summary_build(request.user, node=node, term=term, draft=draft)
+    with reading_from_replica():
+        document = work_summary_build(request.user, node=node, term=term, draft=draft)
     return render(
         request,
         "reports/summary.html",
@@ -226,9 +229,10 @@ def _work_summary_file(request, kind: str):
         return export_queued(
             request, kind="reports.summary", label=label, node=node, term=term, format=kind
         )
-    document = work_summary_export_for(
-        request.user, node=node, term=term, kind=kind, request=request
-    )
+    with reading_from_replica():
+        document = work_summary_export_for(
+            request.user, node=node, term=term, kind=kind, request=request
+        )
     if kind == "pdf":
         return _attachment(
             to_pdf(document),

@@ -31,6 +31,7 @@ from shouhu.care.rules import (
     percent,
     quota_status,
 )
+from shouhu.core.replica import read_connection
 from shouhu.registry.models import Child
 
 # --- the statuses in SQL ----------------------------------------------------------------------
@@ -187,7 +188,7 @@ def statuses_by_child(
     periods = _periods(columns)
     sql, params = _per_child(children, columns, unit=F("id"))
     result: dict[int, list[ChildStatus]] = {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0].lower() for c in cursor.description]
         for values in cursor.fetchall():
@@ -259,7 +260,7 @@ def grouped_sums(annotated: QuerySet, *, unit, sums: dict[str, str]) -> dict[obj
         f"WITH t AS MATERIALIZED ({inner_sql}) SELECT unit_key, {columns} FROM t GROUP BY unit_key"  # noqa: S608
     )
     result: dict[object, dict] = {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             result[row[0]] = {name: int(v or 0) for name, v in zip(sums, row[1:], strict=True)}
@@ -301,7 +302,7 @@ def sum_by(
         f"SELECT unit_key, {', '.join(sums)} FROM T GROUP BY unit_key"
     )
     result: dict[object, list[Cell]] = {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params + sums_params)
         for row in cursor.fetchall():
             values = [int(v or 0) for v in row[1:]]

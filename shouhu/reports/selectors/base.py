@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import Promise as StrPromise
 
 from shouhu.care.rules import percent
+from shouhu.core.replica import reading_state, reading_state_set
 from shouhu.core.scoping import in_scope
 from shouhu.org.models import Region, School, SchoolClass, Term
 from shouhu.org.selectors import term_previous
@@ -114,12 +115,14 @@ def read_alongside(read: Callable[[], object]) -> Iterator[None]:
         return
     failed: list[BaseException] = []
     store = _cache.get()
+    routing = reading_state()  # on the replica if the block is (shouhu.core.replica)
 
     def run() -> None:
         # Django's connections are per thread: `read` runs on one of its own. The thread is
         # handed the request's cache (and nothing else of its context): what `read` puts there,
         # the block finds.
         _cache.set(store)
+        reading_state_set(routing)
         try:
             read()
         except BaseException as exc:  # noqa: BLE001 - raised again on the request's thread

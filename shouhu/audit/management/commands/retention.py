@@ -10,8 +10,10 @@ Census uploads never confirmed within SHOUHU_UPLOAD_KEEP_DAYS days (7 by default
 """
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from shouhu.audit.models import ErasureReason
+from shouhu.audit.partitions import access_log_expire
 from shouhu.audit.retention import retention_apply
 from shouhu.audit.shredder import retention_due
 from shouhu.registry.census_sheets.uploads import census_uploads_expired
@@ -40,7 +42,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{uploads} expired census uploads would be deleted.")
             return
         done, deleted = retention_apply()
+        months = access_log_expire(timezone.localdate())
         for child, reason in done:
             self.stdout.write(f"anonymised {child.public_id} ({ErasureReason(reason).label})")
         self.stdout.write(self.style.SUCCESS(f"{len(done)} files anonymised."))
         self.stdout.write(f"{deleted} expired census uploads deleted.")
+        self.stdout.write(f"access log months dropped: {', '.join(months) or 'none'}.")
