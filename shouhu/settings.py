@@ -468,3 +468,12 @@ SHOUHU_IMPORT_MAX_ROWS = env_int("SHOUHU_IMPORT_MAX_ROWS", 100_000)
 # An uploaded sheet that is never confirmed is deleted after this many days (`shouhu retention`):
 # it holds full ID numbers and phones.
 SHOUHU_UPLOAD_KEEP_DAYS = env_int("SHOUHU_UPLOAD_KEEP_DAYS", 7)
+
+# The national roll-up (issue 18): a province signs its roll-up with its Ed25519 private key
+# (PEM; `shouhu rollup-keygen` makes a pair); a national instance holds each province's public
+# key as <province code>.pem in this directory.
+SHOUHU_ROLLUP_SIGNING_KEY_FILE = env_str("SHOUHU_ROLLUP_SIGNING_KEY_FILE")
+SHOUHU_ROLLUP_TRUSTED_KEYS_DIR = env_str("SHOUHU_ROLLUP_TRUSTED_KEYS_DIR")
+# A national instance holds no child: the figures of its regions (the nation, provinces, cities,
+# counties) are the sums of the imported roll-ups (`shouhu rollup-import` refuses elsewhere).
+SHOUHU_NATIONAL = env_bool("SHOUHU_NATIONAL", False)
