@@ -12,12 +12,14 @@ out is 1 to 4), never as a count.
 """
 
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from django.conf import settings
 
 from shouhu.core.scoping import subtree_range
 from shouhu.org.models import Region, RegionLevel, Term
 from shouhu.reports.models import CountyRollup, RollupBatch
+from shouhu.reports.selectors.base import cached
 
 ROLLUP_LEVELS = {RegionLevel.NATION, RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}
 
@@ -39,13 +41,24 @@ class RollupCells:
         return int(self.values.get(key, 0))
 
 
-def reads_rollups(node) -> bool:
+def reads_rollups(node) -> TypeGuard[Region]:
     """Whether this node's figures are the roll-ups' (a region of a national instance)."""
     return settings.SHOUHU_NATIONAL and isinstance(node, Region) and node.level in ROLLUP_LEVELS
 
 
 def rollup_cells(region: Region, term: Term) -> RollupCells:
-    """A region's cells for a term, summed from the roll-ups (empty where none was imported)."""
+    """A region's cells for a term, summed from the roll-ups (empty where none was imported),
+    read once in a piece of work."""
+    return cached(("rollup_cells", region.pk, term.pk), lambda: _rollup_cells(region, term))
+
+
+def rollup_count(node: Region, term: Term, key: str) -> int:
+    """One cell of a region on a national instance: the sum of its published values (a tile
+    shows no range: the cells under 5 are left out, as the census table marks them)."""
+    return rollup_cells(node, term).count(key)
+
+
+def _rollup_cells(region: Region, term: Term) -> RollupCells:
     found = RollupCells()
     if region.level == RegionLevel.NATION:
         for totals in RollupBatch.objects.filter(term=term).values_list("totals", flat=True):

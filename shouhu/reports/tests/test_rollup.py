@@ -185,6 +185,11 @@ def _cells(pupils, education, both, one, male, female):
         "category.one_away_other_unable": 0,
         "sex.male": male,
         "sex.female": female,
+        "coverage.needing": education,
+        "coverage.paired": education - 10,
+        "dropout.open": 6,
+        "aid.children": 20,
+        "aid.amount": 10000.0,
     }
 
 
@@ -239,3 +244,19 @@ def test_a_national_officer_reads_the_census_table_of_the_nation(client, nation_
     assert rows["息烽县"].values[rows["息烽县"].values.index("1–4")] == "1–4"
     body = page.content.decode()
     assert "富民县" in body and "2100" in body
+
+
+def test_the_national_dashboard_reads_the_roll_ups(client, nation_imported):
+    nation = Region.objects.get(level=RegionLevel.NATION)
+    officer = RegionOfficerFactory(username="national", scope_region=nation)
+    client.force_login(officer)
+    page = client.get(reverse("reports:dashboard"), {"term": nation_imported.term.code})
+    assert page.status_code == 200
+    tiles = {t.key: t for t in page.context["board"].tiles}
+    assert tiles["pupils"].value == 2100
+    assert tiles["left_behind_education"].value == 180
+    assert tiles["without_proxy"].value == 30  # 10 unpaired in each of the three counties
+    assert tiles["aid_children"].value == 60
+    assert tiles["dropout_cases_open"].value == 18
+    units = {u.name: u.census.left_behind_education for u in page.context["board"].units}
+    assert units == {"贵州省": 140, "云南省": 40, "四川省": 0}
