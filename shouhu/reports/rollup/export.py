@@ -7,7 +7,8 @@ The file holds no name, ID number or free text: only region codes and names, the
 shares' counts and amounts. Its shape is `SCHEMA_VERSION`:
 
     {"manifest": {schema_version, province {code, name}, term {code, start_year, semester,
-                  starts_on, ends_on}, generated_at, counts {counties, cells, suppressed},
+                  starts_on, ends_on}, generated_at, so_far (the term has not ended),
+                  counts {counties, cells, suppressed},
                   suppression (the rule, in words)},
      "province": {cells},
      "counties": [{code, name, city {code, name} | null, cells}],
@@ -127,6 +128,8 @@ def rollup_document(*, province: Region, term: Term, key: Ed25519PrivateKey) -> 
                 "ends_on": term.ends_on.isoformat(),
             },
             "generated_at": timezone.now().isoformat(),
+            # A term not yet ended is "so far": its figures will change until it ends.
+            "so_far": timezone.localdate() < term.ends_on,
             "counts": {
                 "counties": len(counties),
                 "cells": len(values),

@@ -260,3 +260,11 @@ def test_the_national_dashboard_reads_the_roll_ups(client, nation_imported):
     assert tiles["dropout_cases_open"].value == 18
     units = {u.name: u.census.left_behind_education for u in page.context["board"].units}
     assert units == {"贵州省": 140, "云南省": 40, "四川省": 0}
+
+
+def test_the_operators_stats_of_the_nation_are_the_roll_ups(nation_imported):
+    out = io.StringIO()
+    call_command("stats", scope="00", term=nation_imported.term.code, json=True, stdout=out)
+    figures = json.loads(out.getvalue())["figures"]
+    assert figures["pupils"]["value"] == 2100
+    assert figures["pairing_coverage"]["value"]["whole"] == 180
