@@ -1,7 +1,10 @@
 """The small-cell rule of the national roll-up (`reports.rollup.cells.protect`): no count of 1–4
 children is published, and none can be computed back from a county's or the province's total."""
 
-from shouhu.reports.rollup.cells import protect
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shouhu.reports.rollup.cells import groups_of, protect
 
 
 def _county(**cells):
@@ -87,3 +90,48 @@ def test_no_published_cell_and_no_difference_of_published_cells_is_small():
         for family in ("category.", "sex."):
             hidden = [k for k, v in published[code].items() if k.startswith(family) and v is None]
             assert len(hidden) != 1
+
+
+def _published_sound(cells, own):
+    """No published count is 1–4; no group leaves a single small unknown; no column does."""
+    for row in [own, *cells.values()]:
+        assert not [k for k, v in row.items() if k != "aid.amount" and v in range(1, 5)]
+    for row in cells.values():
+        for total, parts, whole in groups_of(row):
+            if row[total] is None:
+                continue
+            unknown = [p for p in parts if row[p] is None]
+            if whole:
+                assert len(unknown) != 1
+            elif not unknown:  # the remainder anyone can compute is not a small cell
+                assert row[total] - sum(row[p] for p in parts) not in range(1, 5)
+    for key, total in own.items():
+        if key == "aid.amount" or total is None:
+            continue
+        assert len([c for c in cells.values() if c[key] is None]) != 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.integers(0, 12), st.integers(0, 6), st.integers(0, 9)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_any_counties_are_protected(rows):
+    counties = {}
+    for i, (both, one, male_part, flag) in enumerate(rows):
+        total = both + one
+        male = min(male_part, total)
+        counties[str(i)] = {
+            "pupils": total + 40,
+            "left_behind_education": total,
+            "category.both_away": both,
+            "category.one_away": one,
+            "sex.male": male,
+            "sex.female": total - male,
+            "flag.poverty": min(flag, total),
+        }
+    published, own = protect(counties, _province(counties))
+    _published_sound(published, own)
