@@ -6,10 +6,11 @@ children (or child-periods, for compliance; 人次, for aid); an amount follows 
 The rule (`protect`), as statistical offices apply it:
 
 1. Primary: a count of 1 to 4 is suppressed (null). A zero is published: it discloses nobody.
-2. Within a county (row totals): each `GROUPS` entry is a total and parts of it. Its hidden
-   parts are the suppressed parts and the remainder (total minus the parts) when that is 1–4.
-   If exactly one part is hidden while the total is published, it could be recovered by
-   subtraction, so the smallest other published non-zero part is suppressed as well.
+2. Within a county (row totals): each group of `groups_of` is a total and parts of it. If the
+   total is published and exactly one thing is left unknown by it, that thing could be computed
+   by subtraction: a suppressed part, or the remainder (the total less its parts, which is not
+   published) when that is 1–4. Then the smallest other published non-zero part is suppressed
+   as well (the total, when there is none).
 3. Across counties (column totals): the province's own total of each cell is in the file. If
    exactly one county's cell of a column is suppressed, the smallest other published non-zero
    cell of that column is suppressed as well.
