@@ -546,3 +546,11 @@ EMAIL_USE_TLS = env_bool("SHOUHU_EMAIL_TLS", False)
 EMAIL_USE_SSL = env_bool("SHOUHU_EMAIL_SSL", False)
 EMAIL_TIMEOUT = env_int("SHOUHU_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("SHOUHU_EMAIL_FROM") or "shouhu@localhost"
+# The national roll-up (issue 18): a province signs its roll-up with its Ed25519 private key
+# (PEM; `shouhu rollup-keygen` makes a pair); a national instance holds each province's public
+# key as <province code>.pem in this directory.
+SHOUHU_ROLLUP_SIGNING_KEY_FILE = env_str("SHOUHU_ROLLUP_SIGNING_KEY_FILE")
+SHOUHU_ROLLUP_TRUSTED_KEYS_DIR = env_str("SHOUHU_ROLLUP_TRUSTED_KEYS_DIR")
+# A national instance holds no child: the figures of its regions (the nation, provinces, cities,
+# counties) are the sums of the imported roll-ups (`shouhu rollup-import` refuses elsewhere).
+SHOUHU_NATIONAL = env_bool("SHOUHU_NATIONAL", False)

@@ -54,6 +54,8 @@ def province_reader(node) -> User:
     else:
         code = node.school.region_id
     province = Region(code=code[:2].ljust(12, "0"), name="", level=RegionLevel.PROVINCE)
+    if isinstance(node, Region) and node.level == RegionLevel.NATION:
+        province = node  # a national instance's commands read the whole nation (issue 18)
     reader = User(username=OPERATOR_USERNAME, role=Role.REGION_OFFICER, is_active=True)
     reader.scope_region = province
     reader.scope_region_id = province.code

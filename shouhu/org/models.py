@@ -13,6 +13,8 @@ from shouhu.core.scoping import ScopedQuerySet, TreePath
 
 
 class RegionLevel(models.TextChoices):
+    # The root of a national instance (issue 18): its figures are the provinces' roll-ups.
+    NATION = "nation", _("全国")
     PROVINCE = "province", _("省")
     CITY = "city", _("市")
     COUNTY = "county", _("县（区、市）")
@@ -22,6 +24,7 @@ class RegionLevel(models.TextChoices):
 
 # How many digits of the 12-digit statistical code each level owns: its prefix length.
 PREFIX_LENGTH = {
+    RegionLevel.NATION: 0,  # code 000000000000: every code lies under it
     RegionLevel.PROVINCE: 2,
     RegionLevel.CITY: 4,
     RegionLevel.COUNTY: 6,

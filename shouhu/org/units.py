@@ -15,6 +15,8 @@ from shouhu.org.models import LEVEL_OF_LENGTH, Region, RegionLevel, School, Scho
 Node = Region | School | SchoolClass
 
 CLASS_PREFIX = "class:"
+# The nation (a national instance's root, issue 18) has no prefix of its own: "00" names it.
+NATION_CODE = "00"
 
 
 def user_scope_node(user) -> Region | School | SchoolClass | None:
@@ -35,7 +37,7 @@ def level_below(region: Region) -> RegionLevel:
 def node_code(node: Node) -> str:
     """The code that names a node in a URL: a region prefix, a school code, or class:ID."""
     if isinstance(node, Region):
-        return node.prefix
+        return node.prefix or NATION_CODE
     if isinstance(node, School):
         return node.code
     return f"{CLASS_PREFIX}{node.pk}"

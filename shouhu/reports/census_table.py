@@ -35,7 +35,13 @@ AGE_LABELS = {
 }
 # Regions whose next level down is listed under them; a school lists its classes only when it
 # is the table's own node.
-EXPANDED_LEVELS = {RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP}
+EXPANDED_LEVELS = {
+    RegionLevel.NATION,
+    RegionLevel.PROVINCE,
+    RegionLevel.CITY,
+    RegionLevel.COUNTY,
+    RegionLevel.TOWNSHIP,
+}
 
 
 @dataclass
@@ -47,8 +53,8 @@ class CensusTableRow:
     failures: list[str] = field(default_factory=list)
 
     @property
-    def values(self) -> list[int | float | None]:
-        return column_values(self.figures)
+    def values(self) -> list[int | float | str | None]:
+        return shown_values(self.figures)
 
 
 @dataclass
@@ -88,8 +94,38 @@ def column_values(f: Figures) -> list[int | float | None]:
     ]
 
 
+def column_keys() -> list[str | None]:
+    """The roll-up cell of each column (issue 18), None for the percentage."""
+    return [
+        "pupils",
+        "left_behind_education",
+        None,
+        "left_behind_civil",
+        *[f"category.{c.value}" for c in LEFT_BEHIND_CATEGORIES],
+        *[f"sex.{s.value}" for s in Sex],
+        *[f"age.{b}" for b in AGE_BANDS],
+        *[f"flag.{fl.value}" for fl in Flag],
+    ]
+
+
+def shown_values(f: Figures) -> list[int | float | str | None]:
+    """The row as shown: a national figure with suppressed cells left out is the range it
+    lies in (each cell left out is 1 to 4 children), never a count."""
+    values: list[int | float | str | None] = list(column_values(f))
+    if not f.suppressed:
+        return values
+    for i, key in enumerate(column_keys()):
+        if key in f.suppressed:
+            low, n = int(values[i] or 0), f.suppressed[key]
+            values[i] = f"{low + n}–{low + 4 * n}"
+    return values
+
+
 def self_checks(f: Figures) -> list[str]:
-    """The checks across the columns of one row."""
+    """The checks across the columns of one row (a row with suppressed cells is not checked:
+    its sums are ranges)."""
+    if f.suppressed:
+        return []
     total = f.left_behind_education
     failures = []
     parts = {
@@ -115,7 +151,7 @@ def self_checks(f: Figures) -> list[str]:
 
 def _rollup_checks(parent: Figures, children: list[Figures]) -> list[str]:
     """The sum of the units below equals the unit, column by column (percentages aside)."""
-    if not children:
+    if not children or parent.suppressed or any(c.suppressed for c in children):
         return []
     headers = column_headers()
     own = column_values(parent)

@@ -100,3 +100,58 @@ def draft_node_kwargs(node) -> dict:
     if isinstance(node, SchoolClass):
         return {"school_class": node}
     return {"school": node} if isinstance(node, School) else {"region": node}
+
+
+# --- the national roll-up (issue 18) ----------------------------------------------------------
+
+
+class RollupBatch(models.Model):
+    """A province's signed roll-up for a term, as a national instance imported it: the file's
+    manifest and who signed it. One per province and term; importing again replaces it and its
+    counties' figures (`reports.rollup.importing.rollup_import`)."""
+
+    province = models.ForeignKey(
+        "org.Region", verbose_name=_("省"), on_delete=models.PROTECT, related_name="+"
+    )
+    term = models.ForeignKey(
+        "org.Term", verbose_name=_("学期"), on_delete=models.PROTECT, related_name="+"
+    )
+    schema_version = models.PositiveSmallIntegerField(_("格式版本"))
+    generated_at = models.DateTimeField(_("生成时间"))
+    imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
+    key_id = models.CharField(_("签名公钥"), max_length=64)
+    digest = models.CharField(_("文件摘要（SHA-256）"), max_length=64)
+    # The province's own totals (exact: a province's totals are never small cells).
+    totals = models.JSONField(_("全省合计"), default=dict)
+
+    class Meta:
+        verbose_name = _("省级汇总数据")
+        verbose_name_plural = _("省级汇总数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "term"], name="one_rollup_per_province_term"
+            )
+        ]
+
+
+class CountyRollup(models.Model):
+    """One county's de-identified figures for a term, from its province's roll-up: counts of
+    children (a cell under 5 suppressed, null), shares and aid totals. No name, ID or text."""
+
+    batch = models.ForeignKey(
+        RollupBatch, verbose_name=_("汇总批次"), on_delete=models.CASCADE, related_name="counties"
+    )
+    county = models.ForeignKey(
+        "org.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+"
+    )
+    term = models.ForeignKey(
+        "org.Term", verbose_name=_("学期"), on_delete=models.PROTECT, related_name="+"
+    )
+    figures = models.JSONField(_("数据"), default=dict)
+
+    class Meta:
+        verbose_name = _("县级汇总数据")
+        verbose_name_plural = _("县级汇总数据")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "term"], name="one_rollup_per_county_term")
+        ]

@@ -27,10 +27,10 @@ def terms_dates() -> list[TermDates]:
 
 
 def region_chain(code: str) -> list[str]:
-    """The full codes of a region and its ancestors, from the province down."""
-    return [full_code(code[:n]) for n in sorted(PREFIX_LENGTH.values()) if code[n:].strip("0")] + [
-        code
-    ]
+    """The full codes of a region and its ancestors, from the province down (the nation of a
+    national instance, which holds no care work, sets no quota)."""
+    lengths = sorted(n for n in PREFIX_LENGTH.values() if n)
+    return [full_code(code[:n]) for n in lengths if code[n:].strip("0")] + [code]
 
 
 def _rule(quota: Quota, source: str) -> QuotaRule:

@@ -14,6 +14,7 @@ from shouhu.core.roles import Perm
 from shouhu.org.models import Term
 from shouhu.org.selectors import class_filter, unit_nodes
 from shouhu.org.units import node_code
+from shouhu.reports.rollup.national import reads_rollups, rollup_cells, rollup_count
 from shouhu.reports.selectors.base import Node, cached, check_node, figure, node_key
 from shouhu.welfare.models.aid import AidKind, AidRecord
 from shouhu.welfare.selectors.aid import AidTotals, KindTotal, aid_totals_for
@@ -37,6 +38,11 @@ def aid_totals(user, *, node: Node, term: Term) -> AidTotals:
     ),
 )
 def aid_amount_for(user, *, node: Node, term: Term) -> Decimal:
+    if reads_rollups(node):  # a national instance (issue 18)
+        check_node(user, node, Perm.DASHBOARD_VIEW)
+        return Decimal(str(rollup_cells(node, term).values.get("aid.amount", 0))).quantize(
+            Decimal("0.01")
+        )
     return aid_totals(user, node=node, term=term).amount
 
 
@@ -49,6 +55,9 @@ def aid_amount_for(user, *, node: Node, term: Term) -> Decimal:
     ),
 )
 def aid_children_for(user, *, node: Node, term: Term) -> int:
+    if reads_rollups(node):  # a national instance (issue 18)
+        check_node(user, node, Perm.DASHBOARD_VIEW)
+        return rollup_count(node, term, "aid.children")
     return aid_totals(user, node=node, term=term).children
 
 

@@ -33,6 +33,7 @@ from shouhu.org.models import Term
 from shouhu.org.selectors import class_filter, unit_nodes
 from shouhu.org.units import node_code
 from shouhu.registry.models import Child
+from shouhu.reports.rollup.national import reads_rollups, rollup_count
 from shouhu.reports.selectors.base import (
     Node,
     Share,
@@ -77,6 +78,12 @@ def care_coverage(
     ),
 )
 def pairing_coverage_for(user, *, node: Node, term: Term) -> Share:
+    if reads_rollups(node):  # a national instance (issue 18)
+        check_node(user, node, Perm.CARE_OVERSEE)
+        paired, needing = (
+            rollup_count(node, term, k) for k in ("coverage.paired", "coverage.needing")
+        )
+        return Share(paired, needing)
     f = care_coverage(user, node=node, term=term).figures
     return Share(f.needing - f.unpaired, f.needing)
 
@@ -87,6 +94,9 @@ def pairing_coverage_for(user, *, node: Node, term: Term) -> Share:
     _("需要代理家长（留守或无人监护）而尚无代理家长的儿童人数。"),
 )
 def without_proxy_for(user, *, node: Node, term: Term) -> int:
+    if reads_rollups(node):  # a national instance (issue 18)
+        share = pairing_coverage_for(user, node=node, term=term)
+        return share.whole - share.count
     return care_coverage(user, node=node, term=term).figures.unpaired
 
 

@@ -31,6 +31,7 @@ from shouhu.org.selectors import class_filter, unit_nodes
 from shouhu.org.units import node_code
 from shouhu.registry.classification import EDUCATION_CATEGORIES, Category
 from shouhu.registry.models import CensusSnapshot, Flag, Sex
+from shouhu.reports.rollup.national import reads_rollups, rollup_cells
 from shouhu.reports.selectors.base import (
     Node,
     Share,
@@ -73,6 +74,9 @@ class Figures:
     by_sex: dict[str, int] = field(default_factory=dict)
     by_age_band: dict[str, int] = field(default_factory=dict)
     without_guardian: int = 0
+    # A national instance's figures (issue 18): the roll-up cells left out of a sum because
+    # they were suppressed (under 5 children), by cell key, with how many were left out.
+    suppressed: dict[str, int] = field(default_factory=dict)
 
     @property
     def education(self) -> Share:
@@ -207,6 +211,22 @@ def _aggregates(terms: list[Term]) -> dict:
     return counts
 
 
+def _rollup_figures(node: Region, term: Term) -> Figures:
+    """A national instance's figures of a region: its roll-up cells (`rollup_cells`)."""
+    cells = rollup_cells(node, term)
+    return Figures(
+        pupils=cells.count("pupils"),
+        left_behind_education=cells.count("left_behind_education"),
+        left_behind_civil=cells.count("left_behind_civil"),
+        by_category={c.value: cells.count(f"category.{c.value}") for c in LEFT_BEHIND_CATEGORIES},
+        by_flag={f.value: cells.count(f"flag.{f.value}") for f in Flag},
+        by_sex={s.value: cells.count(f"sex.{s.value}") for s in Sex},
+        by_age_band={band: cells.count(f"age.{band}") for band in AGE_BANDS},
+        without_guardian=cells.count("without_guardian"),
+        suppressed=cells.suppressed,
+    )
+
+
 def _figures(row: dict | None, pupils: int | None) -> Figures:
     row = row or {}
     return Figures(
@@ -245,7 +265,10 @@ def _figures_of_terms(node: Node, terms: list[Term]) -> dict[int, Figures]:
         if (figures := cache_get(key)) is not None:
             known[pk] = figures
     missing = [t for t in terms if t.pk not in known]
-    if missing:
+    if missing and reads_rollups(node):
+        for term in missing:
+            known[term.pk] = cache_put(keys[term.pk], _rollup_figures(node, term))  # type: ignore[arg-type]
+    elif missing:
         in_node = class_filter(node, "school_class__")
         ids = [t.pk for t in missing]
         rows = {
@@ -278,6 +301,8 @@ def census_units(user, *, node: Node, term: Term, by_school: bool = False) -> li
         key, nodes = unit_nodes(node, prefix="school_class__", by_school=by_school)
         if key is None:
             return []
+        if reads_rollups(node):
+            return [Unit(node=n, figures=_rollup_figures(n, term)) for n in nodes.values()]
         in_node = class_filter(node, "school_class__")
         rows = {
             r["unit"]: r

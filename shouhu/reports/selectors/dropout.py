@@ -10,6 +10,7 @@ from shouhu.core.roles import Perm
 from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Term
 from shouhu.org.selectors import class_filter
+from shouhu.reports.rollup.national import reads_rollups, rollup_count
 from shouhu.reports.selectors.base import (
     Node,
     Share,
@@ -62,6 +63,8 @@ def _open_on(user, node: Node, term: Term):
 )
 def suspected_dropouts_for(user, *, node: Node, term: Term) -> int:
     _check(user, node)
+    if reads_rollups(node):  # a national instance (issue 18)
+        return rollup_count(node, term, "dropout.suspected")
     return SuspectedDropout.objects.filter(
         class_filter(node, "child__school_class__"),
         found_on__gte=term.starts_on,
@@ -97,6 +100,9 @@ def _open_counts(user, node: Node, term: Term) -> dict:
     _("已登记辍学、在当天（学期已结束则为最后一天）尚未复学或结案的学生人数（误报不计）。"),
 )
 def dropout_cases_open_for(user, *, node: Node, term: Term) -> int:
+    if reads_rollups(node):  # a national instance (issue 18)
+        _check(user, node)
+        return rollup_count(node, term, "dropout.open")
     return _open_counts(user, node, term)["open"]
 
 
@@ -106,6 +112,9 @@ def dropout_cases_open_for(user, *, node: Node, term: Term) -> int:
     _("学期内（至今）经劝返复学的辍学学生人数。"),
 )
 def returned_to_school_for(user, *, node: Node, term: Term) -> int:
+    if reads_rollups(node):  # a national instance (issue 18)
+        _check(user, node)
+        return rollup_count(node, term, "dropout.returned")
     return (
         _cases(user, node)
         .filter(returned_on__gte=term.starts_on, returned_on__lte=reference_day(term))
@@ -142,6 +151,11 @@ def dropout_poverty_unaided_for(user, *, node: Node, term: Term) -> int:
 )
 def retention_rate_for(user, *, node: Node, term: Term) -> Share:
     _check(user, node)
+    if reads_rollups(node):  # a national instance (issue 18)
+        enrolled, cohort = (
+            rollup_count(node, term, f"retention.{k}") for k in ("enrolled", "cohort")
+        )
+        return Share(enrolled, cohort)
     total, _units = cached(
         ("retention", user.pk, type(node).__name__, node.pk, term.pk),
         lambda: retention_for(None, node, term=term, day=reference_day(term), units=False),
