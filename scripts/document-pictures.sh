@@ -5,7 +5,9 @@
 # prints them, to PNG at 60 dpi: the pictures docs/printing.md shows. The demo county is seeded
 # in a throwaway SQLite database; the files are made by scripts/document_files.py; LibreOffice
 # (its profile in the throwaway folder) prints them to PDF and poppler's pdftoppm draws page 1
-# in 16 shades of grey (each picture well under 150 KB).
+# in 16 shades of grey (each picture well under 150 KB). FONTCONFIG_FILE reads the system's
+# fonts and deploy/fontconfig/shouhu-fonts.conf, so 仿宋_GB2312 prints as Noto Serif CJK SC
+# (shouhu.testing.office, as the office tests convert).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -20,6 +22,8 @@ export SHOUHU_DATABASE_URL="sqlite:///$TMP/demo.sqlite3" SHOUHU_VAR_DIR="$TMP" D
 "$PY" -m shouhu.cli migrate -v 0
 "$PY" -m shouhu.cli seed-demo >/dev/null
 "$PY" scripts/document_files.py "$TMP/files"
+FONTCONFIG_FILE=$("$PY" shouhu/testing/office.py "$TMP/fontconfig")
+export FONTCONFIG_FILE
 mkdir -p "$OUT"
 for file in "$TMP"/files/*.docx "$TMP"/files/*.xlsx; do
     soffice --headless "-env:UserInstallation=file://$TMP/lo" --convert-to pdf \

@@ -16,6 +16,8 @@ makes of the file uses the closest free fonts (Noto Serif CJK, Noto Sans CJK).
 """
 
 import io
+import math
+import unicodedata
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -32,6 +34,9 @@ SUBHEADING_FONT = "楷体_GB2312"  # second level: （一）
 PAGE_NUMBER_FONT = "宋体"
 TITLE_SIZE, BODY_SIZE, PAGE_NUMBER_SIZE, TABLE_SIZE = 22, 16, 14, 12
 LINE = Pt(28)
+TEXT_WIDTH_MM = 210 - 28 - 26  # the type area's 156 mm
+CELL_PADDING_MM = 5.0  # Word's 1.9 mm each side of a cell, and a little air
+TABLE_EM_MM = TABLE_SIZE * 25.4 / 72  # a Chinese character in 小四
 
 
 def east_asian(run_or_style, name: str) -> None:
@@ -77,6 +82,34 @@ def _page_number_field(paragraph) -> None:
             element.text = text
         field._r.append(element)
     run(paragraph, " —", font=PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE)
+
+
+def _text_mm(text: str) -> float:
+    """How wide `text` prints in 小四: a Chinese character an em, a Latin one 0.6 em."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+    return ems * TABLE_EM_MM + CELL_PADDING_MM
+
+
+def fitted_widths_mm(headers: list[str], rows: list[list[str]]) -> list[float]:
+    """Column widths that fill the type area, each as its longest value asks (a header may
+    take two lines): a table narrower than the page is widened in proportion; a wider one
+    gives each column its need up to a fair share of what is left, the widest splitting the
+    rest (their long values wrap)."""
+    needs = [
+        max(
+            [_text_mm(header[: math.ceil(len(header) / 2)])]
+            + [_text_mm(str(row[i])) for row in rows]
+        )
+        for i, header in enumerate(headers)
+    ]
+    if sum(needs) <= TEXT_WIDTH_MM:
+        return [need * TEXT_WIDTH_MM / sum(needs) for need in needs]
+    widths, left, open_columns = list(needs), float(TEXT_WIDTH_MM), len(needs)
+    for i in sorted(range(len(needs)), key=needs.__getitem__):
+        share = left / open_columns
+        widths[i] = min(needs[i], share)
+        left, open_columns = left - widths[i], open_columns - 1
+    return widths
 
 
 class OfficialDocument:
@@ -126,10 +159,22 @@ class OfficialDocument:
             paragraph.paragraph_format.first_line_indent = Pt(BODY_SIZE * 2)
         run(paragraph, text, bold=bold)
 
-    def table(self, headers: list[str], rows: list[list[str]]) -> None:
+    def table(
+        self, headers: list[str], rows: list[list[str]], *, widths_mm: list[float] | None = None
+    ) -> None:
+        """A grid table, its rows single-spaced (the Table Grid style's), its columns fixed at
+        `widths_mm` (adding up to at most `TEXT_WIDTH_MM`) or else fitted to the content
+        (`fitted_widths_mm`), as Word, WPS and LibreOffice lay them out alike."""
         table = self.document.add_table(rows=1 + len(rows), cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        widths_mm = widths_mm or fitted_widths_mm(headers, rows)
+        assert len(widths_mm) == len(headers) and sum(widths_mm) <= TEXT_WIDTH_MM + 0.5
+        table.autofit = False  # a fixed layout: the widths below, never the programs' own
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)  # the grid, which LibreOffice reads
+            for cell in column.cells:
+                cell.width = Mm(width)  # each cell's, which Word and WPS read
         for index, values in enumerate([headers, *rows]):
             for cell, value in zip(table.rows[index].cells, values, strict=True):
                 cell.text = ""

@@ -10,6 +10,10 @@ from django.utils.translation import gettext as _
 from shouhu.core.official import OfficialDocument
 from shouhu.welfare.selectors.aid import NoticeSheet
 
+# The notice's columns in mm, the type area's 156 in all: 资助类型 holds the longest kind
+# (家庭经济困难学生生活补助, twelve characters in 小四) on one line, 姓名 the 合计 row.
+NOTICE_WIDTHS_MM = [14.0, 34.0, 20.0, 62.0, 26.0]
+
 
 def _date(day: datetime.date) -> str:
     return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
@@ -34,7 +38,11 @@ def aid_notice_docx(sheets: list[NoticeSheet], *, printed_on: datetime.date) -> 
         ] or [["", _("本学期没有已批准的资助。"), "", "", ""]]
         total = _("合计（%(n)d 人次）") % {"n": len(sheet.rows)}
         rows.append(["", total, "", "", str(sheet.total)])
-        document.table([_("序号"), _("姓名"), _("年级"), _("资助类型"), _("金额（元）")], rows)
+        document.table(
+            [_("序号"), _("姓名"), _("年级"), _("资助类型"), _("金额（元）")],
+            rows,
+            widths_mm=NOTICE_WIDTHS_MM,
+        )
         if sheet.notice is not None:
             document.body(
                 _("公示期：%(a)s至%(b)s。")

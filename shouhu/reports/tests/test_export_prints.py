@@ -3,8 +3,6 @@ every page and frozen on screen, the unit, term and export time in the page head
 watermark and "page X of Y" in the footer, and no column narrower than what it holds."""
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from openpyxl import load_workbook
 
 from shouhu.core.xlsx import WIDE_CAP, text_width
 from shouhu.reports.services import census_export
+from shouhu.testing import office
 from shouhu.testing.dates import term_code
 
 CURRENT = term_code("2026-2027-1")
@@ -73,32 +72,13 @@ def test_the_statistical_workbook_prints_the_same_way(client, reported, school_l
 @pytest.mark.office
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_countys_register_prints_in_at_most_60_pages(tmp_path, frozen_today):
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    if office.soffice() is None:
         pytest.skip("LibreOffice (libreoffice-calc-nogui) is not installed: make system-deps")
     call_command("seed_demo", stdout=io.StringIO())
     out = tmp_path / "county.xlsx"
     call_command(
         "export_census", str(out), "--term", CURRENT, "--scope", "511781", stdout=io.StringIO()
     )
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    info = subprocess.run(
-        ["pdfinfo", str(tmp_path / "county.pdf")], check=True, capture_output=True, text=True
-    ).stdout
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    pages = office.pdf_pages(office.to_pdf(out, folder=tmp_path))
     assert 1 < pages <= 60, pages
     assert Path(out).stat().st_size > 0

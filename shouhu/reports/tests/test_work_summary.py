@@ -46,6 +46,7 @@ from shouhu.reports.work_summary.document import (
 from shouhu.reports.work_summary.grades import grades_results
 from shouhu.reports.work_summary.home import home_measures
 from shouhu.reports.work_summary.render import fast_font_subsetting, to_docx, to_pdf
+from shouhu.testing import office
 from shouhu.testing.dates import day, term_code
 from shouhu.testing.factories import HeadTeacherFactory
 
@@ -520,35 +521,14 @@ def test_the_summary_calls_the_reports_sections_in_a_row():
 def test_the_county_summary_docx_prints_in_libreoffice_without_a_line_off_the_page(
     reported, region_officer, tmp_path
 ):
-    soffice = shutil.which("soffice")
-    if soffice is None:
+    if office.soffice() is None:
         pytest.skip("LibreOffice (libreoffice-writer-nogui) is not installed: make system-deps")
     document = work_summary_build(
         region_officer, node=reported.county, term=reported.term, draft=None
     )
     (tmp_path / "summary.docx").write_bytes(to_docx(document))
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(tmp_path / "summary.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdf = tmp_path / "summary.pdf"
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
-    pages = int(next(x.split()[-1] for x in info.stdout.splitlines() if x.startswith("Pages")))
-    assert 2 <= pages <= 12, pages
-    boxes = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    pdf = office.to_pdf(tmp_path / "summary.docx", folder=tmp_path)
+    assert 2 <= office.pdf_pages(pdf) <= 12, office.pdf_pages(pdf)
     # A4 is 595 × 842 points; the right margin is 26 mm (74 points): no word ends beyond it.
-    right_edges = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
-    assert right_edges and max(right_edges) <= 595 - 74 + 2
+    edge = office.pdf_right_edge(pdf)
+    assert 0 < edge <= office.A4_WIDTH_PT - office.OFFICIAL_RIGHT_MARGIN_PT + 2

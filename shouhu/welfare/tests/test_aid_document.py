@@ -10,7 +10,9 @@ from django.urls import reverse
 from docx import Document as Docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from shouhu.core.official import TEXT_WIDTH_MM, _text_mm
 from shouhu.testing import office
+from shouhu.welfare.models.aid import AidKind
 from shouhu.welfare.tests.test_aid_views import approved
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,14 @@ def test_the_notice_docx_is_laid_out_as_an_official_document(county_docx, world)
     assert (title.font.name, title.font.size.pt) == ("方正小标宋简体", 22)
     signing = [p for p in document.paragraphs if p.alignment == WD_ALIGN_PARAGRAPH.RIGHT]
     assert [p.text for p in signing][:1] == [world.school_a.name]
+
+
+def test_the_notice_table_fits_the_type_area_and_no_kind_wraps(county_docx):
+    table = Docx(io.BytesIO(county_docx)).tables[0]
+    widths = [column.width.mm for column in table.columns]
+    assert sum(widths) == pytest.approx(TEXT_WIDTH_MM, abs=0.5)
+    assert table.rows[0].cells[3].text == "资助类型"
+    assert all(_text_mm(str(label)) <= widths[3] for label in AidKind.labels)
 
 
 def test_a_school_without_aid_gets_a_notice_that_says_so(client, world, school_leader):
