@@ -3,10 +3,13 @@ as Word, WPS and LibreOffice lay them out alike; a short column is as wide as it
 value, and the fonts the documents name print as Noto CJK where LibreOffice converts them."""
 
 import io
+import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
+from django.template.loader import get_template
 from docx import Document as Docx
 from docx.shared import Mm
 
@@ -64,3 +67,18 @@ def test_the_official_fonts_are_aliased_to_noto_cjk(tmp_path):
     assert family("仿宋_GB2312") == family("方正小标宋简体") == family("SimSun") == serif
     assert family("黑体") == family("SimHei") == "Noto Sans CJK SC"
     assert family("楷体_GB2312") in {"AR PL UKai CN", serif}
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "reports/summary_pdf.html",
+        "schooling/dropout_document_pdf.html",
+        "welfare/guardianship_agreement_pdf.html",
+        "welfare/aid_notice_pdf.html",
+    ],
+)
+def test_the_documents_pdfs_set_their_body_in_the_noto_serif_as_fangsong(template):
+    source = Path(get_template(template).origin.name).read_text(encoding="utf-8")
+    body = re.search(r"^body \{ font-family: ([^;]+);", source, re.M)
+    assert body is not None and body.group(1).startswith('"Noto Serif CJK SC"')
