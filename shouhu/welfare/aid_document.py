@@ -12,7 +12,7 @@ from shouhu.welfare.selectors.aid import NoticeSheet
 
 # The notice's columns in mm, the type area's 156 in all: 资助类型 holds the longest kind
 # (家庭经济困难学生生活补助, twelve characters in 小四) on one line, 姓名 the 合计 row.
-NOTICE_WIDTHS_MM = [14.0, 34.0, 20.0, 62.0, 26.0]
+NOTICE_WIDTHS_MM = [13.0, 41.0, 18.0, 58.0, 26.0]
 
 
 def _date(day: datetime.date) -> str:

@@ -13,7 +13,13 @@ from django.template.loader import get_template
 from docx import Document as Docx
 from docx.shared import Mm
 
-from shouhu.core.official import TEXT_WIDTH_MM, OfficialDocument, _text_mm, fitted_widths_mm
+from shouhu.core.official import (
+    TABLE_LINE,
+    TEXT_WIDTH_MM,
+    OfficialDocument,
+    _text_mm,
+    fitted_widths_mm,
+)
 from shouhu.testing import office
 
 KIND = "家庭经济困难学生生活补助"
@@ -42,6 +48,7 @@ def test_the_table_s_grid_and_cells_carry_the_widths():
     assert [round(c.width.mm) for c in table.columns] == [20, 100]
     assert {round(cell.width.mm) for cell in table.columns[1].cells} == {100}
     assert not table.autofit
+    assert table.cell(1, 1).paragraphs[0].paragraph_format.line_spacing == TABLE_LINE
 
 
 def test_widths_wider_than_the_type_area_are_a_programming_error():

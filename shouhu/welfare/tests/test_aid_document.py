@@ -62,6 +62,7 @@ def test_the_notice_table_fits_the_type_area_and_no_kind_wraps(county_docx):
     assert sum(widths) == pytest.approx(TEXT_WIDTH_MM, abs=0.5)
     assert table.rows[0].cells[3].text == "资助类型"
     assert all(_text_mm(str(label)) <= widths[3] for label in AidKind.labels)
+    assert _text_mm("合计（999 人次）") <= widths[1]
 
 
 def test_a_school_without_aid_gets_a_notice_that_says_so(client, world, school_leader):
