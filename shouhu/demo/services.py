@@ -32,6 +32,7 @@ from shouhu.demo.dropout import dropout_seed
 from shouhu.demo.grades import grades_write
 from shouhu.demo.guardianship import guardianship_write
 from shouhu.demo.health import health_safety_write
+from shouhu.demo.booking import booking_seed
 from shouhu.demo.home import home_seed
 from shouhu.demo.parents import parents_seed
 from shouhu.demo.plan import CountyPlan, county_plan
@@ -135,6 +136,7 @@ def demo_seed(
     health_safety_write(county=county, plan=plan, seed=seed)
     activities_seed(county, calendar=calendar, seed=seed)  # issue 16: events, groups, consent
     parents_seed(head_class=county.classes.get(plan.head_class_key), seed=seed)  # 家长端
+    booking_seed(head_class=county.classes.get(plan.head_class_key), seed=seed)  # 亲情视频
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

@@ -46,6 +46,7 @@ def test_a_parent_books_a_slot_for_their_child_and_sees_it(client, world, slot):
     parent_login(client, FATHER_A)
     page = client.get(video_url(world.child_a))
     assert page.status_code == 200 and "余2个" in page.content.decode()
+    assert len(page.content) < 50_000  # a parents' page, fast on 2G
     answer = client.post(video_url(world.child_a), {"slot": slot.pk})
     assert answer.status_code == 302
     booking = SlotBooking.objects.get()
