@@ -25,6 +25,7 @@ from shouhu.demo import data
 from shouhu.demo.activities import activities_seed
 from shouhu.demo.aid import aid_seed
 from shouhu.demo.attendance import attendance_write
+from shouhu.demo.booking import booking_seed
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
@@ -32,7 +33,6 @@ from shouhu.demo.dropout import dropout_seed
 from shouhu.demo.grades import grades_write
 from shouhu.demo.guardianship import guardianship_write
 from shouhu.demo.health import health_safety_write
-from shouhu.demo.booking import booking_seed
 from shouhu.demo.home import home_seed
 from shouhu.demo.parents import parents_seed
 from shouhu.demo.plan import CountyPlan, county_plan
