@@ -51,3 +51,15 @@ urlpatterns += [
     path("groups/<uuid:public_id>/session/", group_views.group_session, name="group-session"),
     path("classes/<int:class_id>/groups/", group_views.group_class_sheet, name="group-class-sheet"),
 ]
+# Family video calls booked by parents (亲情视频, issue 19).
+from shouhu.activities.views import booking as booking_views  # noqa: E402
+
+urlpatterns += [
+    path("home/<int:home_id>/slots/", booking_views.home_slots, name="home-slots"),
+    path("home/<int:home_id>/bookings/", booking_views.home_bookings, name="home-bookings"),
+    path(
+        "home/<int:home_id>/bookings/<uuid:public_id>/mark/",
+        booking_views.home_booking_mark,
+        name="home-booking-mark",
+    ),
+]

@@ -25,6 +25,7 @@ from shouhu.demo import data
 from shouhu.demo.activities import activities_seed
 from shouhu.demo.aid import aid_seed
 from shouhu.demo.attendance import attendance_write
+from shouhu.demo.booking import booking_seed
 from shouhu.demo.care.calendar import TermData, Window, care_window
 from shouhu.demo.care.planner import care_plan
 from shouhu.demo.care.record import CareCounts, care_write
@@ -135,6 +136,7 @@ def demo_seed(
     health_safety_write(county=county, plan=plan, seed=seed)
     activities_seed(county, calendar=calendar, seed=seed)  # issue 16: events, groups, consent
     parents_seed(head_class=county.classes.get(plan.head_class_key), seed=seed)  # 家长端
+    booking_seed(head_class=county.classes.get(plan.head_class_key), seed=seed)  # 亲情视频
     return _summary(plan, county=county, care=counts, window=window, started=started)
 
 

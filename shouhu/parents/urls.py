@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shouhu.parents import views
+from shouhu.parents import views, views_booking
 
 app_name = "parents"
 urlpatterns = [
@@ -18,4 +18,11 @@ urlpatterns = [
     # The teachers' side: parents' messages on 我的待办, and the reply.
     path("staff/messages/", views.home_messages, name="home-messages"),
     path("staff/messages/<uuid:public_id>/reply/", views.message_reply, name="message-reply"),
+    # Family video calls at the Home (亲情视频, issue 19).
+    path("children/<uuid:public_id>/video/", views_booking.video, name="video"),
+    path(
+        "children/<uuid:public_id>/video/<uuid:booking_id>/cancel/",
+        views_booking.video_cancel,
+        name="video-cancel",
+    ),
 ]

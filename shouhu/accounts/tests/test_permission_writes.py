@@ -11,6 +11,7 @@ could not catch a missing permission check.
 login writes one) and the access log's denial rows (a refused request is logged on purpose).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shouhu.activities.models import GroupMembership
 from shouhu.activities.tests import tables as home_tables
+from shouhu.activities.tests.booking_tables import booking_of_child_a_today, home_with_video
 from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.core.idnumber import make_id_number
 from shouhu.jobs.models import JobRun, RunStatus
@@ -63,6 +65,8 @@ NOT_GUARDED = {
     # parents' own tests (shouhu/parents/tests) post them with and without a parent's session.
     "parents:logout": "ends a parent's session only; a staff login is left alone",
     "parents:message": "a parent's write: no staff role is a parent (shouhu/parents/tests)",
+    "parents:video": "a parent's booking: no staff role is a parent (test_booking)",
+    "parents:video-cancel": "a parent's cancel: no staff role is a parent (test_booking)",
 }
 
 
@@ -1028,6 +1032,30 @@ WRITES = [
         },
         ("teacher", 302),
         refused(but=("school_leader", "head_teacher", "teacher", "counsellor"), **OUT_OF_SCOPE),
+    ),
+    # Family video calls (亲情视频, issue 19): the slots are the leader's (HOME_MANAGE); a
+    # booking is marked by the day's duty teacher or the leader, the others keeping the Home 403.
+    Write(
+        "activities:home-slots",
+        {"home_id": lambda w, u: home_with_video(w).pk},
+        lambda w, u: {
+            "day": (TODAY + datetime.timedelta(days=1)).isoformat(),
+            "start": "16:30",
+            "end": "17:00",
+            "capacity": "2",
+        },
+        ("school_leader", 302),
+        refused(but=("school_leader",)),
+    ),
+    Write(
+        "activities:home-booking-mark",
+        {
+            **HOME_A,
+            "public_id": lambda w, u: booking_of_child_a_today(w).public_id,
+        },
+        lambda w, u: {"held": "0"},
+        ("school_leader", 302),
+        refused(but=("school_leader",), **OUT_OF_SCOPE),
     ),
     Write(
         "activities:home-swap",

@@ -401,6 +401,14 @@ PARENTS_TABLE = [
     ("parents:request", CHILD_A, "", "get", PARENTS_ONLY),
     ("parents:photo", CHILD_A, "", "get", PARENTS_ONLY),
     ("parents:phone", {}, "", "get", PARENTS_ONLY),
+    ("parents:video", CHILD_A, "", "get", PARENTS_ONLY),
+    (
+        "parents:video-cancel",
+        {**CHILD_A, "booking_id": lambda w: "00000000-0000-4000-8000-000000000000"},
+        "",
+        "post",
+        PARENTS_ONLY,
+    ),
     ("parents:home-messages", {}, "", "get", everyone(200)),
     ("parents:message-reply", UNKNOWN_MESSAGE, "", "post", everyone(404, **PARENT_REPLIERS)),
 ]
@@ -1165,6 +1173,16 @@ TABLE = [
         "",
         "get",
         everyone(403, **HOME_KEEPERS_OF_A),
+    ),
+    # Family video calls booked by parents (亲情视频, issue 19).
+    ("activities:home-slots", HOME_A, "", "get", everyone(403, school_leader=200)),
+    ("activities:home-bookings", HOME_A, "", "get", everyone(403, **HOME_KEEPERS_OF_A)),
+    (
+        "activities:home-booking-mark",
+        {**HOME_A, "public_id": lambda w: "00000000-0000-4000-8000-000000000000"},
+        "",
+        "post",
+        everyone(403, **dict.fromkeys(HOME_KEEPERS, 404)),
     ),
     ("activities:reading-sheet", {}, "", "get", everyone(403, **ACTIVITY_RECORDERS)),
     ("activities:reading-figures", {}, "", "get", everyone(403, **OVERSEERS)),

@@ -232,6 +232,8 @@ BUDGETS = [
     # --- the Home, reading and awards (issue 16, activities) ---
     ("activities:home-detail", HOME_A, "", "school_leader", 17),
     ("activities:home-call", HOME_A, "", "teacher", 13),
+    ("activities:home-bookings", HOME_A, "", "teacher", 12),
+    ("activities:home-slots", HOME_A, "", "school_leader", 12),
     ("activities:reading-sheet", {}, "", "head_teacher", 16),
     ("activities:reading-figures", {}, "", "school_leader", 17),
     # welfare: health and safety (issue 15)

@@ -1,5 +1,10 @@
 """The activities app's tables, a module per concept (each imported here for Django)."""
 
+from shouhu.activities.models.booking import (  # noqa: F401
+    BookingState,
+    CallSlot,
+    SlotBooking,
+)
 from shouhu.activities.models.events import (  # noqa: F401
     Event,
     EventChild,

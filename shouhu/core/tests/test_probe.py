@@ -94,6 +94,8 @@ PARAMS: dict[str, list[str]] = {
     "parents:phone": ["send", "confirm", "phone", "code"],
     "parents:home-messages": [],
     "parents:message-reply": ["reply"],
+    "parents:video": ["slot"],
+    "parents:video-cancel": [],
     "home": [],
     "healthz": [],
     "accounts:login": ["username", "password", "next"],
@@ -290,6 +292,9 @@ PARAMS: dict[str, list[str]] = {
     "activities:home-day": ["day", "children", "activities", "follow_up"],
     "activities:home-call": ["booking", "term", "child", "parent", "day", "slot", "minutes"],
     "activities:home-swap": ["to_teacher", "reason"],
+    "activities:home-slots": ["day", "roster", "start", "end", "capacity"],
+    "activities:home-bookings": ["day"],
+    "activities:home-booking-mark": ["held", "minutes"],
     "activities:reading-sheet": ["scope", "term"],
     "activities:reading-figures": ["scope", "term"],
     "activities:reading-child": [
