@@ -4,6 +4,8 @@ Surnames with a special reading (曾 zēng, 单 shàn, 解 xiè …) are read as
 pypinyin's word dictionary does not know when the surname starts a given name.
 """
 
+import functools
+
 from pypinyin import lazy_pinyin
 
 SURNAME_READINGS: dict[str, list[str]] = {
@@ -35,7 +37,11 @@ def _syllables(name: str) -> list[str]:
     return lazy_pinyin(name, errors="ignore")
 
 
+@functools.lru_cache(maxsize=8192)
 def name_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials): 李家成 → ("lijiacheng", "ljc")."""
+    """(full pinyin, initials): 李家成 → ("lijiacheng", "ljc").
+
+    Cached per distinct name (a pure function of the name): a census import of 20,000 rows
+    repeats a few thousand names, and pypinyin costs far more than the lookup."""
     syllables = [s.lower() for s in _syllables(name) if s]
     return "".join(syllables), "".join(s[0] for s in syllables)

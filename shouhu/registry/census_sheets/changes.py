@@ -113,10 +113,12 @@ def row_plan(
     term: Term,
     day: datetime.date,
     viewer,
+    today: datetime.date | None = None,
 ) -> tuple[RowPlan | None, list[Change]]:
     """Validate with the models' rules and compare with the file on record.
 
-    A blank cell (None in `values`) keeps what is on file; a clear marker ("") clears it."""
+    A blank cell (None in `values`) keeps what is on file; a clear marker ("") clears it.
+    `today` (a new file's registration day) is asked once per sheet by the import."""
     data = {k: v for k, v in values["child"].items() if not k.startswith("_") and v is not None}
     changes: list[Change] = []
 
@@ -130,7 +132,7 @@ def row_plan(
         )
 
     if existing is None:
-        child = Child(registered_on=timezone.localdate(), **data)
+        child = Child(registered_on=today or timezone.localdate(), **data)
     else:
         child = Child(
             **{f.attname: getattr(existing, f.attname) for f in Child._meta.concrete_fields}

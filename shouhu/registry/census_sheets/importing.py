@@ -151,6 +151,7 @@ def census_sheet_check(
     visible, existing = existing_children(actor, indexes)
     snapshots = snapshots_on_record(list(visible.values()), term)
     day = _term_day(term)
+    today = timezone.localdate()
     order = {header_of(key): index for key, index in sheet.columns.items()}
     for reader, values in parsed:
         number = values["child"]["_valid_id"]
@@ -175,6 +176,7 @@ def census_sheet_check(
             term=term,
             day=day,
             viewer=actor,
+            today=today,
         )
         row.errors = sorted(reader.errors, key=lambda e: order.get(e.field, len(order)))
         if row.errors or plan is None:

@@ -37,6 +37,7 @@ from shouhu.registry.census_sheets.columns import grade_of, label_key
 from shouhu.registry.census_sheets.reading import Sheet, header_of
 from shouhu.registry.classification import Category, category_of
 from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, ParentRole
+from shouhu.registry.services import classes_in_scope
 
 BATCH = 500
 
@@ -58,12 +59,16 @@ class ClassFinder:
             if number is not None:
                 self.by_number[(school_class.school_id, school_class.grade, number)] = school_class
             self.classes[school_class.school_id].append(school_class)
-        self._in_scope: dict[int, bool] = {}
+        self._in_scope: set[int] | None = None
 
     def in_scope(self, school_class: SchoolClass) -> bool:
-        if school_class.pk not in self._in_scope:
-            self._in_scope[school_class.pk] = may_import_into(self.actor, school_class)
-        return self._in_scope[school_class.pk]
+        """`may_import_into`, asked once for all the sheet's classes: one query (the scope's
+        `restrict`, which `in_scope` asks class by class) instead of one per class."""
+        if self._in_scope is None:
+            self._in_scope = importable_classes(
+                self.actor, [c.pk for classes in self.classes.values() for c in classes]
+            )
+        return school_class.pk in self._in_scope
 
     def find(self, *, school_code: str, grade: Any, class_name: Any) -> SchoolClass:
         code = unicodedata.normalize("NFKC", school_code).replace(" ", "")
@@ -108,6 +113,13 @@ def may_import_into(actor, school_class: SchoolClass) -> bool:
         and may(actor, Perm.CHILD_EDIT)
         and in_scope(actor, school_class)
     )
+
+
+def importable_classes(actor, pks: list[int]) -> set[int]:
+    """Those of the classes `pks` that `may_import_into` allows, in one query."""
+    if not (may(actor, Perm.CENSUS_IMPORT) and may(actor, Perm.CHILD_EDIT)):
+        return set()
+    return classes_in_scope(actor, pks)
 
 
 def _visible_children(actor):
