@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.template.loader import get_template
+from django.template import Engine
 from docx import Document as Docx
 from docx.shared import Mm
 
@@ -86,6 +86,8 @@ def test_the_official_fonts_are_aliased_to_noto_cjk(tmp_path):
     ],
 )
 def test_the_documents_pdfs_set_their_body_in_the_noto_serif_as_fangsong(template):
-    source = Path(get_template(template).origin.name).read_text(encoding="utf-8")
+    source = Path(Engine.get_default().get_template(template).origin.name).read_text(
+        encoding="utf-8"
+    )
     body = re.search(r"^body \{ font-family: ([^;]+);", source, re.M)
     assert body is not None and body.group(1).startswith('"Noto Serif CJK SC"')
