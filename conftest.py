@@ -42,12 +42,13 @@ hypothesis_settings.load_profile("shouhu")
 def django_db_setup(django_db_setup, django_db_blocker):
     """On PostgreSQL the access log is partitioned by month (shouhu.audit.partitions) and the
     migration makes the months around the real date: the test database also gets those around
-    the pinned day, where the tests write (and travel)."""
+    the pinned day, where the tests write and travel: back five years (the demo is seeded on days
+    up to two school years back, the retention tests go further), ahead three."""
     from shouhu.audit.partitions import months_after, partitions_ensure
 
     pinned = TODAY.replace(day=1)
     with django_db_blocker.unblock():
-        partitions_ensure(first=months_after(pinned, -24), last=months_after(pinned, 36))
+        partitions_ensure(first=months_after(pinned, -60), last=months_after(pinned, 36))
 
 
 @pytest.fixture(autouse=True)
