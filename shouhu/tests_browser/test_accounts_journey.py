@@ -39,7 +39,10 @@ def test_leader_creates_a_teacher_who_sets_a_password_at_first_login(
     expect(page.get_by_role("heading", level=1)).to_have_text("账号已创建")
     code = page.locator("code.secret").inner_text()
     shoot("account-created")
+    # The logout posts once the page's script has wiped the phone's copy (pwa.js): wait for the
+    # login page it ends on before going anywhere, or that late post cancels the next page.
     page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
 
     login(page, base, "wang.laoshi", code)
     expect(page.get_by_role("heading", level=1)).to_have_text("请设置新密码")
