@@ -10,25 +10,14 @@ if [ $# -eq 0 ]; then
     exit 2
 fi
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# shellcheck source=scripts/pg-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/pg-common.sh"
+port=$(free_port)
 datadir=$(mktemp -d /tmp/shouhu-pg.XXXXXX)
-
-# initdb and the server refuse to run as root: as root, run them as "postgres".
-as_owner() {
-    if [ "$(id -u)" = 0 ]; then
-        su postgres -s /bin/bash -c "cd /tmp && $(printf '%q ' "$@")"
-    else
-        "$@"
-    fi
-}
 
 cleanup() {
     local rc=$?
-    if [ -f "$datadir/data/postmaster.pid" ]; then
-        as_owner "$PGBIN/pg_ctl" -D "$datadir/data" stop -m fast >/dev/null \
-            || as_owner "$PGBIN/pg_ctl" -D "$datadir/data" stop -m immediate >/dev/null || true
-    fi
+    stop_cluster "$datadir/data"
     rm -rf "$datadir"
     exit "$rc"
 }

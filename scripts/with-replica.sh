@@ -15,29 +15,12 @@ if [ $# -eq 0 ]; then
     exit 2
 fi
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# shellcheck source=scripts/pg-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/pg-common.sh"
 primary_port=$(free_port)
 standby_port=$(free_port)
 while [ "$standby_port" = "$primary_port" ]; do standby_port=$(free_port); done
 datadir=$(mktemp -d /tmp/shouhu-pg-replica.XXXXXX)
-
-as_owner() {
-    if [ "$(id -u)" = 0 ]; then
-        su postgres -s /bin/bash -c "cd /tmp && $(printf '%q ' "$@")"
-    else
-        "$@"
-    fi
-}
-
-stop_cluster() {
-    if [ -f "$1/postmaster.pid" ]; then
-        as_owner "$PGBIN/pg_ctl" -D "$1" stop -m fast >/dev/null \
-            || as_owner "$PGBIN/pg_ctl" -D "$1" stop -m immediate >/dev/null || true
-    fi
-}
 
 cleanup() {
     local rc=$?
