@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm, Role
-from shouhu.core.scoping import subtree_range
 from shouhu.core.views import permission_required
 from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Region, School
@@ -180,16 +179,11 @@ def roll_check(request):
     # The whole school's list against the whole school's register: a school's or a region's
     # people, not a head teacher (who sees one class).
     own = user_scope_node(user)
-    if isinstance(own, School):
-        schools = [own]
-    elif isinstance(own, Region):
-        schools = list(
-            School.objects.filter(region__code__range=subtree_range(own.prefix)).order_by("code")[
-                :500
-            ]
-        )
-    else:
-        schools = []
+    schools = (
+        list(School.objects.restrict(user).order_by("code")[:500])
+        if isinstance(own, School | Region)
+        else []
+    )
     if not schools:
         raise PermissionDenied(_("学籍比对由学校领导或上级部门进行。"))
     form = forms.RollCheckForm(request.POST or None, request.FILES or None)
