@@ -30,9 +30,13 @@ MENU = (
     MenuItem(_("名册导入导出"), ("registry:census-import", "reports:census-export")),
     MenuItem(_("学年交接"), ("registry:handover",)),
     MenuItem(_("关爱完成率"), ("care:compliance",)),
+    MenuItem(_("考勤"), ("schooling:roll-call-classes",)),
+    MenuItem(_("控辍保学"), ("schooling:dropout-ledgers",)),
     MenuItem(_("成绩与学习帮扶"), ("schooling:grades-home", "schooling:plan-list")),
     MenuItem(_("留守儿童之家"), ("activities:home-index",)),
     MenuItem(_("读书和表彰"), ("activities:reading-sheet",)),
+    MenuItem(_("资助与救助"), ("welfare:aid-list",)),
+    MenuItem(_("委托监护"), ("welfare:guardianship-agreements",)),
     MenuItem(_("健康与安全"), ("welfare:incident-list",)),
     MenuItem(_("活动"), ("activities:event-list",)),  # issue 16: events and interest groups
     MenuItem(_("个人信息保护"), ("audit:index",)),
@@ -56,9 +60,15 @@ def page_permission(url_name: str) -> str | None:
     return getattr(resolve(url).func, "required_perm", None)
 
 
+@cache
+def page_check(url_name: str):
+    """The wider rule the page's view checks (`check_required`), if any."""
+    return getattr(resolve(reverse(url_name)).func, "required_check", None)
+
+
 def may_open(user, url_name: str) -> bool:
-    perm = page_permission(url_name)
-    return perm is None or user.has_perm_to(perm)
+    perm, check = page_permission(url_name), page_check(url_name)
+    return (perm is None or user.has_perm_to(perm)) and (check is None or check(user))
 
 
 def menu_for(user) -> list[MenuLink]:

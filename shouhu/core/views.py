@@ -1,6 +1,8 @@
 """What every view shares: the permission gate (403) and the Chinese 400 and 413 pages."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import (
@@ -10,6 +12,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
@@ -25,6 +28,24 @@ def permission_required(perm: str):
             return view(request, *args, **kwargs)
 
         wrapped.required_perm = perm  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def check_required(check: Callable[[Any], bool], refusal: str | Promise | None = None):
+    """Log in first; then a user whom `check` refuses gets a 403: a rule wider than one
+    permission (`may_read_aid`, `may_read_dropout`). The main menu reads the same check."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied(refusal or _("您的角色没有此项权限。"))
+            return view(request, *args, **kwargs)
+
+        wrapped.required_check = check  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

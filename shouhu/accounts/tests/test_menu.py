@@ -39,14 +39,14 @@ def test_every_menu_link_opens_for_the_role_that_sees_it(client, request, world,
     links = menu_links(client.get(reverse("home")))
     assert reverse("home") in links and reverse("accounts:security") in links
     for url in links:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url  # one class: its roll call
 
 
 @pytest.mark.parametrize(
     ("role", "hidden"),
     [
         ("admin", ["registry:child-list", "reports:census"]),
-        ("volunteer", ["reports:census"]),
+        ("volunteer", ["reports:census", "welfare:aid-list", "schooling:dropout-ledgers"]),
     ],
 )
 def test_the_menu_hides_the_pages_the_role_may_not_open(client, request, world, role, hidden):
@@ -54,6 +54,15 @@ def test_the_menu_hides_the_pages_the_role_may_not_open(client, request, world, 
     links = menu_links(client.get(reverse("home")))
     for name in hidden:
         assert reverse(name) not in links
+
+
+def test_a_page_gated_by_a_wider_rule_is_in_the_menu_of_those_it_admits(client, head_teacher):
+    """资助 and 控辍保学 check may_read_aid / may_read_dropout, not one permission: the menu
+    reads the same check (check_required), so it shows them to the head teacher."""
+    client.force_login(head_teacher)
+    links = menu_links(client.get(reverse("home")))
+    assert reverse("welfare:aid-list") in links
+    assert reverse("schooling:dropout-ledgers") in links
 
 
 def test_every_menu_entry_names_a_page_with_a_permission_or_none():

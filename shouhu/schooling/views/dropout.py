@@ -6,17 +6,18 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm, Role
-from shouhu.core.views import permission_required
+from shouhu.core.views import check_required, permission_required
 from shouhu.core.visibility import may_read_dropout
 from shouhu.files.services import attachment_response
 from shouhu.org.units import breadcrumbs, node_code, page_node
@@ -41,17 +42,18 @@ from shouhu.schooling.services import dropout as services
 TABS = ("suspects", "cases", "children")
 
 
-def _check_reader(user) -> None:
-    if not may_read_dropout(user):
-        raise PermissionDenied(_("您的角色不能查看控辍保学台账。"))
+# Who reads the ledgers and cases (may_read_dropout): a rule wider than one permission.
+dropout_reader_required = check_required(
+    may_read_dropout, gettext_lazy("您的角色不能查看控辍保学台账。")
+)
 
 
 @permission_required(Perm.CHILD_VIEW)
+@dropout_reader_required
 @require_GET
 def ledgers(request):
     """The county's three ledgers for a unit (?scope=): 疑似辍学学生台账, 辍学学生台账 and
     适龄儿童台账 (the register, with each child's standing), with counts per unit."""
-    _check_reader(request.user)
     node = page_node(request, perm=Perm.CHILD_VIEW)
     tab = request.GET.get("tab", "suspects")
     if tab not in TABS:
@@ -160,10 +162,10 @@ def _case_page(request, case, *, bound: tuple[str, object] | None = None, status
 
 
 @permission_required(Perm.CHILD_VIEW)
+@dropout_reader_required
 @require_GET
 def case_detail(request, public_id):
     """A case: the child, the cause, the plan, every attempt, the follow-up, the deadlines."""
-    _check_reader(request.user)
     return _case_page(request, case_get_for(request.user, public_id))
 
 
@@ -211,10 +213,10 @@ def case_act(request, public_id):
 
 
 @permission_required(Perm.CHILD_VIEW)
+@dropout_reader_required
 @require_GET
 def case_report(request, public_id, fmt):
     """书面报告, drafted from the case as DOCX (to edit and sign) or PDF."""
-    _check_reader(request.user)
     if fmt not in ("docx", "pdf"):
         raise Http404
     case = case_get_for(request.user, public_id)
@@ -239,10 +241,10 @@ def _quote(text: str) -> str:
 
 
 @permission_required(Perm.CHILD_VIEW)
+@dropout_reader_required
 @require_GET
 def case_evidence(request, public_id):
     """The evidence of a case's close (transfer papers, a medical certificate), to its readers."""
-    _check_reader(request.user)
     case = case_get_for(request.user, public_id)
     if case.close_evidence is None:
         raise Http404

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm, Role
 from shouhu.core.views import permission_required
-from shouhu.core.visibility import may_read_dropout
 from shouhu.org.models import Region, School
 from shouhu.org.units import breadcrumbs, node_code, page_node, user_scope_node
 from shouhu.schooling import forms_dropout as forms
@@ -37,6 +36,7 @@ from shouhu.schooling.selectors.dropout_reports import (
 )
 from shouhu.schooling.services.dropout_reports import monthly_report_submit, quarter_review_record
 from shouhu.schooling.services.roll_check import roll_check_run
+from shouhu.schooling.views.dropout import dropout_reader_required
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -45,18 +45,13 @@ FORMATS = {
 }
 
 
-def _check_reader(user) -> None:
-    if not may_read_dropout(user):
-        raise PermissionDenied(_("您的角色不能查看控辍保学台账。"))
-
-
 @permission_required(Perm.CHILD_VIEW)
+@dropout_reader_required
 @require_http_methods(["GET", "POST"])
 def monthly(request):
     """一月一报告 (?scope=, ?month=2026-11). A school's page drafts the month's report from the
     ledgers, to download and, for the school leader, to submit; a region's lists its schools,
     those that have not submitted first."""
-    _check_reader(request.user)
     node = page_node(request, perm=Perm.CHILD_VIEW)
     month = month_from_key(request.GET.get("month"))
     school = school_for_report(request.user, node)
@@ -89,10 +84,10 @@ def monthly(request):
 
 
 @permission_required(Perm.CHILD_VIEW)
+@dropout_reader_required
 @require_GET
 def monthly_document(request, fmt):
     """The school's monthly report as DOCX, PDF or Excel."""
-    _check_reader(request.user)
     node = page_node(request, perm=Perm.CHILD_VIEW)
     school = school_for_report(request.user, node)
     if school is None or fmt not in FORMATS:
@@ -111,11 +106,11 @@ def monthly_document(request, fmt):
 
 
 @permission_required(Perm.DROPOUT_REVIEW)
+@dropout_reader_required
 @require_GET
 def review(request):
     """一季度一复核 (?scope=, ?quarter=2026-Q4): each school's entries, monthly reports and 巩固率,
     with the latest review; confirm or send back with a note."""
-    _check_reader(request.user)
     node = page_node(request, perm=Perm.DROPOUT_REVIEW, classes=False)
     if not isinstance(node, Region):
         raise Http404
@@ -168,11 +163,11 @@ def review_record(request, code):
 
 
 @permission_required(Perm.CHILD_VIEW)
+@dropout_reader_required
 @require_http_methods(["GET", "POST"])
 def roll_check(request):
     """四查三比对: upload the school's 学籍 list; the page shows 名在人不在 (entered in the
     suspected ledger), those on the list but not the register, and those with no status record."""
-    _check_reader(request.user)
     user = request.user
     if not (user.has_perm_to(Perm.DROPOUT_MANAGE) or user.has_perm_to(Perm.DROPOUT_REVIEW)):
         raise PermissionDenied(_("您没有学籍比对的权限。"))

@@ -3,7 +3,6 @@ review or decision, the evidence scan, the public notice (公示) as a page and 
 eligibility hints, the child's file section and the home page's to-dos. Each view is one step
 from its URL: the permission, the scope, one selector or service, render."""
 
-from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from shouhu.care.selectors import child_for_care
 from shouhu.core.forms import form_errors_add
 from shouhu.core.roles import Perm
 from shouhu.core.scoping import may
-from shouhu.core.views import permission_required
+from shouhu.core.views import check_required, permission_required
 from shouhu.files.services import attachment_response
 from shouhu.org.forms import node_params
 from shouhu.org.models import School, SchoolClass
@@ -48,17 +47,8 @@ from shouhu.welfare.views.aid_forms import AidDecisionForm, AidNoticeForm, AidPr
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def aid_reader_required(view):
-    """Log in first; then a role that neither proposes, approves nor decides aid gets a 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not may_read_aid(request.user):
-            raise PermissionDenied(_("您的角色没有此项权限。"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Log in first; then a role that neither proposes, approves nor decides aid gets a 403.
+aid_reader_required = check_required(may_read_aid)
 
 
 def _term(request):
