@@ -17,8 +17,7 @@ from shouhu.core.xlsx import (
     export_header,
     sheet_print_setup,
 )
-from shouhu.registry.census_sheets import formats
-from shouhu.registry.census_sheets.reading import DAMAGED, SheetError, _grids
+from shouhu.registry.census_sheets.reading import SheetError, worksheets
 from shouhu.registry.models import Child
 from shouhu.welfare.services.health import CheckRow
 
@@ -68,29 +67,21 @@ def health_template_xlsx(children: list[Child] | None = None, *, unit: str = "",
 
 
 def _rows(content: bytes, filename: str | None):
-    try:
-        fmt = formats.sniff(content, filename)
-        for _title, rows in _grids(content, fmt):
-            head: list[tuple[int, tuple]] = []
-            for number, cells in rows:
-                if number <= HEADER_ROWS:
-                    head.append((number, cells))
-                    columns = {
-                        key: i for i, cell in enumerate(cells) if (key := _key_of(cell)) is not None
-                    }
-                    if "name" in columns and len(columns) >= 4:
-                        return columns, rows
-                else:
-                    break
-        raise SheetError(
-            _(
-                "没有找到体检结果的表头：第一行应为“姓名、身高（厘米）、体重（千克）……”，请使用模板。"
-            )
-        )
-    except SheetError:
-        raise
-    except DAMAGED as exc:
-        raise SheetError(formats.not_excel_message()) from exc
+    for _title, rows in worksheets(content, filename):
+        head: list[tuple[int, tuple]] = []
+        for number, cells in rows:
+            if number <= HEADER_ROWS:
+                head.append((number, cells))
+                columns = {
+                    key: i for i, cell in enumerate(cells) if (key := _key_of(cell)) is not None
+                }
+                if "name" in columns and len(columns) >= 4:
+                    return columns, rows
+            else:
+                break
+    raise SheetError(
+        _("没有找到体检结果的表头：第一行应为“姓名、身高（厘米）、体重（千克）……”，请使用模板。")
+    )
 
 
 def health_rows_read(upload, *, children: dict[str, list[Child]]) -> list[CheckRow]:

@@ -141,18 +141,26 @@ def read_sheet(source: str | bytes | IO[bytes], *, filename: str | None = None) 
         content = source.read()
     if not isinstance(filename, str):
         filename = None
+    return _first_census_sheet(worksheets(content, filename))
+
+
+Grid = tuple[str, Iterator[tuple[int, tuple]]]  # a sheet's title and its (row number, cells)
+
+
+def worksheets(content: bytes, filename: str | None) -> Iterator[Grid]:
+    """Each worksheet of an uploaded spreadsheet (any format calamine reads, or CSV), in order,
+    read only when asked for: the census, grade and health imports all read through this.
+    Anything unreadable (damaged, encrypted, not what its name says) is one `SheetError` with a
+    Chinese message."""
     fmt = formats.sniff(content, filename)
     try:
-        return _first_census_sheet(_grids(content, fmt))
+        yield from _grids(content, fmt)
     except SheetError:
         raise
     except python_calamine.PasswordError as exc:
         raise SheetError(formats.password_message()) from exc
     except DAMAGED as exc:
         raise SheetError(not_excel_message()) from exc
-
-
-Grid = tuple[str, Iterator[tuple[int, tuple]]]  # a sheet's title and its (row number, cells)
 
 
 def _grids(content: bytes, fmt: Format) -> Iterator[Grid]:

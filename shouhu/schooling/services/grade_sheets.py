@@ -35,9 +35,8 @@ from shouhu.core.xlsx import (
     sheet_print_setup,
 )
 from shouhu.org.models import SchoolClass, Term
-from shouhu.registry.census_sheets import formats
 from shouhu.registry.census_sheets.cells import cell_text, well_formed_id
-from shouhu.registry.census_sheets.reading import DAMAGED, SheetError, _grids
+from shouhu.registry.census_sheets.reading import SheetError, worksheets
 from shouhu.registry.models import Child
 from shouhu.schooling.grading import subject_of
 from shouhu.schooling.models.grades import Subject
@@ -102,24 +101,18 @@ def _find_header(head: list[tuple[int, tuple]]) -> _Header | None:
 
 
 def _read(content: bytes, filename: str | None) -> tuple[_Header, list[tuple[int, tuple]]]:
-    fmt = formats.sniff(content, filename)
-    try:
-        for _title, rows in _grids(content, fmt):
-            head: list[tuple[int, tuple]] = []
-            rest: list[tuple[int, tuple]] = []
-            for number, cells in rows:
-                (head if number <= HEADER_SCAN_ROWS else rest).append((number, cells))
-                if number > HEADER_SCAN_ROWS:
-                    break
-            header = _find_header(head)
-            if header is None:
-                continue
-            data = [(n, c) for n, c in head if n > header.row] + rest + list(rows)
-            return header, [(n, c) for n, c in data if any(_norm(x) for x in c)]
-    except SheetError:
-        raise
-    except DAMAGED as exc:
-        raise SheetError(formats.not_excel_message()) from exc
+    for _title, rows in worksheets(content, filename):
+        head: list[tuple[int, tuple]] = []
+        rest: list[tuple[int, tuple]] = []
+        for number, cells in rows:
+            (head if number <= HEADER_SCAN_ROWS else rest).append((number, cells))
+            if number > HEADER_SCAN_ROWS:
+                break
+        header = _find_header(head)
+        if header is None:
+            continue
+        data = [(n, c) for n, c in head if n > header.row] + rest + list(rows)
+        return header, [(n, c) for n, c in data if any(_norm(x) for x in c)]
     raise SheetError(
         _("找不到表头：请确认表格中有「姓名」列和至少一门科目（如「语文」「数学」）的列。")
     )
