@@ -46,7 +46,7 @@ def groups_of(keys: Iterable[str]) -> list[tuple[str, list[str], bool]]:
     groups.append(("coverage.needing", ["coverage.paired"], False))
     groups.append(("retention.cohort", ["retention.enrolled"], False))
     for key in sorted(keys):
-        if key.startswith("compliance.") and key.endswith(".owed"):
+        if key.startswith(("compliance.", "month.")) and key.endswith(".owed"):
             groups.append((key, [key.removesuffix(".owed") + ".done"], False))
     return [(t, [p for p in parts if p in keys], whole) for t, parts, whole in groups if t in keys]
 

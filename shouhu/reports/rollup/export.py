@@ -31,6 +31,7 @@ from shouhu.audit.services import access_record
 from shouhu.core.scoping import subtree_range
 from shouhu.org.models import Region, RegionLevel, Term
 from shouhu.reports.rollup.cells import Cells, protect
+from shouhu.reports.rollup.national import month_prefix
 from shouhu.reports.rollup.signing import sign
 from shouhu.reports.selectors import FIGURES, figures_cached
 
@@ -74,6 +75,12 @@ def node_cells(reader: User, *, node: Region, term: Term) -> Cells:
         if not quota.in_progress:
             cells[f"compliance.{quota.kind}.owed"] = quota.owed
             cells[f"compliance.{quota.kind}.done"] = quota.done
+    # Each month that has ended, its monthly quotas: the nation's dashboard shows them by month.
+    for month in value("compliance_by_month"):
+        for quota in month.quotas:
+            if quota.monthly and not quota.in_progress:
+                for part in ("owed", "done", "exempt"):
+                    cells[f"{month_prefix(month.month)}{quota.kind}.{part}"] = getattr(quota, part)
     cells["dropout.suspected"] = value("suspected_dropouts")
     cells["dropout.open"] = value("dropout_cases_open")
     cells["dropout.returned"] = value("returned_to_school")

@@ -16,6 +16,7 @@ from typing import TypeGuard
 
 from django.conf import settings
 
+from shouhu.care.rules import Period
 from shouhu.core.scoping import subtree_range
 from shouhu.org.models import Region, RegionLevel, Term
 from shouhu.reports.models import CountyRollup, RollupBatch
@@ -75,3 +76,29 @@ def _rollup_cells(region: Region, term: Term) -> RollupCells:
         for cells in rows:
             found.add(cells)
     return found
+
+
+def month_prefix(month: Period) -> str:
+    """The keys of a month's compliance in a roll-up: `month.<YYYY-MM>.<kind>.owed|done|exempt`
+    (the monthly quotas of a month that has ended; `rollup.export.node_cells`)."""
+    return f"month.{month.key}."
+
+
+def rollup_month_cells(region: Region, month: Period) -> RollupCells:
+    """A region's compliance cells for one month, from the roll-up of the term that carries it
+    (the latest term overlapping the month that has any: a month is never counted twice)."""
+
+    def read() -> RollupCells:
+        prefix = month_prefix(month)
+        terms = Term.objects.filter(starts_on__lte=month.end, ends_on__gte=month.start)
+        for term in terms.order_by("-starts_on"):
+            cells = rollup_cells(region, term)
+            found = RollupCells(
+                {k: v for k, v in cells.values.items() if k.startswith(prefix)},
+                {k: n for k, n in cells.suppressed.items() if k.startswith(prefix)},
+            )
+            if found.values:
+                return found
+        return RollupCells()
+
+    return cached(("rollup_month_cells", region.pk, month.key), read)

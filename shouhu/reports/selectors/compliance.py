@@ -21,6 +21,14 @@ from shouhu.care.models import ActionKind, QuotaPeriod
 from shouhu.care.rules import Period, month_of, period_days_left
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
+from shouhu.org.selectors import unit_nodes
+from shouhu.org.units import node_code
+from shouhu.reports.rollup.national import (
+    month_prefix,
+    reads_rollups,
+    rollup_cells,
+    rollup_month_cells,
+)
 from shouhu.reports.selectors.base import (
     Node,
     Share,
@@ -160,6 +168,17 @@ def _months_compliance(
     missing = [m for m in months if m.key not in result]
     if not missing:
         return result
+    if reads_rollups(node):  # a national instance (issue 18): the provinces' roll-ups
+        _, units = unit_nodes(node)
+        for month in missing:
+            result[month.key] = cache_put(
+                keys[month.key],
+                (
+                    _rollup_month(node, month),
+                    {node_code(u): _rollup_month(u, month) for u in units.values()},
+                ),
+            )
+        return result
     read = compliance_months_for(user, node=node, months=missing, by="school" if by_school else "")
     for month in missing:
         compliance = read[month.key]
@@ -168,6 +187,31 @@ def _months_compliance(
             keys[month.key], (month_compliance(compliance, compliance.total), units)
         )
     return result
+
+
+def _rollup_month(region, month: Period) -> MonthCompliance:
+    """A region's monthly quotas for a month, summed from the roll-ups (a month still running
+    has none yet: it is so far, with its days left)."""
+    cells = rollup_month_cells(region, month)
+    prefix = month_prefix(month)
+    kinds = sorted(
+        k.removeprefix(prefix).removesuffix(".owed") for k in cells.values if k.endswith(".owed")
+    )
+    return MonthCompliance(
+        month=month,
+        quotas=[
+            QuotaFigure(
+                kind=kind,
+                label=str(ActionKind(kind).label),
+                monthly=True,
+                owed=cells.count(f"{prefix}{kind}.owed"),
+                done=cells.count(f"{prefix}{kind}.done"),
+                exempt=cells.count(f"{prefix}{kind}.exempt"),
+            )
+            for kind in kinds
+        ],
+        days_left=period_days_left(month, today=timezone.localdate()),
+    )
 
 
 def prefetch_compliance(user, *, node: Node, months: list[Period], by_school: bool = False) -> None:
@@ -214,7 +258,33 @@ def compliance_by_month_for(user, *, node: Node, term: Term) -> list[MonthCompli
     ),
 )
 def compliance_term_for(user, *, node: Node, term: Term) -> list[QuotaFigure]:
-    return term_quotas(compliance_by_month_for(user, node=node, term=term))
+    quotas = term_quotas(compliance_by_month_for(user, node=node, term=term))
+    if reads_rollups(node):  # a national instance: the termly quotas (the letter) as filed
+        quotas += _rollup_termly(node, term, monthly={q.kind for q in quotas})
+    return quotas
+
+
+def _rollup_termly(region, term: Term, *, monthly: set[str]) -> list[QuotaFigure]:
+    """The quotas a province filed for the whole term (`compliance.<kind>`) that no month
+    carries: the termly ones, counted once the term has ended."""
+    cells = rollup_cells(region, term)
+    kinds = sorted(
+        k.removeprefix("compliance.").removesuffix(".owed")
+        for k in cells.values
+        if k.startswith("compliance.") and k.endswith(".owed")
+    )
+    return [
+        QuotaFigure(
+            kind=kind,
+            label=str(ActionKind(kind).label),
+            monthly=False,
+            owed=cells.count(f"compliance.{kind}.owed"),
+            done=cells.count(f"compliance.{kind}.done"),
+            exempt=0,  # the file carries a term's owed and done only
+        )
+        for kind in kinds
+        if kind not in monthly
+    ]
 
 
 def term_quotas(months: list[MonthCompliance]) -> list[QuotaFigure]:

@@ -18,6 +18,7 @@ from shouhu.reports.rollup.cells import is_small
 from shouhu.reports.rollup.export import rollup_document
 from shouhu.reports.rollup.signing import canonical, keypair_write, sign, signing_key
 from shouhu.reports.selectors import FIGURES, census_for
+from shouhu.reports.selectors.compliance import term_months
 from shouhu.testing.factories import RegionOfficerFactory
 
 
@@ -92,6 +93,30 @@ def test_the_export_reads_the_figure_functions(exported, reported):
     coverage = FIGURES["pairing_coverage"].function(reader, node=province, term=reported.term)
     assert coverage.whole == 4 and own["coverage.needing"] is None  # a small cell
     assert document["manifest"]["term"]["code"] == reported.term.code
+
+
+def test_the_export_carries_each_ended_months_quotas(exported, reported):
+    """The nation's dashboard shows compliance month by month: each month of the term that has
+    ended is in the file with its monthly quotas, read from compliance_by_month."""
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    province = Region.objects.get(code="510000000000")
+    reader = province_reader(province)
+    months = FIGURES["compliance_by_month"].function(reader, node=province, term=reported.term)
+    expected = {
+        f"month.{m.month.key}.{q.kind}.{part}": getattr(q, part)
+        for m in months
+        for q in m.quotas
+        if q.monthly and not q.in_progress
+        for part in ("owed", "done", "exempt")
+    }
+    running = [m.month.key for m in months if m.in_progress]
+    assert expected and running  # September and October have ended; November runs
+    own = document["province"]["cells"]
+    for key, value in expected.items():
+        assert own[key] == value or (own[key] is None and key in own)
+        if is_small(value):
+            assert own[key] is None
+    assert not [k for k in own if k.startswith(tuple(f"month.{m}." for m in running))]
 
 
 def test_a_file_that_is_not_a_roll_up_is_refused(db, keys, national):
@@ -203,8 +228,17 @@ def _province_file(keys, term, *, code: str, name: str, counties: list[tuple[str
     return path
 
 
-def _cells(pupils, education, both, one, male, female):
-    return {
+def _cells(pupils, education, both, one, male, female, *, month: str = "", visits=(0, 0)):
+    """A county's cells; with `month`, that month's home visits (owed, done)."""
+    in_month = {}
+    if month:
+        owed, done = visits
+        in_month = {
+            f"month.{month}.home_visit.owed": owed,
+            f"month.{month}.home_visit.done": done,
+            f"month.{month}.home_visit.exempt": 0,
+        }
+    return in_month | {
         "pupils": pupils,
         "left_behind_education": education,
         "left_behind_civil": both,
@@ -224,6 +258,7 @@ def _cells(pupils, education, both, one, male, female):
 @pytest.fixture
 def nation_imported(reported, keys, national):
     term = reported.term
+    first = term_months(term)[0].key  # a month that has ended
     _import(
         _province_file(
             keys,
@@ -231,8 +266,16 @@ def nation_imported(reported, keys, national):
             code="52",
             name="贵州省",
             counties=[
-                ("520121000000", "开阳县", _cells(900, 80, 50, 30, 40, 40)),
-                ("520122000000", "息烽县", _cells(700, 60, 35, 25, None, None)),
+                (
+                    "520121000000",
+                    "开阳县",
+                    _cells(900, 80, 50, 30, 40, 40, month=first, visits=(70, 63)),
+                ),
+                (
+                    "520122000000",
+                    "息烽县",
+                    _cells(700, 60, 35, 25, None, None, month=first, visits=(50, None)),
+                ),
             ],
         )
     )
@@ -242,7 +285,13 @@ def nation_imported(reported, keys, national):
             term,
             code="53",
             name="云南省",
-            counties=[("530121000000", "富民县", _cells(500, 40, 20, 20, 22, 18))],
+            counties=[
+                (
+                    "530121000000",
+                    "富民县",
+                    _cells(500, 40, 20, 20, 22, 18, month=first, visits=(30, 27)),
+                )
+            ],
         )
     )
     return reported
@@ -288,6 +337,30 @@ def test_the_national_dashboard_reads_the_roll_ups(client, nation_imported):
     assert tiles["dropout_cases_open"].value == 18
     units = {u.name: u.census.left_behind_education for u in page.context["board"].units}
     assert units == {"贵州省": 140, "云南省": 40, "四川省": 0}
+
+
+def test_the_national_dashboard_shows_the_months_compliance_from_the_roll_ups(
+    client, nation_imported
+):
+    term = nation_imported.term
+    first, *_rest = term_months(term)
+    nation = Region.objects.get(level=RegionLevel.NATION)
+    officer = RegionOfficerFactory(username="national", scope_region=nation)
+    client.force_login(officer)
+    page = client.get(reverse("reports:dashboard"), {"term": term.code})
+    assert page.status_code == 200
+    months = {m.month.key: m for m in page.context["board"].months}
+    visits = {q.kind: q for q in months[first.key].quotas}["home_visit"]
+    # 息烽县's done was suppressed: left out of the sum, never guessed.
+    assert (visits.owed, visits.done) == (70 + 50 + 30, 63 + 27)
+    assert not months[first.key].in_progress
+    term_visits = {
+        q.kind: q for q in FIGURES["compliance_term"].function(officer, node=nation, term=term)
+    }["home_visit"]
+    assert (term_visits.owed, term_visits.done) == (150, 90)
+    guizhou = Region.objects.get(code="520000000000")
+    by_province = FIGURES["compliance_by_month"].function(officer, node=guizhou, term=term)
+    assert [(q.owed, q.done) for q in by_province[0].quotas] == [(120, 63)]
 
 
 def test_the_operators_stats_of_the_nation_are_the_roll_ups(nation_imported):
