@@ -17,14 +17,14 @@ peak memory (`ru_maxrss`) is the import's own:
 
 import datetime
 import json
-import os
 import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from isolated import django_ready, run_isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 20_000
@@ -74,24 +74,7 @@ def run_import_benchmark(rows: int = ROWS) -> dict:
 
 
 def _run(rows: int, fmt: str) -> dict:
-    with tempfile.TemporaryDirectory(prefix="shouhu-import-bench-") as tmp:
-        env = {
-            **os.environ,
-            "SHOUHU_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "SHOUHU_VAR_DIR": tmp,
-            "DJANGO_SETTINGS_MODULE": "shouhu.settings",
-        }
-        done = subprocess.run(  # noqa: S603 - this interpreter running this file
-            [sys.executable, __file__, str(rows), tmp, fmt],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"import benchmark ({fmt}) failed:\n{done.stderr[-3000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_isolated(__file__, name="import", args=(str(rows), fmt))
 
 
 def _build_county():
@@ -228,22 +211,14 @@ def _rows(rows: int, classes):
         yield [values[h] for h in HEADERS]
 
 
-def _main(rows: int, folder: str, fmt: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    # As in production: a debug cursor would keep every one of the ~200,000 INSERTs in memory.
-    settings.DEBUG = False
-
+def _main(rows: int, fmt: str, folder: str) -> None:
+    # DEBUG off, as in production: a debug cursor would keep every one of the ~200,000 INSERTs
+    # in memory.
+    django_ready()
     from shouhu.accounts.operator import operator_actor
     from shouhu.registry.census_sheets.importing import census_import
     from shouhu.registry.census_sheets.reading import read_sheet
 
-    call_command("migrate", verbosity=0)
     term, classes = _build_county()
     path = Path(folder) / f"county.{fmt}"
     (_write_xls if fmt == "xls" else _write_sheet)(path, rows=rows, classes=classes)
@@ -271,4 +246,4 @@ def _main(rows: int, folder: str, fmt: str) -> None:
 
 
 if __name__ == "__main__":
-    _main(int(sys.argv[1]), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "xlsx")
+    _main(int(sys.argv[1]), sys.argv[2], sys.argv[-1])

@@ -15,12 +15,11 @@
 
 import datetime
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from isolated import django_ready, run_isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 2_000
@@ -28,24 +27,7 @@ TODAY = datetime.date(2026, 11, 29)
 
 
 def run_grades_benchmark(rows: int = ROWS) -> dict:
-    with tempfile.TemporaryDirectory(prefix="shouhu-grades-bench-") as tmp:
-        env = {
-            **os.environ,
-            "SHOUHU_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "SHOUHU_VAR_DIR": tmp,
-            "DJANGO_SETTINGS_MODULE": "shouhu.settings",
-        }
-        done = subprocess.run(  # noqa: S603 - this interpreter running this file
-            [sys.executable, __file__, str(rows), tmp],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"grades benchmark failed:\n{done.stderr[-3000:]}")
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures = run_isolated(__file__, name="grades", args=(str(rows),))
     return {
         "grades_import_2k_s": {
             "value": figures["seconds"],
@@ -130,19 +112,12 @@ def _sheet(path: Path, children) -> None:
 
 
 def _main(rows: int, folder: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_ready()
     import time_machine
-    from django.conf import settings
-    from django.core.management import call_command
 
-    settings.DEBUG = False
     from shouhu.schooling.models import ExamKind, GradeResult
     from shouhu.schooling.services.grade_sheets import grades_import
 
-    call_command("migrate", verbosity=0)
     with time_machine.travel(datetime.datetime(2026, 11, 29, 2, 0, tzinfo=datetime.UTC)):
         term, leader, children = _build(rows)
         path = Path(folder) / "grades.xlsx"
@@ -175,4 +150,4 @@ def _main(rows: int, folder: str) -> None:
 
 
 if __name__ == "__main__":
-    _main(int(sys.argv[1]), sys.argv[2])
+    _main(int(sys.argv[1]), sys.argv[-1])

@@ -13,14 +13,12 @@ of a school of 60 teachers (target < 1 s).
 
 import datetime
 import json
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from isolated import django_ready, run_isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHERS = 60
@@ -29,24 +27,7 @@ FIRST_DAY = datetime.datetime(2026, 9, 1, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def run_home_benchmark() -> dict:
-    with tempfile.TemporaryDirectory(prefix="shouhu-home-bench-") as tmp:
-        env = {
-            **os.environ,
-            "SHOUHU_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "SHOUHU_VAR_DIR": tmp,
-            "DJANGO_SETTINGS_MODULE": "shouhu.settings",
-        }
-        done = subprocess.run(  # noqa: S603 - this interpreter running this file
-            [sys.executable, __file__],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"home benchmark failed:\n{done.stderr[-3000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_isolated(__file__, name="home")
 
 
 def _build_school():
@@ -100,19 +81,12 @@ def _build_school():
 
 
 def _main() -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_ready()
     import time_machine
-    from django.conf import settings
-    from django.core.management import call_command
 
-    settings.DEBUG = False
     from shouhu.accounts.operator import operator_actor
     from shouhu.activities.services.home import roster_generate
 
-    call_command("migrate", verbosity=0)
     home, term = _build_school()
     actor = operator_actor()
     timings = []

@@ -12,14 +12,12 @@ daily cap, appended to the log and marked sent).
 
 import datetime
 import json
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from isolated import django_ready, run_isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = 1000
@@ -27,42 +25,24 @@ RUNS = 3
 
 
 def run_notify_benchmark() -> dict:
-    with tempfile.TemporaryDirectory(prefix="shouhu-notify-bench-") as tmp:
-        env = {
-            **os.environ,
-            "SHOUHU_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "SHOUHU_VAR_DIR": tmp,
+    return run_isolated(
+        __file__,
+        name="notify",
+        env={
             "SHOUHU_SMS_BACKEND": "shouhu.notify.backends.FileBackend",
-            "SHOUHU_MESSAGES_LOG": f"{tmp}/messages.log",
-            "DJANGO_SETTINGS_MODULE": "shouhu.settings",
-        }
-        done = subprocess.run(  # noqa: S603 - this interpreter running this file
-            [sys.executable, __file__],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"notify benchmark failed:\n{done.stderr[-3000:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+            "SHOUHU_MESSAGES_LOG": "{tmp}/messages.log",
+        },
+    )
 
 
 def _main() -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_ready()
     import time_machine
     from django.conf import settings
-    from django.core.management import call_command
 
-    settings.DEBUG = False
     from shouhu.notify.delivery import messages_deliver_due
     from shouhu.notify.services import message_queue
 
-    call_command("migrate", verbosity=0)
     china = ZoneInfo("Asia/Shanghai")
     morning = datetime.datetime.combine(
         datetime.datetime.now(china).date(), datetime.time(10), tzinfo=china
