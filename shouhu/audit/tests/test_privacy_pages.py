@@ -128,6 +128,21 @@ def test_access_outside_school_hours_is_unusual(settings, privacy_officer, teach
     assert [o.day for o in found.off_hours] == [nov(28)]
 
 
+def test_off_hours_are_counted_per_local_day_with_their_first_and_last(
+    settings, privacy_officer, teacher, world
+):
+    """06:00 in China is the evening before in UTC: the database groups by the local day."""
+    settings.SHOUHU_SCHOOL_HOURS = (7, 19)
+    for hour in (6, 12, 22):  # Tuesday: early, in hours, late
+        log_at(at(24, hour), user=teacher, action=AccessAction.VIEW, child=world.child_a)
+    log_at(at(24, 20), user=teacher, action=AccessAction.DENIED, child=world.child_a)
+    found = selectors.unusual_access_for(privacy_officer, start=nov(23), end=nov(28))
+    (only,) = found.off_hours
+    assert (only.user, only.day, only.count) == (teacher, nov(24), 2)
+    assert (only.first.hour, only.last.hour) == (6, 22)
+    assert found.denied == 1
+
+
 def test_the_unusual_page_lists_what_it_found(client, settings, privacy_officer, teacher, world):
     log_at(at(28, 23), user=teacher, action=AccessAction.VIEW, child=world.child_a)
     client.force_login(privacy_officer)
