@@ -51,6 +51,10 @@ Each county is measured in a process of its own (`run.py measure …`), with the
 the demo's day (2026-11-29), so the pages show the same work whatever the date. A page that
 does not answer 200 fails the run (exit status 1); a figure whose feature does not exist yet is
 skipped with a note. The machine is shared: the load average is printed with the figures.
+
+Province scale (issue 18, `make bench-province`, not part of `make bench`): `bench/province.py`
+(or `run.py province [--children N]`) measures the eight pages of the issue's table on
+PostgreSQL, keys ending `_province`, each page's number held against its raw SQL.
 """
 
 import argparse
@@ -1212,6 +1216,8 @@ def main() -> int:
     commands.add_parser("grades", help="only the grade import of 2,000 rows")
     commands.add_parser("home", help="only the Home's roster of 60 teachers (issue 16)")
     commands.add_parser("notify", help="only delivering 1,000 queued messages (issue 19)")
+    province = commands.add_parser("province", help="the pages at province scale (province.py)")
+    province.add_argument("rest", nargs=argparse.REMAINDER)
     on_day = commands.add_parser("shouhu", help="a shouhu command on the bench's day")
     on_day.add_argument("rest", nargs=argparse.REMAINDER)
     commands.add_parser("serve", help="the child list through gunicorn (inside the run)")
@@ -1245,6 +1251,11 @@ def main() -> int:
         return serve_main()
     if args.command == "shouhu":
         return shouhu_main(args)
+    if args.command == "province":  # issue 18: bench/province.py
+        from province import main as province_main
+
+        sys.argv = [str(Path(__file__).with_name("province.py")), *args.rest]
+        return province_main()
     if args.command == "import":
         return import_main()
     if args.command == "grades":

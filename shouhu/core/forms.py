@@ -8,6 +8,8 @@
 - `NameField`: a person's name, cleaned of spoofing characters (`core.text.clean_name`).
 - `PageForm` / `page_number` / `paginate`: the `?page=` of every list.
 - `form_errors_add`: a service's `ValidationError` copied onto the form that sent the data.
+- `LongSelect`: a select of hundreds of options (a county's classes), written without a
+  template per option.
 """
 
 import datetime
@@ -15,6 +17,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.text import clean_name
@@ -23,6 +27,24 @@ EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 # The largest id both SQLite and PostgreSQL (bigint) hold.
 MAX_ID = 2**63 - 1
+
+
+class LongSelect(forms.Select):
+    """Django's Select renders one template per option (about 0.2 ms each: 150 ms for a
+    county's 800 classes); this one writes the same markup in one pass."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        final = {**self.build_attrs(self.attrs, attrs), "name": name}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                ("" if v is None else str(v), " selected" if str(v) in chosen else "", label)
+                for v, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class DateInput(forms.DateInput):

@@ -107,7 +107,13 @@ class TreePath(Scope):
             low_high = subtree_range(user.scope_region.prefix)
             found = NOTHING
             for path in self.regions:
-                found |= Q(**{f"{path}__range": low_high})
+                if self.many and len(self.regions) > 1:
+                    # Each path as ids of its own: one OR over the joined rows would read every
+                    # row of the relation (a county's classes: every child of the province).
+                    ids = model._default_manager.filter(**{f"{path}__range": low_high})
+                    found |= Q(pk__in=ids.values("pk"))
+                else:
+                    found |= Q(**{f"{path}__range": low_high})
             return found
         return NOTHING
 

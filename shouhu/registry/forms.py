@@ -4,6 +4,7 @@ service and the importer share one set of checks."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouhu.core.forms import LongSelect
 from shouhu.registry.census_sheets.forms import HandoverTermsForm
 from shouhu.registry.classification import Category
 from shouhu.registry.flags import flag_hidden_message, flag_settable, flag_visible, flags_visible_to
@@ -133,7 +134,9 @@ class ChildFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("姓名或拼音，如 ljc"), "type": "search"}),
     )
     term = forms.ChoiceField(label=_("学期"), required=False)
-    school_class = forms.TypedChoiceField(label=_("班级"), required=False, coerce=int)
+    school_class = forms.TypedChoiceField(
+        label=_("班级"), required=False, coerce=int, widget=LongSelect
+    )
     category = forms.ChoiceField(
         label=_("类别"), required=False, choices=[("", _("全部类别")), *Category.choices]
     )

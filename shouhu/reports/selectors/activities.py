@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhu.activities.models import EventChild, EventKind, InterestGroup
 from shouhu.activities.selectors.events import left_behind_in, term_days, took_part_q
 from shouhu.activities.selectors.groups import in_group_q
+from shouhu.core.replica import read_connection
 from shouhu.core.roles import Perm
 from shouhu.org.models import Term
 from shouhu.org.selectors import class_filter, school_ids_under
@@ -52,15 +53,22 @@ def activity_person_times_for(user, *, node: Node, term: Term) -> list[KindCount
     check_node(user, node, Perm.CENSUS_VIEW)
 
     def compute() -> list[KindCount]:
-        rows = {
-            r["kind"]: r
-            for r in _links(user, node, term)
+        # Per event first, then per kind: COUNT(DISTINCT event) sorts every link of the term
+        # (on disk at a county's size), two hashed GROUP BYs do not.
+        per_event = (
+            _links(user, node, term)
             .order_by()
-            .values("kind")
-            .annotate(events=Count("event_id", distinct=True), person_times=Count("id"))
-        }
+            .values("kind", "event_id")
+            .annotate(n=Count("id"))
+            .values("kind", "event_id", "n")
+        )
+        inner_sql, params = per_event.query.sql_with_params()
+        sql = f"SELECT kind, COUNT(*), SUM(n) FROM ({inner_sql}) per_event GROUP BY kind"  # noqa: S608
+        with read_connection().cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = {kind: (int(events), int(n)) for kind, events, n in cursor.fetchall()}
         return [
-            KindCount(kind=k, events=rows[k]["events"], person_times=rows[k]["person_times"])
+            KindCount(kind=k, events=rows[k][0], person_times=rows[k][1])
             for k in EventKind.values
             if k in rows
         ]
