@@ -103,6 +103,14 @@ lint: venv ## ruff check, ruff format --check, mypy
 bench: venv ## Run the benchmarks
 	$(BIN)/python bench/run.py
 
+# Not part of `make test`: it builds the 20k county (minutes) and drives the server for 5 minutes.
+USERS ?= 50
+SECONDS ?= 300
+.PHONY: load
+load: venv ## Load test: USERS (50) mixed users for SECONDS (300) against shouhu serve on PostgreSQL with the 20k county (scripts/load.sh)
+	mkdir -p var
+	PYTHON=$(BIN)/python bash scripts/load.sh --users $(USERS) --seconds $(SECONDS)
+
 clean: ## Remove SQLite databases and caches (keeps .venv)
 	rm -f var/*.sqlite3*
 	rm -rf .pytest_cache .mypy_cache .ruff_cache test-results
