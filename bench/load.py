@@ -319,7 +319,7 @@ def child_file(s: Session, ctx: Context) -> None:
     children = links(page.body, LINKS["registry:child-detail"])
     if not children:
         return
-    file = s.get("child file", ctx.rng.choice(children), marker="监护")
+    file = s.get("child file", ctx.rng.choice(children), marker="care-section")
     s.fragments("child file fragment", file)
 
 
@@ -461,38 +461,48 @@ def django_setup() -> None:
     django.setup()
 
 
-def prepare(plan: list[Persona], *, run_id: str) -> list[Account]:
-    """An account for each user: head teachers of different classes (a class's roll call is
-    one head teacher's), the school's subject teacher, the officers; a recovery code for each
-    user of an account that must pass a second factor."""
+def spread(names: list[str], n: int) -> list[str]:
+    """n of the names, evenly spaced through them (all the schools, not the first one's)."""
+    if not names:
+        return []
+    step = max(1, len(names) // max(1, n))
+    picked = names[::step][:n]
+    return picked + [names[i % len(names)] for i in range(n - len(picked))]
+
+
+def prepare(plan: list[Persona]) -> list[Account]:
+    """An account for each user: teachers who are proxy parents this term (代理家长, a worklist
+    of their own), head teachers of different classes (a class's roll call is its head
+    teacher's), the school leader and the township, village and county officers, the privacy
+    officer; a recovery code for each user of an account that must pass a second factor."""
+    from django.utils import timezone
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from shouhu.accounts.models import User
     from shouhu.accounts.two_factor import RECOVERY_NAME, TOTP_NAME, two_factor_required
+    from shouhu.care.models import Pairing
 
+    carers = sorted(
+        set(
+            Pairing.objects.current(timezone.localdate())
+            .filter(carer__role="teacher", carer__is_active=True)
+            .values_list("carer__username", flat=True)
+        )
+    )
     heads = list(
-        User.objects.filter(role="head_teacher", is_active=True, username__startswith="t")
+        User.objects.filter(role="head_teacher", is_active=True)
+        .exclude(username="head")
         .order_by("username")
         .values_list("username", flat=True)
     )
-    need = sum(1 for p in plan if p.name in ("teacher", "head_teacher"))
-    step = max(1, len(heads) // max(1, need))
-    spread = iter(heads[::step] + heads)
-    officers = ["leader", "township", "county", "village"]
-    accounts: list[Account] = []
-    seen = Counter[str]()
-    for persona in plan:
-        if persona.name == "teacher" and seen["teacher"] == 0:
-            name = "teacher"  # the demo school's subject teacher, a proxy parent
-        elif persona.name in ("teacher", "head_teacher"):
-            name = next(spread)
-        elif persona.name == "officer":
-            name = officers[seen["officer"] % len(officers)]
-        else:
-            name = "privacy"
-        seen[persona.name] += 1
-        accounts.append(Account(name))
+    picked = {
+        "teacher": iter(spread(carers, sum(1 for p in plan if p.name == "teacher"))),
+        "head_teacher": iter(["head", *spread(heads, len(plan))]),
+        "officer": iter(["leader", "township", "county", "village"] * len(plan)),
+        "privacy": iter(["privacy"] * len(plan)),
+    }
+    accounts = [Account(next(picked[persona.name])) for persona in plan]
     for user in User.objects.filter(username__in={a.username for a in accounts}):
         if not two_factor_required(user):
             continue
@@ -539,7 +549,7 @@ def run(*, base: str, users: int, seconds: float, seed: int) -> dict:
 
     run_id = secrets.token_hex(4)
     plan = personas_for(users)
-    accounts = prepare(plan, run_id=run_id)
+    accounts = prepare(plan)
     ledger, numbering = WriteLedger(), Numbering()
     samples: list[Sample] = []
     failures: list[str] = []

@@ -120,7 +120,8 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
         if tag == "form":
-            self.forms.append({"method": a.get("method", "get").lower(), "fields": []})
+            form = {"method": a.get("method", "get").lower(), "action": a.get("action", "")}
+            self.forms.append(form | {"fields": []})
             return
         if not self.forms:
             return
@@ -156,11 +157,12 @@ class _FormReader(HTMLParser):
 
 
 def post_form_fields(html: str) -> list[tuple[str, str]] | None:
-    """The fields of the page's first POST form, or None when it has none."""
+    """The fields of the page's first POST form that posts to the page itself (no action: not
+    the header's logout button), or None when it has none."""
     reader = _FormReader()
     reader.feed(html)
     for form in reader.forms:
-        if form["method"] == "post":
+        if form["method"] == "post" and not form["action"]:
             return list(form["fields"])
     return None
 

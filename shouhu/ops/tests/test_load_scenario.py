@@ -82,6 +82,8 @@ def test_every_write_found_once_is_no_loss():
 
 
 PAGE = """
+<form method="post" action="/accounts/logout/">
+  <input type="hidden" name="csrfmiddlewaretoken" value="x"></form>
 <form method="get"><input name="class" value="3"></form>
 <form method="post" class="stack">
   <input type="hidden" name="csrfmiddlewaretoken" value="tok&amp;en">
