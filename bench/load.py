@@ -40,10 +40,8 @@ names) are tested in shouhu/ops/tests/test_load_scenario.py, in the normal suite
 """
 
 import argparse
-import datetime
 import http.client
 import math
-import os
 import random
 import re
 import secrets
@@ -56,22 +54,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from load_db import Account, check_writes, django_setup, prepare
 from load_pages import (
-    KindStats,
     Sample,
-    WriteCheck,
     WriteLedger,
     attribute_of,
     fields_set,
+    figures_of,
     links,
     loaded_fragments,
     post_form_fields,
+    print_report,
     summarize,
-    writes_compare,
+    targets_missed,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_P95_MS = 500.0
 TIMEOUT_S = 10.0
 THINK_S = (1.0, 5.0)
 SPAWN_PER_S = 1.0  # users started a second (locust's spawn rate): a login costs Argon2
@@ -410,12 +408,6 @@ def personas_for(users: int) -> list[Persona]:
     return mixed
 
 
-@dataclass
-class Account:
-    username: str
-    recovery_code: str | None = None
-
-
 def user_loop(
     *,
     persona: Persona,
@@ -448,97 +440,6 @@ def user_loop(
         time.sleep(pause)
         task = ctx.rng.choices(tasks, weights)[0]
     session.connection.close()
-
-
-# --- the database: the accounts before, the writes after -------------------------------------
-
-
-def django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhu.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def spread(names: list[str], n: int) -> list[str]:
-    """n of the names, evenly spaced through them (all the schools, not the first one's)."""
-    if not names:
-        return []
-    step = max(1, len(names) // max(1, n))
-    picked = names[::step][:n]
-    return picked + [names[i % len(names)] for i in range(n - len(picked))]
-
-
-def prepare(plan: list[Persona]) -> list[Account]:
-    """An account for each user: teachers who are proxy parents this term (代理家长, a worklist
-    of their own), head teachers of different classes (a class's roll call is its head
-    teacher's), the school leader and the township, village and county officers, the privacy
-    officer; a recovery code for each user of an account that must pass a second factor."""
-    from django.utils import timezone
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from shouhu.accounts.models import User
-    from shouhu.accounts.two_factor import RECOVERY_NAME, TOTP_NAME, two_factor_required
-    from shouhu.care.models import Pairing
-
-    carers = sorted(
-        set(
-            Pairing.objects.current(timezone.localdate())
-            .filter(carer__role="teacher", carer__is_active=True)
-            .values_list("carer__username", flat=True)
-        )
-    )
-    heads = list(
-        User.objects.filter(role="head_teacher", is_active=True)
-        .exclude(username="head")
-        .order_by("username")
-        .values_list("username", flat=True)
-    )
-    picked = {
-        "teacher": iter(spread(carers, sum(1 for p in plan if p.name == "teacher"))),
-        "head_teacher": iter(["head", *spread(heads, len(plan))]),
-        "officer": iter(["leader", "township", "county", "village"] * len(plan)),
-        "privacy": iter(["privacy"] * len(plan)),
-    }
-    accounts = [Account(next(picked[persona.name])) for persona in plan]
-    for user in User.objects.filter(username__in={a.username for a in accounts}):
-        if not two_factor_required(user):
-            continue
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True)
-        device, _ = StaticDevice.objects.get_or_create(
-            user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
-        )
-        for account in accounts:
-            if account.username == user.username:
-                account.recovery_code = secrets.token_hex(6)
-                StaticToken.objects.create(device=device, token=account.recovery_code)
-    return accounts
-
-
-def check_writes(ledger: WriteLedger, *, run_id: str, since: datetime.datetime) -> WriteCheck:
-    """Each write the run counted, looked up in the database: the visits by the marker in their
-    (encrypted) summary, the roll calls by class and day with the absent child."""
-    from django.utils import timezone
-
-    from shouhu.care.models import CareAction
-    from shouhu.schooling.models import Absence
-
-    found: Counter = Counter()
-    pattern = re.compile(rf"LOAD-{run_id}-\d{{6}}")
-    for summary in CareAction.objects.filter(created_at__gte=since).values_list(
-        "summary", flat=True
-    ):
-        for marker in pattern.findall(summary or ""):
-            found[("visit", marker)] += 1
-    classes = {int(key.split(":")[0]) for key in ledger.expected("roll_call")}
-    for class_id, child_id in Absence.objects.filter(
-        day=timezone.localdate(), roll_call__school_class_id__in=classes
-    ).values_list("roll_call__school_class_id", "child_id"):
-        found[("roll_call", f"{class_id}:{child_id}")] += 1
-    return writes_compare(ledger.keys, found)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -596,58 +497,6 @@ def run(*, base: str, users: int, seconds: float, seed: int, spawn: float = SPAW
         "failures": failures,
         "plan": Counter(p.name for p in plan),
     }
-
-
-def print_report(result: dict) -> None:
-    def ms(x: float) -> str:
-        return "—" if math.isnan(x) else f"{x:.0f}"
-
-    print()
-    heads = ("count", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms")
-    print(f"{'request kind':<24}" + "".join(f"{h:>9}" for h in heads))
-    for r in [*result["rows"], result["overall"]]:
-        cells = (str(r.count), str(r.errors), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max))
-        print(f"{r.kind:<24}" + "".join(f"{c:>9}" for c in cells))
-    check: WriteCheck = result["check"]
-    plan = ", ".join(f"{n} {k}" for k, n in result["plan"].items())
-    print(
-        f"\n{result['users']} users ({plan}) for {result['seconds']:.0f} s: "
-        f"{result['rps']:.1f} requests/s; writes counted {check.counted}, lost {len(check.lost)}, "
-        f"twice {len(check.twice)}, found but not counted {check.unconfirmed}"
-    )
-    for failure in result["failures"][:15]:
-        print(f"  error: {failure}")
-    if len(result["failures"]) > 15:
-        print(f"  … and {len(result['failures']) - 15} more")
-    if check.lost or check.twice:
-        print(f"  lost: {check.lost[:10]}  twice: {check.twice[:10]}")
-    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
-
-
-def figures_of(result: dict) -> dict:
-    overall: KindStats = result["overall"]
-    check: WriteCheck = result["check"]
-    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
-    extra = {"seconds": result["seconds"], "load_average": load}
-    return {
-        "load_users": {"value": result["users"], "unit": "users", **extra},
-        "load_rps": {"value": round(result["rps"], 2), "unit": "req/s", **extra},
-        "load_p95_ms": {"value": round(overall.p95, 1), "unit": "ms", **extra},
-        "load_errors": {"value": overall.errors, "unit": "requests", **extra},
-        "load_lost_writes": {"value": check.bad, "unit": "writes", "counted": check.counted},
-    }
-
-
-def targets_missed(result: dict) -> list[str]:
-    overall: KindStats = result["overall"]
-    missed = []
-    if overall.errors:
-        missed.append(f"{overall.errors} errors")
-    if not overall.p95 < TARGET_P95_MS:
-        missed.append(f"p95 {overall.p95:.0f} ms >= {TARGET_P95_MS:.0f} ms")
-    if result["check"].bad:
-        missed.append(f"{result['check'].bad} writes lost or duplicated")
-    return missed
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,12 +3,15 @@ reading pages as a browser does (a form's fields, the fragments htmx loads, link
 no network: shouhu/ops/tests/test_load_scenario.py tests them in the normal suite."""
 
 import math
+import os
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+TARGET_P95_MS = 500.0  # the issue's target, with 0 errors and no write lost
 
 # --- the numbers --------------------------------------------------------------------------------
 
@@ -194,3 +197,67 @@ def links(html: str, pattern: str) -> list[str]:
         for h in re.findall(r"href=\"([^\"]+)\"", html)
         if re.match(pattern, h.replace("&amp;", "&"))
     ]
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def spread(names: list[str], n: int) -> list[str]:
+    """n of the names, evenly spaced through them (all the schools, not the first one's)."""
+    if not names:
+        return []
+    step = max(1, len(names) // max(1, n))
+    picked = names[::step][:n]
+    return picked + [names[i % len(names)] for i in range(n - len(picked))]
+
+
+def print_report(result: dict) -> None:
+    def ms(x: float) -> str:
+        return "—" if math.isnan(x) else f"{x:.0f}"
+
+    print()
+    heads = ("count", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms")
+    print(f"{'request kind':<24}" + "".join(f"{h:>9}" for h in heads))
+    for r in [*result["rows"], result["overall"]]:
+        cells = (str(r.count), str(r.errors), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max))
+        print(f"{r.kind:<24}" + "".join(f"{c:>9}" for c in cells))
+    check: WriteCheck = result["check"]
+    plan = ", ".join(f"{n} {k}" for k, n in result["plan"].items())
+    print(
+        f"\n{result['users']} users ({plan}) for {result['seconds']:.0f} s: "
+        f"{result['rps']:.1f} requests/s; writes counted {check.counted}, lost {len(check.lost)}, "
+        f"twice {len(check.twice)}, found but not counted {check.unconfirmed}"
+    )
+    for failure in result["failures"][:15]:
+        print(f"  error: {failure}")
+    if len(result["failures"]) > 15:
+        print(f"  … and {len(result['failures']) - 15} more")
+    if check.lost or check.twice:
+        print(f"  lost: {check.lost[:10]}  twice: {check.twice[:10]}")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{n:.2f}" for n in os.getloadavg()))
+
+
+def figures_of(result: dict) -> dict:
+    overall: KindStats = result["overall"]
+    check: WriteCheck = result["check"]
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    extra = {"seconds": result["seconds"], "load_average": load}
+    return {
+        "load_users": {"value": result["users"], "unit": "users", **extra},
+        "load_rps": {"value": round(result["rps"], 2), "unit": "req/s", **extra},
+        "load_p95_ms": {"value": round(overall.p95, 1), "unit": "ms", **extra},
+        "load_errors": {"value": overall.errors, "unit": "requests", **extra},
+        "load_lost_writes": {"value": check.bad, "unit": "writes", "counted": check.counted},
+    }
+
+
+def targets_missed(result: dict) -> list[str]:
+    overall: KindStats = result["overall"]
+    missed = []
+    if overall.errors:
+        missed.append(f"{overall.errors} errors")
+    if not overall.p95 < TARGET_P95_MS:
+        missed.append(f"p95 {overall.p95:.0f} ms >= {TARGET_P95_MS:.0f} ms")
+    if result["check"].bad:
+        missed.append(f"{result['check'].bad} writes lost or duplicated")
+    return missed
