@@ -227,13 +227,16 @@ class Session:
             fields = fields_set(fields, name, value)
         return self.request(kind, page.path, data=fields, expect=expect)
 
-    def login(self, username: str, password: str, recovery_code: str | None) -> None:
+    def login(self, username: str, password: str, code: str | None, think: Callable) -> None:
+        """The login page, the password typed, then (for the roles that need one) the code."""
         page = self.get("login", LOGIN_PATH, marker="csrfmiddlewaretoken")
+        think()
         done = self.post_form("login", page, {"username": username, "password": password})
-        if TWO_FACTOR_PATH in done.headers.get("Location", "") or recovery_code:
+        if TWO_FACTOR_PATH in done.headers.get("Location", "") or code:
             page = self.get("login", urlsplit(done.headers["Location"]).path)
             if page.path.startswith(TWO_FACTOR_PATH):
-                self.post_form("login", page, {"token": recovery_code or ""})
+                think()
+                self.post_form("login", page, {"token": code or ""})
 
 
 # --- the personas and their tasks -------------------------------------------------------------
@@ -247,7 +250,20 @@ class Context:
     ledger: WriteLedger
     rng: random.Random
     numbering: "Numbering"
+    deadline: float  # time.monotonic() when the run ends
     state: dict = field(default_factory=dict)
+
+    def think(self) -> None:
+        """A person's pause (reading the page, typing) before the next page they ask for; the
+        fragments htmx loads come at once, without one. Raises TimeUp when the run ends first."""
+        pause = self.rng.uniform(*THINK_S)
+        if time.monotonic() + pause >= self.deadline:
+            raise TimeUp
+        time.sleep(pause)
+
+
+class TimeUp(Exception):
+    """The run ends before the user's next request."""
 
 
 class Numbering:
@@ -274,6 +290,7 @@ def record_visit(s: Session, ctx: Context) -> None:
     items = links(page.body, LINKS["care:child-action-create"])
     if not items:
         return  # nothing due: the teacher looks and leaves
+    ctx.think()
     form = s.get("visit form", ctx.rng.choice(items), marker="csrfmiddlewaretoken")
     marker = f"LOAD-{ctx.run_id}-{ctx.numbering.next():06d}"
     changes = {"summary": f"压测家访记录 {marker}：与监护人交流孩子近况。"}
@@ -282,6 +299,7 @@ def record_visit(s: Session, ctx: Context) -> None:
         changes["done_on"] = (
             attribute_of(form.body, tag_re=r"input[^>]*name=\"done_on\"", attribute="max") or ""
         )
+    ctx.think()  # typing the summary
     saved = s.post_form("visit save", form, changes)
     ctx.ledger.add("visit", marker)
     s.get("child care", saved.headers["Location"], marker="关爱")
@@ -304,6 +322,7 @@ def roll_call(s: Session, ctx: Context) -> None:
     if not reasons:
         return
     absent = ctx.rng.choice(reasons)
+    ctx.think()  # going down the list
     s.post_form("roll call save", page, {absent: "sick"})
     class_id = page.path.rstrip("/").rsplit("/", 1)[-1]
     ctx.ledger.add("roll_call", f"{class_id}:{absent.removeprefix('reason_')}")
@@ -317,6 +336,7 @@ def child_file(s: Session, ctx: Context) -> None:
     children = links(page.body, LINKS["registry:child-detail"])
     if not children:
         return
+    ctx.think()
     file = s.get("child file", ctx.rng.choice(children), marker="care-section")
     s.fragments("child file fragment", file)
 
@@ -414,30 +434,34 @@ def user_loop(
     account: Account,
     base: str,
     ctx: Context,
-    deadline: float,
     samples: list[Sample],
     lock: threading.Lock,
     failures: list[str],
 ) -> None:
     session = Session(base, samples, lock)
     try:
-        session.login(account.username, PASSWORD, account.recovery_code)
+        session.login(account.username, PASSWORD, account.recovery_code, ctx.think)
     except Failed as error:
-        failures.append(f"{persona.name} {account.username}: {error}")
+        with lock:
+            failures.append(f"{persona.name} {account.username}: {error}")
+        return
+    except TimeUp:
         return
     tasks = [t for t, _w in persona.tasks]
     weights = [w for _t, w in persona.tasks]
     task = persona.first or ctx.rng.choices(tasks, weights)[0]
-    while time.monotonic() < deadline:
+    while True:
         try:
             task(session, ctx)
         except Failed as error:
             with lock:
                 failures.append(f"{persona.name} {account.username}: {error}")
-        pause = ctx.rng.uniform(*THINK_S)
-        if time.monotonic() + pause >= deadline:
+        except TimeUp:
             break
-        time.sleep(pause)
+        try:
+            ctx.think()
+        except TimeUp:
+            break
         task = ctx.rng.choices(tasks, weights)[0]
     session.connection.close()
 
@@ -461,9 +485,8 @@ def run(*, base: str, users: int, seconds: float, seed: int, spawn: float = SPAW
     deadline = started + seconds
     threads = []
     for n, (persona, account) in enumerate(zip(plan, accounts, strict=True)):
-        ctx = Context(
-            run_id=run_id, ledger=ledger, rng=random.Random(f"{seed}-{n}"), numbering=numbering
-        )
+        rng = random.Random(f"{seed}-{n}")
+        ctx = Context(run_id=run_id, ledger=ledger, rng=rng, numbering=numbering, deadline=deadline)
         thread = threading.Thread(
             target=user_loop,
             kwargs={
@@ -471,7 +494,6 @@ def run(*, base: str, users: int, seconds: float, seed: int, spawn: float = SPAW
                 "account": account,
                 "base": base,
                 "ctx": ctx,
-                "deadline": deadline,
                 "samples": samples,
                 "lock": lock,
                 "failures": failures,
@@ -480,6 +502,8 @@ def run(*, base: str, users: int, seconds: float, seed: int, spawn: float = SPAW
         )
         thread.start()
         threads.append(thread)
+        if time.monotonic() + 1 / spawn >= deadline:
+            break  # a run shorter than the spawning: the users started so far
         time.sleep(1 / spawn)
     for thread in threads:
         thread.join(timeout=seconds + 120)
@@ -487,7 +511,7 @@ def run(*, base: str, users: int, seconds: float, seed: int, spawn: float = SPAW
     rows, overall = summarize(samples)
     check = check_writes(ledger, run_id=run_id, since=since)
     return {
-        "users": users,
+        "users": len(threads),
         "seconds": seconds,
         "elapsed": elapsed,
         "rows": rows,
@@ -495,7 +519,7 @@ def run(*, base: str, users: int, seconds: float, seed: int, spawn: float = SPAW
         "rps": len(samples) / elapsed if elapsed else 0.0,
         "check": check,
         "failures": failures,
-        "plan": Counter(p.name for p in plan),
+        "plan": Counter(p.name for p in plan[: len(threads)]),
     }
 
 
