@@ -181,10 +181,10 @@ class Session:
             self.connection.close()
         self._store_cookies(raw.getheaders())
         response = Response(raw.status, dict(raw.getheaders()), text, path)
-        error = self.judge(response, expect=expect, marker=marker)
-        self._record(kind, ms, error)
-        if error:
-            raise Failed(f"{kind} {path}: {error}")
+        fault = self.judge(response, expect=expect, marker=marker)
+        self._record(kind, ms, fault)
+        if fault:
+            raise Failed(f"{kind} {path}: {fault}")
         if not fragment and response.status == 200:
             self.last_page = self.origin + path
         return response
