@@ -65,6 +65,7 @@ from load_pages import (
     loaded_fragments,
     post_form_fields,
     print_report,
+    server_times,
     summarize,
     targets_missed,
 )
@@ -531,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--spawn-rate", type=float, default=SPAWN_PER_S, help="users a second")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench.json"))
+    parser.add_argument("--access-log", help="gunicorn's access log: where the server's time went")
     args = parser.parse_args(argv)
     result = run(
         base=args.base,
@@ -540,6 +542,11 @@ def main(argv: list[str] | None = None) -> int:
         spawn=args.spawn_rate,
     )
     print_report(result)
+    if args.access_log and Path(args.access_log).exists():
+        print("\nwhere the server's time went (gunicorn's access log), the largest first:")
+        print(f"{'request':<52}{'count':>7}{'total s':>9}{'p95 ms':>9}")
+        for page, count, total, p95 in server_times(Path(args.access_log).read_text())[:12]:
+            print(f"{page[:51]:<52}{count:>7}{total:>9.1f}{p95:>9.0f}")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from run import bench_json_merge
 

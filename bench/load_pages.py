@@ -261,3 +261,30 @@ def targets_missed(result: dict) -> list[str]:
     if result["check"].bad:
         missed.append(f"{result['check'].bad} writes lost or duplicated")
     return missed
+
+
+# --- where the server's time went (gunicorn's access log) --------------------------------------
+
+ACCESS_LINE = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) .*? (?P<ms>\d+)ms '
+)
+
+
+def page_of(path: str) -> str:
+    """A request's page, ids and query left out: /children/ID/, /school/attendance/classes/N/."""
+    path = path.split("?", 1)[0]
+    path = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "ID", path)
+    return re.sub(r"/\d+/", "/N/", path)
+
+
+def server_times(log: str) -> list[tuple[str, int, float, float]]:
+    """From gunicorn's access log (`shouhu.core.serving`: "… 12ms …"): per method and page, the
+    requests, the server's total seconds and its p95 ms; the most time-consuming first."""
+    times: dict[str, list[float]] = {}
+    for line in log.splitlines():
+        match = ACCESS_LINE.search(line)
+        if match:
+            key = f"{match['method']} {page_of(match['path'])}"
+            times.setdefault(key, []).append(float(match["ms"]))
+    rows = [(k, len(v), sum(v) / 1000, percentile(v, 95)) for k, v in times.items()]
+    return sorted(rows, key=lambda r: -r[2])

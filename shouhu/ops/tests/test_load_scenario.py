@@ -23,6 +23,7 @@ from load_pages import (  # noqa: E402
     loaded_fragments,
     percentile,
     post_form_fields,
+    server_times,
     summarize,
     writes_compare,
 )
@@ -163,3 +164,21 @@ def reversed_with_some_id(name: str) -> str:
 def test_each_link_the_users_follow_matches_its_page(name):
     route = reversed_with_some_id(name)
     assert re.match(load.LINKS[name], route), route
+
+
+def test_the_servers_time_is_summed_per_page_from_gunicorns_access_log():
+    log = "\n".join(
+        [
+            '127.0.0.1 [08/Dec/2026:03:11:01 +0800] "GET /children/5f0e0c1e-1111-4222-8333-'
+            '944455556666/ HTTP/1.1" 200 940 75ms "shouhu-load"',
+            '127.0.0.1 [08/Dec/2026:03:11:02 +0800] "GET /children/0f0e0c1e-1111-4222-8333-'
+            '944455556666/ HTTP/1.1" 200 940 25ms "shouhu-load"',
+            '127.0.0.1 [08/Dec/2026:03:11:02 +0800] "GET /census/?scope=5117 HTTP/1.1" 200 9871 '
+            '1137ms "shouhu-load"',
+            "a line of something else",
+        ]
+    )
+    assert server_times(log) == [
+        ("GET /census/", 1, 1.137, 1137.0),
+        ("GET /children/ID/", 2, 0.1, 75.0),
+    ]
