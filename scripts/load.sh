@@ -66,4 +66,5 @@ for _ in $(seq 120); do
 done
 
 # 4. The users. bench/load.py reads the database before (the accounts) and after (the writes).
-"$PY" bench/load.py --base "http://127.0.0.1:$port" "$@"
+# Its table ends with where the server's time went, per page, from gunicorn's access log.
+"$PY" bench/load.py --base "http://127.0.0.1:$port" --access-log "$work/access.log" "$@"
