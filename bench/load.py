@@ -9,10 +9,11 @@
    and gives the accounts that must pass a second factor (the county officer, the privacy
    officer) one recovery code per user, so each user logs in as a person does: password, then
    the code. Nothing else is written before the run.
-2. The users, each with its own session (cookies, CSRF token) and connection, start over a few
-   seconds (a spawn rate, as locust's), then repeat weighted tasks with a think time of 1-5 s
-   between them until the time is up. The personas and their tasks are `PERSONAS`:
-   - teachers (a class's head teacher as proxy parent, and the school's subject teacher) open
+2. The users, each with its own session (cookies, CSRF token) and connection, start one a
+   second (`--spawn-rate`, locust's), then repeat weighted tasks until the time is up, with a
+   person's think time of 1-5 s before each page they ask for (the fragments htmx loads come at
+   once). The personas and their tasks are `PERSONAS`:
+   - teachers (this term's proxy parents, subject teachers across the county's schools) open
      their worklist (我的待办 and its fragments) and record home visits through the form, a
      real POST with the CSRF token, each visit's summary carrying a unique marker;
    - head teachers take their class's roll call (once: a day has one) and open children's files
@@ -35,8 +36,9 @@ machines reach), and neither are httpx nor aiohttp; this uses the standard libra
 weighted tasks, `between(1, 5)` think time, a spawn rate; moving it to locust is a matter of
 turning each persona into an `HttpUser` and each task into a `@task(weight)`.
 
-The pure parts (percentiles, the accounting of writes, the form reading, the personas' URL
-names) are tested in shouhu/ops/tests/test_load_scenario.py, in the normal suite.
+The pure parts (bench/load_pages.py: percentiles, the accounting of writes, the form reading,
+the report; and the pages' URL names here) are tested in shouhu/ops/tests/test_load_scenario.py,
+in the normal suite. bench/load_db.py reads and writes the database (accounts, writes).
 """
 
 import argparse

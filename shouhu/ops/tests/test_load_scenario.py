@@ -3,8 +3,11 @@ the writes, how it reads a form as a browser submits it, how it mixes the users,
 page its users open still exists — so the scenario cannot rot while nobody runs it."""
 
 import math
+import random
 import re
 import sys
+import threading
+import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -182,3 +185,31 @@ def test_the_servers_time_is_summed_per_page_from_gunicorns_access_log():
         ("GET /census/", 1, 1.137, 1137.0),
         ("GET /children/ID/", 2, 0.1, 75.0),
     ]
+
+
+def test_a_user_stops_when_the_run_ends_before_their_next_page():
+    ctx = load.Context(
+        run_id="0",
+        ledger=WriteLedger(),
+        rng=random.Random(1),
+        numbering=load.Numbering(),
+        deadline=time.monotonic() + 0.5,  # sooner than any think time (1-5 s)
+    )
+    started = time.monotonic()
+    with pytest.raises(load.TimeUp):
+        ctx.think()
+    assert time.monotonic() - started < 0.5  # without waiting for it
+
+
+def test_each_write_has_its_own_marker_across_the_users():
+    numbering = load.Numbering()
+    seen: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: seen.extend(numbering.next() for _ in range(200)))
+        for _ in range(5)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(seen) == list(range(1, 1001))
