@@ -235,8 +235,25 @@ def _actions(
 
 
 def _next_id(model: type[Model]) -> int:
-    """The first id after the table's rows: the demo writes into a database it holds alone."""
-    return (model._default_manager.aggregate(last=Max("pk"))["last"] or 0) + 1
+    """The first id after the table's rows: the demo writes into a database it holds alone.
+    On PostgreSQL also not below the id sequence's next value: a province's county starts its
+    ids at a block of its own (`demo.province_load`)."""
+    last = (model._default_manager.aggregate(last=Max("pk"))["last"] or 0) + 1
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return last
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)",
+            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column],
+        )
+        sequence = cursor.fetchone()[0]
+        if sequence is None:
+            return last
+        cursor.execute(  # the name comes from the catalog
+            f"SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {sequence}"  # noqa: S608
+        )
+        return max(last, cursor.fetchone()[0])
 
 
 def _insert(model: type[Model], rows: Sequence[Model]) -> None:
