@@ -285,8 +285,14 @@ def _insert_values(model: type[Model], names: list[str], values: list[tuple]) ->
     fields = {f.name: f for f in model._meta.concrete_fields}
     columns = ", ".join(quote(fields[name].column) for name in names)
     marks = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: the bulk path, no statement per row
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
         cursor.executemany(sql, values)
 
 
