@@ -103,6 +103,11 @@ lint: venv ## ruff check, ruff format --check, mypy
 bench: venv ## Run the benchmarks
 	$(BIN)/python bench/run.py
 
+synth-province: venv ## A province of SYNTH_CHILDREN (1,500,000) children in a throwaway PostgreSQL 15 (docs/scale.md)
+	bash scripts/with-postgres.sh sh -c '$(BIN)/python -m shouhu.cli migrate -v0 && \
+		$(BIN)/python -m shouhu.cli synth --children $(or $(SYNTH_CHILDREN),1500000) --months 12 \
+		--bench-json var/bench.json'
+
 clean: ## Remove SQLite databases and caches (keeps .venv)
 	rm -f var/*.sqlite3*
 	rm -rf .pytest_cache .mypy_cache .ruff_cache test-results

@@ -38,6 +38,7 @@ from shouhu.demo.terms import demo_calendar
 from shouhu.org.models import Region, RegionLevel
 
 ID_BLOCK = 1_000_000_000  # ids of county n start at n × ID_BLOCK + 1: far below 2**53
+INT_MAX = 2**31 - 1
 SHARED_APPS = {"contenttypes", "auth", "sessions", "admin"}
 SHARED_TABLES = {"org_term"}  # every county's terms are the same rows
 SCHEMA_PREFIX = "synth_county_"
@@ -102,7 +103,9 @@ def province_seed(
         f"省：{summary.cities} 个市、{summary.counties} 个县，儿童 {summary.children} 人，"
         f"{workers} 个进程。Province: {summary.cities} cities, {summary.counties} counties."
     )
-    jobs = [(n, county, months) for n, county in enumerate(province.counties)]
+    jobs = [
+        (n, county, months, len(province.counties)) for n, county in enumerate(province.counties)
+    ]
     tick = time.perf_counter()
     _connections_drop()  # each worker opens its own
     synth_s = move_s = 0.0
@@ -138,7 +141,7 @@ def _connections_drop() -> None:
     for conn in connections.all():
         conn.close()
         if getattr(conn, "pool", None) is not None:
-            conn.close_pool()
+            conn.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper
 
 
 def _shared_rows(province: ProvinceLayout, *, months: int) -> None:
@@ -162,11 +165,11 @@ def _shared_rows(province: ProvinceLayout, *, months: int) -> None:
     partitions_ensure(first=first, last=calendar.today + datetime.timedelta(days=100))
 
 
-def _county_job(job: tuple[int, CountyLayout, int]) -> CountyResult:
+def _county_job(job: tuple[int, CountyLayout, int, int]) -> CountyResult:
     """In a worker: write county `n` into its schema with the county synth, then move it."""
     from shouhu.demo.services import synth_seed
 
-    n, county, months = job
+    n, county, months, counties = job
     schema = f"{SCHEMA_PREFIX}{county.code}"
     tables = county_tables()
     tick = time.perf_counter()
@@ -176,14 +179,16 @@ def _county_job(job: tuple[int, CountyLayout, int]) -> CountyResult:
         for table in tables:
             cursor.execute(f'CREATE TABLE {schema}."{table}" (LIKE public."{table}" INCLUDING ALL)')
         cursor.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = %s AND is_identity = 'YES'",
             [schema],
         )
-        for table, column in cursor.fetchall():
+        for table, column, data_type in cursor.fetchall():
+            # A few other apps' tables (axes, otp) keep 32-bit ids: their block is a share.
+            block = ID_BLOCK if data_type == "bigint" else INT_MAX // (counties + 1)
             cursor.execute(
                 f'ALTER TABLE {schema}."{table}" ALTER COLUMN "{column}" '
-                f"RESTART WITH {n * ID_BLOCK + 1}"
+                f"RESTART WITH {n * block + 1}"
             )
         cursor.execute(f"SET search_path TO {schema}, public")
     synth_seed(children=county.children, months=months, seed=county.seed, layout=county.layout)
