@@ -11,7 +11,7 @@ as for `shouhu synth --children 20000`), but into a schema of its own:
    columns, defaults, identities, checks and indexes, no foreign keys), each identity restarted
    at the county's own block of ids (`ID_BLOCK` × its number), and runs the county synth there
    (`SET search_path TO synth_county_<code>, public`): every query of the synth sees its county
-   only, exactly as in an empty database.
+   only, exactly as in an empty database. Its `bulk_create`s write by COPY (`demo.copying`).
 3. The worker moves its county into `public` in one transaction: one server-side
    `INSERT INTO public.t SELECT * FROM schema.t` per table (the bulk path: no row crosses the
    client), the province and city rows the county repeats skipped (`ON CONFLICT DO NOTHING`),
@@ -33,6 +33,7 @@ from django.utils import timezone
 from shouhu.audit.partitions import partitions_ensure
 from shouhu.demo import data
 from shouhu.demo.care.calendar import care_window
+from shouhu.demo.copying import copy_bulk_create
 from shouhu.demo.province import CountyLayout, ProvinceLayout, province_layout
 from shouhu.demo.terms import demo_calendar
 from shouhu.org.models import Region, RegionLevel
@@ -191,7 +192,8 @@ def _county_job(job: tuple[int, CountyLayout, int, int]) -> CountyResult:
                 f"RESTART WITH {n * block + 1}"
             )
         cursor.execute(f"SET search_path TO {schema}, public")
-    synth_seed(children=county.children, months=months, seed=county.seed, layout=county.layout)
+    with copy_bulk_create():
+        synth_seed(children=county.children, months=months, seed=county.seed, layout=county.layout)
     synth_s = time.perf_counter() - tick
     tick = time.perf_counter()
     rows = _move(schema, tables, first=n == 0, code=county.code)
