@@ -121,8 +121,8 @@ def province_seed(
                 f"并入 {result.seconds_move:.1f} 秒。"
             )
     summary.phases["counties_wall"] = time.perf_counter() - tick
-    summary.phases["counties_synth_cpu"] = synth_s
-    summary.phases["counties_move"] = move_s
+    summary.phases["counties_synth_sum"] = synth_s  # worker seconds, summed
+    summary.phases["counties_move_sum"] = move_s
     tick = time.perf_counter()
     _identities_reset()
     summary.phases["identities"] = time.perf_counter() - tick
