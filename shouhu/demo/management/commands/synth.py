@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 workers=max(1, options["workers"]),
                 log=self.stdout.write,
             )
-            self._province_report(province, options["bench_json"])
+            self._province_report(province, options["bench_json"], months=months)
             return
         summary = synth_seed(children=children, months=months, seed=seed)
         planner_statistics_refresh()
@@ -109,7 +109,9 @@ class Command(BaseCommand):
         )
         report_care(out, summary)
 
-    def _province_report(self, summary: ProvinceSummary, bench_json: Path | None) -> None:
+    def _province_report(
+        self, summary: ProvinceSummary, bench_json: Path | None, *, months: int
+    ) -> None:
         out = self.stdout.write
         rows = sum(summary.rows.values())
         out(
@@ -136,6 +138,7 @@ class Command(BaseCommand):
             "value": round(summary.seconds, 1),
             "unit": "s",
             "children": summary.children,
+            "months": months,
             "counties": summary.counties,
             "workers": summary.workers,
             "rows_per_s": round(rows / summary.seconds),
