@@ -12,7 +12,7 @@ PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
 # mypy covers the core package plus every app's service and selector modules that exist.
 MYPY_TARGETS := $(wildcard shouhu/core shouhu/ops shouhu/*/services.py shouhu/*/services shouhu/*/selectors.py shouhu/*/selectors shouhu/care/rules.py shouhu/care/compliance shouhu/reports/census_table.py shouhu/reports/work_summary shouhu/care/reading.py shouhu/care/statuses.py shouhu/care/oversight.py shouhu/registry/census_sheets shouhu/registry/handover.py shouhu/registry/handover_undo.py shouhu/registry/flags.py shouhu/registry/writing.py shouhu/org/units.py shouhu/accounts/operator.py shouhu/jobs/exporting.py shouhu/jobs/exports.py shouhu/reports/jobs.py)
 
-.PHONY: help venv system-deps demo serve test test-sqlite test-ahead test-postgres test-postgres-ahead test-replica test-browser test-deploy lint bench bench-province load clean
+.PHONY: help venv system-deps demo serve test test-sqlite test-ahead test-postgres test-postgres-ahead test-replica test-browser test-deploy lint bench bench-province load synth-province clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -116,6 +116,11 @@ SECONDS ?= 300
 load: venv ## Load test: USERS (50) mixed users for SECONDS (300) against shouhu serve on PostgreSQL with the 20k county (scripts/load.sh)
 	mkdir -p var
 	PYTHON=$(BIN)/python bash scripts/load.sh --users $(USERS) --seconds $(SECONDS)
+
+synth-province: venv ## A province of SYNTH_CHILDREN (1,500,000) children in a throwaway PostgreSQL 15 (docs/scale.md)
+	bash scripts/with-postgres.sh sh -c '$(BIN)/python -m shouhu.cli migrate -v0 && \
+		$(BIN)/python -m shouhu.cli synth --children $(or $(SYNTH_CHILDREN),1500000) --months 12 \
+		--bench-json var/bench.json'
 
 clean: ## Remove SQLite databases and caches (keeps .venv)
 	rm -f var/*.sqlite3*

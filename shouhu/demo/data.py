@@ -168,6 +168,7 @@ class Layout:
     demo_school: str  # school code of leader, head, teacher and counsellor
     demo_township: str  # 9-digit prefix of the township officer's township
     demo_village: str  # 12-digit code of the village supervisor's village
+    city: tuple[str, str] = CITY  # 12-digit code and name of its prefecture-level city
 
     @cached_property
     def _schools_by_code(self) -> dict[str, SchoolData]:

@@ -98,8 +98,12 @@ class GuardianPlan:
 class Draw:
     """The seeded random choices of the plan, with the county's vocabulary."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(
+        self, seed: int, *, county: str = data.COUNTY_CODE, place: str = "四川省万源市"
+    ) -> None:
         self.rng = random.Random(seed)
+        self.county = county  # the 6-digit code in the children's ID numbers
+        self.place = place  # province and county, the start of every address
         self.used_ids: set[str] = set()
         self._surnames = [s for s, _w in data.SURNAMES]
         self._surname_weights = [w for _s, w in data.SURNAMES]
@@ -141,9 +145,7 @@ class Draw:
         """A unique valid number of the county; the 17th digit is odd for boys, even for girls."""
         while True:
             serial = self.rng.randrange(1, 500) * 2 + (1 if sex == Sex.MALE else 0)
-            number = make_id_number(
-                county=data.COUNTY_CODE, birth_date=birth_date, serial=serial % 1000
-            )
+            number = make_id_number(county=self.county, birth_date=birth_date, serial=serial % 1000)
             if number not in self.used_ids:
                 self.used_ids.add(number)
                 return number
@@ -225,7 +227,7 @@ def home_of(draw: Draw, *, school: data.SchoolData, township: data.TownshipData)
         where = f"{street}{draw.rng.randint(1, 180)}号"
     else:
         where = f"{draw.rng.randint(1, 9)}组{draw.rng.randint(1, 60)}号"
-    return township.code + suffix, f"四川省万源市{township.name}{village}{where}"
+    return township.code + suffix, f"{draw.place}{township.name}{village}{where}"
 
 
 def boards(draw: Draw, *, school: data.SchoolData, grade: int, home: str) -> bool:

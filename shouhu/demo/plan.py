@@ -183,7 +183,8 @@ def county_plan(
     7. The demo head teacher's class.
     """
     calendar = calendar or demo_calendar(timezone.localdate())
-    draw = Draw(seed)
+    county_code, county_name = layout.county
+    draw = Draw(seed, county=county_code[:6], place=data.PROVINCE[1] + county_name)
     classes = _plan_classes(draw, layout)
     feeders = _Feeders(classes, layout, calendar)
     census_days = _census_days(draw, layout, calendar)

@@ -161,15 +161,18 @@ def synth_database_empty() -> bool:
 
 
 @transaction.atomic
-def synth_seed(*, children: int, months: int, seed: int = data.DEFAULT_SEED) -> SeedSummary:
+def synth_seed(
+    *, children: int, months: int, seed: int = data.DEFAULT_SEED, layout: data.Layout | None = None
+) -> SeedSummary:
     """Write a synthetic county of `children` children with `months` months of care work up to
     yesterday into an empty database: the demo's steps over a larger layout (`demo.synth`).
 
     When the months reach back before last spring's census, the children then on the register
-    were registered when the care work began, and the terms of those months are added."""
+    were registered when the care work began, and the terms of those months are added.
+    A province's counties (`demo.province`) pass their own layout."""
     started = time.perf_counter()
     calendar = demo_calendar(timezone.localdate())
-    layout = synthetic_layout(children=children, seed=seed)
+    layout = layout or synthetic_layout(children=children, seed=seed)
     plan = county_plan(children=children, seed=seed, layout=layout, calendar=calendar)
     window = care_window(calendar=calendar, months=months)
     began = window.start if window.start < calendar.previous[3] else None
@@ -259,8 +262,8 @@ def _regions(layout: data.Layout) -> dict[str, Region]:
         code=data.PROVINCE[0], defaults={"name": data.PROVINCE[1], "level": RegionLevel.PROVINCE}
     )
     city, _created = Region.objects.get_or_create(
-        code=data.CITY[0],
-        defaults={"name": data.CITY[1], "level": RegionLevel.CITY, "parent": province},
+        code=layout.city[0],
+        defaults={"name": layout.city[1], "level": RegionLevel.CITY, "parent": province},
     )
     code, name = layout.county
     county = Region(code=code, name=name, level=RegionLevel.COUNTY, parent=city)

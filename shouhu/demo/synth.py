@@ -32,9 +32,19 @@ PUPILS = {  # pupils per class, low and high
 }
 
 
-def synthetic_layout(*, children: int, seed: int = data.DEFAULT_SEED) -> data.Layout:
-    """The townships and schools of a county for about `children` children on the register."""
+def synthetic_layout(
+    *,
+    children: int,
+    seed: int = data.DEFAULT_SEED,
+    county: tuple[str, str] = data.COUNTY,
+    city: tuple[str, str] = data.CITY,
+) -> data.Layout:
+    """The townships and schools of a county for about `children` children on the register;
+    by default the demo's county 万源市, else a county of a province (`demo.province`): its
+    township codes start with its 6-digit code and its school codes with 2 and that code."""
     rng = random.Random(f"{seed}-layout")
+    county_code, county_name = county[0][:6], county[1]
+    school_prefix = "2151178" if county == data.COUNTY else f"2{county_code}"
     school_count = max(3, round(children / CHILDREN_PER_SCHOOL))
     township_count = max(1, round(school_count / SCHOOLS_PER_TOWNSHIP))
     per_township = [school_count // township_count] * township_count
@@ -50,7 +60,7 @@ def synthetic_layout(*, children: int, seed: int = data.DEFAULT_SEED) -> data.La
         if t >= len(TOWNSHIP_NAMES):
             stem = "新" + stem
         name = stem + ("乡" if rng.random() < 0.2 else "镇")
-        prefix = f"{data.COUNTY_CODE}{100 + t:03d}"
+        prefix = f"{county_code}{100 + t:03d}"
         village_count = max(3, count + rng.randint(0, 3))
         village_names = rng.sample(VILLAGE_NAMES, k=min(village_count, len(VILLAGE_NAMES)))
         villages = (("001", f"{stem}社区"),) + tuple(
@@ -58,7 +68,7 @@ def synthetic_layout(*, children: int, seed: int = data.DEFAULT_SEED) -> data.La
         )
         townships.append(data.TownshipData(prefix, name, villages))
         for s in range(count):
-            code = f"2151178{len(schools) + 101:03d}"  # 学校标识码: 10 digits
+            code = f"{school_prefix}{len(schools) + 101:03d}"  # 学校标识码: 10 digits
             if s == 0:
                 kind, sort, where, label = "primary", "central", "001", f"{name}中心小学"
             elif s == 1:
@@ -76,7 +86,7 @@ def synthetic_layout(*, children: int, seed: int = data.DEFAULT_SEED) -> data.La
             schools.append(
                 data.SchoolData(
                     code,
-                    f"万源市{label}",
+                    f"{county_name}{label}",
                     kind,
                     prefix + where,
                     sections,
@@ -85,7 +95,8 @@ def synthetic_layout(*, children: int, seed: int = data.DEFAULT_SEED) -> data.La
                 )
             )
     return data.Layout(
-        county=data.COUNTY,
+        county=county,
+        city=city,
         townships=tuple(townships),
         schools=tuple(schools),
         demo_school=schools[0].code,

@@ -235,8 +235,25 @@ def _actions(
 
 
 def _next_id(model: type[Model]) -> int:
-    """The first id after the table's rows: the demo writes into a database it holds alone."""
-    return (model._default_manager.aggregate(last=Max("pk"))["last"] or 0) + 1
+    """The first id after the table's rows: the demo writes into a database it holds alone.
+    On PostgreSQL also not below the id sequence's next value: a province's county starts its
+    ids at a block of its own (`demo.province_load`)."""
+    last = (model._default_manager.aggregate(last=Max("pk"))["last"] or 0) + 1
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return last
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)",
+            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column],
+        )
+        sequence = cursor.fetchone()[0]
+        if sequence is None:
+            return last
+        cursor.execute(  # the name comes from the catalog
+            f"SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {sequence}"  # noqa: S608
+        )
+        return max(last, cursor.fetchone()[0])
 
 
 def _insert(model: type[Model], rows: Sequence[Model]) -> None:
@@ -268,8 +285,14 @@ def _insert_values(model: type[Model], names: list[str], values: list[tuple]) ->
     fields = {f.name: f for f in model._meta.concrete_fields}
     columns = ", ".join(quote(fields[name].column) for name in names)
     marks = ", ".join(["%s"] * len(names))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: the bulk path, no statement per row
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
         cursor.executemany(sql, values)
 
 
