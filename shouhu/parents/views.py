@@ -234,9 +234,8 @@ def home_messages(request):
     waiting = unanswered_messages_for(request.user)
     if not waiting:
         return HttpResponse("")
-    return render(
-        request, "parents/_home_messages.html", {"waiting": waiting, "form": forms.ReplyForm()}
-    )
+    items = [(m, forms.reply_form_for(m, where="home")) for m in waiting]
+    return render(request, "parents/_home_messages.html", {"items": items})
 
 
 @permission_required(Perm.CARE_RECORD)
