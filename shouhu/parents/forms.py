@@ -67,3 +67,11 @@ class GuardianRequestForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
+
+
+class ReplyCountForm(forms.Form):
+    counts = forms.ChoiceField(
+        label=_("家长留言的回复"),
+        choices=[("yes", _("计入与家长通话要求")), ("no", _("不计入"))],
+        widget=forms.RadioSelect,
+    )
