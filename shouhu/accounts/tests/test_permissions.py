@@ -411,6 +411,13 @@ PARENTS_TABLE = [
     ),
     ("parents:home-messages", {}, "", "get", everyone(200)),
     ("parents:message-reply", UNKNOWN_MESSAGE, "", "post", everyone(404, **PARENT_REPLIERS)),
+    (
+        "parents:reply-setting",
+        {},
+        "",
+        "get",
+        everyone(403, admin=200, region_officer=200, township_officer=200, school_leader=200),
+    ),
 ]
 
 TABLE = [
