@@ -2,7 +2,6 @@
 section): what the reader's `parent_messages` cell allows, the reply form for those who
 answer, nothing for the others."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,11 +9,13 @@ from django.urls import reverse
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record
 from shouhu.care.selectors.child import child_for_care
+from shouhu.core.roles import Perm
+from shouhu.core.views import permission_required
 from shouhu.parents import forms
 from shouhu.parents.selectors_staff import child_messages_for
 
 
-@login_required
+@permission_required(Perm.CHILD_VIEW)
 def child_messages_section(request, public_id):
     child = child_for_care(request.user, public_id)  # 404 outside the scope
     shown = child_messages_for(request.user, child=child)

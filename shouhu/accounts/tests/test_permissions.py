@@ -412,6 +412,13 @@ PARENTS_TABLE = [
     ("parents:home-messages", {}, "", "get", everyone(200)),
     ("parents:message-reply", UNKNOWN_MESSAGE, "", "post", everyone(404, **PARENT_REPLIERS)),
     (
+        "parents:child-messages-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
         "parents:reply-setting",
         {},
         "",

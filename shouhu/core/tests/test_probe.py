@@ -95,6 +95,7 @@ PARAMS: dict[str, list[str]] = {
     "parents:home-messages": [],
     "parents:message-reply": ["reply"],
     "parents:reply-setting": ["scope", "counts"],
+    "parents:child-messages-section": [],
     "parents:video": ["slot"],
     "parents:video-cancel": [],
     "home": [],
