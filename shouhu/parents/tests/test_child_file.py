@@ -114,3 +114,38 @@ def test_the_childs_file_fetches_the_section(client, parents_world, cast):
         "parents:child-messages-section", kwargs={"public_id": parents_world.child_a.public_id}
     )
     assert section in client.get(detail).content.decode()
+
+
+def test_an_over_long_reply_is_refused_and_nothing_is_written(client, parents_world, cast, written):
+    from shouhu.care.models import CareAction
+    from shouhu.notify.models import Message
+    from shouhu.parents.models import REPLY_MAX_LENGTH
+
+    client.force_login(cast["head_teacher"])
+    message = written.order_by("sent_at", "id").first()
+    response = client.post(
+        reverse("parents:message-reply", kwargs={"public_id": message.public_id}),
+        {"reply": "长" * (REPLY_MAX_LENGTH + 1)},
+        follow=True,
+    )
+    assert "不能超过" in response.content.decode()
+    message.refresh_from_db()
+    assert message.reply == "" and message.replied_at is None
+    assert not CareAction.objects.exists()
+    assert not Message.objects.filter(kind="parent_reply").exists()
+
+
+def test_script_in_a_reply_reaches_the_parent_as_text(client, parents_world, cast, written):
+    client.force_login(cast["head_teacher"])
+    message = written.order_by("sent_at", "id").first()
+    client.post(
+        reverse("parents:message-reply", kwargs={"public_id": message.public_id}),
+        {"reply": "<script>alert(1)</script>"},
+    )
+    section = _section(client, cast["head_teacher"], parents_world.child_a).content.decode()
+    assert "<script>alert(1)</script>" not in section and "&lt;script&gt;" in section
+    client.logout()
+    parent_login(client, FATHER_A)
+    url = reverse("parents:child", kwargs={"public_id": parents_world.child_a.public_id})
+    page = client.get(url).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
