@@ -149,3 +149,37 @@ def test_script_in_a_reply_reaches_the_parent_as_text(client, parents_world, cas
     url = reverse("parents:child", kwargs={"public_id": parents_world.child_a.public_id})
     page = client.get(url).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_sections_queries_do_not_grow_with_the_messages(client, parents_world, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from shouhu.parents.services import parent_message_reply
+    from shouhu.registry.models import Parent
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            _section(client, cast["head_teacher"], parents_world.child_a)
+        return len(queries)
+
+    parents = list(Parent.objects.filter(child=parents_world.child_a))
+
+    def add(n: int) -> None:
+        for i in range(n):
+            message = ParentMessage.objects.create(
+                child=parents_world.child_a,
+                parent=parents[i % len(parents)],
+                body=f"第{i}条",
+                sent_at=timezone.now(),
+            )
+            if i % 2:
+                replier = cast["head_teacher"] if i % 4 == 1 else cast["volunteer"]
+                parent_message_reply(actor=replier, message=message, reply="好的")
+
+    add(2)
+    _section(client, cast["head_teacher"], parents_world.child_a)  # warm the session
+    few = count()
+    add(10)
+    assert count() == few
