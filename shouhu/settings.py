@@ -458,7 +458,8 @@ SHOUHU_ADULT_AGE = 18
 SHOUHU_REQUEST_DAYS = env_int("SHOUHU_REQUEST_DAYS", 15)
 # The parents' channel (家长端, issue 19): one-time codes by SMS, at most so many a number and a
 # client address may ask for in an hour (SMS bombing); a number is locked for a while after so
-# many wrong codes; whether a teacher's reply to a parent counts toward 与家长通话's quota.
+# many wrong codes; whether a teacher's reply to a parent counts toward 与家长通话's quota where
+# no region set its own switch (parents.ReplyCountSetting, on the quota settings page).
 SHOUHU_PARENT_CODE_MINUTES = env_int("SHOUHU_PARENT_CODE_MINUTES", 5)
 SHOUHU_PARENT_CODES_PER_NUMBER = env_int("SHOUHU_PARENT_CODES_PER_NUMBER", 3)
 SHOUHU_PARENT_CODES_PER_CLIENT = env_int("SHOUHU_PARENT_CODES_PER_CLIENT", 10)

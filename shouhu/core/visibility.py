@@ -65,6 +65,7 @@ class ChildField(models.TextChoices):
     HEALTH_RECORDS = "health_records", _("体检结果、疾病·住院·残疾记录")
     INCIDENT_NOTES = "incident_notes", _("安全事件的经过、伤情和处置")
     PHOTOS = "photos", _("活动照片")
+    PARENT_MESSAGES = "parent_messages", _("家长端留言和老师的回复")
 
 
 F, M, H = Visibility.FULL, Visibility.MASKED, Visibility.HIDDEN
@@ -104,6 +105,7 @@ _ROWS: dict[str, tuple[Visibility, ...]] = {
     ChildField.HEALTH_RECORDS: (H, H, H, H, F, F, H, F, H, H),
     ChildField.INCIDENT_NOTES: (H, M, F, F, F, F, F, F, H, M),
     ChildField.PHOTOS: (H, H, F, F, F, F, F, F, F, H),
+    ChildField.PARENT_MESSAGES: (H, H, H, H, F, F, M, M, M, H),
 }
 
 MATRIX: dict[str, dict[str, Visibility]] = {
@@ -127,7 +129,13 @@ CLASS_TEACHERS_ONLY: frozenset[str] = frozenset({ChildField.GRADES})
 # The rows a child's current proxy parent reads in full whatever their role's cell says (when it
 # is masked, never when hidden): the proxy parent calls the parents every month (与家长通话,
 # 三个一) and the guardian when something happens, so a reason for each call would be noise.
-PROXY_PARENT_FULL: frozenset[str] = frozenset({ChildField.FAMILY_PHONE})
+PROXY_PARENT_FULL: frozenset[str] = frozenset(
+    {
+        ChildField.FAMILY_PHONE,
+        # The parents write to the head teacher and the proxy parent, who answer them.
+        ChildField.PARENT_MESSAGES,
+    }
+)
 
 
 # The phone's copy (issue 19, docs/offline.md): each field of a child that goes to a teacher's

@@ -24,6 +24,11 @@ KIND_LABELS = {
     "dropout_case": _("新登记辍学"),
     "digest": _("早间待办提醒"),
     "otp": _("验证码"),
+    # The parents' channel (parents.services, parents.services_booking).
+    "parent_reply": _("家长留言的回复"),
+    "video_booked": _("亲情视频预约"),
+    "video_cancelled": _("亲情视频取消预约"),
+    "video_confirm": _("亲情视频预约确认"),
 }
 
 

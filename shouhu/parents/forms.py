@@ -52,6 +52,12 @@ class ReplyForm(forms.Form):
     )
 
 
+def reply_form_for(message, *, where: str, data=None) -> ReplyForm:
+    """The reply form of one message: its element ids carry the message's id and the page's
+    part (`where`), so several messages (and several parts) on one page never share an id."""
+    return ReplyForm(data, auto_id=f"id_{where}_{message.public_id.hex[:12]}_%s")
+
+
 class GuardianRequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("您想要"), choices=RequestKind.choices, widget=forms.RadioSelect
@@ -60,4 +66,12 @@ class GuardianRequestForm(forms.Form):
         label=_("具体说明"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+class ReplyCountForm(forms.Form):
+    counts = forms.ChoiceField(
+        label=_("家长留言的回复"),
+        choices=[("yes", _("计入与家长通话要求")), ("no", _("不计入"))],
+        widget=forms.RadioSelect,
     )

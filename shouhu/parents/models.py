@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from shouhu.core.crypto import EncryptedTextField
 from shouhu.core.scoping import ChildRowQuerySet
@@ -46,7 +47,7 @@ class ParentMessage(models.Model):
     It is not a care action when written: the parent's words are no care work, and counting them
     would let a quota be met by a parent writing in. The teacher's reply is: it records a care
     action of kind 与家长通话 by the teacher who replied (`care_action`), counted toward that
-    quota where SHOUHU_PARENT_REPLY_COUNTS allows."""
+    quota where the region's switch allows (`reply_counting.parent_reply_counts`)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(
@@ -104,3 +105,26 @@ class AgreementConfirmation(models.Model):
                 fields=["agreement", "parent"], name="one_confirmation_per_parent"
             ),
         ]
+
+
+class ReplyCountSetting(models.Model):
+    """A region's switch: does a teacher's reply to a parent's message (家长端留言) count toward
+    the 与家长通话 quota? Set by the region's officer on the quota settings page; it holds for
+    the region and every region and school below it that has no switch of its own. Where no
+    region above has one, SHOUHU_PARENT_REPLY_COUNTS is the default. Every change is kept
+    (`history`) and logged."""
+
+    region = models.OneToOneField(
+        "org.Region", verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+"
+    )
+    counts = models.BooleanField(_("家长留言的回复计入与家长通话要求"))
+    set_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("设置人"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(_("设置时间"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("家长留言计入设置")
+        verbose_name_plural = _("家长留言计入设置")

@@ -358,7 +358,7 @@ def message_for_reply(user, public_id) -> ParentMessage:
     message = (
         ParentMessage.objects.restrict(user)
         .filter(public_id=public_id)
-        .select_related("child", "parent")
+        .select_related("child__school_class__school", "parent")
         .first()
     )
     if message is None:

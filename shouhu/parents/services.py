@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction, AccessLog, GuardianRequest, RequestKind
 from shouhu.audit.services import access_log_rows
-from shouhu.care.models import ActionKind, CareAction, Pairing, PairingKind
+from shouhu.care.models import ActionKind, CareAction
 from shouhu.care.services import care_action_record
 from shouhu.core.network import client_address
 from shouhu.core.phones import validate_phone
@@ -33,7 +33,9 @@ from shouhu.parents.models import (
     LoginCode,
     ParentMessage,
 )
+from shouhu.parents.reply_counting import parent_reply_counts
 from shouhu.parents.selectors import children_ids_for_index, parent_rows_for, phone_index_of
+from shouhu.parents.selectors_staff import may_reply_child
 from shouhu.parents.session import ParentSession
 from shouhu.registry.models import Child, Parent
 from shouhu.welfare.models import GuardianAgreement
@@ -225,13 +227,7 @@ def parent_message_send(
 
 def may_reply(user: User, message: ParentMessage) -> bool:
     """The child's head teacher and current proxy parent answer a parent's message."""
-    if message.child.school_class.head_teacher_id == user.pk:
-        return True
-    return (
-        Pairing.objects.current(timezone.localdate())
-        .filter(child_id=message.child_id, carer=user, kind=PairingKind.PROXY_PARENT)
-        .exists()
-    )
+    return may_reply_child(user, message.child)
 
 
 @transaction.atomic
@@ -242,8 +238,8 @@ def parent_message_reply(
 
     1. Only the child's head teacher or proxy parent replies, once.
     2. The reply is a conversation with the parent: a care action of kind 与家长通话 recorded by
-       the teacher (where SHOUHU_PARENT_REPLY_COUNTS allows), so it counts toward that quota as
-       a phone call would; the parent's message alone never does.
+       the teacher where the region's switch allows (`reply_counting.parent_reply_counts`), so
+       it counts toward that quota as a phone call would; the parent's message alone never does.
     3. The reply goes to the parent by SMS (the outbox).
     """
     if not may_reply(actor, message):
@@ -252,7 +248,7 @@ def parent_message_reply(
         raise ValidationError({"reply": _("这条留言已经回复过了。")})
     text = _clean_text(reply, field="reply", cap=REPLY_MAX_LENGTH)
     action: CareAction | None = None
-    if settings.SHOUHU_PARENT_REPLY_COUNTS:
+    if parent_reply_counts(message.child.school_class.school.region_id):
         action = care_action_record(
             actor=actor,
             kind=ActionKind.PARENT_CALL,

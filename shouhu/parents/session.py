@@ -14,10 +14,11 @@ import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from shouhu.parents.denied import parent_denied_record
 from shouhu.parents.selectors import children_ids_for_index
 
 SESSION_KEY = "shouhu_parent"
@@ -73,7 +74,8 @@ def parent_session(request: HttpRequest) -> ParentSession | None:
 
 
 def parent_required(view):
-    """A parents' page: the parent's session, or the parents' login page."""
+    """A parents' page: the parent's session, or the parents' login page. A 404 (another
+    child's id) is logged as denied access under the parent's key (`parents.denied`)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -81,6 +83,12 @@ def parent_required(view):
         if parent is None:
             return redirect("parents:login")
         request.parent = parent
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            parent_denied_record(
+                phone_index=parent.phone_index, request=request, public_id=kwargs.get("public_id")
+            )
+            raise
 
     return wrapped

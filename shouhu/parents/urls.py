@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shouhu.parents import views, views_booking
+from shouhu.parents import views, views_booking, views_settings, views_staff
 
 app_name = "parents"
 urlpatterns = [
@@ -25,4 +25,12 @@ urlpatterns = [
         views_booking.video_cancel,
         name="video-cancel",
     ),
+    # The parents' messages in the child's file (registry's page fetches it).
+    path(
+        "staff/children/<uuid:public_id>/messages/",
+        views_staff.child_messages_section,
+        name="child-messages-section",
+    ),
+    # The region's switch: do replies to parents count toward 与家长通话 (care's quota page).
+    path("staff/reply-setting/", views_settings.reply_setting, name="reply-setting"),
 ]

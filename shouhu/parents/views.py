@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -234,9 +235,8 @@ def home_messages(request):
     waiting = unanswered_messages_for(request.user)
     if not waiting:
         return HttpResponse("")
-    return render(
-        request, "parents/_home_messages.html", {"waiting": waiting, "form": forms.ReplyForm()}
-    )
+    items = [(m, forms.reply_form_for(m, where="home")) for m in waiting]
+    return render(request, "parents/_home_messages.html", {"items": items})
 
 
 @permission_required(Perm.CARE_RECORD)
@@ -255,4 +255,7 @@ def message_reply(request, public_id):
             messages.success(request, _("已回复，家长会收到短信。"))
     else:
         messages.error(request, _("请填写回复内容。"))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # the child's file, where the section's form was
     return redirect("home")

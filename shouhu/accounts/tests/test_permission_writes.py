@@ -384,6 +384,15 @@ WRITES = [
             outsider=404,
         ),
     ),
+    # --- the region's switch for replies to parents: a quota manager at a region (a school's
+    # leader reads it at the school, where there is no switch to set: 404) ---
+    Write(
+        "parents:reply-setting",
+        {},
+        lambda w, u: {"counts": "no"},
+        ("region_officer", 302),
+        refused(but=("admin", "region_officer", "township_officer"), school_leader=404),
+    ),
     # --- the user's own account: anyone logged in; the code-taking steps need a live code ---
     Write(
         "accounts:password-change",

@@ -411,6 +411,20 @@ PARENTS_TABLE = [
     ),
     ("parents:home-messages", {}, "", "get", everyone(200)),
     ("parents:message-reply", UNKNOWN_MESSAGE, "", "post", everyone(404, **PARENT_REPLIERS)),
+    (
+        "parents:child-messages-section",
+        CHILD_A,
+        "",
+        "get",
+        everyone(200, admin=403, other_head_teacher=404, outsider=404),
+    ),
+    (
+        "parents:reply-setting",
+        {},
+        "",
+        "get",
+        everyone(403, admin=200, region_officer=200, township_officer=200, school_leader=200),
+    ),
 ]
 
 TABLE = [

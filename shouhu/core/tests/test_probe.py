@@ -94,6 +94,8 @@ PARAMS: dict[str, list[str]] = {
     "parents:phone": ["send", "confirm", "phone", "code"],
     "parents:home-messages": [],
     "parents:message-reply": ["reply"],
+    "parents:reply-setting": ["scope", "counts"],
+    "parents:child-messages-section": [],
     "parents:video": ["slot"],
     "parents:video-cancel": [],
     "home": [],
