@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from shouhu.audit.models import AccessAction
+from shouhu.audit.services import access_record
 from shouhu.care.models import Pairing, PairingKind
 from shouhu.core.visibility import ChildField, Visibility, child_visibility
 from shouhu.parents.models import ParentMessage
@@ -24,9 +26,9 @@ class ChildMessages:
     messages: list[ParentMessage] = field(default_factory=list)
 
 
-def child_messages_for(user, *, child: Child) -> ChildMessages | None:
+def child_messages_for(user, *, child: Child, request=None) -> ChildMessages | None:
     """The messages about a child the user sees (the caller found the child in the user's
-    scope), or None where the user's cell hides them."""
+    scope), or None where the user's cell hides them; reading their texts is logged."""
     state = child_visibility(user, child, ChildField.PARENT_MESSAGES)
     if state == Visibility.HIDDEN:
         return None
@@ -39,12 +41,15 @@ def child_messages_for(user, *, child: Child) -> ChildMessages | None:
     full = state == Visibility.FULL
     if not full:
         rows = rows.defer("body", "reply")
-    return ChildMessages(
+    shown = ChildMessages(
         child=child,
         full=full,
         may_reply=full and may_reply_child(user, child),
         messages=list(rows),
     )
+    if full and shown.messages:
+        access_record(user=user, action=AccessAction.VIEW, child=child, request=request)
+    return shown
 
 
 def may_reply_child(user, child: Child) -> bool:

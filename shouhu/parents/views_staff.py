@@ -6,8 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from shouhu.audit.models import AccessAction
-from shouhu.audit.services import access_record
 from shouhu.care.selectors.child import child_for_care
 from shouhu.core.roles import Perm
 from shouhu.core.views import permission_required
@@ -18,11 +16,9 @@ from shouhu.parents.selectors_staff import child_messages_for
 @permission_required(Perm.CHILD_VIEW)
 def child_messages_section(request, public_id):
     child = child_for_care(request.user, public_id)  # 404 outside the scope
-    shown = child_messages_for(request.user, child=child)
+    shown = child_messages_for(request.user, child=child, request=request)
     if shown is None or not shown.messages:
         return HttpResponse("")
-    if shown.full:
-        access_record(user=request.user, action=AccessAction.VIEW, child=child, request=request)
     items = [
         (
             m,
