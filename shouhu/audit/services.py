@@ -50,9 +50,18 @@ def _logged_user(user):
 
 
 def _log_row(
-    *, user, action: AccessAction, query: str, field: str, reason: str, ip: str | None, **child
+    *,
+    user,
+    action: AccessAction,
+    query: str,
+    field: str,
+    reason: str,
+    ip: str | None,
+    parent_key: str = "",
+    **child,
 ) -> AccessLog:
-    """The one shape of an access-log row (`child=` or `child_id=`), its texts cut to size."""
+    """The one shape of an access-log row (`child=` or `child_id=`), its texts cut to size;
+    a parent on the parents' channel is named by `parent_key` (no user)."""
     return AccessLog(
         user=_logged_user(user),
         action=action,
@@ -60,6 +69,7 @@ def _log_row(
         field=field[:30],
         reason=reason[:200],
         ip=ip,
+        parent_key=parent_key,
         **child,
     )
 
@@ -73,6 +83,7 @@ def access_record(
     request: HttpRequest | None = None,
     field: str = "",
     reason: str = "",
+    parent_key: str = "",
 ) -> AccessLog:
     row = _log_row(
         user=user,
@@ -82,6 +93,7 @@ def access_record(
         field=field,
         reason=reason,
         ip=client_ip(request),
+        parent_key=parent_key,
     )
     row.save()
     return row

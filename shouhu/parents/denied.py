@@ -8,7 +8,7 @@ child's, so the privacy officer sees who tried to open which file. The parent on
 from django.http import HttpRequest
 
 from shouhu.audit.models import AccessAction, AccessLog
-from shouhu.core.network import client_address
+from shouhu.audit.services import access_record
 from shouhu.registry.models import Child
 
 
@@ -16,13 +16,11 @@ def parent_denied_record(
     *, phone_index: str, request: HttpRequest, public_id=None, status: int = 404
 ) -> AccessLog:
     child = Child.objects.filter(public_id=public_id).first() if public_id is not None else None
-    row = AccessLog(
+    return access_record(
         user=None,
         action=AccessAction.DENIED,
         child=child,
-        query=f"家长端 {status} {request.get_full_path()}"[:500],
-        ip=client_address(request),
+        query=f"家长端 {status} {request.get_full_path()}",
+        request=request,
         parent_key=phone_index,
     )
-    row.save()
-    return row
