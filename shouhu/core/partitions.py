@@ -8,7 +8,7 @@ for every table, and a bulk loader calls `partitions_ensure(first=, last=)` for 
 about to write (the demo, `shouhu synth`). SQLite keeps plain tables: every call here is a no-op.
 
 A table's partitioning is made by its own hand-written migration (`partition_rebuild`, which
-audit 0007 and care 0010 call); a table is listed here once its migration exists. Names and
+audit 0007 and care 0011 call); a table is listed here once its migration exists. Names and
 bounds are made here from dates, never from input.
 """
 
