@@ -215,6 +215,21 @@ def test_the_county_compliance_for_a_month_reads_only_the_months_of_its_columns(
     assert all(1 <= n <= 8 for n in counts[LINK] + counts[ACTION]), counts
 
 
+@on_postgresql
+@pytest.mark.django_db
+@pytest.mark.usefixtures("care_work")
+def test_a_class_compliance_by_teacher_and_child_reads_only_the_months_of_its_columns(
+    world, head_teacher
+):
+    month = month_from_key(month_key("2026-10"))
+    with CaptureQueriesContext(connection) as queries:
+        result = compliance_for(head_teacher, node=world.class_a, month=month)
+    assert result.children  # statuses_by_child's rows
+    counts = _pruned(queries.captured_queries)
+    assert len(counts[LINK]) >= 2, counts  # by proxy parent, then by child
+    assert all(1 <= n <= 8 for n in counts[LINK] + counts[ACTION]), counts
+
+
 def _migrate(target: tuple[str, str]) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
