@@ -185,10 +185,18 @@ def partition_rebuild(
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), indisunique "
-            "FROM pg_index WHERE indrelid = %s::regclass AND NOT indisprimary",
+            "FROM pg_index WHERE indrelid = %s::regclass AND NOT indisprimary AND NOT EXISTS "
+            "(SELECT 1 FROM pg_constraint WHERE conindid = indexrelid AND contype = 'u')",
             [table],
         )
         indexes = cursor.fetchall()
+        # Unique constraints stay constraints (a later migration drops them by name).
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'u'",
+            [table],
+        )
+        uniques = cursor.fetchall()
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND contype = 'f'",
@@ -231,6 +239,14 @@ def partition_rebuild(
             f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
         )
         # The definitions read before the rename name the table as it is called again now.
+        for name, definition in uniques:
+            # "UNIQUE (a, b)": the same column list as an index's.
+            shaped = _with_key(f"X USING {definition[len('UNIQUE ') :]}", column, narrow=False)
+            if not partitioned:
+                shaped = _with_key(f"X USING {definition[len('UNIQUE ') :]}", column, narrow=True)
+            if partitioned or name in narrow:
+                definition = "UNIQUE " + shaped[len("X USING ") :]
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
         for name, definition, unique in indexes:
             if unique and partitioned:
                 definition = _with_key(definition, column)
