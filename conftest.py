@@ -40,11 +40,12 @@ hypothesis_settings.load_profile("shouhu")
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """On PostgreSQL the access log is partitioned by month (shouhu.audit.partitions) and the
-    migration makes the months around the real date: the test database also gets those around
-    the pinned day, where the tests write and travel: back five years (the demo is seeded on days
-    up to two school years back, the retention tests go further), ahead three."""
-    from shouhu.audit.partitions import months_after, partitions_ensure
+    """On PostgreSQL the access log, care actions and their links are partitioned by month
+    (shouhu.core.partitions) and the migrations make the months around the real date: the test
+    database also gets those of every partitioned table around the pinned day, where the tests
+    write and travel: back five years (the demo is seeded on days up to two school years back,
+    the retention tests go further), ahead three."""
+    from shouhu.core.partitions import months_after, partitions_ensure
 
     pinned = TODAY.replace(day=1)
     with django_db_blocker.unblock():

@@ -451,7 +451,7 @@ if SHOUHU_ACCESS_LOG_KEEP_MONTHS < 6:
         "(网络安全法 第二十一条)"
     )
 # The privacy officer's search of the access log reads this many days back when not given a
-# start (it reads only the months it needs: shouhu.audit.partitions).
+# start (it reads only the months it needs: shouhu.core.partitions).
 SHOUHU_ACCESS_LOG_SEARCH_DAYS = env_int("SHOUHU_ACCESS_LOG_SEARCH_DAYS", 90)
 SHOUHU_ADULT_AGE = 18
 # A guardian's request to see, correct or delete data is due within this many days.

@@ -64,7 +64,7 @@ def access_log_for(user, *, filters: LogFilters) -> QuerySet[AccessLog]:
     if filters.action:
         logs = logs.filter(action=filters.action)
     # Always between two days (by default the last SHOUHU_ACCESS_LOG_SEARCH_DAYS to today):
-    # the search reads the months it needs, not every partition (shouhu.audit.partitions).
+    # the search reads the months it needs, not every partition (shouhu.core.partitions).
     end = filters.end or timezone.localdate()
     start = filters.start or end - datetime.timedelta(
         days=settings.SHOUHU_ACCESS_LOG_SEARCH_DAYS - 1

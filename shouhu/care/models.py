@@ -236,7 +236,12 @@ class CareActionChild(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["action", "child"], name="one_link_per_action_child"),
+            # With the action's date: on PostgreSQL the links are partitioned by it, and a
+            # partitioned table's unique keys hold the partition column (the date is the
+            # action's, so this is still one link per action and child).
+            models.UniqueConstraint(
+                fields=["action", "child", "done_on"], name="one_link_per_action_child"
+            ),
         ]
         indexes = [
             # A child's actions (their page, a class's compliance).
@@ -384,6 +389,9 @@ class VisitTask(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        # No constraint in the database: care actions are partitioned by month on PostgreSQL,
+        # and a foreign key into them must name their (id, done_on) (docs/scale.md, Partitions).
+        db_constraint=False,
         related_name="tasks",
     )
     done_on = models.DateField(_("完成日期"), null=True, blank=True)

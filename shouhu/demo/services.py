@@ -35,6 +35,7 @@ from shouhu.demo.guardianship import guardianship_write
 from shouhu.demo.health import health_safety_write
 from shouhu.demo.home import home_seed
 from shouhu.demo.parents import parents_seed
+from shouhu.demo.partitions import seed_partitions
 from shouhu.demo.plan import CountyPlan, county_plan
 from shouhu.demo.register import plan_children_register
 from shouhu.demo.synth import synthetic_layout
@@ -118,6 +119,7 @@ def demo_seed(
     calendar = demo_calendar(timezone.localdate())
     plan = county_plan(children=children, seed=seed, calendar=calendar)
     window = care_window(calendar=calendar, months=calendar.care_months)
+    seed_partitions(calendar=calendar, window=window)  # PostgreSQL's months (core.partitions)
     county = county_write(plan, terms=window.terms)
     counts = _care(plan, county=county, seed=seed, months=calendar.care_months)
     guardianship_write(
@@ -175,6 +177,7 @@ def synth_seed(
     layout = layout or synthetic_layout(children=children, seed=seed)
     plan = county_plan(children=children, seed=seed, layout=layout, calendar=calendar)
     window = care_window(calendar=calendar, months=months)
+    seed_partitions(calendar=calendar, window=window)  # PostgreSQL's months (core.partitions)
     began = window.start if window.start < calendar.previous[3] else None
     county = county_write(plan, terms=window.terms, register_began=began)
     counts = _care(plan, county=county, seed=seed, months=months, register_began=began)

@@ -180,7 +180,14 @@ class FamilyCall(models.Model):
         "accounts.User", verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
     care_action = models.ForeignKey(
-        "care.CareAction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "care.CareAction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        # No constraint in the database: care actions are partitioned by month on PostgreSQL,
+        # and a foreign key into them must name their (id, done_on) (docs/scale.md, Partitions).
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,12 +9,13 @@ import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
 
-from shouhu.audit import partitions
-from shouhu.audit.jobs import access_log_partitions_ahead
+from shouhu.audit.jobs import partitions_made_ahead
 from shouhu.audit.models import AccessAction, AccessLog
-from shouhu.audit.partitions import access_log_expire, is_partitioned, months_after
+from shouhu.audit.partitions import TABLE, access_log_expire
 from shouhu.audit.selectors import LogFilters, access_log_for
 from shouhu.audit.services import access_record
+from shouhu.core import partitions as core_partitions
+from shouhu.core.partitions import months_after
 from shouhu.testing.dates import SHANGHAI, TODAY
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,14 @@ on_postgresql = pytest.mark.skipif(
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plain table")
 
 THIS_MONTH = TODAY.replace(day=1)
+
+
+def is_partitioned() -> bool:
+    return core_partitions.is_partitioned(TABLE)
+
+
+def months() -> list[datetime.date]:
+    return core_partitions.partitions(TABLE)
 
 
 def _log_on(moment: datetime.datetime, user, child) -> AccessLog:
@@ -44,32 +53,34 @@ def test_on_postgresql_the_access_log_is_partitioned_by_month_with_at_in_its_key
             "WHERE conrelid = 'audit_accesslog'::regclass AND contype = 'p'"
         )
         assert cursor.fetchone() == ("PRIMARY KEY (id, at)",)
-    assert THIS_MONTH in partitions.partitions()
+    assert THIS_MONTH in months()
 
 
 @on_sqlite
 def test_on_sqlite_the_access_log_is_a_plain_table_and_the_duty_makes_nothing():
     assert not is_partitioned()
-    assert partitions.partitions() == []
-    assert access_log_partitions_ahead(TODAY) == "新建分区 0 个"
+    assert months() == []
+    assert partitions_made_ahead(TODAY) == "新建分区 0 个"
 
 
 @on_postgresql
 def test_a_write_in_a_month_without_a_partition_is_refused_until_the_duty_makes_it(
     world, head_teacher
 ):
-    beyond = months_after(partitions.partitions()[-1], 1)  # the first month not made
+    beyond = months_after(months()[-1], 1)  # the first month not made
     moment = datetime.datetime.combine(beyond.replace(day=2), datetime.time(10), datetime.UTC)
     with pytest.raises(DatabaseError, match="no partition"), transaction.atomic():
         _log_on(moment, head_teacher, world.child_a)
 
-    # The duty, run on the last month made: that month and three more, three of them new.
-    assert access_log_partitions_ahead(months_after(beyond, -1)) == "新建分区 3 个"
+    # The duty, run on the last month made: that month and three more, three of them new (for
+    # every partitioned table: the test database has the same months of each).
+    tables = len(core_partitions.TABLES)
+    assert partitions_made_ahead(months_after(beyond, -1)) == f"新建分区 {3 * tables} 个"
     row = _log_on(moment, head_teacher, world.child_a)
     assert AccessLog.objects.get(pk=row.pk).at == moment
-    assert months_after(beyond, 3) not in partitions.partitions()
-    assert access_log_partitions_ahead(beyond) == "新建分区 1 个"  # a month on: three ahead
-    assert access_log_partitions_ahead(beyond) == "新建分区 0 个"  # run twice: nothing more
+    assert months_after(beyond, 3) not in months()
+    assert partitions_made_ahead(beyond) == f"新建分区 {tables} 个"  # a month on: three ahead
+    assert partitions_made_ahead(beyond) == "新建分区 0 个"  # run twice: nothing more
 
 
 def test_retention_drops_the_months_past_the_keeping_time_whole(world, head_teacher, settings):
@@ -95,7 +106,7 @@ def test_retention_drops_the_months_past_the_keeping_time_whole(world, head_teac
     assert {old.pk, older.pk}.isdisjoint(left)
     assert {first_kept.pk, recent.pk} <= left
     if is_partitioned():
-        assert min(partitions.partitions()) == kept_from
+        assert min(months()) == kept_from
     assert access_log_expire(TODAY) == []  # a second run finds nothing
 
 
@@ -119,7 +130,7 @@ def _scanned(queryset) -> set[str]:
 
 @on_postgresql
 def test_the_privacy_officers_search_reads_only_the_months_it_asks_for(world, privacy_officer):
-    assert len(partitions.partitions()) > 12
+    assert len(months()) > 12
     default = access_log_for(privacy_officer, filters=LogFilters())
     scanned = _scanned(default)
     assert 1 <= len(scanned) <= 5, scanned  # ~90 days: four months at most, not all

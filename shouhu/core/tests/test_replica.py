@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from shouhu.accounts.models import User
 from shouhu.audit.models import AccessAction
-from shouhu.audit.partitions import months_after, partitions_ensure
+from shouhu.core.partitions import months_after, partitions_ensure
 from shouhu.core.replica import REPLICA, STICKY_COOKIE, health
 from shouhu.testing.dates import TODAY, at
 from shouhu.testing.world import FAST_HASHER, build_world_and_cast
@@ -40,7 +40,7 @@ def django_db_setup(django_db_blocker):
     """The script's real databases, not a test database: the primary migrated once."""
     with django_db_blocker.unblock():
         call_command("migrate", verbosity=0)
-        pinned = TODAY.replace(day=1)  # the access log's months where the tests write
+        pinned = TODAY.replace(day=1)  # the partitioned tables' months where the tests write
         partitions_ensure(first=months_after(pinned, -1), last=months_after(pinned, 1))
 
 

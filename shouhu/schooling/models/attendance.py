@@ -117,6 +117,9 @@ class Absence(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        # No constraint in the database: care actions are partitioned by month on PostgreSQL,
+        # and a foreign key into them must name their (id, done_on) (docs/scale.md, Partitions).
+        db_constraint=False,
         related_name="+",
     )
     visit_task = models.ForeignKey(
