@@ -68,7 +68,9 @@ def is_partitioned(table: str, using: str = DEFAULT_DB_ALIAS) -> bool:
     if conn.vendor != "postgresql":
         return False
     with conn.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE relname = %s", [table])
+        # The table this connection's search_path names (a loader's own schema holds a plain
+        # copy of the same name), never another schema's.
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table])
         row = cursor.fetchone()
     return bool(row) and row[0] == "p"
 
@@ -80,7 +82,7 @@ def partitions(table: str, using: str = DEFAULT_DB_ALIAS) -> list[datetime.date]
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
+            "WHERE i.inhparent = to_regclass(%s)",
             [table],
         )
         names = [row[0] for row in cursor.fetchall()]

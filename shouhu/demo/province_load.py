@@ -30,7 +30,7 @@ from django.apps import apps
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from shouhu.audit.partitions import partitions_ensure
+from shouhu.core.partitions import partitions_ensure
 from shouhu.demo import data
 from shouhu.demo.care.calendar import care_window
 from shouhu.demo.copying import copy_bulk_create
@@ -191,6 +191,24 @@ def _county_job(job: tuple[int, CountyLayout, int, int]) -> CountyResult:
                 f'ALTER TABLE {schema}."{table}" ALTER COLUMN "{column}" '
                 f"RESTART WITH {n * block + 1}"
             )
+        # A partitioned table's id has no identity but a sequence default (core.partitions):
+        # the copy gets a sequence of its own in the schema, started at the county's block
+        # (public's would give every county the same ids, and tie the schema to it).
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = %s AND column_default LIKE 'nextval(%%'",
+            [schema],
+        )
+        for table, column in cursor.fetchall():
+            sequence = f'{schema}."{table}_{column}_seq"'
+            cursor.execute(
+                f"CREATE SEQUENCE {sequence} START WITH {n * ID_BLOCK + 1} "
+                f'OWNED BY {schema}."{table}"."{column}"'
+            )
+            cursor.execute(
+                f'ALTER TABLE {schema}."{table}" ALTER COLUMN "{column}" '
+                f"SET DEFAULT nextval('{sequence}')"
+            )
         cursor.execute(f"SET search_path TO {schema}, public")
     with copy_bulk_create():
         synth_seed(children=county.children, months=months, seed=county.seed, layout=county.layout)
@@ -232,11 +250,13 @@ def _move(schema: str, tables: list[str], *, first: bool, code: str) -> dict[str
 
 
 def _identities_reset() -> None:
-    """Every identity of `public` past its table's largest id, for the rows written later."""
+    """Every identity and id sequence (a partitioned table's) of `public` past its table's
+    largest id, for the rows written later."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND is_identity = 'YES'"
+            "WHERE table_schema = 'public' "
+            "AND (is_identity = 'YES' OR column_default LIKE 'nextval(%%')"
         )
         for table, column in cursor.fetchall():
             largest = f'SELECT max("{column}") FROM "{table}"'  # noqa: S608 (catalog names)

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
         ("care", "0010_care_action_links_key_and_fks"),
         # The foreign keys into care actions that lose their constraint first.
         ("activities", "0003_familycall_care_action_no_constraint"),
-        ("parents", "0002_parentmessage_care_action_no_constraint"),
+        ("parents", "0003_parentmessage_care_action_no_constraint"),
         ("schooling", "0004_absence_call_no_constraint"),
     ]
 

@@ -139,6 +139,14 @@ def test_a_tiny_province_loaded_on_postgresql_reads_as_the_orm_written_county(
     assert Child.objects.filter(pk__gt=10**9).exists()  # the second county's block of ids
     assert Region.objects.filter(level=RegionLevel.CITY).count() == CITY_COUNT
     assert "20 个市" in out.getvalue()
+    # The next row the app writes gets a new id: identities and the partitioned tables' id
+    # sequences are past every county's block.
+    with connection.cursor() as cursor:
+        for table in ("registry_child", "care_careaction", "care_careactionchild"):
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) > max(id) FROM {table}"  # noqa: S608
+            )
+            assert cursor.fetchone()[0], table
 
     _truncate()
     call_command("synth", "--children", "120", "--months", "2", stdout=io.StringIO())

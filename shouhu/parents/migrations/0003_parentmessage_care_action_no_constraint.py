@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('care', '0010_care_action_links_key_and_fks'),
-        ('parents', '0001_initial'),
+        ('parents', '0002_historicalreplycountsetting_replycountsetting'),
     ]
 
     operations = [
