@@ -32,18 +32,8 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. The secrets, each in a file only its owner reads, as in production (docs/deploy.md, step 4).
-mkdir -p "$work/keys" "$work/var"
-chmod 700 "$work/keys"
-"$PY" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > "$work/keys/field.key"
-"$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > "$work/keys/secret.key"
-echo "$SHOUHU_DATABASE_URL" > "$work/keys/database.url"
-chmod 600 "$work/keys/"*
-unset SHOUHU_DATABASE_URL SHOUHU_SECRET_KEY SHOUHU_FIELD_KEY
-export SHOUHU_DEBUG=0
-export SHOUHU_SECRET_KEY_FILE="$work/keys/secret.key"
-export SHOUHU_FIELD_KEY_FILE="$work/keys/field.key"
-export SHOUHU_DATABASE_URL_FILE="$work/keys/database.url"
-export SHOUHU_VAR_DIR="$work/var"
+. "$(dirname "${BASH_SOURCE[0]}")/production-env.sh"
+production_env "$work"
 # Plain HTTP on loopback, no TLS proxy in front: no redirect to HTTPS (as bench/run.py serve).
 export SHOUHU_SSL_REDIRECT=0
 

@@ -44,18 +44,9 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. The secrets, each in a file only its owner reads; the database URL too.
-mkdir -p "$work/keys" "$work/var" "$work/log" "$work/tls" "$work/nginx-temp"
-chmod 700 "$work/keys"
-"$PY" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > "$work/keys/field.key"
-openssl rand -base64 48 > "$work/keys/secret.key"
-echo "$SHOUHU_DATABASE_URL" > "$work/keys/database.url"
-chmod 600 "$work/keys/"*
-unset SHOUHU_DATABASE_URL SHOUHU_SECRET_KEY SHOUHU_FIELD_KEY
-export SHOUHU_DEBUG=0
-export SHOUHU_SECRET_KEY_FILE="$work/keys/secret.key"
-export SHOUHU_FIELD_KEY_FILE="$work/keys/field.key"
-export SHOUHU_DATABASE_URL_FILE="$work/keys/database.url"
-export SHOUHU_VAR_DIR="$work/var"
+mkdir -p "$work/log" "$work/tls" "$work/nginx-temp"
+. "$(dirname "${BASH_SOURCE[0]}")/production-env.sh"
+production_env "$work"
 export SHOUHU_TRUSTED_PROXIES=127.0.0.2
 export SHOUHU_PUBLIC_ORIGIN="https://localhost:$https_port"
 # SHOUHU_ALLOWED_HOSTS keeps its default, 127.0.0.1 and localhost: the monitor asks /healthz there.
