@@ -8,8 +8,11 @@ production_env() {
     local work=$1
     mkdir -p "$work/keys" "$work/var"
     chmod 700 "$work/keys"
-    "$PY" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > "$work/keys/field.key"
-    "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > "$work/keys/secret.key"
+    # A key already in WORK/keys is kept (scripts/load.sh LOAD_KEEP: the county's own key).
+    [ -s "$work/keys/field.key" ] ||
+        "$PY" -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" > "$work/keys/field.key"
+    [ -s "$work/keys/secret.key" ] ||
+        "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > "$work/keys/secret.key"
     echo "$SHOUHU_DATABASE_URL" > "$work/keys/database.url"
     chmod 600 "$work/keys/"*
     unset SHOUHU_DATABASE_URL SHOUHU_SECRET_KEY SHOUHU_FIELD_KEY

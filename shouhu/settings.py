@@ -269,8 +269,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's psycopg pool, one per process: a gunicorn worker serves one request at a time on
     # at most two connections (the dashboard reads its compliance on a second one), so 2 is
     # enough; docs/deploy.md counts workers × SHOUHU_DB_POOL_MAX against max_connections.
-    # SHOUHU_DB_POOL_MAX=0 connects per request without a pool.
-    _pool_max = env_int("SHOUHU_DB_POOL_MAX", 2)
+    # SHOUHU_DB_POOL_MAX=0 connects per request without a pool. A worker of SHOUHU_WEB_THREADS
+    # threads serves that many requests at once: one connection each, and the dashboard's.
+    _pool_max = env_int("SHOUHU_DB_POOL_MAX", max(1, env_int("SHOUHU_WEB_THREADS", 1)) + 1)
     if _pool_max > 0:
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": min(1, _pool_max),
@@ -310,7 +311,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's minimum (m=19 MiB, t=2, p=1): shouhu/core/hashers.py says why.
+    "shouhu.core.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -45,11 +45,18 @@ def default_workers() -> int:
     return int(os.environ.get("SHOUHU_WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
 
 
-def gunicorn_options(*, bind: str, workers: int, access_log: str) -> dict:
+def default_threads() -> int:
+    """Threads per worker (SHOUHU_WEB_THREADS): 1 is gunicorn's sync worker (docs/deploy.md)."""
+    return max(1, int(os.environ.get("SHOUHU_WEB_THREADS") or 1))
+
+
+def gunicorn_options(*, bind: str, workers: int, access_log: str, threads: int = 1) -> dict:
     return {
         "bind": bind,
         "workers": workers,
-        "worker_class": "sync",
+        # More than one thread: gunicorn's gthread worker, each thread a request of its own.
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "threads": threads,
         # A county's summary PDF takes seconds; a request still running after this is killed
         # (and logged) rather than holding a worker for ever.
         "timeout": int(os.environ.get("SHOUHU_WEB_TIMEOUT") or 120),

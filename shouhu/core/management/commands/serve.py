@@ -3,7 +3,7 @@
 1. Refuse SHOUHU_DEBUG=1 unless SHOUHU_DEMO=1: a debug page shows settings and code to anyone.
 2. Run the system checks (the deployment ones too, in production); an error stops the start.
 3. collectstatic into STATIC_ROOT: hashed names, gzip and Brotli copies, for WhiteNoise.
-4. Start gunicorn: workers from the cores, timeouts, the access log of `shouhu.core.serving`.
+4. Start gunicorn: workers from the cores (SHOUHU_WEB_THREADS threads each), timeouts, the access log of `shouhu.core.serving`.
 """
 
 import os
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from shouhu.core.serving import Server, default_workers, gunicorn_options
+from shouhu.core.serving import Server, default_threads, default_workers, gunicorn_options
 
 
 class Command(BaseCommand):
@@ -57,10 +57,12 @@ class Command(BaseCommand):
         connections.close_all()
         from shouhu.wsgi import application
 
-        workers = options["workers"] or default_workers()
         Server(
             application,
             gunicorn_options(
-                bind=options["bind"], workers=workers, access_log=options["access_log"]
+                bind=options["bind"],
+                workers=options["workers"] or default_workers(),
+                threads=default_threads(),  # SHOUHU_WEB_THREADS: the pool is sized from it too
+                access_log=options["access_log"],
             ),
         ).run()
