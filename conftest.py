@@ -59,6 +59,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _figures_counted_each_request(settings):
+    """Tests write and read at once: no dashboard kept between requests (reports.selectors.kept;
+    its own tests turn it on, with a cache of their own)."""
+    settings.SHOUHU_FIGURES_KEEP_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _pinned_clock():
     """Every test starts at 2026-11-29 10:00 in China (inside term 2026-2027-1; moved by whole
     years with `SHOUHU_TEST_TODAY`, see `shouhu.testing.dates`), before any fixture builds data:

@@ -507,6 +507,19 @@ SHOUHU_ASSESSMENT_WEIGHTS = env_weights(
 # of its figures are read on the request's (reports.selectors.base.read_alongside); off, one
 # after the other.
 SHOUHU_PARALLEL_FIGURES = env_bool("SHOUHU_PARALLEL_FIGURES", True)
+# The dashboard's figures of a unit, term and day are kept this many seconds and shown to every
+# officer opening it (shouhu.reports.selectors.kept says the rule): a write shows up within it.
+# 0: counted at every request.
+SHOUHU_FIGURES_KEEP_SECONDS = env_int("SHOUHU_FIGURES_KEEP_SECONDS", 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},  # Django's default
+    # Shared by the web server's workers: files in a directory only the service user reads.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "figures"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 
 LOGGING = {
     "version": 1,

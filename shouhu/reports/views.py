@@ -37,6 +37,7 @@ from shouhu.reports.selectors import (
 from shouhu.reports.selectors.assessment import assessment_for
 from shouhu.reports.selectors.drafts import work_summary_draft_for
 from shouhu.reports.selectors.exports import work_summary_export_for, workbook_for
+from shouhu.reports.selectors.kept import kept_figures
 from shouhu.reports.services import work_summary_draft_save
 from shouhu.reports.work_summary.build import default_title, work_summary_build
 from shouhu.reports.work_summary.render import to_docx, to_pdf
@@ -135,8 +136,17 @@ def dashboard(request):
     node, term = _node_and_term(request, Perm.DASHBOARD_VIEW)
     context = _context(request, node, term)
     if term is not None:
-        with figures_cached(), reading_from_replica():
-            board = dashboard_for(request.user, node=node, term=term)
+
+        def count():
+            with figures_cached(), reading_from_replica():
+                return dashboard_for(request.user, node=node, term=term)
+
+        # Counted once a minute per unit, term and day (reports.selectors.kept: the rule).
+        kept = kept_figures(
+            "dashboard", request.user, node=node, term=term, perm=Perm.DASHBOARD_VIEW, count=count
+        )
+        board = kept.value
+        context["counted_at"] = kept.counted_at
         label = unit_label(node)
         charts = [
             trend_chart(board.trend),

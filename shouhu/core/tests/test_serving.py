@@ -337,3 +337,16 @@ def test_healthz_is_not_redirected_to_https(production):
     heartbeat_record(worker_id="w1", started_at=timezone.now())
     response = Client().get(reverse("healthz"), HTTP_HOST="127.0.0.1")
     assert response.status_code == 200
+
+
+def test_threads_make_gthread_workers_and_one_thread_the_sync_worker(monkeypatch):
+    monkeypatch.setenv("SHOUHU_WEB_THREADS", "4")
+    options = serving.gunicorn_options(
+        bind="127.0.0.1:1", workers=3, threads=serving.default_threads(), access_log="-"
+    )
+    assert (options["worker_class"], options["threads"]) == ("gthread", 4)
+    monkeypatch.delenv("SHOUHU_WEB_THREADS")
+    options = serving.gunicorn_options(
+        bind="127.0.0.1:1", workers=3, threads=serving.default_threads(), access_log="-"
+    )
+    assert (options["worker_class"], options["threads"]) == ("sync", 1)
