@@ -3,8 +3,8 @@ default parameters) moves to it at the next successful login."""
 
 import argon2
 import pytest
-from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 
 from shouhu.core.hashers import OwaspArgon2PasswordHasher
 

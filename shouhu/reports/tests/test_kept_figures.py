@@ -10,9 +10,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from shouhu.care.models import SignalKind
 from shouhu.org.units import node_code
 from shouhu.reports.selectors.kept import kept_key
-from shouhu.care.models import SignalKind
 from shouhu.testing.factories import ObservationFactory, VisitTaskFactory
 
 URL = reverse("reports:dashboard")
@@ -62,7 +62,7 @@ def test_a_new_task_shows_up_once_the_kept_figures_expire(
     assert "统计于" in first
 
     _new_task(reported, head_teacher)
-    assert " 2 " in _open_tasks(client.get(URL).content.decode())  # kept: counted less than 60 s ago
+    assert " 2 " in _open_tasks(client.get(URL).content.decode())  # kept: counted < 60 s ago
 
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61), tick=False):
         assert " 3 " in _open_tasks(client.get(URL).content.decode())  # counted again

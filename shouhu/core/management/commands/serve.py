@@ -3,7 +3,8 @@
 1. Refuse SHOUHU_DEBUG=1 unless SHOUHU_DEMO=1: a debug page shows settings and code to anyone.
 2. Run the system checks (the deployment ones too, in production); an error stops the start.
 3. collectstatic into STATIC_ROOT: hashed names, gzip and Brotli copies, for WhiteNoise.
-4. Start gunicorn: workers from the cores (SHOUHU_WEB_THREADS threads each), timeouts, the access log of `shouhu.core.serving`.
+4. Start gunicorn: workers from the cores (SHOUHU_WEB_THREADS threads each), timeouts, the
+   access log of `shouhu.core.serving`.
 """
 
 import os
