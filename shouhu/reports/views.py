@@ -56,12 +56,23 @@ def census(request):
     node = page_node(request)
     params = node_params(request)
     term = term_by_code(params["term"]) if params["term"] else term_current()
-    result = census_for(user, node=node, term=term) if term and node else None
+    result, counted_at = None, None
+    if term and node:  # counted once a minute per unit, term and day (reports.selectors.kept)
+        kept = kept_figures(
+            "census",
+            user,
+            node=node,
+            term=term,
+            perm=Perm.CENSUS_VIEW,
+            count=lambda: census_for(user, node=node, term=term),
+        )
+        result, counted_at = kept.value, kept.counted_at
     return render(
         request,
         "reports/census.html",
         {
             "census": result,
+            "counted_at": counted_at,
             "terms": terms_all(),
             "term": term,
             "category_rows": _rows(result, "by_category", LEFT_BEHIND_CATEGORIES),

@@ -1,5 +1,5 @@
-"""Figures kept between requests: the dashboard of a unit, counted once and shown to every
-officer who opens it for a while, instead of once per request.
+"""Figures kept between requests: the dashboard and the census of a unit, counted once and
+shown to every officer who opens it for a while, instead of once per request.
 
 The rule (docs/scale.md, "Figures kept between requests"):
 
