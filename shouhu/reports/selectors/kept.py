@@ -11,7 +11,9 @@ The rule (docs/scale.md, "Figures kept between requests"):
 - **The right to the unit is checked on every request** (`check_node`) before the cache is
   read: it is never kept.
 - **A write shows up within `SHOUHU_FIGURES_KEEP_SECONDS`** (60 s): a visit recorded, a roll
-  call or a census row is counted by the first request after the kept figures expire. The page
+  call or a census row is counted by the first request after the kept figures expire. While that
+  request counts (a few seconds), the others are shown the figures it replaces: one count per
+  unit at a time, not one per worker. Nothing older than twice the time is ever shown. The page
   says when its figures were counted (统计于 HH:MM).
 - **"So far":** an open period's figures carry their days left; the day is in the key, so the
   first request of a new day counts afresh. An ended term's figures are read on its last day
@@ -66,7 +68,16 @@ def kept_figures(
     key = kept_key(page, user, node=node, term=term)
     found = cache.get(key)
     if isinstance(found, Kept):
-        return found
-    kept = Kept(count(), timezone.now())
-    cache.set(key, kept, timeout=seconds)
+        if timezone.now() - found.counted_at < datetime.timedelta(seconds=seconds):
+            return found
+        # Expired: one request counts again; the others show the kept figures meanwhile rather
+        # than all counting the same at once (every worker would).
+        if not cache.add(f"{key}:counting", 1, timeout=seconds):
+            return found
+    try:
+        kept = Kept(count(), timezone.now())
+        # Kept twice as long as it is fresh, for the requests that come while it is recounted.
+        cache.set(key, kept, timeout=2 * seconds)
+    finally:
+        cache.delete(f"{key}:counting")
     return kept

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shouhu.care.models import SignalKind
+from shouhu.org.selectors import term_current
 from shouhu.org.units import node_code
 from shouhu.reports.selectors.kept import kept_key
 from shouhu.testing.factories import ObservationFactory, VisitTaskFactory
@@ -66,6 +67,24 @@ def test_a_new_task_shows_up_once_the_kept_figures_expire(
 
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61), tick=False):
         assert " 3 " in _open_tasks(client.get(URL).content.decode())  # counted again
+
+
+def test_while_one_request_counts_again_the_others_see_the_kept_figures(
+    client, reported, school_leader, head_teacher, keeping
+):
+    from django.core.cache import caches
+
+    client.force_login(school_leader)
+    assert " 2 " in _open_tasks(client.get(URL).content.decode())
+    _new_task(reported, head_teacher)
+    later = timezone.now() + datetime.timedelta(seconds=61)
+    key = kept_key("dashboard", school_leader, node=reported.school_a, term=term_current())
+    caches["figures"].add(f"{key}:counting", 1)  # another worker is counting
+    with time_machine.travel(later, tick=False):
+        assert " 2 " in _open_tasks(client.get(URL).content.decode())
+    caches["figures"].clear()
+    with time_machine.travel(later, tick=False):
+        assert " 3 " in _open_tasks(client.get(URL).content.decode())
 
 
 def test_without_keeping_every_request_counts(client, reported, school_leader, head_teacher):
