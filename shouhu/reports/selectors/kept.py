@@ -27,6 +27,7 @@ The rule (docs/scale.md, "Figures kept between requests"):
 
 import dataclasses
 import datetime
+import logging
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -39,6 +40,7 @@ from shouhu.org.models import Term
 from shouhu.reports.selectors.base import Node, check_node, node_key, reference_day
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 FORMAT = 1  # raised when what is kept changes shape: a new server reads nothing of the old one
 
 
@@ -64,20 +66,33 @@ def kept_figures(
     seconds = settings.SHOUHU_FIGURES_KEEP_SECONDS
     if seconds <= 0:
         return Kept(count(), timezone.now())
-    cache = caches["figures"]
-    key = kept_key(page, user, node=node, term=term)
-    found = cache.get(key)
+    return _kept(kept_key(page, user, node=node, term=term), seconds, count)
+
+
+def _kept(key: str, seconds: int, count: Callable[[], T]) -> Kept[T]:
+    try:
+        cache = caches["figures"]
+        found = cache.get(key)
+    except OSError:  # the cache's directory cannot be made or read: counted at every request
+        logger.warning("figures not kept: the cache cannot be read (%r)", key)
+        return Kept(count(), timezone.now())
+    locked = False
     if isinstance(found, Kept):
         if timezone.now() - found.counted_at < datetime.timedelta(seconds=seconds):
             return found
         # Expired: one request counts again; the others show the kept figures meanwhile rather
         # than all counting the same at once (every worker would).
-        if not cache.add(f"{key}:counting", 1, timeout=seconds):
+        locked = cache.add(f"{key}:counting", 1, timeout=seconds)
+        if not locked:
             return found
     try:
         kept = Kept(count(), timezone.now())
         # Kept twice as long as it is fresh, for the requests that come while it is recounted.
-        cache.set(key, kept, timeout=2 * seconds)
+        try:
+            cache.set(key, kept, timeout=2 * seconds)
+        except OSError:  # the cache's directory cannot be written: counted at every request
+            logger.warning("figures not kept: the cache %r cannot be written", key)
     finally:
-        cache.delete(f"{key}:counting")
+        if locked:
+            cache.delete(f"{key}:counting")
     return kept

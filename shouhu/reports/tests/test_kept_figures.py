@@ -114,3 +114,22 @@ def test_the_key_is_the_unit_term_day_and_what_the_role_may_see(
     assert timezone.localdate().isoformat() in leader or str(term.ends_on) in leader
     # The privacy officer may not read dropout cases: never the leader's kept page.
     assert leader != kept_key("dashboard", privacy_officer, node=reported.school_a, term=term)
+
+
+def test_a_cache_that_cannot_be_written_counts_every_request(
+    client, reported, school_leader, head_teacher, settings, tmp_path
+):
+    settings.SHOUHU_FIGURES_KEEP_SECONDS = 60
+    read_only = tmp_path / "a-file"  # a directory cannot be made under it, even by root
+    read_only.write_text("")
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(read_only / "figures"),
+        },
+    }
+    client.force_login(school_leader)
+    assert " 2 " in _open_tasks(client.get(URL).content.decode())
+    _new_task(reported, head_teacher)
+    assert " 3 " in _open_tasks(client.get(URL).content.decode())
