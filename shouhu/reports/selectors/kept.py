@@ -22,7 +22,8 @@ The rule (docs/scale.md, "Figures kept between requests"):
   request counted).
 - **Where:** Django's cache `figures` (settings.CACHES): files under SHOUHU_VAR_DIR/cache,
   owner-only, shared by the server's workers, so one worker counts and the others read. They
-  hold counts and unit names only: no child's name, ID or note.
+  hold counts and unit names only: no child's name, ID or note. A directory that cannot be
+  written (a read-only installation) keeps nothing: every request counts, with a warning.
 """
 
 import dataclasses
