@@ -149,14 +149,18 @@ class TreePath(Scope):
         if user.scope_region_id:
             prefix = user.scope_region.prefix
             found = NOTHING
-            for path in self.regions:
-                if self.many and len(self.regions) > 1:
+            if self.many and len(self.regions) > 1:
+                for path in self.regions:
                     # Each path as ids of its own: one OR over the joined rows would read every
                     # row of the relation (a county's classes: every child of the province).
                     ids = model._default_manager.filter(region_q(model, path, prefix))
                     found |= Q(pk__in=ids.values("pk"))
-                else:
-                    found |= region_q(model, path, prefix)
+                return found
+            # The plain ranges first: PostgreSQL tries an OR's arms in order, and a row that a
+            # range decides (a child living in the region) is not looked up in the ids' array.
+            conditions = [region_q(model, path, prefix) for path in self.regions]
+            for condition in sorted(conditions, key=lambda q: isinstance(q.children[0], InArray)):
+                found |= condition
             return found
         return NOTHING
 

@@ -67,15 +67,18 @@ class ClassMenu:
 
 
 def class_menu_for(user, *, chosen: object = None) -> ClassMenu:
-    """The class menu of the child list: every class in the user's scope when there are at
-    most CLASS_MENU_MAX, else the chosen class alone (when it is in scope). One bounded query
-    either way; the list itself is what the filters say, whatever the menu offers."""
-    classes = list(classes_for(user)[: CLASS_MENU_MAX + 1])
-    if len(classes) <= CLASS_MENU_MAX:
-        return ClassMenu(classes=classes, bounded=False)
-    pk = parse_id(chosen)
-    picked = list(classes_for(user).filter(pk=pk)) if pk is not None else []
-    return ClassMenu(classes=picked, bounded=True)
+    """The class menu of the child list: every class in the user's scope, or, for a region
+    holding more than CLASS_MENU_MAX classes, the chosen class alone (when it is in scope).
+    The region's size is counted on its own schools' classes (one indexed, bounded query): the
+    list itself is what the filters say, whatever the menu offers."""
+    node = user_scope_node(user)
+    if isinstance(node, Region):
+        own = SchoolClass.objects.filter(class_filter(node)).order_by()[: CLASS_MENU_MAX + 1]
+        if own.count() > CLASS_MENU_MAX:
+            pk = parse_id(chosen)
+            picked = list(classes_for(user).filter(pk=pk)) if pk is not None else []
+            return ClassMenu(classes=picked, bounded=True)
+    return ClassMenu(classes=list(classes_for(user)), bounded=False)
 
 
 def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
