@@ -54,30 +54,28 @@ def _search_q(text: str) -> Q:
     return Q(name__contains=text) | Q(name_pinyin__startswith=pinyin)
 
 
-# The child list's class menu lists the classes of the scope up to this many (a school's, a
-# township's); above it (a county's 800, a province's 60,000) only the class chosen.
-CLASS_MENU_MAX = 200
+# The child list's class menu lists every class of a township's or a school's scope; a county's
+# (800 classes), a city's or a province's (60,000) offers only the class chosen.
+BOUNDED_MENU_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
 
 
 @dataclass(frozen=True)
 class ClassMenu:
     classes: list[SchoolClass]
-    # The scope holds more classes than the menu lists: only the one chosen is offered.
+    # The scope holds more classes than a menu can list: only the one chosen is offered.
     bounded: bool
 
 
 def class_menu_for(user, *, chosen: object = None) -> ClassMenu:
-    """The class menu of the child list: every class in the user's scope, or, for a region
-    holding more than CLASS_MENU_MAX classes, the chosen class alone (when it is in scope).
-    The region's size is counted on its own schools' classes (one indexed, bounded query): the
-    list itself is what the filters say, whatever the menu offers."""
-    node = user_scope_node(user)
-    if isinstance(node, Region):
-        own = SchoolClass.objects.filter(class_filter(node)).order_by()[: CLASS_MENU_MAX + 1]
-        if own.count() > CLASS_MENU_MAX:
-            pk = parse_id(chosen)
-            picked = list(classes_for(user).filter(pk=pk)) if pk is not None else []
-            return ClassMenu(classes=picked, bounded=True)
+    """The class menu of the child list: every class in the user's scope, or, for an officer of
+    a county or above, the chosen class alone (when it is in scope). No query is spent on a
+    menu that would not be listed; the list itself is what the filters say, whatever the menu
+    offers."""
+    officer = user.scope_region_id and not (user.scope_school_id or user.scope_class_id)
+    if officer and user.scope_region.level in BOUNDED_MENU_LEVELS:
+        pk = parse_id(chosen)
+        picked = list(classes_for(user).filter(pk=pk)) if pk is not None else []
+        return ClassMenu(classes=picked, bounded=True)
     return ClassMenu(classes=list(classes_for(user)), bounded=False)
 
 
