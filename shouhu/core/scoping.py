@@ -23,8 +23,9 @@ This module imports nothing of the apps: a model's path is a string of lookups.
 from dataclasses import dataclass, replace
 from typing import Self
 
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, models
+from django.db.models import F, Lookup, Q
 from django.utils import timezone
 
 from shouhu.core.roles import Role
@@ -36,6 +37,48 @@ EVERYTHING = Q()
 def subtree_range(prefix: str) -> tuple[str, str]:
     """The codes under a prefix form one range, which a plain index serves on every database."""
     return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+
+
+# The shortest region prefix whose subtree is a small part of a province (a city's): above it (a
+# province's officer) the region holds nearly every row, and a scan is the way to read them.
+INDEXED_PREFIX_MIN = 4
+
+
+class InArray(Lookup):
+    """`column = ANY(ARRAY(subquery))`: unlike `IN (subquery)` beside an OR, an index condition
+    (PostgreSQL ORs it with the other path's index in a BitmapOr)."""
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def region_q(model, path: str, prefix: str) -> Q:
+    """Rows whose `path` (lookups ending at a 12-digit region code) lies under `prefix`.
+
+    A path that crosses two joins beyond a foreign key (a child's class's school's region) is,
+    on PostgreSQL, written as that foreign key's column against the ids of the rows it may point
+    at (the classes under the region): a condition on the model's own column, which its index
+    serves, where the join would read every row of the model (every child of the province for
+    a county's officer). Same rows either way; a province's subtree (nearly every row) keeps
+    the join, as does every other database."""
+    low_high = subtree_range(prefix)
+    plain = Q(**{f"{path}__range": low_high})
+    parts = path.split("__")
+    if connection.vendor != "postgresql" or len(parts) < 4 or len(prefix) < INDEXED_PREFIX_MIN:
+        return plain
+    column, rest = parts[:-3], "__".join(parts[-3:])
+    target = model
+    for name in column:
+        field = target._meta.get_field(name)
+        if not (field.many_to_one and field.concrete):
+            return plain  # a reverse or many-valued step: no column to hold against ids
+        target = field.related_model
+    ids = target._default_manager.filter(**{f"{rest}__range": low_high}).order_by().values("pk")
+    return Q(InArray(F("__".join(column)), ArraySubquery(ids)))
 
 
 def is_server_operator(user) -> bool:
@@ -104,16 +147,20 @@ class TreePath(Scope):
         if user.scope_school_id:
             return Q(**{self.school: user.scope_school_id}) if self.school else NOTHING
         if user.scope_region_id:
-            low_high = subtree_range(user.scope_region.prefix)
+            prefix = user.scope_region.prefix
             found = NOTHING
-            for path in self.regions:
-                if self.many and len(self.regions) > 1:
+            if self.many and len(self.regions) > 1:
+                for path in self.regions:
                     # Each path as ids of its own: one OR over the joined rows would read every
                     # row of the relation (a county's classes: every child of the province).
-                    ids = model._default_manager.filter(**{f"{path}__range": low_high})
+                    ids = model._default_manager.filter(region_q(model, path, prefix))
                     found |= Q(pk__in=ids.values("pk"))
-                else:
-                    found |= Q(**{f"{path}__range": low_high})
+                return found
+            # The plain ranges first: PostgreSQL tries an OR's arms in order, and a row that a
+            # range decides (a child living in the region) is not looked up in the ids' array.
+            conditions = [region_q(model, path, prefix) for path in self.regions]
+            for condition in sorted(conditions, key=lambda q: isinstance(q.children[0], InArray)):
+                found |= condition
             return found
         return NOTHING
 

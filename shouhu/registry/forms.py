@@ -144,7 +144,7 @@ class ChildFilterForm(forms.Form):
         label=_("重点对象"), required=False, choices=[("", _("全部")), *Flag.choices]
     )
 
-    def __init__(self, *args, user=None, terms=(), classes=(), **kwargs):
+    def __init__(self, *args, user=None, terms=(), classes=(), bounded=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         # Every flag is a valid value, so that one the user may not see is refused as such
@@ -155,9 +155,9 @@ class ChildFilterForm(forms.Form):
             *[(f.value, f.label) for f in visible],
         ]
         self.fields["term"].choices = [(t.code, str(t)) for t in terms]
-        self.fields["school_class"].choices = [("", _("全部班级"))] + [
-            (c.pk, str(c)) for c in classes
-        ]
+        # A scope of many classes offers only the one chosen (`selectors.class_menu_for`).
+        every = _("全部班级（班级较多未列出，请按姓名搜索）") if bounded else _("全部班级")
+        self.fields["school_class"].choices = [("", every)] + [(c.pk, str(c)) for c in classes]
 
     def clean_flag(self) -> str:
         flag = self.cleaned_data["flag"]

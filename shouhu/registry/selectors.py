@@ -4,21 +4,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import F, Lookup, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from shouhu.audit.models import AccessAction
 from shouhu.audit.services import access_record, access_record_many
 from shouhu.core.crypto import EncryptedTextField
+from shouhu.core.forms import parse_id
 from shouhu.core.masking import mask_id_number
 from shouhu.core.pinyin import name_keys
-from shouhu.core.roles import Perm, Role
-from shouhu.core.scoping import is_server_operator, subtree_range
+from shouhu.core.roles import Perm
+from shouhu.core.scoping import subtree_range
 from shouhu.core.visibility import (
     ChildField,
     Shown,
@@ -55,40 +54,36 @@ def _search_q(text: str) -> Q:
     return Q(name__contains=text) | Q(name_pinyin__startswith=pinyin)
 
 
-def _officer_rows_indexed(user) -> Q:
-    """An officer's children as conditions on the child's own columns, which PostgreSQL's
-    indexes serve together (a BitmapOr): their class among the region's classes, or their home
-    in the region. The scope says the same through the class's school, an OR across a join
-    that reads every child of the province for a county's list. Added beside the scope on
-    PostgreSQL, it narrows nothing; elsewhere (and for other users) it is no condition."""
+# The child list's class menu lists every class of a township's or a school's scope; a county's
+# (800 classes), a city's or a province's (60,000) offers only the class chosen.
+BOUNDED_MENU_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+
+
+@dataclass(frozen=True)
+class ClassMenu:
+    classes: list[SchoolClass]
+    # The scope holds more classes than a menu can list: only the one chosen is offered.
+    bounded: bool
+
+
+def class_menu_for(user, *, chosen: object = None) -> ClassMenu:
+    """The class menu of the child list: every class in the user's scope, or, for an officer of
+    a county or above, the chosen class alone (when it is in scope). No query is spent on a
+    menu that would not be listed; the list itself is what the filters say, whatever the menu
+    offers."""
     officer = user.scope_region_id and not (user.scope_school_id or user.scope_class_id)
-    if connection.vendor != "postgresql" or not officer or user.role == Role.VOLUNTEER:
-        return Q()
-    if is_server_operator(user):
-        return Q()
-    low_high = subtree_range(user.scope_region.prefix)
-    classes = SchoolClass.objects.filter(school__region__code__range=low_high).order_by()
-    return Q(_AnyOf(F("school_class_id"), ArraySubquery(classes.values("pk")))) | Q(
-        home_region__code__range=low_high
-    )
-
-
-class _AnyOf(Lookup):
-    """`column = ANY(ARRAY(subquery))`: unlike `IN (subquery)`, an index condition."""
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+    if officer and user.scope_region.level in BOUNDED_MENU_LEVELS:
+        pk = parse_id(chosen)
+        picked = list(classes_for(user).filter(pk=pk)) if pk is not None else []
+        return ClassMenu(classes=picked, bounded=True)
+    return ClassMenu(classes=list(classes_for(user)), bounded=False)
 
 
 def child_list_for(user, *, filters: ChildFilters) -> QuerySet[Child]:
     if filters.flag and not flag_visible(user, filters.flag):
         # Listing by a flag the user may not see would tell them who carries it.
         raise PermissionDenied(flag_hidden_message(filters.flag))
-    children = Child.objects.restrict(user).filter(_officer_rows_indexed(user))
+    children = Child.objects.restrict(user)
     if not filters.include_left:
         children = children.on_register()
     if filters.school_class_id:

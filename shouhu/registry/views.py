@@ -35,6 +35,7 @@ from shouhu.registry.selectors import (
     child_file_for,
     child_get_for,
     child_list_page_for,
+    class_menu_for,
     contact_card_children_for,
     contact_cards_page_for,
     contact_cards_print_for,
@@ -50,8 +51,14 @@ from shouhu.registry.services import (
 @permission_required(Perm.CHILD_VIEW)
 def child_list(request):
     terms = list(terms_all())
-    classes = list(classes_for(request.user))
-    form = ChildFilterForm(request.GET or None, user=request.user, terms=terms, classes=classes)
+    menu = class_menu_for(request.user, chosen=request.GET.get("school_class"))
+    form = ChildFilterForm(
+        request.GET or None,
+        user=request.user,
+        terms=terms,
+        classes=menu.classes,
+        bounded=menu.bounded,
+    )
     form.is_valid()
     data = form.cleaned_data if form.is_bound else {}
     # A filter on a flag the role may not see is refused, never silently dropped or applied:

@@ -2,6 +2,8 @@
 are in a user's scope by the same rule (a village supervisor's home region included)."""
 
 import pytest
+from django.db import connection
+from django.db.models import Q
 
 from shouhu.accounts.models import User
 from shouhu.accounts.operator import operator_actor
@@ -9,9 +11,9 @@ from shouhu.audit.models import AccessAction, AccessLog
 from shouhu.audit.services import access_record
 from shouhu.care.models import Pairing
 from shouhu.core.roles import Perm, Role
-from shouhu.core.scoping import in_scope
+from shouhu.core.scoping import in_scope, region_q, subtree_range
 from shouhu.org.models import Region, School, SchoolClass
-from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, Guardian
+from shouhu.registry.models import CensusSnapshot, Child, ChildFlag, ChildQuerySet, Guardian
 from shouhu.testing.factories import (
     CensusSnapshotFactory,
     ChildFactory,
@@ -135,3 +137,52 @@ def test_without_the_permission_restrict_finds_nothing(world, admin):
     assert not Child.objects.restrict(admin).exists()  # the administrator reads no files
     assert not SchoolClass.objects.restrict(admin, Perm.CHILD_VIEW).exists()
     assert SchoolClass.objects.restrict(admin).exists()
+
+
+# --- an officer's rows through an index (issue 18: province scale) ----------------------------
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the indexed form is PostgreSQL's"
+)
+
+
+def _by_joins(model, user, paths: tuple[str, ...]) -> set[int]:
+    """The rows the user's region holds through each path's joins, as the scope says it."""
+    low_high = subtree_range(user.scope_region.prefix)
+    found = Q(pk__in=[])
+    for path in paths:
+        found |= Q(**{f"{path}__range": low_high})
+    return set(model.objects.filter(found).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("name", ["region_officer", "township_officer", "village_supervisor"])
+def test_an_officer_sees_the_same_rows_as_through_the_joins(world, villager, request, name):
+    user = request.getfixturevalue(name)
+    PairingFactory(child=villager)
+    PairingFactory(child=world.child_b)
+    paths = ChildQuerySet.scope.regions
+    assert set(Child.objects.restrict(user).values_list("pk", flat=True)) == _by_joins(
+        Child, user, paths
+    )
+    assert set(Pairing.objects.restrict(user).values_list("pk", flat=True)) == _by_joins(
+        Pairing, user, tuple(f"child__{p}" for p in paths)
+    )
+
+
+@on_postgres
+def test_a_county_officer_s_children_are_held_by_their_class_column_not_a_join(
+    world, region_officer
+):
+    """On PostgreSQL a child's class is held against the ids of the region's classes (an
+    index condition ORed with the home region's), not joined to its school: a join reads every
+    child of the province for a county's list."""
+    sql = str(Child.objects.restrict(region_officer).query)
+    assert '"registry_child"."school_class_id" = ANY((ARRAY(SELECT' in sql
+    assert 'INNER JOIN "org_school"' not in sql.split("ARRAY(")[0]
+
+
+def test_a_province_s_officer_and_other_databases_keep_the_join(world):
+    """A province's subtree holds nearly every row: a scan through the join reads them best."""
+    query = str(Child.objects.filter(region_q(Child, ChildQuerySet.scope.regions[0], "51")).query)
+    assert "ANY(" not in query
+    assert 'INNER JOIN "org_school"' in query
