@@ -122,7 +122,8 @@ def _stamp_sql(
     where, where_params = _template_rows(model, stamp)
     join = ""
     if opts.db_table in ID_NUMBER_TABLES:
-        join = f' LEFT JOIN stamp_id_numbers ids ON ids.tab = %s AND ids.pk = src."{opts.pk.column}"'
+        pk = opts.pk.column
+        join = f' LEFT JOIN stamp_id_numbers ids ON ids.tab = %s AND ids.pk = src."{pk}"'
         params.append(opts.db_table)
     sql = (
         f'INSERT INTO public."{opts.db_table}" ({", ".join(columns)}) '  # noqa: S608 (model names)
