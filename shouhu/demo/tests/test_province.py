@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from shouhu.accounts.models import User
 from shouhu.care.selectors.worklist import worklist_for
@@ -17,6 +17,7 @@ from shouhu.core.idnumber import validate_id_number
 from shouhu.core.roles import Perm
 from shouhu.demo import data
 from shouhu.demo.province import CHILDREN_PER_COUNTY, CITY_COUNT, province_layout
+from shouhu.demo.province_stamp import foreign_key_violations
 from shouhu.demo.synth import CHILDREN_PER_SCHOOL, synthetic_layout
 from shouhu.org.models import Region, RegionLevel
 from shouhu.registry.models import Child
@@ -201,3 +202,14 @@ def test_stamped_counties_read_as_their_template_with_people_and_codes_of_their_
     for row in history[:50]:
         child = Child.objects.get(pk=row.id)
         assert (row.public_id, row.id_number) == (child.public_id, child.id_number)
+    # Stamps go in without the per-row key checks: every foreign key is checked whole here,
+    # and the check sees a row that points nowhere.
+    assert foreign_key_violations() == {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE registry_parent SET child_id = -1 "
+            "WHERE id = (SELECT max(id) FROM registry_parent)"
+        )
+        assert sum(foreign_key_violations().values()) == 1
+        transaction.set_rollback(True)
