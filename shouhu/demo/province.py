@@ -8,8 +8,11 @@ codes under their city (city code + 21…, as counties are numbered) and their o
 `demo.province_load` writes it on PostgreSQL.
 """
 
+import datetime
 import random
 from dataclasses import dataclass
+
+from stdnum import numdb
 
 from shouhu.demo import data
 from shouhu.demo.synth import synthetic_layout
@@ -39,15 +42,29 @@ CITIES: tuple[tuple[str, str], ...] = (
     ("5133", "甘孜藏族自治州"),
     ("5134", "凉山彝族自治州"),
 )
-COUNTY_STEMS = (
-    "宣汉 开江 大竹 渠 通江 南江 平昌 安岳 乐至 荣 富顺 米易 盐边 泸 合江 叙永 古蔺 中江 "
-    "罗江 三台 盐亭 梓潼 北川 平武 旺苍 青川 剑阁 苍溪 蓬溪 大英 威远 资中 隆昌 犍为 井研 "
-    "夹江 沐川 峨边 马边 南部 营山 蓬安 仪陇 西充 仁寿 洪雅 丹棱 青神 江安 长宁 高 珙 筠连 "
-    "兴文 屏山 岳池 武胜 邻水 名山 荥经 汉源 石棉 天全 芦山 宝兴 汶川 理 茂 松潘 九寨沟 "
-    "金川 小金 黑水 壤塘 阿坝 若尔盖 红原 泸定 丹巴 九龙 雅江 道孚 炉霍 甘孜 新龙 德格 "
-    "白玉 石渠 色达 理塘 巴塘 乡城 稻城 得荣 木里 盐源 德昌 会理 会东 宁南 普格 布拖 金阳 "
-    "昭觉 喜德 冕宁 越西 甘洛 美姑 雷波"
-).split()
+BORN_FROM = 20  # years back: a county must be in python-stdnum's table for the children's births
+
+
+def real_counties(city: str, *, year: int) -> list[tuple[str, str]]:
+    """The county-level divisions (县 and 县级市, not urban 区) under the 4-digit `city` in
+    python-stdnum's table of ID-number regions, existing from `BORN_FROM` years before `year`
+    on, as 6-digit codes and names: every child's ID number then starts with a code the
+    register's check accepts."""
+    table = numdb.get("cn/loc")
+    found = []
+    for n in range(21, 100):
+        code = f"{city}{n:02d}"
+        info = {k: v for _part, props in table.info(code) for k, v in props.items()}
+        for entry in info.get("county", "").split(","):
+            start, end, name = "", "", entry
+            if entry.startswith("["):
+                span, name = entry[1:].split("]")
+                start, end = span.split("-")
+            if not name.endswith(("县", "市")) or end:
+                continue
+            if not start or int(start) <= year - BORN_FROM:
+                found.append((code, name))
+    return found
 
 
 @dataclass(frozen=True)
@@ -87,26 +104,31 @@ def province_layout(
     rng = random.Random(f"{seed}-province")
     count = counties or county_count(children)
     cities = tuple((f"{code}00000000", name) for code, name in CITIES[:CITY_COUNT])
+    year = datetime.date.today().year
+    real = [
+        [c for c in real_counties(code[:4], year=year) if c[0] != data.COUNTY[0][:6]]
+        for code, _name in cities
+    ]
+    real[0].insert(0, (data.COUNTY[0][:6], data.COUNTY[1]))  # 达州's first: the demo's county
+    if count > sum(len(r) for r in real):
+        raise ValueError(f"省内只有 {sum(len(r) for r in real)} 个县。")
     per_city = [1] * min(count, len(cities))  # every city has a county, the rest by size
     weights = [rng.uniform(0.5, 1.5) for _ in per_city]
     for _ in range(count - len(per_city)):
-        n = rng.choices(range(len(per_city)), weights=weights)[0]
+        open_ = [n for n in range(len(per_city)) if per_city[n] < len(real[n])]
+        n = rng.choices(open_, weights=[weights[n] for n in open_])[0]
         per_city[n] += 1
-    stems = rng.sample(COUNTY_STEMS, k=len(COUNTY_STEMS))
     shares = [children // count] * count
     for n in range(children - sum(shares)):
         shares[n] += 1
     result: list[CountyLayout] = []
     for c, n_counties in enumerate(per_city):
-        city_code = cities[c][0][:4]
-        for i in range(n_counties):
+        for code, name in real[c][:1] + rng.sample(real[c][1:], k=n_counties - 1):
             k = len(result)
             if k == 0:  # the demo's county: the plain synth's county of this size
                 county, county_seed = data.COUNTY, seed
             else:
-                stem = stems[k % len(stems)] if k < len(stems) else f"新{stems[k % len(stems)]}"
-                code = f"{city_code}{21 + i - (1 if c == 0 else 0):02d}"
-                county, county_seed = (f"{code}000000", stem + "县"), seed + k
+                county, county_seed = (f"{code}000000", name), seed + k
             layout = synthetic_layout(
                 children=shares[k], seed=county_seed, county=county, city=cities[c]
             )

@@ -35,6 +35,7 @@ from shouhu.demo import data
 from shouhu.demo.care.calendar import care_window
 from shouhu.demo.copying import copy_bulk_create
 from shouhu.demo.province import CountyLayout, ProvinceLayout, province_layout
+from shouhu.demo.province_stamp import Stamp, timed_stamp
 from shouhu.demo.terms import demo_calendar
 from shouhu.org.models import Region, RegionLevel
 
@@ -43,6 +44,7 @@ INT_MAX = 2**31 - 1
 SHARED_APPS = {"contenttypes", "auth", "sessions", "admin"}
 SHARED_TABLES = {"org_term"}  # every county's terms are the same rows
 SCHEMA_PREFIX = "synth_county_"
+TEMPLATES = 4  # counties drawn by the county synth; the others are stamps of them
 
 
 @dataclass
@@ -60,6 +62,7 @@ class ProvinceSummary:
     counties: int
     children: int
     workers: int
+    templates: int = 0  # counties drawn by the county synth; the rest are stamps
     phases: dict[str, float] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     db_bytes: int = 0
@@ -85,9 +88,12 @@ def province_seed(
     seed: int = data.DEFAULT_SEED,
     counties: int | None = None,
     workers: int = 2,
+    templates: int = TEMPLATES,
     log=print,
 ) -> ProvinceSummary:
-    """Write a province of about `children` children with `months` months of care work."""
+    """Write a province of about `children` children with `months` months of care work: its
+    first `templates` counties drawn by the county synth, each other county a stamp of one of
+    them (`demo.province_stamp`)."""
     if connection.vendor != "postgresql":
         raise RuntimeError("省级合成数据只能写入 PostgreSQL。")
     started = time.perf_counter()
@@ -104,25 +110,36 @@ def province_seed(
         f"省：{summary.cities} 个市、{summary.counties} 个县，儿童 {summary.children} 人，"
         f"{workers} 个进程。Province: {summary.cities} cities, {summary.counties} counties."
     )
-    jobs = [
-        (n, county, months, len(province.counties)) for n, county in enumerate(province.counties)
-    ]
+    drawn = province.counties[: max(1, min(templates, len(province.counties)))]
+    jobs = [(n, county, months, len(province.counties)) for n, county in enumerate(drawn)]
     tick = time.perf_counter()
     _connections_drop()  # each worker opens its own
-    synth_s = move_s = 0.0
+    synth_s = move_s = stamp_s = 0.0
     with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
         for result in pool.imap_unordered(_county_job, jobs):
             synth_s += result.seconds_synth
             move_s += result.seconds_move
-            for table, n in result.rows.items():
-                summary.rows[table] = summary.rows.get(table, 0) + n
+            _rows_add(summary, result)
             log(
                 f"  县 {result.code}：{result.children} 人，生成 {result.seconds_synth:.1f} 秒，"
                 f"并入 {result.seconds_move:.1f} 秒。"
             )
+    summary.templates = len(drawn)
+    summary.phases["templates_wall"] = time.perf_counter() - tick
+    stamps = [
+        (_stamp_of(province, n, n % len(drawn)), drawn[n % len(drawn)].children)
+        for n in range(len(drawn), len(province.counties))
+    ]
+    summary.children = sum(c.children for c in drawn) + sum(kids for _s, kids in stamps)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for result in pool.imap_unordered(_stamp_job, stamps):
+            stamp_s += result.seconds_move
+            _rows_add(summary, result)
+            log(f"  县 {result.code}：{result.children} 人，复制 {result.seconds_move:.1f} 秒。")
     summary.phases["counties_wall"] = time.perf_counter() - tick
     summary.phases["counties_synth_sum"] = synth_s  # worker seconds, summed
     summary.phases["counties_move_sum"] = move_s
+    summary.phases["counties_stamp_sum"] = stamp_s
     tick = time.perf_counter()
     _identities_reset()
     summary.phases["identities"] = time.perf_counter() - tick
@@ -134,6 +151,35 @@ def province_seed(
     summary.phases["analyze"] = time.perf_counter() - tick
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _rows_add(summary: ProvinceSummary, result: CountyResult) -> None:
+    for table, n in result.rows.items():
+        summary.rows[table] = summary.rows.get(table, 0) + n
+
+
+def _stamp_of(province: ProvinceLayout, number: int, template: int) -> Stamp:
+    county, model = province.counties[number].layout, province.counties[template].layout
+    return Stamp(
+        number=number,
+        template=template,
+        code=county.county[0],
+        name=county.county[1],
+        city=county.city[0],
+        template_code=model.county[0],
+        template_city=model.city[0],
+        counties=len(province.counties),
+    )
+
+
+def _stamp_job(job: tuple[Stamp, int]) -> CountyResult:
+    """In a worker: write one stamped county (`demo.province_stamp`)."""
+    stamp, children = job
+    rows, seconds = timed_stamp(stamp, county_tables())
+    _connections_drop()
+    return CountyResult(
+        code=stamp.prefix, children=children, seconds_synth=0.0, seconds_move=seconds, rows=rows
+    )
 
 
 def _connections_drop() -> None:

@@ -9,12 +9,15 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from shouhu.accounts.models import User
 from shouhu.care.selectors.worklist import worklist_for
+from shouhu.core.idnumber import validate_id_number
+from shouhu.core.roles import Perm
 from shouhu.demo import data
 from shouhu.demo.province import CHILDREN_PER_COUNTY, CITY_COUNT, province_layout
+from shouhu.demo.province_stamp import foreign_key_violations
 from shouhu.demo.synth import CHILDREN_PER_SCHOOL, synthetic_layout
 from shouhu.org.models import Region, RegionLevel
 from shouhu.registry.models import Child
@@ -108,7 +111,7 @@ def _reading() -> dict:
             for name in ("teacher", "head")
         },
         "head_children": sorted(
-            Child.objects.restrict(head, "registry.view_child").values_list("name", flat=True)
+            Child.objects.restrict(head, Perm.CHILD_VIEW).values_list("name", flat=True)
         ),
     }
 
@@ -131,6 +134,7 @@ def test_a_tiny_province_loaded_on_postgresql_reads_as_the_orm_written_county(
         "--workers", "2", stdout=out,
     )  # fmt: skip
     province = _reading()
+    assert province["head_children"]  # the head teacher sees their class
     counties = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code")
     second = counties.exclude(code=data.COUNTY[0]).get()
     usernames = list(User.objects.values_list("username", flat=True))
@@ -151,3 +155,61 @@ def test_a_tiny_province_loaded_on_postgresql_reads_as_the_orm_written_county(
     _truncate()
     call_command("synth", "--children", "120", "--months", "2", stdout=io.StringIO())
     assert _reading() == province
+
+
+def _figures(code: str) -> dict:
+    """A county's figures without the lines that name it."""
+    figures = _stats(code)
+    return {k: v for k, v in figures.items() if k not in {"scope", "unit", "name", "code"}}
+
+
+def test_stamped_counties_read_as_their_template_with_people_and_codes_of_their_own(
+    transactional_db, frozen_today
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    call_command(
+        "synth", "--children", "360", "--months", "2", "--province", "--counties", "3",
+        "--templates", "1", "--workers", "2", stdout=io.StringIO(),
+    )  # fmt: skip
+    layout = province_layout(children=360, counties=3)
+    template, *stamps = (c.layout for c in layout.counties)
+    assert template.county == data.COUNTY
+    expected = _figures(data.COUNTY[0])
+    children = Child.objects.count()
+    assert children == 3 * Child.objects.filter(home_region__code__startswith="511781").count()
+    for stamp in stamps:
+        prefix = stamp.county[0][:6]
+        county = Region.objects.get(code=stamp.county[0])
+        assert (county.name, county.parent_id) == (stamp.county[1], stamp.city[0])
+        # the same figures, its townships' and schools' codes its own
+        template_text = json.dumps(expected, ensure_ascii=False, sort_keys=True)
+        assert json.dumps(_figures(stamp.county[0]), ensure_ascii=False, sort_keys=True) == (
+            template_text.replace("2151178", f"2{prefix}").replace("511781", prefix)
+        ), stamp.county
+        head = User.objects.get(username=f"{prefix}-head")
+        assert worklist_for(head).counts == worklist_for(User.objects.get(username="head")).counts
+        seen = Child.objects.restrict(head, Perm.CHILD_VIEW)
+        assert seen.exists() and all(c.id_number.startswith(prefix) for c in seen)
+        assert all(c.school_class.school.code.startswith(f"2{prefix}") for c in seen)
+        assert not seen.filter(home_region__code__startswith="511781").exists()
+    # Every child has a valid ID number of its own, and its history rows keep its public_id.
+    numbers = [c.id_number for c in Child.objects.all()]
+    assert len(set(numbers)) == children
+    assert all(validate_id_number(n) == n for n in numbers if n)
+    history = Child.history.model.objects.filter(id__gt=10**9)
+    assert history.exists()
+    for row in history[:50]:
+        child = Child.objects.get(pk=row.id)
+        assert (row.public_id, row.id_number) == (child.public_id, child.id_number)
+    # Stamps go in without the per-row key checks: every foreign key is checked whole here,
+    # and the check sees a row that points nowhere.
+    assert foreign_key_violations() == {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE registry_parent SET child_id = -1 "
+            "WHERE id = (SELECT max(id) FROM registry_parent)"
+        )
+        assert sum(foreign_key_violations().values()) == 1
+        transaction.set_rollback(True)

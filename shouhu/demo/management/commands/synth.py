@@ -14,7 +14,7 @@ from django.db import connection
 
 from shouhu.demo import data
 from shouhu.demo.management.commands.seed_demo import report_care
-from shouhu.demo.province_load import ProvinceSummary, province_seed
+from shouhu.demo.province_load import TEMPLATES, ProvinceSummary, province_seed
 from shouhu.demo.services import planner_statistics_refresh, synth_database_empty, synth_seed
 
 PROVINCE_FROM = 100_000  # children: a province, not a county
@@ -58,6 +58,13 @@ class Command(BaseCommand):
             help="并行进程数（默认 CPU 核数）。Worker processes for a province.",
         )
         parser.add_argument(
+            "--templates",
+            type=int,
+            default=TEMPLATES,
+            help=f"由县级合成逐人生成的县数（默认 {TEMPLATES}），其余县复制自它们。"
+            "Counties drawn by the county synth; the others are stamps of them.",
+        )
+        parser.add_argument(
             "--bench-json", type=Path, default=None, help="把省的用时和行数写入此 JSON 文件。"
         )
 
@@ -85,6 +92,7 @@ class Command(BaseCommand):
                 seed=seed,
                 counties=options["counties"],
                 workers=max(1, options["workers"]),
+                templates=max(1, options["templates"]),
                 log=self.stdout.write,
             )
             self._province_report(province, options["bench_json"], months=months)
@@ -141,6 +149,7 @@ class Command(BaseCommand):
             "months": months,
             "counties": summary.counties,
             "workers": summary.workers,
+            "templates": summary.templates,
             "rows_per_s": round(rows / summary.seconds),
             "phases_s": {k: round(v, 1) for k, v in summary.phases.items()},
             "load_average": round(os.getloadavg()[0], 1),
