@@ -8,8 +8,8 @@ for every table, and a bulk loader calls `partitions_ensure(first=, last=)` for 
 about to write (the demo, `shouhu synth`). SQLite keeps plain tables: every call here is a no-op.
 
 A table's partitioning is made by its own hand-written migration (`partition_rebuild`, which
-audit 0007 and care 0011 call); a table is listed here once its migration exists. Names and
-bounds are made here from dates, never from input.
+audit 0007, care 0011 and schooling 0006 call); a table is listed here once its migration
+exists. Names and bounds are made here from dates, never from input.
 """
 
 import datetime
@@ -38,6 +38,8 @@ TABLES: tuple[PartitionedTable, ...] = (
     PartitionedTable("audit_accesslog", "at", moment=True),
     PartitionedTable("care_careaction", "done_on"),
     PartitionedTable("care_careactionchild", "done_on"),
+    PartitionedTable("schooling_rollcall", "day"),
+    PartitionedTable("schooling_absence", "day"),
 )
 _BY_NAME = {t.table: t for t in TABLES}
 

@@ -25,6 +25,7 @@ def absence_visits_raise(day: datetime.date) -> int:
     absences = (
         Absence.objects.filter(
             day=day,
+            roll_call__day=day,  # the joined roll calls pruned to the day's month too
             reason=AbsenceReason.UNKNOWN,
             visit_task__isnull=True,
             child__left_on__isnull=True,

@@ -60,7 +60,9 @@ class RollCallQuerySet(ScopedQuerySet):
 
 
 class RollCall(models.Model):
-    """A class's roll call for one school day (one per class and day; a correction updates it)."""
+    """A class's roll call for one school day (one per class and day; a correction updates it).
+    On PostgreSQL partitioned by month of `day`: its key is (id, day), and public_id and
+    client_id are unique with the day in the database (full_clean checks them alone)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school_class = models.ForeignKey(
@@ -94,11 +96,14 @@ class RollCall(models.Model):
 class Absence(models.Model):
     """A child absent at a roll call, with the reason (未知 until someone finds it out)."""
 
+    # On PostgreSQL the absences point at their roll call by (roll_call_id, day): both tables are
+    # partitioned by month of the day (schooling 0006, docs/scale.md, Partitions).
     roll_call = models.ForeignKey(RollCall, on_delete=models.CASCADE, related_name="absences")
     child = models.ForeignKey(
         "registry.Child", verbose_name=_("学生"), on_delete=models.PROTECT, related_name="+"
     )
-    day = models.DateField(_("日期"))  # the roll call's, kept here for the ledgers' queries
+    # The roll call's, kept here for the ledgers' queries and the partition key on PostgreSQL.
+    day = models.DateField(_("日期"))
     reason = models.CharField(
         _("原因"), max_length=10, choices=AbsenceReason.choices, default=AbsenceReason.UNKNOWN
     )
@@ -138,7 +143,11 @@ class Absence(models.Model):
         verbose_name = _("缺勤")
         verbose_name_plural = _("缺勤")
         constraints = [
-            models.UniqueConstraint(fields=["roll_call", "child"], name="absence_once_per_roll")
+            # With the roll call's day: on PostgreSQL absences are partitioned by it (the day
+            # is the roll call's, so this is still one absence per roll call and child).
+            models.UniqueConstraint(
+                fields=["roll_call", "child", "day"], name="absence_once_per_roll"
+            )
         ]
         indexes = [models.Index(fields=["child", "day"]), models.Index(fields=["day", "reason"])]
 

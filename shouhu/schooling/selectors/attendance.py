@@ -70,8 +70,11 @@ def roll_call_sheet_for(user, *, school_class: SchoolClass, day: datetime.date) 
     from shouhu.schooling.services.attendance import register_on
 
     roll = RollCall.objects.filter(school_class=school_class, day=day).first()
+    # By the day too: on PostgreSQL the absences are partitioned by it (docs/scale.md).
     absences = (
-        {a.child_id: a for a in Absence.objects.filter(roll_call=roll)} if roll is not None else {}
+        {a.child_id: a for a in Absence.objects.filter(roll_call=roll, day=day)}
+        if roll is not None
+        else {}
     )
     now = timezone.now()
     rows = []
@@ -186,6 +189,7 @@ def attendance_todos_for(user, *, now: datetime.datetime | None = None) -> Atten
         .filter(
             roll_call__school_class__in=classes,
             day=day,
+            roll_call__day=day,  # the joined roll calls pruned to the day's month too
             reason=AbsenceReason.UNKNOWN,
             call__isnull=True,
             visit_task__isnull=True,
@@ -386,19 +390,24 @@ class ClassToday:
 
 
 def roll_calls_today_for(user, *, classes: list[SchoolClass]) -> list[ClassToday]:
-    """Each class's roll call of today (or None), with its absences: two queries."""
+    """Each class's roll call of today (or None), with its absences: two queries, each of the
+    day (on PostgreSQL one month's partition; no GROUP BY a roll call, whose key there is
+    (id, day))."""
     day = timezone.localdate()
     rolls = {
-        r.school_class_id: r
-        for r in RollCall.objects.filter(school_class__in=classes, day=day).annotate(
-            absent=Count("absences")
-        )
+        r.school_class_id: r for r in RollCall.objects.filter(school_class__in=classes, day=day)
     }
+    absent = dict(
+        Absence.objects.filter(day=day, roll_call__in=rolls.values())
+        .values_list("roll_call_id")
+        .annotate(n=Count("id"))
+        .values_list("roll_call_id", "n")
+    )
     return [
         ClassToday(
             school_class=c,
             roll=rolls.get(c.pk),
-            absent=getattr(rolls.get(c.pk), "absent", 0),
+            absent=absent.get(rolls[c.pk].pk, 0) if c.pk in rolls else 0,
         )
         for c in classes
     ]

@@ -133,7 +133,7 @@ def roll_call_save(
         roll._history_user = actor  # type: ignore[attr-defined,union-attr]
         roll.save()
     existing: dict[int, Absence] = (
-        {} if created else {a.child_id: a for a in Absence.objects.filter(roll_call=roll)}
+        {} if created else {a.child_id: a for a in Absence.objects.filter(roll_call=roll, day=day)}
     )
     for child_id, gone in existing.items():
         if child_id not in absent:

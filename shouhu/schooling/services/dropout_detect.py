@@ -56,8 +56,10 @@ def _absent_streaks(day: datetime.date) -> int:
     calls = _last_roll_calls(day, n)
     roll_ids = [pk for rows in calls.values() for pk, _when in rows]
     streak_start = {pk: rows[-1][1] for rows in calls.values() for pk, _when in rows}
+    # Dated within the roll calls' span: PostgreSQL reads only those months' partitions.
+    span = {"day__gt": day - datetime.timedelta(days=LOOKBACK_DAYS), "day__lte": day}
     hits = (
-        Absence.objects.filter(roll_call_id__in=roll_ids, reason__in=UNEXPLAINED)
+        Absence.objects.filter(roll_call_id__in=roll_ids, reason__in=UNEXPLAINED, **span)
         .values("child_id")
         .annotate(n=Count("roll_call_id", distinct=True))
         .filter(n=n)
@@ -66,7 +68,7 @@ def _absent_streaks(day: datetime.date) -> int:
     if not child_ids:
         return 0
     first_roll = dict(
-        Absence.objects.filter(roll_call_id__in=roll_ids, child_id__in=child_ids)
+        Absence.objects.filter(roll_call_id__in=roll_ids, child_id__in=child_ids, **span)
         .order_by("child_id", "day")
         .values_list("child_id", "roll_call_id")
     )
@@ -99,7 +101,9 @@ def _first_week(day: datetime.date) -> int:
             first[class_id].append(pk)
     roll_ids = [pk for ids in first.values() if len(ids) == n for pk in ids]
     hits = (
-        Absence.objects.filter(roll_call_id__in=roll_ids)
+        Absence.objects.filter(
+            roll_call_id__in=roll_ids, day__gte=term.starts_on, day__lte=day
+        )  # the roll calls' span: PostgreSQL reads only those months
         .values("child_id")
         .annotate(n=Count("roll_call_id", distinct=True))
         .filter(n=n)

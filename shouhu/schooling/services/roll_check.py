@@ -129,19 +129,22 @@ def _id_of(row: int, column: str, value) -> str:
 def _absent_at_last_calls(children: list[Child], day: datetime.date) -> list[Child]:
     n = settings.SHOUHU_DROPOUT_ABSENT_DAYS
     class_ids = {c.school_class_id for c in children}
-    last: dict[int, list[int]] = {}
-    for class_id, pk in (
+    last: dict[int, list[tuple[int, datetime.date]]] = {}
+    for class_id, pk, when in (
         RollCall.objects.filter(school_class_id__in=class_ids, day__lte=day)
         .order_by("school_class_id", "-day")
-        .values_list("school_class_id", "pk")
+        .values_list("school_class_id", "pk", "day")
     ):
         if len(last.setdefault(class_id, [])) < n:
-            last[class_id].append(pk)
-    calls = [pk for ids in last.values() if len(ids) == n for pk in ids]
+            last[class_id].append((pk, when))
+    chosen = [row for rows in last.values() if len(rows) == n for row in rows]
+    calls = [pk for pk, _when in chosen]
+    # Dated within the calls' days: PostgreSQL reads only those months of the absences.
+    first = min((when for _pk, when in chosen), default=day)
     counts: dict[int, int] = {}
-    for child_id in Absence.objects.filter(roll_call_id__in=calls, child__in=children).values_list(
-        "child_id", flat=True
-    ):
+    for child_id in Absence.objects.filter(
+        roll_call_id__in=calls, child__in=children, day__gte=first, day__lte=day
+    ).values_list("child_id", flat=True):
         counts[child_id] = counts.get(child_id, 0) + 1
     return [c for c in children if counts.get(c.pk, 0) >= n]
 
