@@ -259,3 +259,48 @@ def partition_rebuild(
             cursor.execute(definition)
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+
+def pair_partition(
+    schema_editor, *, parent: str, child: str, column: str, key: str, fk: str
+) -> None:
+    """A table and the table of its rows' links (care actions and their children, roll calls
+    and their absences) partitioned together by `key`, which the link copies: every foreign
+    key into `parent` is dropped (by now only the link's), both tables are rebuilt, and the
+    link's `column` points at its row with the composite key (column, key) → (id, key).
+    PostgreSQL only; SQLite keeps plain tables."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+            "WHERE confrelid = %s::regclass AND contype = 'f'",
+            [parent],
+        )
+        for table, name in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    partition_rebuild(schema_editor, table=parent, partitioned=True)
+    partition_rebuild(schema_editor, table=child, partitioned=True)
+    _link_key(schema_editor, child, fk, f"({column}, {key}) REFERENCES {parent} (id, {key})")
+
+
+def pair_unpartition(
+    schema_editor, *, parent: str, child: str, column: str, fk: str, narrow: tuple[str, ...]
+) -> None:
+    """`pair_partition` undone: plain tables, the link's foreign key on the id alone, and the
+    parent's `narrow` unique constraints on their own column again."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {child} DROP CONSTRAINT {fk}")
+    partition_rebuild(schema_editor, table=child, partitioned=False)
+    partition_rebuild(schema_editor, table=parent, partitioned=False, narrow=narrow)
+    _link_key(schema_editor, child, fk, f"({column}) REFERENCES {parent} (id)")
+
+
+def _link_key(schema_editor, child: str, fk: str, reference: str) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            f"ALTER TABLE {child} ADD CONSTRAINT {fk} FOREIGN KEY {reference} "
+            "DEFERRABLE INITIALLY DEFERRED"
+        )

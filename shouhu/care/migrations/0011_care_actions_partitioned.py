@@ -14,54 +14,23 @@
 
 from django.db import migrations
 
-from shouhu.core.partitions import partition_rebuild
+from shouhu.core.partitions import pair_partition, pair_unpartition
 
-ACTION, LINK = "care_careaction", "care_careactionchild"
+PAIR = {"parent": "care_careaction", "child": "care_careactionchild", "column": "action_id"}
 LINK_FK = "care_careactionchild_action_fk"
 
 
-def _link_fk_drop(cursor) -> None:
-    """Every foreign key into the actions (by now only the links')."""
-    cursor.execute(
-        "SELECT conrelid::regclass::text, conname FROM pg_constraint "
-        "WHERE confrelid = %s::regclass AND contype = 'f'",
-        [ACTION],
-    )
-    for table, name in cursor.fetchall():
-        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-
-
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        _link_fk_drop(cursor)
-    partition_rebuild(schema_editor, table=ACTION, partitioned=True)
-    partition_rebuild(schema_editor, table=LINK, partitioned=True)
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            f"ALTER TABLE {LINK} ADD CONSTRAINT {LINK_FK} FOREIGN KEY (action_id, done_on) "
-            f"REFERENCES {ACTION} (id, done_on) DEFERRABLE INITIALLY DEFERRED"
-        )
+    pair_partition(schema_editor, **PAIR, key="done_on", fk=LINK_FK)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {LINK} DROP CONSTRAINT {LINK_FK}")
-    partition_rebuild(schema_editor, table=LINK, partitioned=False)
-    partition_rebuild(
+    pair_unpartition(
         schema_editor,
-        table=ACTION,
-        partitioned=False,
+        **PAIR,
+        fk=LINK_FK,
         narrow=("care_careaction_public_id_key", "care_careaction_client_id_key"),
     )
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            f"ALTER TABLE {LINK} ADD CONSTRAINT {LINK_FK} FOREIGN KEY (action_id) "
-            f"REFERENCES {ACTION} (id) DEFERRABLE INITIALLY DEFERRED"
-        )
 
 
 class Migration(migrations.Migration):

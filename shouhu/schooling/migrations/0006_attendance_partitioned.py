@@ -15,54 +15,23 @@
 
 from django.db import migrations
 
-from shouhu.core.partitions import partition_rebuild
+from shouhu.core.partitions import pair_partition, pair_unpartition
 
-ROLL, ABSENCE = "schooling_rollcall", "schooling_absence"
+PAIR = {"parent": "schooling_rollcall", "child": "schooling_absence", "column": "roll_call_id"}
 ABSENCE_FK = "schooling_absence_roll_call_fk"
 
 
-def _fks_into_drop(cursor) -> None:
-    """Every foreign key into the roll calls (by now only the absences')."""
-    cursor.execute(
-        "SELECT conrelid::regclass::text, conname FROM pg_constraint "
-        "WHERE confrelid = %s::regclass AND contype = 'f'",
-        [ROLL],
-    )
-    for table, name in cursor.fetchall():
-        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-
-
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        _fks_into_drop(cursor)
-    partition_rebuild(schema_editor, table=ROLL, partitioned=True)
-    partition_rebuild(schema_editor, table=ABSENCE, partitioned=True)
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            f"ALTER TABLE {ABSENCE} ADD CONSTRAINT {ABSENCE_FK} FOREIGN KEY (roll_call_id, day) "
-            f"REFERENCES {ROLL} (id, day) DEFERRABLE INITIALLY DEFERRED"
-        )
+    pair_partition(schema_editor, **PAIR, key="day", fk=ABSENCE_FK)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {ABSENCE} DROP CONSTRAINT {ABSENCE_FK}")
-    partition_rebuild(schema_editor, table=ABSENCE, partitioned=False)
-    partition_rebuild(
+    pair_unpartition(
         schema_editor,
-        table=ROLL,
-        partitioned=False,
+        **PAIR,
+        fk=ABSENCE_FK,
         narrow=("schooling_rollcall_public_id_key", "schooling_rollcall_client_id_key"),
     )
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            f"ALTER TABLE {ABSENCE} ADD CONSTRAINT {ABSENCE_FK} FOREIGN KEY (roll_call_id) "
-            f"REFERENCES {ROLL} (id) DEFERRABLE INITIALLY DEFERRED"
-        )
 
 
 class Migration(migrations.Migration):
