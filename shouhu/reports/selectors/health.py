@@ -4,7 +4,7 @@ open, incidents and lectures, for a node and a term. The counts are welfare's
 are counts without names: whoever oversees the care work reads them, whatever the privacy
 matrix says of the records themselves."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shouhu.core.roles import Perm
@@ -21,7 +21,7 @@ from shouhu.reports.selectors.base import (
     reference_day,
 )
 from shouhu.welfare.models import Incident, Lecture
-from shouhu.welfare.selectors.health import checked_children, children_due_q, follow_ups_open
+from shouhu.welfare.selectors.health import checked_q, children_due_q, follow_ups_open
 
 
 def _children_in(user, node: Node):
@@ -39,8 +39,7 @@ def health_checked_share_for(user, *, node: Node, term: Term) -> Share:
 
     def count() -> Share:
         due = _children_in(user, node).filter(children_due_q(day))
-        checked = Q(pk__in=checked_children(Child.objects.all(), day).values("pk"))
-        row = due.aggregate(whole=Count("pk"), count=Count("pk", filter=checked))
+        row = due.aggregate(whole=Count("pk"), count=Count("pk", filter=checked_q(day)))
         return Share(count=row["count"], whole=row["whole"])
 
     return cached(("health_checked", id(user), node_key(node), term.pk), count)

@@ -5,7 +5,7 @@ the figures add up. Every read starts from a queryset cut to the user's scope.""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from shouhu.audit.models import AccessAction
@@ -153,11 +153,13 @@ def children_due_q(day: datetime.date) -> Q:
     return Q(registered_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
-def checked_children(children: QuerySet, day: datetime.date) -> QuerySet:
-    """Of `children`, those checked in the year of the day."""
+def checked_q(day: datetime.date) -> Q:
+    """A child checked in the year of the day: looked up per child (by the index on child and
+    day), so a county's count reads its own children's checks, not the province's."""
     start, end = year_span(day)
-    checked = HealthCheck.objects.filter(checked_on__range=(start, end)).values("child_id")
-    return children.filter(pk__in=checked)
+    return Q(
+        Exists(HealthCheck.objects.filter(child=OuterRef("pk"), checked_on__range=(start, end)))
+    )
 
 
 def follow_ups_open(children: QuerySet, day: datetime.date) -> int:
