@@ -46,6 +46,7 @@ import run  # bench/run.py: the timing, the logging in, the table and the merge
 from run import MONTH, ROOT, TERM, TODAY, Measure
 
 SUFFIX = "_province"
+ONLY: tuple[str, ...] = ()  # --only: the figures measured (key prefixes); empty: all eight
 CHILDREN = 1_500_000
 MONTHS = 12
 TARGETS_MS = {
@@ -242,6 +243,9 @@ def figure(
     """Time the page and its raw SQL, and hold the page's number against the raw SQL's."""
     from django.db import connection
 
+    if ONLY and not measure.key.startswith(ONLY):
+        measure.skipped = "not asked for (--only)"
+        return measure
     run.measure_page(measure, client=client, url=url)
     if measure.error or measure.skipped:
         return measure
@@ -323,7 +327,7 @@ def province_figures(actors: Actors) -> list[Measure]:
         raw_sql=TASKS_SQL,
         params={"carer": actors.teacher.pk},
     )
-    if not worklist.error:
+    if not worklist.error and not worklist.skipped:
         # Every child on the page is one of the teacher's (the county bench's worklist SQL).
         params = {
             "carer": actors.teacher.pk,
@@ -381,6 +385,7 @@ def province_figures(actors: Actors) -> list[Measure]:
         raw_sql_ms=slower.raw_sql_ms,
         runs=slower.runs,
         error="; ".join(m.error for m in searches if m.error),
+        skipped=slower.skipped,
         extra={m.key: m.figure() | {"q": m.label} for m in searches},
     )
     measures.append(search)
@@ -555,8 +560,15 @@ def main() -> int:
         "--no-fill", action="store_true", help="measure the database as it is (no migrate, synth)"
     )
     parser.add_argument("--dry", action="store_true", help="print, do not write var/bench.json")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated figure names to measure (worklist,child_list,…); the rest skipped",
+    )
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global ONLY
+    ONLY = tuple(name.strip() for name in args.only.split(",") if name.strip())
     if os.environ.get("SHOUHU_DATABASE_URL") or args.inside:
         return measure_all(args)
     # No database named: a throwaway PostgreSQL 15 cluster, filled by synth, then dropped.
